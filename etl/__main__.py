@@ -1,0 +1,42 @@
+"""Command line: `python -m etl build [--data DIR] [--db PATH]`.
+
+Exit code 0 when the database was replaced, 1 when any input had problems
+(the previous database is left exactly as it was), 2 on usage errors.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from pathlib import Path
+
+from etl.build import DATA_DIR, DEFAULT_DB, build
+from etl.problems import BuildFailed
+
+log = logging.getLogger("etl")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m etl")
+    commands = parser.add_subparsers(dest="command", required=True)
+    build_cmd = commands.add_parser("build", help="validate the workbooks and rebuild the database")
+    build_cmd.add_argument("--data", type=Path, default=DATA_DIR, help="folder with catalogue.xlsx and wards/")
+    build_cmd.add_argument("--db", type=Path, default=DEFAULT_DB, help="DuckDB file to (re)build")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(message)s")
+    try:
+        report = build(args.data, args.db)
+    except BuildFailed as failure:
+        print(failure.report_vi(), file=sys.stderr)
+        log.error("build failed with %d problem(s); database unchanged", len(failure.problems))
+        return 1
+    print(f"Đã nạp dữ liệu vào {report.db_path} trong {report.seconds:.2f} giây.")
+    for row in report.counts.itertuples():
+        print(f"  {row.table:<18} {row.rows:>6} dòng")
+    print(f"  Phát hiện {report.issues} vấn đề chất lượng dữ liệu (xem v_data_issues).")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

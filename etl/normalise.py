@@ -1,0 +1,474 @@
+"""Turn validated rows into canonical tables: units converted, targets parsed,
+each row carrying its provenance (document, location, workbook cell).
+
+One function per sheet; each takes the rows and a `Checker` and returns a
+pandas DataFrame.  Problems found here (a wrong unit, a number that does not
+match its verbatim text) are added to the checker like any other.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import pandas as pd
+
+from etl.read import RawWorkbook
+from etl.validate import Checker, Row
+from wardplan import parsing, template
+from wardplan.template import DIRECTIONS, KINDS, NUMBER_CONVENTIONS, SEVERITIES, WARD_INFO_KEYS
+
+PLAN_YEAR = 2026
+NO_CONVERSION_KINDS = {"rank", "qualitative"}
+# Relative error allowed between a typed number and its verbatim text: only float noise.
+SAME_NUMBER = 1e-9
+
+
+@dataclass
+class Catalogue:
+    indicators: pd.DataFrame
+    wards: pd.DataFrame
+
+    def indicator(self, code: str) -> dict:
+        return self.indicators.set_index("indicator_code").loc[code].to_dict()
+
+
+@dataclass
+class WardData:
+    ward_code: str
+    file: str
+    sources: pd.DataFrame
+    targets: pd.DataFrame
+    scenario: pd.DataFrame
+    actuals: pd.DataFrame
+    statements: pd.DataFrame
+    baselines: pd.DataFrame
+    tasks: pd.DataFrame
+    projects: pd.DataFrame
+    notes: pd.DataFrame
+
+
+# --- catalogue -------------------------------------------------------------
+
+def catalogue_from(raw: RawWorkbook, check: Checker) -> Catalogue:
+    indicators = []
+    for row in check.rows(raw.sheets.get(template.INDICATORS.name), template.INDICATORS):
+        code = check.required_text(row, "indicator_code", "Mã chỉ tiêu")
+        direction = DIRECTIONS.get(row.text("direction"))
+        kind = KINDS.get(row.text("kind"))
+        if direction is None:
+            check.at(row, "direction", f"Chiều '{row.text('direction')}' không hợp lệ; dùng "
+                     + " hoặc ".join(f"'{d}'" for d in DIRECTIONS) + ".")
+        if kind is None:
+            check.at(row, "kind", f"Kiểu '{row.text('kind')}' không hợp lệ; dùng một trong "
+                     + ", ".join(f"'{k}'" for k in KINDS) + ".")
+        indicators.append({
+            "indicator_code": code, "name_vi": row.text("name_vi"), "group_vi": row.text("group_vi"),
+            "unit": parsing.canonical_unit(row.text("unit")) if row.text("unit") else "",
+            "direction": direction, "kind": kind,
+            "parent_code": row.text("parent_code") or None, "note_vi": row.text("note_vi") or None,
+        })
+    wards = []
+    for row in check.rows(raw.sheets.get(template.UNITS.name), template.UNITS):
+        wards.append({"ward_code": check.required_text(row, "ward_code", "Mã đơn vị"),
+                      "name_vi": check.required_text(row, "name_vi", "Tên đơn vị"),
+                      "unit_type_vi": row.text("unit_type_vi")})
+    indicators_df = pd.DataFrame(indicators, columns=[
+        "indicator_code", "name_vi", "group_vi", "unit", "direction", "kind", "parent_code", "note_vi"])
+    wards_df = pd.DataFrame(wards, columns=["ward_code", "name_vi", "unit_type_vi"])
+    _no_duplicate_codes(check, indicators_df, template.INDICATORS.name, "mã chỉ tiêu")
+    _no_duplicate_codes(check, wards_df.rename(columns={"ward_code": "indicator_code"}),
+                        template.UNITS.name, "mã đơn vị")
+    return Catalogue(indicators_df, wards_df)
+
+
+def _no_duplicate_codes(check: Checker, frame: pd.DataFrame, sheet: str, what_vi: str) -> None:
+    for code in frame.loc[frame["indicator_code"].duplicated(), "indicator_code"]:
+        check.add(sheet, "", f"Trùng {what_vi} '{code}'.")
+
+
+# --- ward workbook -------------------------------------------------------------
+
+def ward_from(raw: RawWorkbook, file: str, check: Checker, catalogue: Catalogue) -> WardData | None:
+    sheets = raw.sheets
+    info = _ward_info(check.rows(sheets.get(template.WARD_INFO.name), template.WARD_INFO), check)
+    ward_code = info.get("ward_code")
+    if ward_code and ward_code not in set(catalogue.wards["ward_code"]):
+        check.add(template.WARD_INFO.name, "", f"Mã đơn vị '{ward_code}' không có trong danh mục "
+                  "đơn vị hành chính (data/catalogue.xlsx).")
+        ward_code = None
+    sources = _sources(check.rows(sheets.get(template.SOURCES.name), template.SOURCES), check)
+    if not ward_code:
+        return None
+    ctx = _Context(ward_code, file, check, catalogue, sources)
+    optional = template.OPTIONAL_WARD_SHEETS
+    def rows(spec):
+        return check.rows(sheets.get(spec.name), spec, optional=spec.name in optional)
+    return WardData(
+        ward_code=ward_code, file=file,
+        sources=pd.DataFrame([{**s, "ward_code": ward_code} for s in sources.values()],
+                             columns=["ward_code", "source_code", "title_vi", "doc_number",
+                                      "doc_date", "original_file", "number_convention"]),
+        targets=_targets(rows(template.TARGETS), ctx),
+        scenario=_period_values(rows(template.SCENARIO), ctx, "kịch bản", PLAN_YEAR),
+        actuals=_actuals(rows(template.ACTUALS), ctx),
+        statements=_statements(rows(template.STATEMENTS), ctx),
+        baselines=_period_values(rows(template.BASELINES), ctx, "ước thực hiện 2025", None),
+        tasks=_tasks(rows(template.TASKS), ctx),
+        projects=_projects(rows(template.PROJECTS), ctx),
+        notes=_notes(rows(template.NOTES), ctx),
+    )
+
+
+def _ward_info(rows: list[Row], check: Checker) -> dict[str, str]:
+    info = {}
+    for row in rows:
+        key = WARD_INFO_KEYS.get(row.text("key"))
+        if key:
+            info[key] = row.text("value")
+    for label, key in WARD_INFO_KEYS.items():
+        if not info.get(key):
+            check.add(template.WARD_INFO.name, "", f"Thiếu mục '{label}'.")
+    if info.get("plan_year") and info["plan_year"] != str(PLAN_YEAR):
+        check.add(template.WARD_INFO.name, "", f"Năm kế hoạch '{info['plan_year']}' khác {PLAN_YEAR}.")
+    return info
+
+
+def _sources(rows: list[Row], check: Checker) -> dict[str, dict]:
+    sources = {}
+    for row in rows:
+        code = check.required_text(row, "source_code", "Mã nguồn")
+        convention = row.text("number_convention")
+        if convention not in NUMBER_CONVENTIONS:
+            check.at(row, "number_convention",
+                     f"Quy ước số '{convention}' không hợp lệ; dùng 'vi' hoặc 'en'.")
+        if code in sources:
+            check.at(row, "source_code", f"Trùng mã nguồn '{code}'.")
+        sources[code] = {"source_code": code, "title_vi": row.text("title_vi"),
+                         "doc_number": row.text("doc_number") or None,
+                         "doc_date": row.text("doc_date") or None,
+                         "original_file": row.text("original_file") or None,
+                         "number_convention": convention}
+    return sources
+
+
+@dataclass
+class _Context:
+    ward_code: str
+    file: str
+    check: Checker
+    catalogue: Catalogue
+    sources: dict[str, dict]
+
+    def __post_init__(self):
+        self.indicators = self.catalogue.indicators.set_index("indicator_code").to_dict("index")
+
+    def source(self, row: Row) -> dict | None:
+        code = row.text("source_code")
+        if code not in self.sources:
+            self.check.at(row, "source_code", f"Mã nguồn '{code}' chưa khai báo ở trang 'Nguồn'.")
+            return None
+        return self.sources[code]
+
+    def provenance(self, row: Row, source: dict | None, main_field: str) -> dict:
+        location = row.text("source_location")
+        if not location:
+            self.check.at(row, "source_location", "Thiếu vị trí trong văn bản nguồn.")
+        title = source["title_vi"] if source else row.text("source_code")
+        cell = row.where(main_field)
+        return {
+            "source_code": row.text("source_code"), "source_location": location,
+            "source_file": self.file, "source_sheet": row.sheet, "source_cell": cell,
+            "source_ref": f"{title} — {location} [{self.file} › {row.sheet}!{cell}]",
+        }
+
+    def indicator(self, row: Row) -> dict | None:
+        code = self.check.code(row, "indicator_code", self.indicators, "mã chỉ tiêu")
+        return None if code is None else {"indicator_code": code, **self.indicators[code]}
+
+    def to_canonical(self, row: Row, field: str, value: float | None, unit_text: str,
+                     indicator: dict) -> float | None:
+        if value is None or indicator["kind"] in NO_CONVERSION_KINDS:
+            return value
+        try:
+            return parsing.convert_to_canonical(value, unit_text, indicator["unit"])
+        except parsing.ParseError as exc:
+            self.check.at(row, "unit_text", exc.message_vi)
+            return None
+
+    def same_number(self, row: Row, field: str, typed: float | None, text_value: float | None,
+                    text: str, convention: str) -> None:
+        """Catch a number typed in the wrong convention (357.450 entered as 357,45)."""
+        if typed is None or text_value is None:
+            return
+        if not math.isclose(typed, text_value, rel_tol=SAME_NUMBER, abs_tol=SAME_NUMBER):
+            self.check.at(row, field, (
+                f"Giá trị {parsing.format_number_vi(typed, 6)} không khớp với nguyên văn '{text}' "
+                f"(= {parsing.format_number_vi(text_value, 6)} theo quy ước số '{convention}' "
+                "của văn bản nguồn). Kiểm tra dấu chấm/phẩy hàng nghìn và thập phân."))
+
+
+def _targets(rows: list[Row], ctx: _Context) -> pd.DataFrame:
+    records, keys = [], []
+    for row in rows:
+        indicator = ctx.indicator(row)
+        source = ctx.source(row)
+        period = ctx.check.period(row, "period", PLAN_YEAR)
+        target_text = ctx.check.required_text(row, "target_text", "Chỉ tiêu (nguyên văn)")
+        value = ctx.check.number(row, "value", "Giá trị", source and source["number_convention"])
+        value_high = ctx.check.number(row, "value_high", "Giá trị cận trên",
+                                      source and source["number_convention"])
+        if not (indicator and source and period and target_text):
+            continue
+        unit_text = row.text("unit_text")
+        try:
+            parsed = parsing.parse_target(target_text, source["number_convention"],
+                                          unit_is_percent_indicator=indicator["unit"] == "%")
+        except parsing.ParseError as exc:
+            ctx.check.at(row, "target_text", exc.message_vi)
+            continue
+        ctx.same_number(row, "value", value, parsed.value, target_text, source["number_convention"])
+        ctx.same_number(row, "value_high", value_high, parsed.value_high, target_text,
+                        source["number_convention"])
+        if value is not None and parsed.value is None:
+            ctx.check.at(row, "value", f"Có giá trị {parsing.format_number_vi(value)} nhưng nguyên "
+                         f"văn '{target_text}' không nêu con số nào.")
+        value = parsed.value if value is None else value
+        value_high = parsed.value_high if value_high is None else value_high
+        if parsed.comparator in {"relative", "top", "qualitative"}:
+            canonical_value, canonical_high = value, value_high
+            unit = "%" if parsed.comparator == "relative" else indicator["unit"]
+        else:
+            canonical_value = ctx.to_canonical(row, "value", value, unit_text, indicator)
+            canonical_high = ctx.to_canonical(row, "value_high", value_high, unit_text, indicator)
+            unit = indicator["unit"]
+        keys.append(((indicator["indicator_code"], period.code), row))
+        records.append({
+            "ward_code": ctx.ward_code, "indicator_code": indicator["indicator_code"],
+            "year": period.year, "item_no": row.text("item_no") or None,
+            "name_text": row.text("name_text"), "comparator": parsed.comparator,
+            "target_value": canonical_value, "target_value_high": canonical_high,
+            "unit": unit, "unit_text": unit_text, "target_text": target_text,
+            "base_text": parsed.base_text, "responsible_vi": row.text("responsible_vi") or None,
+            **ctx.provenance(row, source, "target_text"),
+        })
+    ctx.check.no_duplicates(keys, "indicator_code", "chỉ tiêu × kỳ")
+    return pd.DataFrame.from_records(records, columns=_TARGET_COLUMNS)
+
+
+_PROVENANCE = ["source_code", "source_location", "source_file", "source_sheet", "source_cell",
+               "source_ref"]
+_TARGET_COLUMNS = ["ward_code", "indicator_code", "year", "item_no", "name_text", "comparator",
+                   "target_value", "target_value_high", "unit", "unit_text", "target_text",
+                   "base_text", "responsible_vi", *_PROVENANCE]
+_VALUE_COLUMNS = ["ward_code", "indicator_code", "period", "period_kind", "value", "value_text",
+                  "qualifier", "placeholder", "unit", "unit_text"]
+
+
+def _period_value(row: Row, ctx: _Context, expected_year: int | None):
+    """Shared by actuals, scenario and baselines: indicator, period, value checked against text."""
+    indicator = ctx.indicator(row)
+    source = ctx.source(row)
+    period = ctx.check.period(row, "period", expected_year)
+    value_text = row.text("value_text")
+    convention = source and source["number_convention"]
+    value = ctx.check.number(row, "value", "Giá trị", convention)
+    if not (indicator and source and period):
+        return None
+    qualifier = placeholder = None
+    if indicator["kind"] not in NO_CONVERSION_KINDS:
+        try:
+            parsed = parsing.parse_value(value_text, convention)
+            qualifier, placeholder = parsed.qualifier, parsed.placeholder
+            ctx.same_number(row, "value", value, parsed.value, value_text, convention)
+            if value is not None and parsed.value is None:
+                ctx.check.at(row, "value", f"Có giá trị {parsing.format_number_vi(value)} nhưng "
+                             f"nguyên văn là '{value_text}'.")
+            value = parsed.value if value is None else value
+        except parsing.ParseError as exc:
+            ctx.check.at(row, "value_text", exc.message_vi)
+            return None
+    unit_text = row.text("unit_text")
+    record = {
+        "ward_code": ctx.ward_code, "indicator_code": indicator["indicator_code"],
+        "period": period.code, "period_kind": period.kind,
+        "value": ctx.to_canonical(row, "value", value, unit_text, indicator),
+        "value_text": value_text, "qualifier": qualifier, "placeholder": placeholder,
+        "unit": indicator["unit"], "unit_text": unit_text,
+    }
+    return record, source, (indicator["indicator_code"], period.code)
+
+
+def _period_values(rows: list[Row], ctx: _Context, what_vi: str,
+                   expected_year: int | None) -> pd.DataFrame:
+    records, keys = [], []
+    for row in rows:
+        result = _period_value(row, ctx, expected_year)
+        if result:
+            record, source, key = result
+            records.append({**record, **ctx.provenance(row, source, "value")})
+            keys.append((key, row))
+    ctx.check.no_duplicates(keys, "indicator_code", f"{what_vi} chỉ tiêu × kỳ")
+    return pd.DataFrame.from_records(records, columns=[*_VALUE_COLUMNS, *_PROVENANCE])
+
+
+def _actuals(rows: list[Row], ctx: _Context) -> pd.DataFrame:
+    records, keys = [], []
+    for row in rows:
+        result = _period_value(row, ctx, PLAN_YEAR)
+        if result:
+            record, source, key = result
+            records.append({**record,
+                            "stated_pct_text": row.text("stated_pct_text") or None,
+                            "ward_verdict": row.text("ward_verdict") or None,
+                            "ward_summary": row.text("ward_summary") or None,
+                            **ctx.provenance(row, source, "value")})
+            keys.append((key, row))
+    ctx.check.no_duplicates(keys, "indicator_code", "số thực hiện chỉ tiêu × kỳ")
+    return pd.DataFrame.from_records(records, columns=[
+        *_VALUE_COLUMNS, "stated_pct_text", "ward_verdict", "ward_summary", *_PROVENANCE])
+
+
+STATEMENT_KINDS = {"thực hiện": "actual", "chỉ tiêu": "target"}
+
+
+def _statements(rows: list[Row], ctx: _Context) -> pd.DataFrame:
+    records = []
+    for row in rows:
+        kind = STATEMENT_KINDS.get(row.text("statement_kind"))
+        if kind is None:
+            ctx.check.at(row, "statement_kind", "Loại phải là 'thực hiện' hoặc 'chỉ tiêu'.")
+        indicator = ctx.indicator(row)
+        source = ctx.source(row)
+        period = ctx.check.period(row, "period", PLAN_YEAR)
+        convention = source and source["number_convention"]
+        numbers = {f: ctx.check.number(row, f, f, convention)
+                   for f in ("value", "numerator", "denominator", "stated_pct",
+                             "stated_over_scenario_pct")}
+        text = ctx.check.required_text(row, "text", "Nguyên văn")
+        if not (kind and indicator and source and period and text):
+            continue
+        unit_text = row.text("unit_text")
+        value = numbers["value"]
+        if value is not None and unit_text and parsing.money_factor_to_million(unit_text):
+            value = ctx.to_canonical(row, "value", value, unit_text, indicator)
+        records.append({
+            "ward_code": ctx.ward_code, "statement_kind": kind,
+            "indicator_code": indicator["indicator_code"], "period": period.code,
+            "value": value, "unit_text": unit_text, "numerator": numbers["numerator"],
+            "denominator": numbers["denominator"], "stated_pct": numbers["stated_pct"],
+            "stated_over_scenario_pct": numbers["stated_over_scenario_pct"], "text": text,
+            **ctx.provenance(row, source, "text"),
+        })
+    return pd.DataFrame.from_records(records, columns=[
+        "ward_code", "statement_kind", "indicator_code", "period", "value", "unit_text",
+        "numerator", "denominator", "stated_pct", "stated_over_scenario_pct", "text", *_PROVENANCE])
+
+
+def _tasks(rows: list[Row], ctx: _Context) -> pd.DataFrame:
+    records, keys = [], []
+    for row in rows:
+        source = ctx.source(row)
+        task_no = ctx.check.required_text(row, "task_no", "STT")
+        task_text = ctx.check.required_text(row, "task_text", "Nhiệm vụ (nguyên văn)")
+        report_period = None
+        if row.text("report_period"):
+            period = ctx.check.period(row, "report_period", PLAN_YEAR)
+            report_period = period.code if period else None
+        if not (source and task_no and task_text):
+            continue
+        keys.append(((row.text("source_code"), task_no, report_period or ""), row))
+        records.append({
+            "ward_code": ctx.ward_code, "task_no": task_no, "office_vi": row.text("office_vi"),
+            "task_text": task_text, "output_vi": row.text("output_vi") or None,
+            "partners_vi": row.text("partners_vi") or None,
+            "deadline_text": row.text("deadline_text") or None,
+            "authority_vi": row.text("authority_vi") or None, "report_period": report_period,
+            "progress_text": row.text("progress_text") or None,
+            "forecast_text": row.text("forecast_text") or None,
+            "proposal_text": row.text("proposal_text") or None,
+            **ctx.provenance(row, source, "task_text"),
+        })
+    ctx.check.no_duplicates(keys, "task_no", "nhiệm vụ")
+    return pd.DataFrame.from_records(records, columns=[
+        "ward_code", "task_no", "office_vi", "task_text", "output_vi", "partners_vi",
+        "deadline_text", "authority_vi", "report_period", "progress_text", "forecast_text",
+        "proposal_text", *_PROVENANCE])
+
+
+PROJECT_ROW_KINDS = {"nhóm": "group", "dự án": "project", "hạng mục": "component"}
+
+
+def _projects(rows: list[Row], ctx: _Context) -> pd.DataFrame:
+    records = []
+    for row in rows:
+        source = ctx.source(row)
+        row_kind = PROJECT_ROW_KINDS.get(row.text("row_kind"))
+        if row_kind is None:
+            ctx.check.at(row, "row_kind", "Loại dòng phải là 'nhóm', 'dự án' hoặc 'hạng mục'.")
+        name = ctx.check.required_text(row, "project_name", "Tên dự án / hạng mục")
+        convention = source and source["number_convention"]
+        capital = ctx.check.number(row, "total_capital", "Tổng vốn đầu tư", convention)
+        planned = ctx.check.number(row, "planned_q1", "Dự kiến giải ngân hết quý I", convention)
+        unit_text = row.text("unit_text")
+        factor = parsing.money_factor_to_million(unit_text) if unit_text else None
+        if factor is None:
+            ctx.check.at(row, "unit_text", f"Đơn vị tiền '{unit_text}' không hợp lệ; dùng 'đồng', "
+                         "'triệu đồng' hoặc 'tỷ đồng'.")
+        if not (source and row_kind and name and factor):
+            continue
+        for field, typed in (("total_capital", capital), ("planned_q1", planned)):
+            text = row.text(f"{field}_text")
+            if text:
+                try:
+                    ctx.same_number(row, field, typed, parsing.parse_number(text, convention),
+                                    text, convention)
+                except parsing.ParseError as exc:
+                    ctx.check.at(row, f"{field}_text", exc.message_vi)
+        records.append({
+            "ward_code": ctx.ward_code, "group_code": row.text("group_code") or None,
+            "project_no": row.text("project_no") or None, "project_name": name,
+            "row_kind": row_kind,
+            "total_capital_mvnd": None if capital is None else capital * factor,
+            "total_capital_text": row.text("total_capital_text") or None,
+            "planned_q1_mvnd": None if planned is None else planned * factor,
+            "planned_q1_text": row.text("planned_q1_text") or None, "unit_text": unit_text,
+            "disbursed_march_text": row.text("disbursed_march_text") or None,
+            "location_vi": row.text("location_vi") or None,
+            "progress_text": row.text("progress_text") or None,
+            "forecast_text": row.text("forecast_text") or None,
+            "proposal_text": row.text("proposal_text") or None,
+            **ctx.provenance(row, source, "project_name"),
+        })
+    return pd.DataFrame.from_records(records, columns=[
+        "ward_code", "group_code", "project_no", "project_name", "row_kind", "total_capital_mvnd",
+        "total_capital_text", "planned_q1_mvnd", "planned_q1_text", "unit_text",
+        "disbursed_march_text", "location_vi", "progress_text", "forecast_text", "proposal_text",
+        *_PROVENANCE])
+
+
+def _notes(rows: list[Row], ctx: _Context) -> pd.DataFrame:
+    """Source anomalies noted by whoever transcribed the documents: shown as data issues."""
+    records = []
+    for row in rows:
+        severity = SEVERITIES.get(row.text("severity"))
+        if severity is None:
+            ctx.check.at(row, "severity", "Mức độ phải là 'lỗi', 'cảnh báo' hoặc 'thông tin'.")
+        indicator_code = None
+        if row.text("indicator_code"):
+            indicator = ctx.indicator(row)
+            indicator_code = indicator and indicator["indicator_code"]
+        period = None
+        if row.text("period"):
+            parsed = ctx.check.period(row, "period", None)
+            period = parsed and parsed.code
+        source = ctx.source(row)
+        message = ctx.check.required_text(row, "message", "Nội dung")
+        if not (severity and source and message):
+            continue
+        records.append({"ward_code": ctx.ward_code, "indicator_code": indicator_code,
+                        "period": period, "severity": severity,
+                        "check_code": "source_note", "message": message,
+                        "source_ref": ctx.provenance(row, source, "message")["source_ref"]})
+    return pd.DataFrame.from_records(records, columns=[
+        "ward_code", "indicator_code", "period", "severity", "check_code", "message", "source_ref"])

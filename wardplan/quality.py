@@ -1,0 +1,351 @@
+"""Data-quality checks: find and record problems in the source figures.
+
+Nothing here changes a figure.  Each check returns findings (severity,
+Vietnamese message, source references); the ETL stores them in
+`data_issues` and the app shows them beside the figures they touch.
+
+Severities: 'error' — a figure that cannot be right as written (a unit slip,
+a percentage above 100 where that is impossible, a stated ratio that does not
+follow from its own numbers); 'warning' — two statements of one fact that
+disagree, or a figure that looks implausible; 'info' — agreement only after
+rounding, kept so the reader knows both forms exist.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import asdict, dataclass
+
+import pandas as pd
+
+from wardplan.parsing import (ParseError, canonical_unit, format_number_vi,
+                              money_factor_to_million, parse_number, parse_target)
+
+# A flow's annual target this many times its 2025 estimate (or less than its
+# inverse) is implausible enough to ask the ward about.
+BASELINE_JUMP_RATIO = 5.0
+# A ratio that only works after scaling one side by these was written in the wrong unit
+# (đồng / triệu đồng / tỷ đồng differ by a thousand or a million).
+UNIT_SLIP_FACTORS = (1e3, 1e6, 1e-3, 1e-6)
+
+
+@dataclass(frozen=True)
+class Finding:
+    ward_code: str
+    indicator_code: str | None
+    period: str | None
+    severity: str
+    check_code: str
+    message: str
+    source_ref: str
+
+
+FINDING_COLUMNS = list(Finding.__dataclass_fields__)
+
+
+def rounding_tolerance(text: str) -> float:
+    """Half a unit of the last digit written: '8,18%' -> 0.005, '6%' -> 0.5."""
+    match = re.search(r"[.,](\d+)\s*%?\s*$", text.strip())
+    decimals = len(match.group(1)) if match and len(match.group(1)) != 3 else 0
+    return 0.5 * 10 ** -decimals + 1e-9
+
+
+def _pct_text(text: str) -> tuple[float, float] | None:
+    """The percentage a ward wrote ('đạt 8,18%', '01%', '203% dự toán'), with its tolerance."""
+    match = re.search(r"(\d+(?:[.,]\d+)?)\s*%", text)
+    if not match:
+        return None
+    try:
+        return parse_number(match.group(1), "vi"), rounding_tolerance(match.group(1))
+    except ParseError:
+        return None
+
+
+def _pct(x: float) -> str:
+    text = format_number_vi(x, 3)
+    return (text.rstrip("0").rstrip(",") if "," in text else text) + "%"
+
+
+def _truncated(computed: float, stated: float, tolerance: float) -> bool:
+    """'9,33%' for 9,339%: digits cut off rather than rounded."""
+    step = 2 * (tolerance - 1e-9)
+    return 0 <= computed - stated < step
+
+
+def _ratio_finding(ward, indicator, period, numerator, denominator, stated, tolerance,
+                   context_vi, source_ref) -> Finding | None:
+    if denominator in (0, None) or numerator is None or stated is None:
+        return None
+    computed = numerator / denominator * 100
+    if abs(computed - stated) <= tolerance:
+        return None
+    for factor in UNIT_SLIP_FACTORS:
+        if abs(numerator / (denominator * factor) * 100 - stated) <= tolerance:
+            side = "mẫu số" if factor > 1 else "tử số"
+            return Finding(ward, indicator, period, "error", "unit_slip",
+                           f"{context_vi}: tỷ lệ nêu {_pct(stated)} chỉ đúng nếu {side} lớn gấp "
+                           f"{format_number_vi(max(factor, 1 / factor))} lần (viết sai đơn vị, "
+                           f"ví dụ 'đồng' thay cho 'triệu đồng'); theo số như viết thì là "
+                           f"{_pct(computed)}.", source_ref)
+    if _truncated(computed, stated, tolerance):
+        return Finding(ward, indicator, period, "info", "stated_pct_truncated",
+                       f"{context_vi}: tỷ lệ nêu {_pct(stated)}, tính ra {_pct(computed)} — văn bản "
+                       "cắt bớt chữ số thay vì làm tròn.", source_ref)
+    return Finding(ward, indicator, period, "warning", "stated_pct_mismatch",
+                   f"{context_vi}: tỷ lệ nêu {_pct(stated)} nhưng "
+                   f"{format_number_vi(round(numerator, 6))}/{format_number_vi(round(denominator, 6))} = "
+                   f"{_pct(computed)}.",
+                   source_ref)
+
+
+def stated_pct_of_plan(actuals: pd.DataFrame, targets: pd.DataFrame) -> list[Finding]:
+    """'đạt X% kế hoạch' next to an actual: X must be actual / annual target.
+
+    For indicators that are themselves percentages the column repeats the level.
+    """
+    findings = []
+    plan = targets.set_index(["ward_code", "indicator_code"])["target_value"]
+    amounts = actuals[actuals["unit"] != "%"]
+    for row in amounts.dropna(subset=["stated_pct_text", "value"]).itertuples():
+        key = (row.ward_code, row.indicator_code)
+        stated = _pct_text(row.stated_pct_text)
+        if stated is None or key not in plan.index or pd.isna(plan[key]) or plan[key] == 0:
+            continue
+        finding = _ratio_finding(row.ward_code, row.indicator_code, row.period, row.value,
+                                 float(plan[key]), stated[0], stated[1],
+                                 f"{row.period}, '{row.value_text}' so với kế hoạch năm",
+                                 row.source_ref)
+        if finding:
+            findings.append(finding)
+    return findings
+
+
+def stated_ratios(statements: pd.DataFrame) -> list[Finding]:
+    """'4.031/4.032 hồ sơ = 99,99%': the stated ratio must follow from its own numbers."""
+    findings = []
+    rows = statements.dropna(subset=["numerator", "denominator", "stated_pct"])
+    for row in rows.itertuples():
+        pct_match = re.findall(r"(\d+(?:[.,]\d+)?)\s*%", row.text)
+        tolerance = rounding_tolerance(pct_match[-1]) if pct_match else 0.005
+        finding = _ratio_finding(row.ward_code, row.indicator_code, row.period, row.numerator,
+                                 row.denominator, row.stated_pct, tolerance,
+                                 f"{row.period}, '{row.text}'", row.source_ref)
+        if finding:
+            findings.append(finding)
+    return findings
+
+
+def quarter_not_sum_of_months(actuals: pd.DataFrame, indicators: pd.DataFrame) -> list[Finding]:
+    flows = set(indicators.loc[indicators["kind"] == "flow", "indicator_code"])
+    known = actuals.dropna(subset=["value"])
+    known = known[known["indicator_code"].isin(flows)]
+    values = known.set_index(["ward_code", "indicator_code", "period"])["value"]
+    findings = []
+    for row in known[known["period_kind"] == "quarter"].itertuples():
+        year, quarter = row.period.split("-Q")
+        months = [f"{year}-{3 * (int(quarter) - 1) + m:02d}" for m in (1, 2, 3)]
+        keys = [(row.ward_code, row.indicator_code, m) for m in months]
+        if not all(k in values.index for k in keys):
+            continue
+        total = sum(float(values[k]) for k in keys)
+        if not math.isclose(total, row.value, abs_tol=rounding_tolerance(row.value_text)):
+            findings.append(Finding(
+                row.ward_code, row.indicator_code, row.period, "warning", "quarter_not_sum",
+                f"Số {row.period} là {format_number_vi(row.value)} nhưng tổng ba tháng là "
+                f"{format_number_vi(total)}.", row.source_ref))
+    return findings
+
+
+def same_figure_for_two_indicators(actuals: pd.DataFrame, indicators: pd.DataFrame) -> list[Finding]:
+    """Two different flows with the same non-trivial figure in one period: likely a copy slip."""
+    flows = set(indicators.loc[indicators["kind"] == "flow", "indicator_code"])
+    names = indicators.set_index("indicator_code")["name_vi"]
+    known = actuals.dropna(subset=["value"])
+    known = known[known["indicator_code"].isin(flows) & (known["value"].abs() >= 100)]
+    findings = []
+    for (ward, period, value), group in known.groupby(["ward_code", "period", "value"]):
+        if len(group) < 2:
+            continue
+        codes = list(group["indicator_code"])
+        listed = ", ".join(f"'{names[c]}'" for c in codes)
+        for row in group.itertuples():
+            findings.append(Finding(
+                ward, row.indicator_code, period, "warning", "same_figure",
+                f"{period}: {listed} cùng số {format_number_vi(value)} triệu đồng — nhiều khả "
+                "năng chép nhầm số của chỉ tiêu này sang chỉ tiêu kia.", row.source_ref))
+    return findings
+
+
+def table_vs_statement(actuals: pd.DataFrame, statements: pd.DataFrame) -> list[Finding]:
+    """A figure restated in prose must agree with the table, within the table's rounding."""
+    table = actuals.dropna(subset=["value"]).set_index(["ward_code", "indicator_code", "period"])
+    findings = []
+    said = statements[(statements["statement_kind"] == "actual")].dropna(subset=["value"])
+    for row in said.itertuples():
+        key = (row.ward_code, row.indicator_code, row.period)
+        if key not in table.index:
+            continue
+        cell = table.loc[key]
+        difference = abs(float(cell["value"]) - row.value)
+        if difference == 0:
+            continue
+        tolerance = rounding_tolerance(str(cell["value_text"]))
+        refs = f"{cell['source_ref']} | {row.source_ref}"
+        if difference <= tolerance:
+            findings.append(Finding(
+                row.ward_code, row.indicator_code, row.period, "info", "table_vs_text_rounded",
+                f"Bảng ghi '{cell['value_text']}', lời văn ghi {format_number_vi(row.value)}: "
+                "khớp sau làm tròn.", refs))
+        else:
+            findings.append(Finding(
+                row.ward_code, row.indicator_code, row.period, "warning", "table_vs_text",
+                f"Bảng ghi '{cell['value_text']}' nhưng lời văn ghi {format_number_vi(row.value)} "
+                f"('{_shorten(row.text)}').", refs))
+    return findings
+
+
+def target_statements(targets: pd.DataFrame, statements: pd.DataFrame) -> list[Finding]:
+    """A target restated elsewhere with another level or comparator."""
+    table = targets.set_index(["ward_code", "indicator_code"])
+    findings = []
+    said = statements[statements["statement_kind"] == "target"]
+    for row in said.itertuples():
+        key = (row.ward_code, row.indicator_code)
+        if key not in table.index:
+            continue
+        target = table.loc[key]
+        if pd.isna(row.value) or pd.isna(target["target_value"]):
+            continue
+        refs = f"{target['source_ref']} | {row.source_ref}"
+        if not _same_unit(row.unit_text, target["unit"]):
+            continue  # an equivalent in other units ('tương ứng 15 hộ'), not a restatement
+        if not math.isclose(row.value, target["target_value"]):
+            findings.append(Finding(
+                row.ward_code, row.indicator_code, row.period, "warning", "target_restated",
+                f"Chỉ tiêu ghi '{target['target_text']}' nhưng nơi khác ghi "
+                f"'{_shorten(row.text)}'.", refs))
+            continue
+        comparator = _comparator_of(row.text, row.value)
+        if comparator and comparator != target["comparator"]:
+            findings.append(Finding(
+                row.ward_code, row.indicator_code, row.period, "info", "target_comparator",
+                f"Bảng chỉ tiêu ghi '{target['target_text']}' (so sánh '{target['comparator']}'), "
+                f"lời văn ghi '{_shorten(row.text)}' (so sánh '{comparator}').", refs))
+    return findings
+
+
+def _same_unit(unit_text: str | None, canonical: str) -> bool:
+    return canonical_unit(unit_text or "") in ("", canonical) or (
+        money_factor_to_million(unit_text or "") is not None and canonical == "triệu đồng")
+
+
+def _comparator_of(text: str, value: float) -> str | None:
+    """The comparator a sentence states, when its parse lands on the same number."""
+    try:
+        parsed = parse_target(text, "vi")
+    except ParseError:
+        return None
+    if parsed.value is None or not math.isclose(parsed.value, value):
+        return None
+    return parsed.comparator
+
+
+def components_vs_parent(actuals: pd.DataFrame, indicators: pd.DataFrame) -> list[Finding]:
+    parents = indicators.dropna(subset=["parent_code"])
+    children_of = parents.groupby("parent_code")["indicator_code"].apply(set)
+    known = actuals.dropna(subset=["value"])
+    findings = []
+    for (ward, period), group in known.groupby(["ward_code", "period"]):
+        values = group.set_index("indicator_code")["value"]
+        for parent, children in children_of.items():
+            present = children & set(values.index)
+            if parent not in values.index or len(present) < 2:
+                continue
+            total = float(sum(values[c] for c in present))
+            parent_row = group[group["indicator_code"] == parent].iloc[0]
+            if abs(total - float(values[parent])) > rounding_tolerance(parent_row["value_text"]):
+                findings.append(Finding(
+                    ward, parent, period, "warning", "components_not_sum",
+                    f"{period}: tổng {len(present)} khoản thành phần là {format_number_vi(total)} "
+                    f"nhưng tổng số ghi {format_number_vi(float(values[parent]))}.",
+                    parent_row["source_ref"]))
+    return findings
+
+
+def implausible_baseline(baselines: pd.DataFrame, targets: pd.DataFrame,
+                         indicators: pd.DataFrame) -> list[Finding]:
+    flows = set(indicators.loc[indicators["kind"] == "flow", "indicator_code"])
+    merged = baselines.dropna(subset=["value"]).merge(
+        targets, on=["ward_code", "indicator_code"], suffixes=("", "_target"))
+    findings = []
+    for row in merged.itertuples():
+        if row.indicator_code not in flows or not row.value or pd.isna(row.target_value):
+            continue
+        ratio = row.target_value / row.value
+        if ratio > BASELINE_JUMP_RATIO or ratio < 1 / BASELINE_JUMP_RATIO:
+            findings.append(Finding(
+                row.ward_code, row.indicator_code, row.period, "warning", "implausible_baseline",
+                f"Ước thực hiện 2025 '{row.value_text}' so với kế hoạch 2026 "
+                f"'{row.target_text}' gấp {format_number_vi(ratio, 1)} lần: số năm 2025 khó tin, "
+                "cần phường xác nhận.", f"{row.source_ref} | {row.source_ref_target}"))
+    return findings
+
+
+def impossible_percent_targets(targets: pd.DataFrame) -> list[Finding]:
+    findings = []
+    for row in targets[(targets["unit"] == "%")].itertuples():
+        over = (row.comparator == ">" and row.target_value is not None and row.target_value >= 100) or (
+            row.target_value is not None and row.target_value > 100 and row.comparator != "relative")
+        if over:
+            findings.append(Finding(
+                row.ward_code, row.indicator_code, str(row.year), "error", "impossible_target",
+                f"Chỉ tiêu '{row.target_text}' %: một tỷ lệ không thể vượt 100%.", row.source_ref))
+    return findings
+
+
+def project_totals(projects: pd.DataFrame) -> list[Finding]:
+    findings = []
+    for (ward, group_code), group in projects.dropna(subset=["group_code"]).groupby(
+            ["ward_code", "group_code"]):
+        header = group[group["row_kind"] == "group"]
+        members = group[group["row_kind"] == "project"]
+        if header.empty:
+            continue
+        header = header.iloc[0]
+        for column, label in (("total_capital_mvnd", "tổng vốn"),
+                              ("planned_q1_mvnd", "kế hoạch giải ngân quý I")):
+            if pd.isna(header[column]):
+                continue
+            total = float(members[column].fillna(0).sum())
+            if not math.isclose(total, float(header[column]), abs_tol=0.001):
+                findings.append(Finding(
+                    ward, None, "2026-Q1", "warning", "project_group_total",
+                    f"Nhóm {group_code}: dòng nhóm ghi {label} {format_number_vi(header[column], 3)} "
+                    f"triệu đồng nhưng {len(members)} dự án cộng lại "
+                    f"{format_number_vi(total, 3)} triệu đồng.", header["source_ref"]))
+    return findings
+
+
+def _shorten(text: str, limit: int = 140) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def run_checks(indicators: pd.DataFrame, targets: pd.DataFrame, actuals: pd.DataFrame,
+               statements: pd.DataFrame, baselines: pd.DataFrame,
+               projects: pd.DataFrame) -> pd.DataFrame:
+    findings = [
+        *stated_pct_of_plan(actuals, targets),
+        *stated_ratios(statements),
+        *quarter_not_sum_of_months(actuals, indicators),
+        *same_figure_for_two_indicators(actuals, indicators),
+        *table_vs_statement(actuals, statements),
+        *target_statements(targets, statements),
+        *components_vs_parent(actuals, indicators),
+        *implausible_baseline(baselines, targets, indicators),
+        *impossible_percent_targets(targets),
+        *project_totals(projects),
+    ]
+    frame = pd.DataFrame([asdict(f) for f in findings], columns=FINDING_COLUMNS)
+    return frame.sort_values(["ward_code", "indicator_code", "period", "check_code"],
+                             na_position="last", ignore_index=True)

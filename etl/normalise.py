@@ -203,9 +203,15 @@ class _Context:
             return
         if not math.isclose(typed, text_value, rel_tol=SAME_NUMBER, abs_tol=SAME_NUMBER):
             self.check.at(row, field, (
-                f"Giá trị {parsing.format_number_vi(typed, 6)} không khớp với nguyên văn '{text}' "
-                f"(= {parsing.format_number_vi(text_value, 6)} theo quy ước số '{convention}' "
+                f"Giá trị {_exact(typed)} không khớp với nguyên văn '{text}' "
+                f"(= {_exact(text_value)} theo quy ước số '{convention}' "
                 "của văn bản nguồn). Kiểm tra dấu chấm/phẩy hàng nghìn và thập phân."))
+
+
+def _exact(x: float) -> str:
+    """All significant decimals, Vietnamese style: 357,45 and 357.450 must look different."""
+    text = parsing.format_number_vi(x, 6)
+    return text.rstrip("0").rstrip(",") if "," in text else text
 
 
 def _targets(rows: list[Row], ctx: _Context) -> pd.DataFrame:

@@ -65,8 +65,8 @@ def check_container(path: Path) -> None:
     """Reject files that are not a plain, reasonably sized .xlsx before parsing."""
     size = path.stat().st_size
     if size > MAX_FILE_BYTES:
-        raise FileRejected(f"Tệp quá lớn ({size // 1024 // 1024} MB, tối đa "
-                           f"{MAX_FILE_BYTES // 1024 // 1024} MB).")
+        raise FileRejected(f"Tệp quá lớn ({size / 1024 / 1024:.1f} MB, tối đa "
+                           f"{MAX_FILE_BYTES / 1024 / 1024:.0f} MB).")
     with path.open("rb") as fh:
         head = fh.read(8)
     if head == OLE_MAGIC:

@@ -1,0 +1,308 @@
+"""The ETL on the real bundled workbooks, and on broken copies of them.
+
+Every bad-input case checks three things: the build fails, the message names
+the file, sheet and cell with a Vietnamese reason, and the live database is
+byte-for-byte what it was before.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+import shutil
+import zipfile
+from pathlib import Path
+
+import duckdb
+import pytest
+from msoffcrypto.format.ooxml import OOXMLFile
+from openpyxl import load_workbook
+
+from etl import read
+from etl.__main__ import main as etl_main
+from etl.build import build
+from etl.problems import BuildFailed
+
+ROOT = Path(__file__).resolve().parent.parent
+PHU_LIEN = "wards/phu_lien.xlsx"
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path) -> Path:
+    target = tmp_path / "data"
+    shutil.copytree(ROOT / "data", target, ignore=shutil.ignore_patterns("README.md"))
+    return target
+
+
+@pytest.fixture
+def live_db(data_dir: Path, tmp_path: Path) -> Path:
+    db = tmp_path / "live.duckdb"
+    build(data_dir, db)
+    return db
+
+
+def digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def query(db: Path, sql: str, params=None):
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return con.execute(sql, params or []).fetchall()
+    finally:
+        con.close()
+
+
+def edit_workbook(path: Path, sheet: str, edit) -> None:
+    wb = load_workbook(path)
+    edit(wb[sheet])
+    wb.save(path)
+
+
+def column_of(ws, header: str) -> int:
+    for cell in ws[1]:
+        if cell.value == header:
+            return cell.column
+    raise KeyError(header)
+
+
+def find_row(ws, **match) -> int:
+    columns = {header: column_of(ws, header) for header in match}
+    for row in range(2, ws.max_row + 1):
+        if all(str(ws.cell(row, columns[h]).value) == str(v) for h, v in match.items()):
+            return row
+    raise LookupError(match)
+
+
+def expect_failure(data_dir: Path, db: Path, *fragments: str) -> BuildFailed:
+    before = digest(db)
+    with pytest.raises(BuildFailed) as failure:
+        build(data_dir, db)
+    report = failure.value.report_vi()
+    for fragment in fragments:
+        assert fragment in report, report
+    assert digest(db) == before, "a failed build must leave the live database unchanged"
+    return failure.value
+
+
+# --- the real workbooks ------------------------------------------------------
+
+def test_bundled_workbooks_load_with_key_figures_from_the_documents(live_db: Path):
+    targets = dict(query(live_db, "SELECT ward_code || ':' || indicator_code, target_value "
+                                  "FROM v_targets"))
+    assert targets["phu_lien:budget_revenue"] == 357450          # 000 Phụ lục I, dòng 1
+    assert targets["phu_lien:health_insurance_coverage"] == 95.5
+    assert targets["thuy_nguyen:budget_revenue"] == 578625       # '578,625 tỷ đồng'
+    assert targets["phu_lien:budget_revenue_fees_charges"] == pytest.approx(0.002)  # '2.000 đồng'
+    actuals = dict(query(live_db, "SELECT indicator_code || '@' || period, value FROM v_actuals "
+                                  "WHERE ward_code = 'phu_lien'"))
+    assert actuals["budget_revenue@2026-01"] == 20684
+    assert actuals["budget_revenue@2026-Q1"] == 105879
+    assert actuals["output_services@2026-01"] == 198920           # the copying slip, kept
+    assert actuals["public_investment_disbursement@2026-Q1"] == 27.68
+    assert query(live_db, "SELECT planned_value, origin FROM v_scenario WHERE ward_code='phu_lien' "
+                          "AND indicator_code='budget_revenue' AND period='2026-03'") == [(30262, "official")]
+    assert query(live_db, "SELECT value FROM v_baselines WHERE ward_code='phu_lien' "
+                          "AND indicator_code='budget_revenue'") == [(26405,)]
+    verdicts = dict(query(live_db, "SELECT indicator_code, ward_verdict FROM v_actuals "
+                                   "WHERE ward_code='phu_lien' AND period='2026-Q1'"))
+    assert verdicts["budget_revenue"] == "Vượt" and verdicts["health_insurance_coverage"] == "Đạt"
+
+
+def test_counts_per_ward(live_db: Path):
+    counts = {row[0]: row[1:] for row in query(live_db, """
+        SELECT w.ward_code,
+               (SELECT count(*) FROM v_targets t WHERE t.ward_code = w.ward_code),
+               (SELECT count(*) FROM v_actuals a WHERE a.ward_code = w.ward_code),
+               (SELECT count(*) FROM v_tasks k WHERE k.ward_code = w.ward_code),
+               (SELECT count(*) FROM v_projects p WHERE p.ward_code = w.ward_code)
+        FROM v_wards w""")}
+    assert counts["phu_lien"] == (29, 77, 89, 41)
+    assert counts["thuy_nguyen"][0] == 24 and counts["thuy_nguyen"][1:] == (0, 0, 0)
+    assert counts["kien_an"][0] == 34 and counts["kien_an"][1:] == (0, 0, 0)
+
+
+def test_every_row_is_traceable_to_its_source(live_db: Path):
+    for view in ("v_targets", "v_actuals", "v_baselines", "v_statements", "v_tasks", "v_projects"):
+        missing = query(live_db, f"SELECT count(*) FROM {view} WHERE source_ref IS NULL "
+                                 "OR source_ref NOT LIKE '%[data/wards/%.xlsx › %!%]'")
+        assert missing == [(0,)], view
+    ref = query(live_db, "SELECT source_ref FROM v_actuals WHERE ward_code='phu_lien' "
+                         "AND indicator_code='budget_revenue' AND period='2026-Q1'")[0][0]
+    assert "103/BC-UBND" in ref and "Phụ lục 3" in ref
+
+
+def test_load_records_each_file_hash(live_db: Path, data_dir: Path):
+    files = dict(query(live_db, "SELECT file, sha256 FROM v_load_files"))
+    assert files["data/wards/phu_lien.xlsx"] == digest(data_dir / PHU_LIEN)
+    assert set(files) == {"data/catalogue.xlsx", "data/wards/phu_lien.xlsx",
+                          "data/wards/thuy_nguyen.xlsx", "data/wards/kien_an.xlsx"}
+
+
+def test_data_quality_findings_from_the_documents(live_db: Path):
+    issues = query(live_db, "SELECT indicator_code, period, check_code, severity, message "
+                            "FROM v_data_issues WHERE ward_code = 'phu_lien'")
+    by_check = {(i[0], i[1], i[2]): i for i in issues}
+    assert ("output_services", "2026-01", "same_figure") in by_check
+    assert ("budget_revenue_other", "2026-01", "stated_pct_mismatch") in by_check
+    assert "204%" in by_check[("budget_revenue_other", "2026-01", "stated_pct_mismatch")][4]
+    assert by_check[("budget_revenue_fees_charges", "2026-01", "unit_slip")][3] == "error"
+    assert "99,975%" in by_check[("admin_on_time", "2026-Q1", "stated_pct_mismatch")][4]
+    assert ("social_insurance_coverage", "2026-Q1", "table_vs_text") in by_check
+    assert ("budget_revenue", "2025", "implausible_baseline") in by_check
+    assert by_check[("output_industry_construction", "2026-Q1", "table_vs_text_rounded")][3] == "info"
+
+
+def test_building_twice_gives_the_same_content(data_dir: Path, tmp_path: Path):
+    first, second = tmp_path / "a.duckdb", tmp_path / "b.duckdb"
+    build(data_dir, first)
+    build(data_dir, second)
+    tables = [t for (t,) in query(first, "SELECT table_name FROM information_schema.tables "
+                                         "WHERE table_type = 'BASE TABLE'")]
+    for table in tables:
+        columns = "* EXCLUDE (loaded_at)" if table == "load_files" else "*"
+        sql = f"SELECT {columns} FROM {table} ORDER BY ALL"
+        assert query(first, sql) == query(second, sql), table
+
+
+def test_rebuild_keeps_the_replaced_database(live_db: Path, data_dir: Path):
+    before = digest(live_db)
+    build(data_dir, live_db)
+    previous = live_db.with_name("live.previous.duckdb")
+    assert previous.exists() and digest(previous) == before
+
+
+# --- bad input -----------------------------------------------------------------
+
+def test_corrupt_file(data_dir: Path, live_db: Path):
+    (data_dir / PHU_LIEN).write_bytes(b"PK\x03\x04 this is not really a workbook")
+    expect_failure(data_dir, live_db, "data/wards/phu_lien.xlsx", "hỏng")
+
+
+def test_not_an_xlsx(data_dir: Path, live_db: Path):
+    (data_dir / PHU_LIEN).write_text("Mã chỉ tiêu,Giá trị\nbudget_revenue,357.450\n", encoding="utf-8")
+    expect_failure(data_dir, live_db, "data/wards/phu_lien.xlsx", "không phải là sổ tính Excel")
+
+
+def test_encrypted_workbook(data_dir: Path, live_db: Path):
+    path = data_dir / PHU_LIEN
+    encrypted = io.BytesIO()
+    with path.open("rb") as plain:
+        OOXMLFile(plain).encrypt("mat-khau", encrypted)
+    path.write_bytes(encrypted.getvalue())
+    expect_failure(data_dir, live_db, "phu_lien.xlsx", "mật khẩu")
+
+
+def test_missing_sheet(data_dir: Path, live_db: Path):
+    wb = load_workbook(data_dir / PHU_LIEN)
+    del wb["Chỉ tiêu"]
+    wb.save(data_dir / PHU_LIEN)
+    expect_failure(data_dir, live_db, "phu_lien.xlsx › Chỉ tiêu", "Thiếu trang 'Chỉ tiêu'")
+
+
+def test_missing_column(data_dir: Path, live_db: Path):
+    def drop_unit(ws):
+        ws.cell(1, column_of(ws, "Đơn vị")).value = "Đơn vị tính (ghi chú)"
+    edit_workbook(data_dir / PHU_LIEN, "Thực hiện", drop_unit)
+    expect_failure(data_dir, live_db, "Thực hiện › dòng 1", "Thiếu cột bắt buộc 'Đơn vị'")
+
+
+def test_unknown_ward(data_dir: Path, live_db: Path):
+    def rename(ws):
+        ws.cell(find_row(ws, **{"Mục": "Mã đơn vị"}), 2).value = "phu_lien_cu"
+    edit_workbook(data_dir / PHU_LIEN, "Thông tin", rename)
+    expect_failure(data_dir, live_db, "phu_lien.xlsx › Thông tin", "'phu_lien_cu' không có trong danh mục")
+
+
+def test_unknown_indicator(data_dir: Path, live_db: Path):
+    def rename(ws):
+        row = find_row(ws, **{"Mã chỉ tiêu": "budget_revenue", "Kỳ": "2026-Q1"})
+        ws.cell(row, column_of(ws, "Mã chỉ tiêu")).value = "budget_revenu"
+    edit_workbook(data_dir / PHU_LIEN, "Thực hiện", rename)
+    failure = expect_failure(data_dir, live_db, "Mã chỉ tiêu 'budget_revenu' không có trong danh mục")
+    assert failure.problems[0].cell.startswith("A")
+
+
+def test_text_in_a_number_cell(data_dir: Path, live_db: Path):
+    def as_text(ws):
+        row = find_row(ws, **{"Mã chỉ tiêu": "budget_revenue"})
+        ws.cell(row, column_of(ws, "Giá trị")).value = "357.450"
+    edit_workbook(data_dir / PHU_LIEN, "Chỉ tiêu", as_text)
+    expect_failure(data_dir, live_db, "phu_lien.xlsx › Chỉ tiêu › F2",
+                   "phải là số, nhưng ô chứa chữ '357.450'", "Nếu ý là 357.450")
+
+
+def test_number_in_the_wrong_convention_changes_magnitude(data_dir: Path, live_db: Path):
+    def shrink(ws):
+        row = find_row(ws, **{"Mã chỉ tiêu": "budget_revenue"})
+        ws.cell(row, column_of(ws, "Giá trị")).value = 357.45
+    edit_workbook(data_dir / PHU_LIEN, "Chỉ tiêu", shrink)
+    expect_failure(data_dir, live_db, "Chỉ tiêu › F2", "không khớp với nguyên văn '357.450'",
+                   "= 357.450 theo quy ước số 'vi'")
+
+
+def test_wrong_unit(data_dir: Path, live_db: Path):
+    def percent(ws):
+        row = find_row(ws, **{"Mã chỉ tiêu": "budget_revenue", "Kỳ": "2026-01"})
+        ws.cell(row, column_of(ws, "Đơn vị")).value = "%"
+    edit_workbook(data_dir / PHU_LIEN, "Thực hiện", percent)
+    expect_failure(data_dir, live_db, "Thực hiện", "Đơn vị '%' không phù hợp")
+
+
+def test_duplicate_row(data_dir: Path, live_db: Path):
+    def duplicate(ws):
+        row = find_row(ws, **{"Mã chỉ tiêu": "budget_revenue", "Kỳ": "2026-Q1"})
+        ws.append([c.value for c in ws[row]])
+    edit_workbook(data_dir / PHU_LIEN, "Thực hiện", duplicate)
+    expect_failure(data_dir, live_db, "Trùng dòng", "budget_revenue / 2026-Q1")
+
+
+def test_period_outside_2026(data_dir: Path, live_db: Path):
+    def last_year(ws):
+        row = find_row(ws, **{"Mã chỉ tiêu": "budget_revenue", "Kỳ": "2026-03"})
+        ws.cell(row, column_of(ws, "Kỳ")).value = "2025-03"
+    edit_workbook(data_dir / PHU_LIEN, "Thực hiện", last_year)
+    expect_failure(data_dir, live_db, "nằm ngoài năm kế hoạch 2026")
+
+
+def test_formula_without_cached_value(data_dir: Path, live_db: Path):
+    def formula(ws):
+        row = find_row(ws, **{"Mã chỉ tiêu": "budget_revenue", "Kỳ": "2026-Q1"})
+        ws.cell(row, column_of(ws, "Giá trị")).value = "=20684+54933+30262"
+    edit_workbook(data_dir / PHU_LIEN, "Thực hiện", formula)
+    expect_failure(data_dir, live_db, "phu_lien.xlsx", "công thức chưa có giá trị tính sẵn")
+
+
+def test_oversized_file(data_dir: Path, live_db: Path):
+    with zipfile.ZipFile(data_dir / PHU_LIEN, "a", compression=zipfile.ZIP_STORED) as archive:
+        archive.writestr("xl/media/photo.bin", os.urandom(read.MAX_FILE_BYTES + 1))
+    expect_failure(data_dir, live_db, "phu_lien.xlsx", "Tệp quá lớn")
+
+
+def test_zip_bomb(data_dir: Path, live_db: Path):
+    path = data_dir / PHU_LIEN
+    with zipfile.ZipFile(path, "a", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/media/padding.bin", b"\0" * (150 * 1024 * 1024))
+    expect_failure(data_dir, live_db, "phu_lien.xlsx", "nghi là tệp nén độc hại")
+
+
+def test_every_problem_is_reported_in_one_pass(data_dir: Path, live_db: Path):
+    def two_mistakes(ws):
+        row = find_row(ws, **{"Mã chỉ tiêu": "budget_revenue", "Kỳ": "2026-01"})
+        ws.cell(row, column_of(ws, "Giá trị")).value = "hai mươi nghìn"
+        row = find_row(ws, **{"Mã chỉ tiêu": "budget_expenditure", "Kỳ": "2026-01"})
+        ws.cell(row, column_of(ws, "Kỳ")).value = "2027-01"
+    edit_workbook(data_dir / PHU_LIEN, "Thực hiện", two_mistakes)
+    failure = expect_failure(data_dir, live_db, "hai mươi nghìn", "2027-01")
+    assert len(failure.problems) == 2
+
+
+def test_command_line_exit_codes(data_dir: Path, live_db: Path, capsys):
+    assert etl_main(["build", "--data", str(data_dir), "--db", str(live_db)]) == 0
+    (data_dir / PHU_LIEN).write_bytes(b"garbage")
+    before = digest(live_db)
+    assert etl_main(["build", "--data", str(data_dir), "--db", str(live_db)]) == 1
+    err = capsys.readouterr().err
+    assert "Không nạp dữ liệu" in err and "Cơ sở dữ liệu hiện tại được giữ nguyên" in err
+    assert digest(live_db) == before

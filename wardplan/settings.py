@@ -1,0 +1,87 @@
+"""Project settings, read from `settings.toml` at the repository root.
+
+Thresholds live in a file rather than in code so that the planning office can
+adjust them without a release.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+DEFAULT_PATH = Path(__file__).resolve().parent.parent / "settings.toml"
+
+# Only linear phasing is implemented; a seasonal rule would be added here and
+# in `wardplan.scenario`, so an unknown name must fail loudly, not fall back.
+SCENARIO_RULES = frozenset({"linear"})
+
+
+class SettingsError(ValueError):
+    """The settings file is missing a key or holds an inconsistent value."""
+
+
+@dataclass(frozen=True)
+class StatusBands:
+    """Achievement (% of scenario) thresholds for green and amber."""
+
+    green_min_pct: float
+    amber_min_pct: float
+
+    def __post_init__(self) -> None:
+        # Checked here too, so bands built in code are as safe as loaded ones.
+        if not 0 < self.amber_min_pct <= self.green_min_pct:
+            raise SettingsError(
+                "status bands need 0 < amber_min_pct <= green_min_pct, got "
+                f"amber_min_pct={self.amber_min_pct}, green_min_pct={self.green_min_pct}"
+            )
+
+
+@dataclass(frozen=True)
+class Settings:
+    bands: StatusBands
+    scenario_rule: str
+
+
+def load_settings(path: Path | None = None) -> Settings:
+    """Read and validate the settings file (default: repo-root settings.toml)."""
+    path = Path(path) if path is not None else DEFAULT_PATH
+    with path.open("rb") as handle:
+        try:
+            raw = tomllib.load(handle)
+        except tomllib.TOMLDecodeError as exc:
+            raise SettingsError(f"{path}: not valid TOML: {exc}") from exc
+    return Settings(bands=_read_bands(raw, path), scenario_rule=_read_scenario_rule(raw, path))
+
+
+def _read_bands(raw: dict, path: Path) -> StatusBands:
+    section = _section(raw, "status", path)
+    return StatusBands(
+        green_min_pct=_number(section, "green_min_pct", path),
+        amber_min_pct=_number(section, "amber_min_pct", path),
+    )
+
+
+def _read_scenario_rule(raw: dict, path: Path) -> str:
+    section = _section(raw, "scenario", path)
+    rule = section.get("derive")
+    if rule not in SCENARIO_RULES:
+        raise SettingsError(
+            f"{path}: [scenario] derive must be one of {sorted(SCENARIO_RULES)}, got {rule!r}"
+        )
+    return rule
+
+
+def _section(raw: dict, name: str, path: Path) -> dict:
+    section = raw.get(name)
+    if not isinstance(section, dict):
+        raise SettingsError(f"{path}: missing [{name}] section")
+    return section
+
+
+def _number(section: dict, key: str, path: Path) -> float:
+    value = section.get(key)
+    # bool is an int subclass; `true` in the file is a typo, not 1.
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise SettingsError(f"{path}: {key} must be a number, got {value!r}")
+    return float(value)

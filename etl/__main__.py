@@ -1,4 +1,7 @@
-"""Command line: `python -m etl build [--data DIR] [--db PATH]`.
+"""Command line:
+
+    python -m etl build [--data DIR] [--db PATH]
+    python -m etl import WORKBOOK.xlsx [--data DIR] [--db PATH]
 
 Exit code 0 when the database was replaced, 1 when any input had problems
 (the previous database is left exactly as it was), 2 on usage errors.
@@ -12,6 +15,7 @@ import sys
 from pathlib import Path
 
 from etl.build import DATA_DIR, DEFAULT_DB, build
+from etl.import_workbook import import_workbook
 from etl.problems import BuildFailed
 
 log = logging.getLogger("etl")
@@ -21,15 +25,28 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m etl")
     commands = parser.add_subparsers(dest="command", required=True)
     build_cmd = commands.add_parser("build", help="validate the workbooks and rebuild the database")
-    build_cmd.add_argument("--data", type=Path, default=DATA_DIR, help="folder with catalogue.xlsx and wards/")
-    build_cmd.add_argument("--db", type=Path, default=DEFAULT_DB, help="DuckDB file to (re)build")
+    import_cmd = commands.add_parser(
+        "import", help="check a ward's new workbook, keep the one it replaces, rebuild")
+    import_cmd.add_argument("workbook", type=Path)
+    for command in (build_cmd, import_cmd):
+        command.add_argument("--data", type=Path, default=DATA_DIR,
+                             help="folder with catalogue.xlsx and wards/")
+        command.add_argument("--db", type=Path, default=DEFAULT_DB, help="DuckDB file to (re)build")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(message)s")
     try:
-        report = build(args.data, args.db)
+        if args.command == "import":
+            result = import_workbook(args.workbook, args.data, args.db)
+            print(f"Đã thay dữ liệu của '{result.ward_code}' bằng {args.workbook.name}.")
+            if result.replaced:
+                print(f"Tệp cũ được giữ tại {result.replaced}.")
+            report = result.report
+        else:
+            report = build(args.data, args.db)
     except BuildFailed as failure:
         print(failure.report_vi(), file=sys.stderr)
-        log.error("build failed with %d problem(s); database unchanged", len(failure.problems))
+        log.error("build failed with %d problem(s); data and database unchanged",
+                  len(failure.problems))
         return 1
     print(f"Đã nạp dữ liệu vào {report.db_path} trong {report.seconds:.2f} giây.")
     for row in report.counts.itertuples():

@@ -306,3 +306,38 @@ def test_command_line_exit_codes(data_dir: Path, live_db: Path, capsys):
     err = capsys.readouterr().err
     assert "Không nạp dữ liệu" in err and "Cơ sở dữ liệu hiện tại được giữ nguyên" in err
     assert digest(live_db) == before
+
+
+# --- a ward's new workbook ------------------------------------------------------
+
+def test_import_keeps_the_replaced_workbook_and_rebuilds(data_dir: Path, live_db: Path,
+                                                         tmp_path: Path):
+    new = tmp_path / "bao_cao_moi.xlsx"
+    shutil.copy2(data_dir / PHU_LIEN, new)
+    def revise(ws):
+        row = find_row(ws, **{"Mã chỉ tiêu": "budget_revenue", "Kỳ": "2026-Q1"})
+        ws.cell(row, column_of(ws, "Giá trị")).value = 105880
+        ws.cell(row, column_of(ws, "Nguyên văn")).value = "105,880"
+    edit_workbook(new, "Thực hiện", revise)
+    original = digest(data_dir / PHU_LIEN)
+    assert etl_main(["import", str(new), "--data", str(data_dir), "--db", str(live_db)]) == 0
+    kept = list((data_dir / "replaced").glob("phu_lien.*.xlsx"))
+    assert len(kept) == 1 and digest(kept[0]) == original
+    assert digest(data_dir / PHU_LIEN) == digest(new)
+    assert query(live_db, "SELECT value FROM v_actuals WHERE ward_code='phu_lien' AND "
+                          "indicator_code='budget_revenue' AND period='2026-Q1'") == [(105880,)]
+
+
+def test_import_of_a_bad_workbook_changes_nothing(data_dir: Path, live_db: Path, tmp_path: Path,
+                                                  capsys):
+    new = tmp_path / "bao_cao_loi.xlsx"
+    shutil.copy2(data_dir / PHU_LIEN, new)
+    def break_it(ws):
+        row = find_row(ws, **{"Mã chỉ tiêu": "budget_revenue", "Kỳ": "2026-Q1"})
+        ws.cell(row, column_of(ws, "Giá trị")).value = "105.879 triệu"
+    edit_workbook(new, "Thực hiện", break_it)
+    before_data, before_db = digest(data_dir / PHU_LIEN), digest(live_db)
+    assert etl_main(["import", str(new), "--data", str(data_dir), "--db", str(live_db)]) == 1
+    assert "bao_cao_loi.xlsx › Thực hiện" in capsys.readouterr().err
+    assert digest(data_dir / PHU_LIEN) == before_data and digest(live_db) == before_db
+    assert not (data_dir / "replaced").exists()

@@ -20,6 +20,7 @@ from etl.problems import BuildFailed, Problem
 from etl.read import FileRejected, RawWorkbook, read_workbook
 from etl.validate import Checker
 from wardplan import quality, scenario, status
+from wardplan.parsing import parse_period
 from wardplan.settings import Settings, load_settings
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -110,8 +111,9 @@ def derive_tables(catalogue: Catalogue, wards: list[WardData], raws: list[RawWor
     tables["wards"] = ward_table
     tables["indicators"] = catalogue.indicators
     official = tables["scenario_official"].rename(columns={"value": "planned_value"})
-    tables["scenario"] = scenario.build_scenario(catalogue.indicators, tables["targets"],
-                                                 official, year=PLAN_YEAR)
+    tables["scenario"] = scenario_with_sources(
+        scenario.build_scenario(catalogue.indicators, tables["targets"], official, year=PLAN_YEAR),
+        official, tables["targets"])
     tables["status"] = status.compute_status(catalogue.indicators, tables["targets"],
                                              tables["actuals"], tables["scenario"],
                                              catalogue.wards, settings.bands, year=PLAN_YEAR)
@@ -127,6 +129,34 @@ def derive_tables(catalogue: Catalogue, wards: list[WardData], raws: list[RawWor
         {"key": "scenario_rule", "value": settings.scenario_rule},
     ])
     return tables
+
+
+def scenario_with_sources(phased: pd.DataFrame, official: pd.DataFrame,
+                          targets: pd.DataFrame) -> pd.DataFrame:
+    """Every scenario value says where it comes from: the ward's plan, or the
+    annual target it was derived from."""
+    key = ["ward_code", "indicator_code", "period"]
+    given = official.set_index(key)["source_ref"].to_dict()
+    target_refs = targets.set_index(["ward_code", "indicator_code"])["source_ref"].to_dict()
+
+    def source(row) -> str:
+        if (row.ward_code, row.indicator_code, row.period) in given:
+            return given[(row.ward_code, row.indicator_code, row.period)]
+        covered = parse_period(row.period, expected_year=None).months
+        official_parts = [ref for (w, i, p), ref in given.items()
+                          if (w, i) == (row.ward_code, row.indicator_code)
+                          and set(parse_period(p, expected_year=None).months) <= set(covered)]
+        if row.origin == "official":
+            return " | ".join(official_parts)
+        derived = ("Suy ra từ chỉ tiêu năm (phân bổ theo settings.toml): "
+                   + target_refs.get((row.ward_code, row.indicator_code), ""))
+        if official_parts:
+            return "Gồm số chính thức: " + " | ".join(official_parts) + " | Phần còn lại: " + derived
+        return derived
+
+    phased = phased.copy()
+    phased["source_ref"] = [source(row) for row in phased.itertuples()]
+    return phased
 
 
 def _load_files(raws: list[RawWorkbook], wards: list[WardData], catalogue: Catalogue,

@@ -174,7 +174,7 @@ def test_level_older_than_as_of_is_kept_and_flagged(status):
     jun = row(status, "health_insurance_coverage", "2026-06")
     assert jun.actual_to_date == 95.1
     assert jun.actual_period == "2026-Q1"
-    assert "Số liệu mới nhất: 2026-Q1" in jun.note
+    assert "Số liệu mới nhất: Quý I/2026" in jun.note
     assert jun.status == "amber"  # 95,1 against the derived 95,5
 
 

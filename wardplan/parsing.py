@@ -441,3 +441,25 @@ def format_pct_vi(x: float | None, decimals: int = 1) -> str:
     if x is None or (isinstance(x, float) and math.isnan(x)):
         return "—"
     return f"{_format(x, decimals, trim=True)}%"
+
+
+_ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
+
+
+def period_label(code: str) -> str:
+    """'2026-03' → 'Tháng 3/2026', '2026-Q1' → 'Quý I/2026', '2026' → 'Năm 2026'.
+
+    Codes joined with '+' (a to-date figure built from several periods) are
+    labelled one by one; anything unparseable is returned unchanged.
+    """
+    if "+" in str(code):
+        return " + ".join(period_label(part) for part in str(code).split("+"))
+    try:
+        period = parse_period(code, expected_year=None)
+    except ParseError:
+        return str(code)
+    if period.kind == "month":
+        return f"Tháng {period.index}/{period.year}"
+    if period.kind == "quarter":
+        return f"Quý {_ROMAN[period.index]}/{period.year}"
+    return f"Năm {period.year}"

@@ -32,6 +32,7 @@ from wardplan.scenario import (
     scenario_detail,
     scenario_lookup,
 )
+from wardplan.parsing import period_label
 from wardplan.settings import StatusBands
 
 GREEN, AMBER, RED, GREY = "green", "amber", "red", "grey"
@@ -52,7 +53,8 @@ _OPTIONAL_TEXT = frozenset({"ward_verdict", "actual_period", "scenario_origin"})
 _VERDICT_STATUS = {"vượt": GREEN, "đạt": GREEN, "hoàn thành": GREEN, "không đạt": RED}
 
 _ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
-_STATUS_VI = {GREEN: "xanh", AMBER: "vàng", RED: "đỏ", GREY: "xám"}
+# The words the app, the deck and the workbook show next to each status colour.
+STATUS_LABELS_VI = {GREEN: "Đạt/Vượt", AMBER: "Cần chú ý", RED: "Chậm", GREY: "Chưa có số liệu"}
 
 
 # --- public API ------------------------------------------------------------
@@ -316,7 +318,7 @@ def _relative(ctx: _Context, month: int, verdict_row: _Actual | None) -> dict:
     text = ctx.target.text or "so với kỳ gốc"
     parts = [f"Chỉ tiêu tương đối ({text}), chưa có số gốc để quy đổi."]
     if not _isnan(todate.value):
-        parts.append(f"Số liệu {todate.period_text}: {_qty(todate.value, ctx.unit)}.")
+        parts.append(f"Số liệu {period_label(todate.period_text)}: {_qty(todate.value, ctx.unit)}.")
     parts.append(_generic_verdict(verdict_row, GREY, month))
     return {"status": GREY, "actual_to_date": todate.value, "actual_period": todate.period_text,
             "note": _join(*parts)}
@@ -414,9 +416,9 @@ def _result_sentence(f: _Facts) -> str:
 
 def _measure_phrase(f: _Facts) -> str:
     if f.ctx.kind == "flow":
-        return f"Lũy kế đến {f.as_of}: {f.qty(f.todate.value)}"
+        return f"Lũy kế đến {period_label(f.as_of)}: {f.qty(f.todate.value)}"
     label = "Lũy kế" if f.ctx.kind == "cumulative_pct" else "Mức"
-    return f"{label} {f.todate.period_text}: {f.qty(f.todate.value)}"
+    return f"{label} {period_label(f.todate.period_text)}: {f.qty(f.todate.value)}"
 
 
 def _versus(f: _Facts, pct: float, reference: float, what: str, verb: str = "đạt") -> str:
@@ -429,7 +431,7 @@ def _versus(f: _Facts, pct: float, reference: float, what: str, verb: str = "đ�
 def _missing_sentence(f: _Facts) -> str:
     if f.todate.missing_months:
         return f"Thiếu số liệu tháng {_month_list(f.todate.missing_months)}."
-    return f"Chưa có số liệu thực hiện đến {f.as_of}."
+    return f"Chưa có số liệu thực hiện đến {period_label(f.as_of)}."
 
 
 def _scenario_sentence(f: _Facts) -> str:
@@ -451,7 +453,7 @@ def _scenario_sentence(f: _Facts) -> str:
 
 
 def _stale_note(todate: _ToDate) -> str:
-    return f"Số liệu mới nhất: {todate.stale_period}." if todate.stale_period else ""
+    return f"Số liệu mới nhất: {period_label(todate.stale_period)}." if todate.stale_period else ""
 
 
 def _numeric_verdict(f: _Facts, verdict_row: _Actual | None) -> str:
@@ -479,7 +481,7 @@ def _numeric_verdict(f: _Facts, verdict_row: _Actual | None) -> str:
 
 
 def _claims_met_but_behind(f: _Facts, verdict: str) -> str:
-    head = f"Phường đánh giá '{verdict}' nhưng kết quả tính là {_STATUS_VI[f.status]}"
+    head = f"Phường đánh giá '{verdict}' nhưng kết quả tính là '{STATUS_LABELS_VI[f.status]}'"
     hint = _official_only_hint(f)
     if hint and f.scen.derived_months:
         return (f"{head}: {hint}, còn kịch bản lũy kế gồm cả {f.scen.derived_months} "
@@ -529,7 +531,8 @@ def _generic_verdict(verdict_row: _Actual | None, status: str, month: int) -> st
 def _earlier_verdict(verdict_row: _Actual) -> str:
     # A verdict about an earlier period says nothing about this one, so it is
     # shown for context but not argued with.
-    return f"Đánh giá gần nhất của phường ({verdict_row.period}): '{verdict_row.verdict}'."
+    return (f"Đánh giá gần nhất của phường ({period_label(verdict_row.period)}): "
+            f"'{verdict_row.verdict}'.")
 
 
 def _expected_status(verdict: str | None) -> str | None:

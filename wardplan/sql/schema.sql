@@ -75,7 +75,7 @@ CREATE TABLE statements (
 
 CREATE TABLE scenario (
     ward_code VARCHAR, indicator_code VARCHAR, period VARCHAR, planned_value DOUBLE,
-    origin VARCHAR CHECK (origin IN ('official', 'derived')),
+    origin VARCHAR CHECK (origin IN ('official', 'derived')), source_ref VARCHAR,
     PRIMARY KEY (ward_code, indicator_code, period)
 );
 

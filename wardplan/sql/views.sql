@@ -21,7 +21,7 @@ SELECT ward_code, indicator_code, period, value, value_text, source_ref, unit, q
 FROM actuals;
 
 CREATE VIEW v_scenario AS
-SELECT ward_code, indicator_code, period, planned_value, origin
+SELECT ward_code, indicator_code, period, planned_value, origin, source_ref
 FROM scenario;
 
 CREATE VIEW v_status AS

@@ -1,0 +1,101 @@
+"""Command line: the meeting exports without a browser (e.g. from cron).
+
+    python -m exports deck --as-of 2026-Q1 [--wards phu_lien,thuy_nguyen]
+                           [--indicators budget_revenue,...] --out bao-cao.pptx
+    python -m exports workbook --as-of 2026-Q1 [--wards ...] [--indicators ...] --out bao-cao.xlsx
+    python -m exports charts --as-of 2026-Q1 --ward phu_lien --out thu-muc/ [--format png|svg]
+
+`--db PATH` reads another database file (default: CHITIEU_DB or
+build/chitieu2026.duckdb, built from the bundled workbooks if missing).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+from exports.report import ALL, REPORTED, SelectionError, load_report
+
+
+def _codes(text: str | None) -> list[str] | None:
+    codes = [c.strip() for c in (text or "").split(",") if c.strip()]
+    return codes or None
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m exports",
+        description="Xuất báo cáo chỉ tiêu 2026: trình chiếu PowerPoint, sổ Excel, ảnh biểu đồ.")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    def common(command: argparse.ArgumentParser) -> None:
+        command.add_argument("--as-of", required=True,
+                             help="kỳ báo cáo: 2026-03, 2026-Q1 hoặc 2026")
+        command.add_argument("--db", type=Path, help="tệp cơ sở dữ liệu DuckDB (mặc định: "
+                             "CHITIEU_DB hoặc build/chitieu2026.duckdb)")
+        command.add_argument("--indicators", help="mã chỉ tiêu, cách nhau bởi dấu phẩy")
+        command.add_argument("--out", type=Path, required=True, help="tệp hoặc thư mục ghi ra")
+
+    deck = commands.add_parser("deck", help="trình chiếu PowerPoint 16:9 (.pptx)")
+    common(deck)
+    deck.add_argument("--wards", help="mã phường, cách nhau bởi dấu phẩy (mặc định: tất cả)")
+    workbook = commands.add_parser("workbook", help="sổ Excel (.xlsx)")
+    common(workbook)
+    workbook.add_argument("--wards", help="mã phường, cách nhau bởi dấu phẩy (mặc định: tất cả)")
+    charts = commands.add_parser("charts", help="ảnh biểu đồ PNG/SVG của một phường")
+    common(charts)
+    charts.add_argument("--ward", required=True, help="mã phường, ví dụ phu_lien")
+    charts.add_argument("--format", choices=("png", "svg"), default="png")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    from wardplan.db import Database, database_path, ensure_database
+
+    started = time.perf_counter()
+    db = Database(ensure_database(args.db or database_path()))
+    wards = [args.ward] if args.command == "charts" else _codes(args.wards)
+    try:
+        report = load_report(db, args.as_of, wards, _codes(args.indicators),
+                             default=ALL if args.command == "workbook" else REPORTED)
+    except SelectionError as error:
+        print(f"Lỗi: {error.message_vi}", file=sys.stderr)
+        return 2
+
+    if args.command == "deck":
+        from exports.deck import write_deck
+
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        write_deck(report, args.out)
+        written = [args.out]
+    elif args.command == "workbook":
+        from exports.workbook import write_workbook
+
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        write_workbook(report, args.out)
+        written = [args.out]
+    else:
+        from exports.figures import ward_figures
+        from exports.images import render_export
+
+        args.out.mkdir(parents=True, exist_ok=True)
+        written = []
+        for stem, figure in ward_figures(report, args.ward):
+            path = args.out / f"{stem}.{args.format}"
+            path.write_bytes(render_export(figure, args.format, report.produced_on))
+            written.append(path)
+        if not written:
+            print(f"Phường {report.ward_name(args.ward)} chưa có số liệu để vẽ biểu đồ "
+                  f"đến {report.period_label}.", file=sys.stderr)
+    for path in written:
+        print(path)
+    print(f"Đã xuất {len(written)} tệp trong {time.perf_counter() - started:.1f} giây.",
+          file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,788 @@
+"""The meeting deck: a 16:9 PowerPoint a leader can put on the table unchanged.
+
+Slides, in order: title; summary by ward; the status of every chosen
+indicator in every chosen ward (native tables, colour *and* label, paged);
+for each ward without a report, what it planned (paged); per reporting ward,
+its indicators as % of the annual target (native bar chart, paged); then one
+slide per indicator and ward with a native line chart (actual to date vs
+scenario vs annual target, month by month, missing months as gaps) and the
+key figures (`Report.chart_pairs` says which).
+
+Charts are native PowerPoint charts so staff can restyle them, and need no
+browser, so a deck builds in about a second.  Every shape is placed here on
+the Blank layout: the default template's placeholders stay 4:3 when the
+slide size changes.  Figures in text and data labels are formatted
+Vietnamese style by us; value axes use a number format that pins the
+Vietnamese grouping (`VI_INTEGER_FORMAT`).  Sources: a footer line on each
+slide and the full reference of every figure in the slide notes.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+from collections.abc import Sequence
+
+import pandas as pd
+from lxml import etree
+from pptx import Presentation
+from pptx.chart.data import CategoryChartData
+from pptx.dml.color import RGBColor
+from pptx.enum.chart import XL_CHART_TYPE, XL_LABEL_POSITION, XL_LEGEND_POSITION, XL_MARKER_STYLE
+from pptx.enum.dml import MSO_LINE_DASH_STYLE
+from pptx.enum.shapes import MSO_SHAPE
+from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE, PP_ALIGN
+from pptx.oxml.ns import qn
+from pptx.util import Emu, Inches, Pt
+
+from exports.report import NO_REPORT, Report
+from wardplan import charts as wc
+from wardplan import presenters as p
+from wardplan.parsing import format_pct_vi
+from wardplan.settings import load_settings
+
+SLIDE_WIDTH, SLIDE_HEIGHT = Emu(12192000), Emu(6858000)  # 13.333 x 7.5 in, 16:9
+MARGIN = Inches(0.5)
+CONTENT_WIDTH = SLIDE_WIDTH - 2 * MARGIN
+CONTENT_TOP = Inches(1.55)
+FOOTER_TOP = Inches(6.88)
+CONTENT_BOTTOM = Inches(6.8)
+
+FONT = "Arial"  # has every Vietnamese letter; LibreOffice maps it to Liberation Sans
+INK = RGBColor(0x1A, 0x1A, 0x1A)
+MUTED = RGBColor(0x55, 0x55, 0x55)
+HEADER_FILL = RGBColor(0xF2, 0xF2, 0xF2)
+WHITE = RGBColor(0xFF, 0xFF, 0xFF)
+ACCENT = RGBColor.from_string(wc.SCENARIO_COLOUR.lstrip("#"))
+
+MATRIX_ROWS = 9  # indicators per status slide
+MATRIX_WARDS = 4  # ward columns per status slide
+BAR_ROWS = 10  # indicators per bar-chart slide
+PLAN_ROWS = 9  # targets per "no report" slide
+SUMMARY_WARDS = 9  # wards per summary slide
+NO_REPORT_DETAIL_MAX = 4  # beyond this many wards without a report, list them instead
+BAR_AXIS_MAX = 200  # % of the annual target
+FOOTER_CHARS = 155  # one 9 pt line across the footer box
+
+
+def rgb(hex_colour: str) -> RGBColor:
+    return RGBColor.from_string(hex_colour.lstrip("#").upper())
+
+
+def status_fill(status: str | None) -> RGBColor:
+    """Cell background for a status: the dashboard's light tint (dark text stays readable)."""
+    return rgb(p.STATUS_STYLES[status].tint) if status in p.STATUS_STYLES else WHITE
+
+
+# --- building blocks -----------------------------------------------------------------------
+
+def _style_run(run, size: float, bold: bool = False, colour: RGBColor = INK) -> None:
+    run.font.name = FONT
+    run.font.size = Pt(size)
+    run.font.bold = bold
+    run.font.color.rgb = colour
+
+
+def _write(frame, lines: Sequence[str | tuple], size: float, *, bold: bool = False,
+           colour: RGBColor = INK, align=PP_ALIGN.LEFT, spacing: float = 0) -> None:
+    """Replace a text frame's text; a line may be (text, size, bold, colour)."""
+    frame.clear()
+    for i, line in enumerate(lines):
+        text, line_size, line_bold, line_colour = (
+            line if isinstance(line, tuple) else (line, size, bold, colour))
+        paragraph = frame.paragraphs[0] if i == 0 else frame.add_paragraph()
+        paragraph.alignment = align
+        if spacing and i:
+            paragraph.space_before = Pt(spacing)
+        run = paragraph.add_run()
+        run.text = text
+        _style_run(run, line_size, line_bold, line_colour)
+
+
+def _text(slide, x, y, w, h, lines, size: float, *, bold: bool = False, colour: RGBColor = INK,
+          align=PP_ALIGN.LEFT, anchor=MSO_ANCHOR.TOP, spacing: float = 0):
+    box = slide.shapes.add_textbox(x, y, w, h)
+    frame = box.text_frame
+    frame.word_wrap = True
+    frame.auto_size = MSO_AUTO_SIZE.NONE
+    frame.vertical_anchor = anchor
+    frame.margin_left = frame.margin_right = Inches(0.04)
+    frame.margin_top = frame.margin_bottom = Inches(0.02)
+    _write(frame, [lines] if isinstance(lines, str) else lines, size, bold=bold,
+           colour=colour, align=align, spacing=spacing)
+    return box
+
+
+def _header(slide, title: str, subtitle: str = "") -> None:
+    _text(slide, MARGIN, Inches(0.32), CONTENT_WIDTH, Inches(0.62), title, 24, bold=True,
+          anchor=MSO_ANCHOR.BOTTOM)
+    if subtitle:
+        _text(slide, MARGIN, Inches(0.95), CONTENT_WIDTH, Inches(0.4), subtitle, 14,
+              colour=MUTED)
+    rule = slide.shapes.add_shape(MSO_SHAPE.RECTANGLE, MARGIN, Inches(1.38), CONTENT_WIDTH,
+                                  Emu(Inches(0.03)))
+    rule.fill.solid()
+    rule.fill.fore_color.rgb = ACCENT
+    rule.line.fill.background()
+
+
+def _shorten(text: str, limit: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip(" ,;:") + "…"
+
+
+def _footer(slide, report: Report, source: str, number: int, total: int) -> None:
+    # A shortened document name already ends in '…'; no full stop after it.
+    source = _shorten(source.replace("….", "…"), 2 * FOOTER_CHARS - 5)
+    _text(slide, MARGIN, FOOTER_TOP, Inches(10.0), Inches(0.5), source, 9, colour=MUTED)
+    _text(slide, MARGIN + Inches(10.1), FOOTER_TOP, CONTENT_WIDTH - Inches(10.1), Inches(0.5),
+          [f"Xuất ngày {report.produced_text}", f"Trang {number}/{total}"], 9, colour=MUTED,
+          align=PP_ALIGN.RIGHT)
+
+
+def _notes(slide, lines: Sequence[str]) -> None:
+    slide.notes_slide.notes_text_frame.text = "\n".join(lines)
+
+
+def _cell(cell, lines, size: float, *, bold: bool = False, fill: RGBColor | None = WHITE,
+          colour: RGBColor = INK, align=PP_ALIGN.LEFT) -> None:
+    frame = cell.text_frame
+    frame.word_wrap = True
+    _write(frame, [lines] if isinstance(lines, str) else lines, size, bold=bold,
+           colour=colour, align=align)
+    cell.vertical_anchor = MSO_ANCHOR.MIDDLE
+    cell.margin_left = cell.margin_right = Inches(0.06)
+    cell.margin_top = cell.margin_bottom = Inches(0.03)
+    if fill is not None:
+        cell.fill.solid()
+        cell.fill.fore_color.rgb = fill
+    _borders(cell)
+
+
+def _borders(cell, colour: str = "BFBFBF", width_emu: int = 9525) -> None:
+    """Thin grey borders on all sides (python-pptx has no API for cell borders)."""
+    tc_pr = cell._tc.get_or_add_tcPr()
+    for tag in ("a:lnL", "a:lnR", "a:lnT", "a:lnB"):
+        for old in tc_pr.findall(qn(tag)):
+            tc_pr.remove(old)
+        line = etree.SubElement(tc_pr, qn(tag), w=str(width_emu), cap="flat", cmpd="sng",
+                                algn="ctr")
+        fill = etree.SubElement(line, qn("a:solidFill"))
+        etree.SubElement(fill, qn("a:srgbClr"), val=colour)
+        etree.SubElement(line, qn("a:prstDash"), val="solid")
+    # Borders must precede the cell fill in the schema's element order.
+    for fill_tag in ("a:solidFill", "a:noFill"):
+        for fill in tc_pr.findall(qn(fill_tag)):
+            tc_pr.remove(fill)
+            tc_pr.append(fill)
+
+
+def _table(slide, rows: int, cols: int, x, y, w, h, widths: Sequence[float]):
+    shape = slide.shapes.add_table(rows, cols, x, y, w, h)
+    table = shape.table
+    table.first_row = True
+    table.horz_banding = False
+    total = sum(widths)
+    for i, share in enumerate(widths):
+        table.columns[i].width = Emu(int(w * share / total))
+    for row in table.rows:
+        row.height = Emu(int(h / rows))
+    return table
+
+
+def _pages(items: list, size: int) -> list[list]:
+    return [items[i:i + size] for i in range(0, len(items), size)] or [[]]
+
+
+def _page_suffix(index: int, count: int) -> str:
+    return f" ({index + 1}/{count})" if count > 1 else ""
+
+
+def _indicator_label(report: Report, code: str) -> str:
+    row = report.indicator(code)
+    unit = p.text_or(row["unit"])
+    return f"{row['name_vi']} ({unit})" if unit else str(row["name_vi"])
+
+
+# --- slides --------------------------------------------------------------------------------
+
+class _Deck:
+    def __init__(self, report: Report):
+        self.report = report
+        self.prs = Presentation()
+        self.prs.slide_width, self.prs.slide_height = SLIDE_WIDTH, SLIDE_HEIGHT
+        self.blank = self.prs.slide_layouts[6]
+        self.footers: list[tuple] = []  # (slide, source text), numbered once all exist
+
+    def slide(self, source: str, notes: Sequence[str]):
+        slide = self.prs.slides.add_slide(self.blank)
+        self.footers.append((slide, source))
+        _notes(slide, notes)
+        return slide
+
+    def finish(self) -> Presentation:
+        total = len(self.footers)
+        for number, (slide, source) in enumerate(self.footers, start=1):
+            _footer(slide, self.report, source, number, total)
+        return self.prs
+
+    # --- title ---------------------------------------------------------------------------
+
+    def title(self) -> None:
+        r = self.report
+        names = [r.ward_name(w) for w in r.ward_codes]
+        missing = [r.ward_name(w) for w in r.ward_codes if not r.has_report(w)]
+        documents = [f"{row.title_vi} ({p.text_or(row.doc_number, 'không số')})"
+                     for row in r.sources.itertuples(index=False)]
+        slide = self.slide(
+            "Nguồn: kế hoạch và báo cáo của các phường (danh sách đầy đủ trong ghi chú).",
+            ["Nguồn số liệu: cơ sở dữ liệu Chỉ tiêu 2026, nạp từ các văn bản của phường:",
+             *[f"- {d}" for d in documents],
+             "Trạng thái so sánh thực hiện đến kỳ với kịch bản tăng trưởng đến kỳ. "
+             "Kịch bản “suy ra (phân bổ đều)” là phân bổ đều chỉ tiêu năm, không phải số của "
+             "phường; “chính thức (phường lập)” là số phường công bố."])
+        band = slide.shapes.add_shape(MSO_SHAPE.RECTANGLE, 0, 0, Inches(0.28), SLIDE_HEIGHT)
+        band.fill.solid()
+        band.fill.fore_color.rgb = ACCENT
+        band.line.fill.background()
+        _text(slide, Inches(0.9), Inches(1.5), Inches(11.6), Inches(1.6),
+              f"Tình hình thực hiện các chỉ tiêu kinh tế - xã hội năm {p.YEAR}", 34, bold=True,
+              anchor=MSO_ANCHOR.BOTTOM)
+        lines = [(f"Kỳ báo cáo: {r.period_label} (số liệu đến hết tháng "
+                  f"{p.end_month(r.as_of)}/{p.YEAR})", 20, True, INK),
+                 (f"Phường: {_names(names)}", 18, False, INK)]
+        if missing:
+            lines.append((f"{NO_REPORT} thực hiện: {_names(missing)}", 18, False, INK))
+        lines.append((f"{len(r.indicator_codes)} chỉ tiêu được chọn · Xuất ngày "
+                      f"{r.produced_text} từ hệ thống Chỉ tiêu {p.YEAR}", 16, False, MUTED))
+        _text(slide, Inches(0.9), Inches(3.35), Inches(11.6), Inches(2.6), lines, 18,
+              spacing=10)
+
+    # --- summary by ward -------------------------------------------------------------------
+
+    def ward_summary(self) -> None:
+        r = self.report
+        now = r.status_now
+
+        def worst_first(ward: str) -> tuple:
+            rows = now[now["ward_code"] == ward]["status"]
+            return (not r.has_report(ward), -(rows == p.RED).sum(), -(rows == p.AMBER).sum(),
+                    p.fold_vi(r.ward_name(ward)))
+
+        pages = _pages(sorted(r.ward_codes, key=worst_first), SUMMARY_WARDS)
+        for index, wards in enumerate(pages):
+            self._ward_summary_slide(wards, index, len(pages))
+
+    def _ward_summary_slide(self, wards: list[str], index: int, count: int) -> None:
+        r = self.report
+        counts = p.ward_counts(r.status_now).set_index("ward_code") \
+            if not r.status_now.empty else pd.DataFrame()
+        slide = self.slide(
+            "Nguồn: trạng thái tính từ số liệu thực hiện, kịch bản và chỉ tiêu năm trong văn "
+            "bản của từng phường (chi tiết ở các trang sau và trong ghi chú).",
+            ["Nguồn: " + "; ".join(r.short_sources(
+                ref for w in wards for c in r.indicator_codes
+                for _, ref in r.source_refs(w, c))) + ".",
+             "Đếm số chỉ tiêu đã chọn theo trạng thái tại kỳ " + r.period_label + ".",
+             "Trạng thái: so sánh thực hiện đến kỳ với kịch bản tăng trưởng đến kỳ của phường.",
+             *[f"{p.STATUS_STYLES[s].text}: màu {p.STATUS_STYLES[s].colour}"
+               for s in p.STATUS_ORDER]])
+        _header(slide, f"Tổng hợp theo phường — {r.period_label}{_page_suffix(index, count)}",
+                "Số chỉ tiêu đã chọn theo trạng thái (so với kịch bản tăng trưởng đến kỳ)")
+        headers = ["Phường", "Báo cáo", *[p.STATUS_STYLES[s].text for s in p.STATUS_ORDER],
+                   "Tổng"]
+        height = min(Inches(0.5) * (len(wards) + 1), CONTENT_BOTTOM - CONTENT_TOP)
+        table = _table(slide, len(wards) + 1, len(headers), MARGIN, CONTENT_TOP,
+                       CONTENT_WIDTH, height, [2.6, 2.2, 1.5, 1.5, 1.5, 1.9, 1.0])
+        for j, text in enumerate(headers):
+            status = p.STATUS_ORDER[j - 2] if 2 <= j < 2 + len(p.STATUS_ORDER) else None
+            _cell(table.cell(0, j), text, 13, bold=True,
+                  fill=status_fill(status) if status else HEADER_FILL,
+                  align=PP_ALIGN.LEFT if j < 2 else PP_ALIGN.CENTER)
+        for i, ward in enumerate(wards, start=1):
+            reported = r.has_report(ward)
+            _cell(table.cell(i, 0), r.ward_name(ward), 13, bold=True)
+            _cell(table.cell(i, 1), "Đã có" if reported else f"○ {NO_REPORT}", 13,
+                  fill=WHITE if reported else status_fill(p.GREY))
+            row = counts.loc[ward] if ward in counts.index else None
+            for j, status in enumerate(p.STATUS_ORDER, start=2):
+                n = int(row[status]) if row is not None else 0
+                show_dash = not reported and status != p.GREY
+                _cell(table.cell(i, j), "—" if show_dash else str(n), 14,
+                      bold=n > 0 and status != p.GREY,
+                      fill=status_fill(status) if n and not show_dash else WHITE,
+                      align=PP_ALIGN.CENTER)
+            total = int(row["total"]) if row is not None else 0
+            _cell(table.cell(i, len(headers) - 1), str(total), 14, align=PP_ALIGN.CENTER)
+        top = CONTENT_TOP + height + Inches(0.35)
+        if top < CONTENT_BOTTOM - Inches(1.2):
+            _text(slide, MARGIN, top, CONTENT_WIDTH, Inches(1.5), _status_legend(), 13,
+                  colour=MUTED, spacing=3)
+
+    # --- status matrix ---------------------------------------------------------------------
+
+    def status_matrix(self) -> None:
+        r = self.report
+        ward_pages = _pages(r.ward_codes, MATRIX_WARDS)
+        row_pages = _pages(r.indicator_codes, MATRIX_ROWS)
+        count = len(ward_pages) * len(row_pages)
+        index = 0
+        for wards in ward_pages:
+            for indicators in row_pages:
+                self._matrix_slide(wards, indicators, index, count)
+                index += 1
+
+    def _matrix_slide(self, wards: list[str], indicators: list[str], index: int,
+                      count: int) -> None:
+        r = self.report
+        notes = [f"Trạng thái tại {r.period_label}; mỗi ô ghi nhãn trạng thái và % kịch bản "
+                 "đến kỳ. Nguồn từng số liệu:"]
+        for ward in wards:
+            for code in indicators:
+                for what, ref in r.source_refs(ward, code):
+                    notes.append(f"- {r.ward_name(ward)} · {_indicator_label(r, code)} · "
+                                 f"{what}: {ref}")
+        documents = r.short_sources(
+            ref for w in wards for c in indicators for _, ref in r.source_refs(w, c))
+        slide = self.slide("Nguồn: " + ("; ".join(documents) if documents else
+                                        "kế hoạch năm của các phường")
+                           + ". Nguồn từng ô: xem ghi chú trang.", notes)
+        _header(slide, f"Trạng thái các chỉ tiêu — {r.period_label}{_page_suffix(index, count)}",
+                "Mỗi ô: trạng thái so với kịch bản đến kỳ và tỷ lệ thực hiện/kịch bản "
+                "(KB); “—”: phường không đặt chỉ tiêu này")
+        rows = len(indicators) + 1
+        available = CONTENT_BOTTOM - CONTENT_TOP
+        height = min(available, Inches(0.49) * rows)
+        widths = [4.2] + [2.2] * len(wards)
+        table = _table(slide, rows, len(wards) + 1, MARGIN, CONTENT_TOP, CONTENT_WIDTH,
+                       height, widths)
+        _cell(table.cell(0, 0), "Chỉ tiêu (đơn vị)", 12, bold=True, fill=HEADER_FILL)
+        for j, ward in enumerate(wards, start=1):
+            label = r.ward_name(ward) + ("" if r.has_report(ward) else f"\n({NO_REPORT})")
+            _cell(table.cell(0, j), label.split("\n"), 12, bold=True, fill=HEADER_FILL,
+                  align=PP_ALIGN.CENTER)
+        for i, code in enumerate(indicators, start=1):
+            _cell(table.cell(i, 0), _shorten(_indicator_label(r, code), 90), 11)
+            for j, ward in enumerate(wards, start=1):
+                text, status = r.status_label(ward, code)
+                row = r.status_row(ward, code)
+                lines = [text] if status is not None else ["—"]
+                if row is not None and not p.is_missing(row["pct_of_scenario"]):
+                    lines.append(f"{p.pct(row['pct_of_scenario'])} KB")
+                _cell(table.cell(i, j), lines, 11, fill=status_fill(status),
+                      colour=INK if status is not None else MUTED, align=PP_ALIGN.CENTER)
+
+    # --- wards without a report -------------------------------------------------------------
+
+    def no_report(self) -> None:
+        r = self.report
+        missing = [w for w in r.ward_codes if not r.has_report(w)]
+        if len(missing) > NO_REPORT_DETAIL_MAX:
+            # Dozens of wards' plans would bury the meeting: list the wards instead
+            # (their targets are in the workbook).
+            pages = _pages(missing, SUMMARY_WARDS)
+            for index, wards in enumerate(pages):
+                self._no_report_list_slide(wards, len(missing), index, len(pages))
+            return
+        for ward in missing:
+            targets = r.target_rows(ward)
+            targets = targets[targets["indicator_code"].isin(r.indicator_codes)]
+            order = {c: i for i, c in enumerate(r.indicator_codes)}
+            targets = targets.sort_values("indicator_code", key=lambda s: s.map(order))
+            pages = _pages(list(targets.itertuples(index=False)), PLAN_ROWS)
+            for index, rows in enumerate(pages):
+                self._no_report_slide(ward, rows, index, len(pages))
+
+    def _no_report_list_slide(self, wards: list[str], total: int, index: int,
+                              count: int) -> None:
+        r = self.report
+        refs = {w: r.target_rows(w)["source_ref"].dropna().tolist() for w in wards}
+        slide = self.slide(
+            "Nguồn: kế hoạch năm của từng phường (văn bản ghi trong bảng; chi tiết trong "
+            "ghi chú trang và trong sổ Excel).",
+            [f"{total} phường chưa có báo cáo thực hiện năm {p.YEAR}. Nguồn chỉ tiêu kế hoạch:",
+             *[f"- {r.ward_name(w)}: {'; '.join(r.short_sources(refs[w])) or 'chưa có'}"
+               for w in wards]])
+        _header(slide, f"{total} phường {NO_REPORT.lower()} thực hiện"
+                       f"{_page_suffix(index, count)}",
+                f"Chưa đánh giá được đến {r.period_label}; chỉ tiêu kế hoạch của từng phường "
+                "có trong sổ Excel.")
+        height = min(Inches(0.5) * (len(wards) + 1), CONTENT_BOTTOM - CONTENT_TOP)
+        table = _table(slide, len(wards) + 1, 3, MARGIN, CONTENT_TOP, CONTENT_WIDTH, height,
+                       [3.0, 2.2, 7.1])
+        for j, text in enumerate(["Phường", "Số chỉ tiêu đã chọn", "Văn bản kế hoạch"]):
+            _cell(table.cell(0, j), text, 12, bold=True, fill=HEADER_FILL)
+        for i, ward in enumerate(wards, start=1):
+            planned = r.target_rows(ward)["indicator_code"].isin(r.indicator_codes).sum()
+            _cell(table.cell(i, 0), f"○ {r.ward_name(ward)}", 12, fill=status_fill(p.GREY))
+            _cell(table.cell(i, 1), str(int(planned)), 12, align=PP_ALIGN.CENTER)
+            _cell(table.cell(i, 2), _shorten("; ".join(r.short_sources(refs[ward])) or "—",
+                                             150), 11)
+
+    def _no_report_slide(self, ward: str, rows: list, index: int, count: int) -> None:
+        r = self.report
+        name = r.ward_name(ward)
+        notes = [f"{name}: chưa có báo cáo thực hiện năm {p.YEAR} trong cơ sở dữ liệu; "
+                 "trang này liệt kê chỉ tiêu kế hoạch của phường.",
+                 "Nguồn từng chỉ tiêu:",
+                 *[f"- {_indicator_label(r, row.indicator_code)}: {row.source_ref}"
+                   for row in rows]]
+        documents = r.short_sources(row.source_ref for row in rows)
+        slide = self.slide("Nguồn chỉ tiêu: " + ("; ".join(documents) or "kế hoạch năm của "
+                                                 "phường") + ". Chi tiết: xem ghi chú trang.",
+                           notes)
+        _header(slide, f"{name} — {NO_REPORT} thực hiện{_page_suffix(index, count)}",
+                f"Phường chưa gửi số liệu thực hiện đến {r.period_label}. Dưới đây là chỉ "
+                "tiêu kế hoạch năm của phường (chưa đánh giá được).")
+        if not rows:
+            _text(slide, MARGIN, CONTENT_TOP, CONTENT_WIDTH, Inches(1),
+                  "Phường không đặt chỉ tiêu nào trong số các chỉ tiêu đã chọn.", 16)
+            return
+        height = min(CONTENT_BOTTOM - CONTENT_TOP, Inches(0.5) * (len(rows) + 1))
+        table = _table(slide, len(rows) + 1, 3, MARGIN, CONTENT_TOP, CONTENT_WIDTH, height,
+                       [4.6, 5.0, 2.7])
+        for j, text in enumerate(["Chỉ tiêu (đơn vị)", f"Chỉ tiêu năm {p.YEAR} (nguyên văn)",
+                                  f"Kịch bản đến {r.period_label}"]):
+            _cell(table.cell(0, j), text, 12, bold=True, fill=HEADER_FILL)
+        for i, row in enumerate(rows, start=1):
+            status = r.status_row(ward, row.indicator_code)
+            scenario = "—"
+            if status is not None and not p.is_missing(status["scenario_to_date"]):
+                scenario = p.format_value(status["scenario_to_date"],
+                                          p.text_or(r.indicator(row.indicator_code)["unit"]))
+                if status["scenario_origin"] == "derived":
+                    scenario += " (suy ra)"
+            _cell(table.cell(i, 0), _shorten(_indicator_label(r, row.indicator_code), 80), 11)
+            _cell(table.cell(i, 1), _shorten(p.text_or(row.target_text, "—"), 120), 11)
+            _cell(table.cell(i, 2), scenario, 11)
+
+    # --- progress bars per ward ---------------------------------------------------------------
+
+    def ward_bars(self) -> None:
+        r = self.report
+        for ward in r.ward_codes:
+            if not r.has_report(ward):
+                continue
+            now = r.status_now[r.status_now["ward_code"] == ward]
+            rows = p.bullet_rows(now)
+            if rows.empty:
+                continue
+            pages = _pages(list(range(len(rows))), BAR_ROWS)
+            for index, positions in enumerate(pages):
+                self._bar_slide(ward, rows.iloc[positions], index, len(pages))
+
+    def _bar_slide(self, ward: str, rows: pd.DataFrame, index: int, count: int) -> None:
+        r = self.report
+        name = r.ward_name(ward)
+        codes = rows["indicator_code"].tolist()
+        refs = [(c, what, ref) for c in codes for what, ref in r.source_refs(ward, c)]
+        slide = self.slide(
+            "Nguồn: " + "; ".join(r.short_sources(ref for _, _, ref in refs))
+            + ". Nguồn từng số liệu: xem ghi chú trang.",
+            [f"{name}: thực hiện đến {r.period_label} tính theo % chỉ tiêu năm; thanh thứ hai "
+             "là kịch bản đến kỳ theo % chỉ tiêu năm. Màu và nhãn theo trạng thái.",
+             "Nguồn từng số liệu:",
+             *[f"- {_indicator_label(r, c)} · {what}: {ref}" for c, what, ref in refs]])
+        _header(slide, f"{name} — Thực hiện so với chỉ tiêu năm{_page_suffix(index, count)}",
+                f"% chỉ tiêu năm đã đạt đến {r.period_label}, so với % mà kịch bản đặt ra "
+                "đến kỳ · nhãn: trạng thái so với kịch bản")
+        data = CategoryChartData(number_format='#,##0.0"%"')
+        # Bar charts draw categories bottom-up: reverse so the worst comes first on top.
+        ordered = rows.iloc[::-1]
+        data.categories = [_shorten(_indicator_label(r, c), 72) for c in ordered["indicator_code"]]
+        # Within a group the first series is drawn lowest: the scenario goes first so
+        # the ward's own bar sits on top, next to its label.
+        data.add_series(f"Kịch bản đến {r.period_label} (% chỉ tiêu năm)",
+                        [_finite(v) for v in ordered["scenario_pct_of_target"]])
+        data.add_series("Thực hiện (% chỉ tiêu năm)",
+                        [_finite(v) for v in ordered["pct_of_target"]])
+        frame = slide.shapes.add_chart(XL_CHART_TYPE.BAR_CLUSTERED, MARGIN, CONTENT_TOP,
+                                       CONTENT_WIDTH, CONTENT_BOTTOM - CONTENT_TOP, data)
+        chart = frame.chart
+        _chart_text(chart, 11)
+        chart.has_legend = True
+        chart.legend.position = XL_LEGEND_POSITION.BOTTOM
+        chart.legend.include_in_layout = False
+        plot = chart.plots[0]
+        plot.gap_width = 40
+        plot.overlap = -10
+        scenario, actual = plot.series
+        actual.format.fill.solid()
+        actual.format.fill.fore_color.rgb = rgb(p.STATUS_STYLES[p.GREEN].colour)
+        scenario.format.fill.solid()
+        scenario.format.fill.fore_color.rgb = rgb("#BDBDBD")
+        for i, (value, status) in enumerate(zip(ordered["pct_of_target"], ordered["status"])):
+            style = p.STATUS_STYLES.get(status, p.STATUS_STYLES[p.GREY])
+            point = actual.points[i]
+            point.format.fill.solid()
+            point.format.fill.fore_color.rgb = rgb(style.colour)
+            label = point.data_label
+            label.position = XL_LABEL_POSITION.OUTSIDE_END
+            _write(label.text_frame, [f"{style.symbol} {p.pct(value)}"], 11)
+        axis = chart.value_axis
+        axis.minimum_scale = 0
+        top = max([110.0] + [float(v) * 1.15 for v in
+                             list(rows["pct_of_target"]) + list(rows["scenario_pct_of_target"])
+                             if not p.is_missing(v)])
+        # One absurd ratio (a unit written wrong in the source) must not flatten every
+        # other bar: the axis stops at BAR_AXIS_MAX and the label still tells the value.
+        axis.maximum_scale = min(math.ceil(top / 10) * 10, BAR_AXIS_MAX)
+        axis.has_major_gridlines = True
+        axis.major_gridlines.format.line.color.rgb = rgb("#E5E5E5")
+        axis.tick_labels.number_format = axis_format("%")
+        axis.tick_labels.number_format_is_linked = False
+        chart.category_axis.tick_labels.font.size = Pt(11)
+
+    # --- one indicator, one ward ---------------------------------------------------------------
+
+    def indicator_charts(self) -> None:
+        for indicator, ward in self.report.chart_pairs():
+            self._chart_slide(ward, indicator)
+
+    def _chart_slide(self, ward: str, indicator: str) -> None:
+        r = self.report
+        meta = r.indicator(indicator)
+        unit = p.text_or(meta["unit"])
+        kind = p.text_or(meta["kind"])
+        series = r.series(ward, indicator)
+        status = r.status_row(ward, indicator)
+        values = list(series["actual"]) + list(series["scenario"]) + list(series["target"])
+        shown = p.display_unit(unit, values)
+        cumulative = kind in ("flow", "cumulative_pct")
+        refs = r.source_refs(ward, indicator)
+        name = r.ward_name(ward)
+        notes = [f"{name} — {meta['name_vi']} ({unit or 'không đơn vị'}), đến {r.period_label}.",
+                 f"Đơn vị trên biểu đồ: {shown.unit or 'không có'}.",
+                 r.scenario_note(ward, indicator),
+                 "Nguồn từng số liệu:", *[f"- {what}: {ref}" for what, ref in refs]]
+        if status is not None and p.text_or(status["note"]):
+            notes += ["Nhận xét tự động:", p.text_or(status["note"])]
+        errors = r.data_errors(ward, indicator)
+        if errors:
+            notes += ["Lỗi dữ liệu phát hiện khi nạp (xem trang Chất lượng dữ liệu):",
+                      *[f"- {m}" for m in errors]]
+        targets = r.short_sources(ref for what, ref in refs if what == "Chỉ tiêu năm")
+        actuals = r.short_sources(ref for what, ref in refs if what != "Chỉ tiêu năm")
+        source = (f"Nguồn — chỉ tiêu năm: {'; '.join(targets) or 'không có'}. Thực hiện: "
+                  f"{'; '.join(actuals) or 'chưa có'}. Chi tiết từng số liệu: "
+                  "xem ghi chú trang.")
+        slide = self.slide(source, notes)
+        what = "Lũy kế thực hiện" if cumulative else "Mức đạt"
+        _header(slide, _shorten(f"{name} — {meta['name_vi']}", 80),
+                f"{what} so với kịch bản và chỉ tiêu năm · đơn vị: {shown.unit or 'không có'}"
+                f" · đến {r.period_label}")
+        chart_width = Inches(8.55)
+        self._line_chart(slide, series, shown, cumulative, MARGIN, CONTENT_TOP, chart_width,
+                         CONTENT_BOTTOM - CONTENT_TOP)
+        self._key_figures(slide, status, shown, r.scenario_note(ward, indicator), errors,
+                          MARGIN + chart_width + Inches(0.2),
+                          CONTENT_TOP, CONTENT_WIDTH - chart_width - Inches(0.2))
+
+    def _line_chart(self, slide, series: pd.DataFrame, shown: p.DisplayUnit, cumulative: bool,
+                    x, y, w, h) -> None:
+        data = CategoryChartData()
+        data.categories = wc.MONTH_TICKS
+        actual = [shown.scale(v) for v in series["actual"]]
+        scenario = [shown.scale(v) for v in series["scenario"]]
+        official = [v if o == "official" else None for v, o in zip(scenario, series["origin"])]
+        target = shown.scale(series["target"].iloc[0])
+        kinds = []
+        if any(v is not None for v in scenario):
+            data.add_series("Kịch bản lũy kế" if cumulative else "Kịch bản (mức cần đạt)",
+                            scenario)
+            kinds.append("scenario")
+        if any(v is not None for v in official):
+            data.add_series("Kịch bản chính thức (phường lập)", official)
+            kinds.append("official")
+        if target is not None:
+            data.add_series(f"Chỉ tiêu năm {p.YEAR}: {p.format_value(target, shown.unit)}",
+                            [target] * 12)
+            kinds.append("target")
+        # Last, so it is drawn on top: an actual close to the scenario stays visible.
+        data.add_series(wc.ACTUAL_NAME if cumulative else "Thực hiện (mức đạt)", actual)
+        kinds.append("actual")
+        frame = slide.shapes.add_chart(XL_CHART_TYPE.LINE_MARKERS, x, y, w, h, data)
+        chart = frame.chart
+        _chart_text(chart, 12)
+        chart.has_legend = True
+        chart.legend.position = XL_LEGEND_POSITION.TOP
+        chart.legend.include_in_layout = False
+        chart.legend.font.size = Pt(12)
+        for kind, line in zip(kinds, chart.plots[0].series):
+            line.smooth = False
+            if kind == "actual":
+                _line(line, wc.ACTUAL_COLOUR, 3.0)
+                _marker(line, XL_MARKER_STYLE.DIAMOND, 11, wc.ACTUAL_COLOUR)
+                top = max([v for v in actual + scenario + [target] if v is not None], default=0)
+                for i, value in enumerate(actual):
+                    if value is not None:
+                        label = line.points[i].data_label
+                        label.position = _label_position(value, scenario[i], top)
+                        _write(label.text_frame, [_label_text(value, shown.unit)], 13, bold=True)
+            elif kind == "scenario":
+                _line(line, wc.SCENARIO_COLOUR, 2.0, MSO_LINE_DASH_STYLE.DASH)
+                _marker(line, XL_MARKER_STYLE.CIRCLE, 5, wc.SCENARIO_COLOUR)
+            elif kind == "official":
+                # Shape, not fill, tells official from derived: viewers differ on marker fills.
+                line.format.line.fill.background()
+                _marker(line, XL_MARKER_STYLE.SQUARE, 10, wc.SCENARIO_COLOUR)
+            else:
+                _line(line, wc.TARGET_COLOUR, 2.25, MSO_LINE_DASH_STYLE.ROUND_DOT)
+                line.marker.style = XL_MARKER_STYLE.NONE
+        plotted = [v for v in actual + scenario + [target] if v is not None]
+        axis = chart.value_axis
+        axis.minimum_scale = 0
+        top = max(plotted, default=0)
+        if 0 < top <= 6 and shown.unit != "%":
+            axis.major_unit = 1  # counts (schools, classrooms): whole ticks, no 0,2 steps
+            axis.maximum_scale = math.ceil(top) + 1
+        axis.has_major_gridlines = True
+        axis.major_gridlines.format.line.color.rgb = rgb("#E5E5E5")
+        axis.tick_labels.number_format = axis_format(shown.unit)
+        axis.tick_labels.number_format_is_linked = False
+        axis.has_title = True
+        _write(axis.axis_title.text_frame, [shown.unit or "giá trị"], 12, colour=MUTED)
+        category = chart.category_axis
+        category.has_title = True
+        _write(category.axis_title.text_frame, [f"Tháng (năm {p.YEAR})"], 12, colour=MUTED)
+
+    def _key_figures(self, slide, status: pd.Series | None, shown: p.DisplayUnit,
+                     scenario_note: str, errors: list[str], x, y, w) -> None:
+        if status is None:
+            return
+        code = status["status"] if status["status"] in p.STATUS_STYLES else p.GREY
+        style = p.STATUS_STYLES[code]
+        badge = slide.shapes.add_shape(MSO_SHAPE.ROUNDED_RECTANGLE, x, y, w, Inches(0.55))
+        badge.fill.solid()
+        badge.fill.fore_color.rgb = rgb(style.tint)
+        badge.line.color.rgb = rgb(style.colour)
+        badge.line.width = Pt(2)
+        frame = badge.text_frame
+        frame.vertical_anchor = MSO_ANCHOR.MIDDLE
+        _write(frame, [style.text], 16, bold=True, align=PP_ALIGN.CENTER)
+        def amount(column: str) -> str:
+            # The chart's unit (tỷ đồng for the largest amounts), so panel and axis agree.
+            return p.format_value(shown.scale(status[column]), shown.unit)
+
+        figures = [
+            ("Thực hiện đến kỳ", amount("actual_to_date")),
+            ("Kịch bản đến kỳ", amount("scenario_to_date")),
+            ("Chỉ tiêu năm", amount("target_value")),
+            ("% kịch bản", p.pct(status["pct_of_scenario"])),
+            ("% chỉ tiêu năm", p.pct(status["pct_of_target"])),
+            ("Phường tự đánh giá", p.text_or(status["ward_verdict"], "—")),
+        ]
+        if isinstance(status["actual_period"], str) and status["actual_period"] != self.report.as_of:
+            figures.append(("Kỳ của số liệu", p.period_label(status["actual_period"])))
+        top = y + Inches(0.7)
+        height = Inches(0.33) * len(figures)
+        table = _table(slide, len(figures), 2, x, top, w, height, [1.55, 2.0])
+        for i, (label, value) in enumerate(figures):
+            _cell(table.cell(i, 0), label, 11, fill=HEADER_FILL)
+            _cell(table.cell(i, 1), value, 12, bold=True, align=PP_ALIGN.RIGHT)
+        note = p.first_sentence(status["note"])
+        if p.verdict_differs(status["status"], status["ward_verdict"]):
+            note = p.text_or(status["note"])
+        lines = []
+        if errors:
+            lines.append((f"Lỗi dữ liệu: {_shorten(errors[0], 200)}", 10, True,
+                          rgb(p.STATUS_STYLES[p.RED].colour)))
+        if note:
+            lines.append(_shorten(note, 280 if errors else 480))
+        lines.append(scenario_note)
+        note_top = top + height + Inches(0.2)
+        if note_top < CONTENT_BOTTOM - Inches(0.5):
+            _text(slide, x, note_top, w, CONTENT_BOTTOM - note_top, lines, 10,
+                  colour=MUTED, spacing=4)
+
+
+def _status_legend() -> list[str]:
+    """What each status means, with the thresholds the database was built with."""
+    bands = load_settings().bands
+    green, amber = format_pct_vi(bands.green_min_pct), format_pct_vi(bands.amber_min_pct)
+    return [f"{p.STATUS_STYLES[p.GREEN].text}: thực hiện đạt từ {green} kịch bản đến kỳ",
+            f"{p.STATUS_STYLES[p.AMBER].text}: từ {amber} đến dưới {green} kịch bản",
+            f"{p.STATUS_STYLES[p.RED].text}: dưới {amber} kịch bản",
+            f"{p.STATUS_STYLES[p.GREY].text}: chưa có số liệu kỳ này, chỉ tiêu đánh giá "
+            "cuối năm hoặc không so được với kịch bản"]
+
+
+def _names(names: list[str], limit: int = 8) -> str:
+    """'Kiến An, Phù Liễn' or, for a long selection, '12 phường: A, B, … và 4 phường khác'."""
+    if len(names) <= limit:
+        return ", ".join(names)
+    return (f"{len(names)} phường: {', '.join(names[:limit])} và {len(names) - limit} "
+            "phường khác")
+
+
+def _finite(value) -> float | None:
+    return None if p.is_missing(value) else float(value)
+
+
+def _line(series, colour: str, width: float, dash=None) -> None:
+    series.format.line.color.rgb = rgb(colour)
+    series.format.line.width = Pt(width)
+    if dash is not None:
+        series.format.line.dash_style = dash
+
+
+def _marker(series, style, size: int, colour: str) -> None:
+    series.marker.style = style
+    series.marker.size = size
+    series.marker.format.fill.solid()
+    series.marker.format.fill.fore_color.rgb = rgb(colour)
+    series.marker.format.line.color.rgb = rgb(colour)
+
+
+def _chart_text(chart, size: float) -> None:
+    chart.font.name = FONT
+    chart.font.size = Pt(size)
+    chart.font.color.rgb = INK
+
+
+# Office formats normally take grouping and decimal marks from the viewer's
+# locale, so `#,##0` shows 357,450 on an English-language Windows while our
+# labels say 357.450.  Escaped dots between digit placeholders are literal,
+# which pins the Vietnamese grouping for whole numbers whatever the locale.
+VI_INTEGER_FORMAT = r'[>=1000000]#\.000\.000;[>=1000]#\.000;0'
+
+
+def axis_format(unit: str) -> str:
+    """Axis tick format: whole numbers grouped Vietnamese style, '%' appended for rates."""
+    return '0"%"' if unit == "%" else VI_INTEGER_FORMAT
+
+
+def _label_position(value: float, scenario: float | None, top: float):
+    """Put an actual's label on the side away from the scenario line it sits near."""
+    if scenario is None or value >= scenario:
+        return XL_LABEL_POSITION.ABOVE
+    if top and value < 0.1 * top:
+        return XL_LABEL_POSITION.RIGHT  # below would collide with the month labels
+    return XL_LABEL_POSITION.BELOW
+
+
+def _label_text(value: float, unit: str) -> str:
+    return p.format_value(value, "%" if unit == "%" else None)
+
+
+# --- public API ------------------------------------------------------------------------------
+
+def build_deck(report: Report) -> Presentation:
+    deck = _Deck(report)
+    deck.title()
+    deck.ward_summary()
+    deck.status_matrix()
+    deck.no_report()
+    deck.ward_bars()
+    deck.indicator_charts()
+    return deck.finish()
+
+
+def deck_bytes(report: Report) -> bytes:
+    buffer = io.BytesIO()
+    build_deck(report).save(buffer)
+    return buffer.getvalue()
+
+
+def write_deck(report: Report, path) -> None:
+    build_deck(report).save(str(path))

@@ -1,0 +1,441 @@
+"""What an export contains: one selection of wards and indicators at one period.
+
+`load_report` reads everything with a handful of bulk queries
+(`wardplan.queries`, section "exports"); the deck, the workbook and the chart
+images are then pure functions of the `Report`, so the three always agree
+and tests can build them from one database read.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from datetime import date
+
+import pandas as pd
+
+from wardplan import presenters as p
+from wardplan import queries
+from wardplan.db import Database
+
+MONTH_CODES = [f"{p.YEAR}-{m:02d}" for m in range(1, 13)]
+NO_REPORT = "Chưa có báo cáo"
+NO_TARGET = "Không đặt chỉ tiêu"
+CHART_KINDS = ("flow", "cumulative_pct", "level")
+
+
+class SelectionError(ValueError):
+    """A ward, indicator or period the database does not know; `message_vi` is for users."""
+
+    def __init__(self, message_en: str, message_vi: str):
+        super().__init__(message_en)
+        self.message_vi = message_vi
+
+
+@dataclass(frozen=True)
+class Report:
+    as_of: str
+    produced_on: date
+    wards: pd.DataFrame  # ward_code, name_vi, has_report; in the order chosen
+    indicators: pd.DataFrame  # the catalogue rows chosen, in display order
+    status: pd.DataFrame  # queries.export_status rows at every period
+    targets: pd.DataFrame
+    actuals: pd.DataFrame
+    scenario: pd.DataFrame
+    sources: pd.DataFrame
+    issues: pd.DataFrame = field(default_factory=pd.DataFrame)  # v_data_issues rows
+    explicit_indicators: bool = False  # the user named the indicators
+    _cache: dict = field(default_factory=dict, compare=False, repr=False)
+
+    # --- labels -------------------------------------------------------------------
+
+    @property
+    def period_label(self) -> str:
+        return p.period_label(self.as_of)
+
+    @property
+    def produced_text(self) -> str:
+        return f"{self.produced_on:%d/%m/%Y}"
+
+    @property
+    def ward_codes(self) -> list[str]:
+        return self.wards["ward_code"].tolist()
+
+    @property
+    def indicator_codes(self) -> list[str]:
+        return self.indicators["indicator_code"].tolist()
+
+    def _lookup(self, name: str, build):
+        # Lookups are built once per report: a deck asks for the same rows many times.
+        if name not in self._cache:
+            self._cache[name] = build()
+        return self._cache[name]
+
+    def ward_name(self, ward: str) -> str:
+        names = self._lookup("names", lambda: dict(zip(self.wards["ward_code"],
+                                                       self.wards["name_vi"])))
+        return names.get(ward, ward)
+
+    def has_report(self, ward: str) -> bool:
+        reports = self._lookup("reports", lambda: dict(zip(self.wards["ward_code"],
+                                                           self.wards["has_report"])))
+        return bool(reports.get(ward, False))
+
+    def indicator(self, code: str) -> pd.Series:
+        rows = self._lookup("indicators", lambda: {
+            row["indicator_code"]: row for _, row in self.indicators.iterrows()})
+        return rows[code]
+
+    # --- status -------------------------------------------------------------------
+
+    @property
+    def status_now(self) -> pd.DataFrame:
+        """Status rows at the chosen period for the chosen wards and indicators."""
+        if "now" not in self._cache:
+            frame = self.status[(self.status["as_of"] == self.as_of)
+                                & self.status["ward_code"].isin(self.ward_codes)
+                                & self.status["indicator_code"].isin(self.indicator_codes)]
+            self._cache["now"] = frame.reset_index(drop=True)
+        return self._cache["now"]
+
+    def status_row(self, ward: str, indicator: str) -> pd.Series | None:
+        rows = self._lookup("status_rows", lambda: {
+            (row["ward_code"], row["indicator_code"]): row
+            for _, row in self.status_now.iterrows()})
+        return rows.get((ward, indicator))
+
+    def status_label(self, ward: str, indicator: str) -> tuple[str, str | None]:
+        """(text, status) for a summary cell; status None when the ward set no target."""
+        row = self.status_row(ward, indicator)
+        if row is None:
+            return NO_TARGET, None
+        status = row["status"] if row["status"] in p.STATUS_STYLES else p.GREY
+        if status == p.GREY and not self.has_report(ward):
+            return f"{p.STATUS_STYLES[p.GREY].symbol} {NO_REPORT}", p.GREY
+        return p.status_text(status), status
+
+    # --- one ward x indicator ---------------------------------------------------------
+
+    def history(self, ward: str, indicator: str) -> pd.DataFrame:
+        return _group(self, "history", self.status, ward, indicator).reset_index(drop=True)
+
+    def series(self, ward: str, indicator: str) -> pd.DataFrame:
+        """`presenters.progress_series`, with actuals after the chosen period removed.
+
+        A deck "as of January" must not show March figures even when they exist.
+        """
+        key = ("series", ward, indicator)
+        if key not in self._cache:
+            scenario = _group(self, "scenario", self.scenario, ward, indicator)
+            frame = p.progress_series(self.history(ward, indicator), scenario)
+            late = frame["month"] > p.end_month(self.as_of)
+            frame.loc[late, "actual"] = math.nan
+            frame.loc[late, "actual_period"] = None
+            self._cache[key] = frame
+        return self._cache[key]
+
+    def has_chart(self, ward: str, indicator: str) -> bool:
+        """A month-by-month chart says something: the ward reported, and there is a line."""
+        if not self.has_report(ward) or self.status_row(ward, indicator) is None:
+            return False
+        # Milestones, ranks and qualitative targets have no monthly path to draw.
+        if self.indicator(indicator)["kind"] not in CHART_KINDS:
+            return False
+        series = self.series(ward, indicator)
+        return bool(series["actual"].notna().any())
+
+    def chart_pairs(self) -> list[tuple[str, str]]:
+        """(indicator, ward) of every chart slide/image, indicator by indicator.
+
+        Indicators the user named all get a chart.  By default a level (a rate
+        to hold, e.g. insurance coverage) gets one only when it needs attention:
+        its monthly line is flat, and the status pages already show it.
+        """
+        return [(i, w) for i in self.indicator_codes for w in self.ward_codes
+                if self.has_chart(w, i) and (self.explicit_indicators
+                                             or self._worth_a_chart(w, i))]
+
+    def _worth_a_chart(self, ward: str, indicator: str) -> bool:
+        if self.indicator(indicator)["kind"] != "level":
+            return True
+        row = self.status_row(ward, indicator)
+        return row is not None and row["status"] in (p.RED, p.AMBER)
+
+    def target_rows(self, ward: str, indicator: str | None = None) -> pd.DataFrame:
+        if indicator is not None:
+            return _group(self, "targets", self.targets, ward, indicator)
+        return self.targets[self.targets["ward_code"] == ward]
+
+    def actual_rows(self, ward: str, indicator: str) -> pd.DataFrame:
+        """Reported figures up to the chosen period, oldest first."""
+        key = ("actual_rows", ward, indicator)
+        if key not in self._cache:
+            rows = _group(self, "actuals", self.actuals, ward, indicator)
+            limit = p.period_sort_key(self.as_of)
+            keep = [_sort_key(c) <= limit for c in rows["period"]]
+            rows = rows.loc[pd.Series(keep, index=rows.index, dtype=bool)]
+            self._cache[key] = rows.sort_values("period", key=lambda s: s.map(_sort_key))
+        return self._cache[key]
+
+    def chart_sources(self, ward: str, indicator: str) -> dict[str, list[str]]:
+        """Source references in the shape `charts.progress_chart` takes."""
+        actuals = self.actual_rows(ward, indicator).dropna(subset=["value"])
+        return {
+            "actual": actuals["source_ref"].dropna().tolist(),
+            "target": self.target_rows(ward, indicator)["source_ref"].dropna().tolist(),
+        }
+
+    def source_refs(self, ward: str, indicator: str) -> list[tuple[str, str]]:
+        """(what, full reference) for every figure behind one ward x indicator."""
+        key = ("refs", ward, indicator)
+        if key not in self._cache:
+            refs: list[tuple[str, str]] = []
+            for ref in self.target_rows(ward, indicator)["source_ref"].dropna():
+                refs.append(("Chỉ tiêu năm", ref))
+            actuals = self.actual_rows(ward, indicator)
+            for period, ref in zip(actuals["period"], actuals["source_ref"]):
+                if isinstance(ref, str):
+                    refs.append((f"Thực hiện {p.period_label(period)}", ref))
+            self._cache[key] = refs
+        return self._cache[key]
+
+    def data_errors(self, ward: str, indicator: str) -> list[str]:
+        """Data-quality errors found in this ward x indicator's figures up to the period."""
+        if self.issues.empty:
+            return []
+        rows = _group(self, "issues", self.issues, ward, indicator)
+        limit = p.period_sort_key(self.as_of)
+        return [row.message for row in rows.itertuples(index=False)
+                if row.severity == "error"
+                and (not isinstance(row.period, str) or _sort_key(row.period) <= limit)]
+
+    def scenario_note(self, ward: str, indicator: str) -> str:
+        """Which scenario months are the ward's own and which were derived."""
+        series = self.series(ward, indicator)
+        official = [int(m) for m, o in zip(series["month"], series["origin"]) if o == "official"]
+        derived = [int(m) for m, o in zip(series["month"], series["origin"]) if o == "derived"]
+        if not official and not derived:
+            return "Không có kịch bản (chỉ tiêu không phân kỳ theo tháng)."
+        parts = []
+        if official:
+            parts.append(f"tháng {_months_text(official)}: {p.ORIGIN_LABELS['official']}")
+        if derived:
+            parts.append(f"tháng {_months_text(derived)}: {p.ORIGIN_LABELS['derived']}, "
+                         "không phải số của phường")
+        return "Kịch bản — " + "; ".join(parts) + "."
+
+    def document_titles(self, refs) -> list[str]:
+        return document_titles(refs)
+
+    def short_sources(self, refs) -> list[str]:
+        """Each reference's document named briefly ('Báo cáo số 103/BC-UBND ngày …'), once."""
+        titles = self._lookup("titles", lambda: sorted(
+            ((str(t), row) for t, row in zip(self.sources["title_vi"],
+                                             self.sources.itertuples(index=False))
+             if isinstance(t, str) and t), key=lambda item: -len(item[0])))
+        labels = self._lookup("labels", dict)
+        out: list[str] = []
+        for ref in refs:
+            text = p.text_or(ref)
+            if text not in labels:
+                match = next((row for title, row in titles if text.startswith(title)), None)
+                found = [_document_label(match)] if match is not None else document_titles([text])
+                labels[text] = found[0] if found else ""
+            if labels[text] and labels[text] not in out:
+                out.append(labels[text])
+        return out
+
+
+def _group(report: Report, name: str, frame: pd.DataFrame, ward: str,
+           indicator: str) -> pd.DataFrame:
+    """Rows of `frame` for one ward x indicator, from a grouping built once."""
+    groups = report._lookup(f"groups_{name}", lambda: {
+        key: rows for key, rows in frame.groupby(["ward_code", "indicator_code"], sort=False)})
+    return groups.get((ward, indicator), frame.iloc[0:0])
+
+
+def document_titles(refs) -> list[str]:
+    """Source references cut to the document (before ' — ' or ' ['), deduplicated."""
+    titles: list[str] = []
+    for ref in refs:
+        text = p.text_or(ref)
+        for cut in (" — ", " ["):
+            text = text.split(cut)[0]
+        if text and text not in titles:
+            titles.append(text)
+    return titles
+
+
+_DOC_KINDS = {"KH": "Kế hoạch", "BC": "Báo cáo", "QĐ": "Quyết định", "CV": "Công văn"}
+
+
+def _document_label(source) -> str:
+    """'Phụ lục 3 kèm Báo cáo số 103/BC-UBND ngày 12/03/2026' from a v_sources row."""
+    title = p.text_or(source.title_vi)
+    number = p.text_or(source.doc_number)
+    if not number:
+        short = title.split(" (")[0].split(";")[0]
+        return short if len(short) <= 100 else short[:99].rstrip(" ,") + "…"
+    parts = number.split("/")
+    kind = _DOC_KINDS.get(parts[1].split("-")[0], "Văn bản") if len(parts) > 1 else "Văn bản"
+    label = f"{kind} số {number}"
+    if p.text_or(source.doc_date):
+        label += f" ngày {source.doc_date}"
+    appendix = title.split(" kèm")[0] if title.startswith("Phụ lục") else ""
+    if appendix and len(appendix) <= 40:
+        label = f"{appendix} kèm {label}"
+    return label
+
+
+def _sort_key(code: object) -> tuple:
+    try:
+        return p.period_sort_key(str(code))
+    except Exception:  # a malformed period sorts last rather than failing an export
+        return (10**6, 0, 0)
+
+
+def _months_text(months: list[int]) -> str:
+    """[1, 2, 4, 5, 6] → '1–2, 4–6'."""
+    runs: list[list[int]] = []
+    for month in months:
+        if runs and month == runs[-1][-1] + 1:
+            runs[-1].append(month)
+        else:
+            runs.append([month])
+    return ", ".join(str(r[0]) if len(r) == 1 else f"{r[0]}–{r[-1]}" for r in runs)
+
+
+# --- loading --------------------------------------------------------------------------
+
+def _indicator_order(indicators: pd.DataFrame) -> pd.DataFrame:
+    """Group by field, parents before their parts, as the ward plans list them."""
+    frame = indicators.copy()
+    frame["group_vi"] = frame["group_vi"].fillna("Khác")
+    position = {code: i for i, code in enumerate(frame["indicator_code"])}
+    frame["_group"] = frame["group_vi"].map(p.fold_vi)
+    frame["_parent"] = [position.get(parent, position[code]) if isinstance(parent, str)
+                        else position[code]
+                        for code, parent in zip(frame["indicator_code"], frame["parent_code"])]
+    frame["_child"] = frame["parent_code"].notna().astype(int)
+    return (frame.sort_values(["_group", "_parent", "_child", "indicator_code"])
+            .drop(columns=["_group", "_parent", "_child"]).reset_index(drop=True))
+
+
+REPORTED, ALL = "reported", "all"
+
+
+def load_report(db: Database, as_of: str, wards: list[str] | None = None,
+                indicators: list[str] | None = None,
+                produced_on: date | None = None, default: str = REPORTED) -> Report:
+    """Read one export's data.  Unknown codes raise `SelectionError`.
+
+    Default wards: all.  Default indicators (when `indicators` is empty):
+    with `default=REPORTED`, those with a reported figure at `as_of` in any
+    chosen ward (a meeting deck is about what has been reported; the summary
+    still lists wards without a report), falling back to every targeted one;
+    with `default=ALL`, every indicator a chosen ward targets (the workbook).
+    """
+    if not p.valid_period(as_of):
+        raise SelectionError(f"Unknown period {as_of!r}",
+                             f"Kỳ '{as_of}' không hợp lệ (dạng 2026-03, 2026-Q1 hoặc 2026)")
+    all_wards = queries.wards(db)
+    if wards:
+        unknown = [w for w in wards if w not in set(all_wards["ward_code"])]
+        if unknown:
+            raise SelectionError(f"Unknown wards: {', '.join(unknown)}",
+                                 f"Không có phường: {', '.join(unknown)}")
+        chosen = all_wards.set_index("ward_code").loc[list(dict.fromkeys(wards))].reset_index()
+    else:
+        chosen = all_wards.sort_values("name_vi", key=lambda s: s.map(p.fold_vi))
+    chosen = chosen.reset_index(drop=True)
+    codes = chosen["ward_code"].tolist()
+
+    catalogue = queries.indicators(db)
+    status = queries.export_status(db, codes)
+    targets = queries.export_targets(db, codes)
+    if indicators:
+        unknown = [i for i in indicators if i not in set(catalogue["indicator_code"])]
+        if unknown:
+            raise SelectionError(f"Unknown indicators: {', '.join(unknown)}",
+                                 f"Không có chỉ tiêu: {', '.join(unknown)}")
+        wanted = list(dict.fromkeys(indicators))
+    else:
+        now = status[status["as_of"] == as_of]
+        wanted = now.dropna(subset=["actual_to_date"])["indicator_code"].unique().tolist()
+        if not wanted or default == ALL:
+            wanted = targets["indicator_code"].unique().tolist()
+    chosen_indicators = _indicator_order(catalogue[catalogue["indicator_code"].isin(wanted)])
+    return Report(
+        as_of=as_of,
+        produced_on=produced_on or date.today(),
+        wards=chosen[["ward_code", "name_vi", "has_report"]],
+        indicators=chosen_indicators,
+        status=status,
+        targets=targets,
+        actuals=queries.export_actuals(db, codes),
+        scenario=queries.export_scenario(db, codes),
+        sources=queries.export_sources(db, codes),
+        issues=queries.export_data_issues(db, codes),
+        explicit_indicators=bool(indicators),
+    )
+
+
+# --- flat table ---------------------------------------------------------------------------
+
+def status_table(report: Report) -> pd.DataFrame:
+    """Every chosen ward x indicator at the period: figures, status, verdict, sources.
+
+    Plain values (numbers stay numbers) with Vietnamese headers: the CSV
+    download and the workbook's ward sheets are both cut from this.
+    """
+    rows = []
+    for ward in report.ward_codes:
+        for code in report.indicator_codes:
+            status = report.status_row(ward, code)
+            if status is None:
+                continue
+            meta = report.indicator(code)
+            label, _ = report.status_label(ward, code)
+            target = report.target_rows(ward, code)
+            actual_refs = [ref for what, ref in report.source_refs(ward, code)
+                           if what != "Chỉ tiêu năm"]
+            rows.append({
+                "ward_code": ward,
+                "indicator_code": code,
+                "status": status["status"],
+                "Phường": report.ward_name(ward),
+                "Lĩnh vực": p.text_or(meta["group_vi"]),
+                "Chỉ tiêu": p.text_or(meta["name_vi"], code),
+                "Đơn vị": p.text_or(meta["unit"]),
+                "Loại chỉ tiêu": p.KIND_LABELS.get(meta["kind"], p.text_or(meta["kind"])),
+                f"Chỉ tiêu năm {p.YEAR}": _number(status["target_value"]),
+                "Chỉ tiêu (nguyên văn)": p.text_or(target["target_text"].iloc[0])
+                if not target.empty else "",
+                "Kịch bản đến kỳ": _number(status["scenario_to_date"]),
+                "Nguồn gốc kịch bản": p.ORIGIN_LABELS.get(status["scenario_origin"], "")
+                if isinstance(status["scenario_origin"], str) else "",
+                "Thực hiện đến kỳ": _number(status["actual_to_date"]),
+                "Kỳ số liệu": p.period_label(status["actual_period"])
+                if isinstance(status["actual_period"], str) else "",
+                "% kịch bản": _number(status["pct_of_scenario"]),
+                "% chỉ tiêu năm": _number(status["pct_of_target"]),
+                "Trạng thái": label,
+                "Phường tự đánh giá": p.text_or(status["ward_verdict"]),
+                "Nhận xét": p.text_or(status["note"]),
+                "Nguồn chỉ tiêu": "\n".join(target["source_ref"].dropna()),
+                "Nguồn số liệu thực hiện": "\n".join(dict.fromkeys(actual_refs)),
+            })
+    return pd.DataFrame(rows)
+
+
+def _number(value) -> float | None:
+    return None if p.is_missing(value) else float(value)
+
+
+def indicator_choices(db: Database, as_of: str, wards: list[str]) -> tuple[list[str], list[str]]:
+    """(every indicator the wards target, the ones a deck shows by default), display order."""
+    if not wards:
+        return [], []
+    report = load_report(db, as_of, wards, default=ALL)
+    default = load_report(db, as_of, wards).indicator_codes
+    return report.indicator_codes, default

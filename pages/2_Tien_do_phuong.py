@@ -1,0 +1,68 @@
+"""Tiến độ theo phường: cumulative actual vs the scenario path vs the annual target."""
+
+import streamlit as st
+
+from ui import components as ui
+from ui import data, state
+from ui.charts import show_chart
+from wardplan import presenters as p
+from wardplan import queries
+
+ward = state.select_ward()
+as_of = state.select_as_of()
+generation = data.generation()
+ward_row = data.wards().set_index("ward_code").loc[ward]
+period = p.period_label(as_of)
+
+st.title(f"Tiến độ theo phường — {ui.md_escape(ward_row['name_vi'])}")
+
+if not ward_row["has_report"]:
+    st.warning("Phường chưa gửi báo cáo thực hiện năm 2026. Dưới đây là các chỉ tiêu kế hoạch "
+               "năm 2026 của phường, đúng như văn bản kế hoạch.", icon=":material/schedule:")
+    targets = data.load(queries.ward_targets, ward)
+    if targets.empty:
+        st.info("Phường chưa có chỉ tiêu kế hoạch trong cơ sở dữ liệu.")
+    else:
+        st.subheader(f"Chỉ tiêu kế hoạch năm 2026 ({len(targets)} chỉ tiêu)")
+        st.dataframe(p.targets_view(targets), hide_index=True, width="stretch",
+                     height=min(36 * (len(targets) + 1) + 4, 900),
+                     column_config=ui.TARGET_COLUMNS)
+    st.stop()
+
+with_data = data.load(queries.ward_indicators_with_actuals, ward)
+default = "budget_revenue" if "budget_revenue" in with_data else (with_data[0] if with_data else None)
+indicator = state.select_indicator(with_data, default=default,
+                                   label="Chỉ tiêu (có số liệu thực hiện)")
+
+status = data.ward_status(generation, ward, as_of)
+if not p.period_has_actuals(status, as_of):
+    st.info(ui.no_data_message(as_of, p.latest_data_period(status)), icon=":material/info:")
+
+if indicator is None:
+    st.info("Phường chưa có chỉ tiêu nào có số liệu thực hiện.")
+else:
+    current = status[status["indicator_code"] == indicator]
+    if not current.empty:
+        row = current.iloc[0]
+        st.markdown(f"{ui.badge_markdown(row['status'])} "
+                    f"{ui.md_escape(p.first_sentence(row['note']))}")
+    figure = data.progress_figure(generation, ward, indicator, as_of)
+    show_chart(figure, key="progress_chart", filename=f"tien-do_{ward}_{indicator}_{as_of}")
+    st.caption("Đường liền: số thực hiện lũy kế phường báo cáo. Đường nét đứt: kịch bản lũy kế; "
+               "chấm đặc là tháng có kịch bản chính thức do phường lập, chấm rỗng là tháng "
+               "kịch bản suy ra bằng phân bổ đều chỉ tiêu năm. Đường chấm ngang: chỉ tiêu năm.")
+    ui.detail_link(ward, indicator, as_of, label="Xem chi tiết, nguồn số liệu và dự báo cuối năm")
+
+st.subheader(f"Tóm tắt các chỉ tiêu có số liệu — {period}")
+rows, bullet = data.bullet_figure(generation, ward, as_of)
+if rows.empty:
+    st.info(f"Không có chỉ tiêu nào có số liệu thực hiện tính đến {period}.")
+else:
+    show_chart(bullet, key="bullet_chart", filename=f"tom-tat_{ward}_{as_of}")
+    st.caption("Thanh: số thực hiện bằng bao nhiêu % chỉ tiêu năm (màu và ký hiệu theo trạng "
+               "thái). Vạch đen: kịch bản đến kỳ tính bằng % chỉ tiêu năm — thanh vượt vạch là "
+               "đang đi trước kịch bản.")
+
+with st.expander("Toàn bộ chỉ tiêu kế hoạch năm 2026 của phường"):
+    st.dataframe(p.targets_view(data.load(queries.ward_targets, ward)), hide_index=True,
+                 width="stretch", column_config=ui.TARGET_COLUMNS)

@@ -1,0 +1,43 @@
+"""So sánh phường: one indicator across the wards that plan for it."""
+
+import streamlit as st
+
+from ui import components as ui
+from ui import data, state
+from ui.charts import show_chart
+from wardplan import presenters as p
+
+as_of = state.select_as_of()
+generation = data.generation()
+shared = data.shared(generation, as_of)
+indicator = state.select_indicator(
+    shared["options"], default="budget_revenue", label="Chỉ tiêu chung của nhiều phường")
+period = p.period_label(as_of)
+
+st.title("So sánh phường")
+if indicator is None:
+    st.info("Chưa có chỉ tiêu nào được từ hai phường trở lên đặt ra.")
+    st.stop()
+
+view = data.compare(generation, indicator, as_of)
+rows = view["rows"]
+st.subheader(f"{ui.md_escape(view['name'])} — {period}")
+st.caption("Các phường khác nhau về quy mô, nên tiến độ được so bằng tỷ lệ: số thực hiện bằng "
+           "bao nhiêu % chỉ tiêu năm của chính phường đó, và bao nhiêu % kịch bản đến kỳ của "
+           "phường đó. Chỉ tiêu của mỗi phường được ghi nguyên văn.")
+st.dataframe(p.compare_view(rows), hide_index=True, width="stretch",
+             column_config={"Chỉ tiêu (nguyên văn)": st.column_config.TextColumn(width="large")})
+if not rows["has_report"].any():
+    st.info("Chưa phường nào trong số này gửi báo cáo thực hiện: chỉ so sánh được chỉ tiêu.")
+show_chart(view["figure"], key="compare_chart", filename=f"so-sanh_{indicator}_{as_of}")
+
+st.subheader(f"Tất cả chỉ tiêu chung × phường — {period}")
+st.caption("Mỗi ô: chỉ tiêu của phường (phép so sánh, giá trị, đơn vị), sau dấu | là trạng thái "
+           "và số thực hiện bằng bao nhiêu % chỉ tiêu năm (CT). Ô trống: phường không đặt chỉ "
+           "tiêu này.")
+matrix = shared["matrix"]
+st.dataframe(ui.dark_text(matrix), hide_index=True, width="stretch",
+             height=min(36 * (len(matrix) + 1) + 4, 1200),
+             column_config={column: st.column_config.TextColumn(
+                 width=300 if column == "Chỉ tiêu" else 230, pinned=column == "Chỉ tiêu")
+                 for column in matrix.columns})

@@ -1,0 +1,48 @@
+"""Chất lượng dữ liệu: findings of the ETL checks, by ward and severity, linked to the detail."""
+
+import streamlit as st
+
+from ui import components as ui
+from ui import data, state
+from wardplan import presenters as p
+from wardplan import queries
+
+ward = state.select_ward()
+as_of = state.select_as_of()
+names = data.ward_names()
+
+st.title("Chất lượng dữ liệu")
+st.caption("Các điểm chưa khớp phát hiện khi nạp số liệu: số trong bảng khác lời văn, tỷ lệ "
+           "phường nêu khác tỷ lệ tính lại, chỉ tiêu viết khác nhau… Số liệu vẫn được hiển thị "
+           "nguyên văn; các phát hiện này cần phường xác nhận.")
+
+issues = data.load(queries.data_issues)
+left, right = st.columns([1, 2])
+all_wards = left.toggle("Xem tất cả các phường", key="dq_all_wards")
+severities = right.multiselect(
+    "Mức độ", list(p.SEVERITY_ORDER), default=list(p.SEVERITY_ORDER), key="dq_severity",
+    format_func=lambda s: p.SEVERITY_LABELS.get(s, s))
+shown = p.filter_issues(issues, None if all_wards else [ward], severities)
+
+scope = "tất cả các phường" if all_wards else f"phường {names.get(ward, ward)}"
+counts = shown["severity"].value_counts()
+st.subheader(f"{len(shown)} phát hiện — {ui.md_escape(scope)}")
+for column, severity in zip(st.columns(3), p.SEVERITY_ORDER):
+    column.metric(p.SEVERITY_LABELS[severity], int(counts.get(severity, 0)), border=True)
+
+if shown.empty:
+    st.info("Không có phát hiện nào với bộ lọc này.")
+else:
+    st.dataframe(p.issues_view(shown, as_of), hide_index=True, width="stretch",
+                 height=min(90 * len(shown) + 40, 1200), row_height=90,
+                 column_config={
+                     "Mức độ": st.column_config.TextColumn(width=85),
+                     "Chỉ tiêu": st.column_config.TextColumn(width=190),
+                     "Kỳ": st.column_config.TextColumn(width=95),
+                     "Phát hiện": st.column_config.TextColumn(width=430),
+                     "Chi tiết": st.column_config.LinkColumn("Chi tiết", display_text="Mở chi tiết",
+                                                            width=95),
+                 })
+    st.caption("Cột “Chi tiết” mở trang chi tiết của chỉ tiêu (phường, chỉ tiêu và kỳ nằm trong "
+               "đường dẫn). Phát hiện về nhóm dự án không gắn với chỉ tiêu nào: xem trang "
+               "Nhiệm vụ & dự án.")

@@ -1,0 +1,55 @@
+"""Nhiệm vụ & dự án: the ward's key tasks by office and its projects with capital and disbursement."""
+
+import streamlit as st
+
+from ui import components as ui
+from ui import data, state
+from wardplan import presenters as p
+from wardplan import queries
+
+ward = state.select_ward()
+ward_name = data.ward_names().get(ward, ward)
+
+st.title(f"Nhiệm vụ & dự án — {ui.md_escape(ward_name)}")
+
+st.subheader("Nhiệm vụ trọng tâm")
+tasks = data.load(queries.tasks, ward)
+if tasks.empty:
+    st.info("Phường chưa có danh sách nhiệm vụ trọng tâm trong cơ sở dữ liệu.")
+else:
+    source = st.segmented_control(
+        "Nguồn", [p.PLAN, p.REPORT], default=p.PLAN, key="task_source", required=True,
+        format_func=lambda s: p.TASK_SOURCES[s])
+    offices = st.multiselect("Đơn vị chủ trì", p.task_offices(tasks), key="task_offices",
+                                placeholder="Tất cả các đơn vị")
+    view = p.tasks_view(tasks, source or p.PLAN, offices)
+    st.caption(f"{len(view)} nhiệm vụ. Nội dung, thời hạn và tiến độ ghi nguyên văn theo văn bản.")
+    if view.empty:
+        st.info("Không có nhiệm vụ nào với bộ lọc này.")
+    else:
+        st.dataframe(view, hide_index=True, width="stretch",
+                     height=min(72 * len(view) + 40, 1000), row_height=72,
+                     column_config={"STT": st.column_config.TextColumn(width=50),
+                                    "Đơn vị chủ trì": st.column_config.TextColumn(width=180),
+                                    "Nhiệm vụ": st.column_config.TextColumn(width=400),
+                                    "Thời hạn": st.column_config.TextColumn(width=140)})
+
+st.subheader("Dự án đầu tư")
+projects = data.load(queries.projects, ward)
+if projects.empty:
+    st.info("Phường chưa có danh mục dự án trong cơ sở dữ liệu.")
+else:
+    st.caption("Tổng hợp theo nhóm, cộng từ các dòng dự án (không tính dòng hạng mục):")
+    st.dataframe(p.project_summary(projects), hide_index=True, width="stretch")
+    issues = data.load(queries.data_issues)
+    group_issues = issues[(issues["ward_code"] == ward) & issues["indicator_code"].isna()
+                          & (issues["check_code"] == "project_group_total")]
+    for message in group_issues["message"]:
+        st.warning(f"Số liệu dòng nhóm chưa khớp: {ui.md_escape(message)}", icon=":material/warning:")
+    st.dataframe(p.projects_view(projects), hide_index=True, width="stretch",
+                 height=min(36 * (len(projects) + 1) + 4, 900),
+                 column_config={"Nhóm": st.column_config.TextColumn(width=60),
+                                "Loại dòng": st.column_config.TextColumn(width=85),
+                                "Dự án / hạng mục": st.column_config.TextColumn(width=420)})
+    st.caption("Số tiền đổi từ đồng (như văn bản ghi) sang triệu đồng. Dòng “Nhóm” là dòng tổng "
+               "của văn bản; dòng “Hạng mục” (↳) là chi tiết của dự án ngay trên.")

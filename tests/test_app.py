@@ -1,0 +1,273 @@
+"""The app through Streamlit's AppTest: every page, every ward, an empty period, interactions."""
+
+from __future__ import annotations
+
+import base64
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from ui import nav
+
+ROOT = Path(__file__).resolve().parent.parent
+PAGES = [nav.OVERVIEW, nav.PROGRESS, nav.COMPARE, nav.DETAIL, nav.QUALITY, nav.TASKS]
+WARDS = ["phu_lien", "thuy_nguyen", "kien_an"]
+
+
+def open_page(page: nav.PageSpec, **params: str) -> AppTest:
+    """Run app.py with `params` in the URL, then switch to `page` (navigation is app.py's)."""
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    for key, value in params.items():
+        at.query_params[key] = value
+    at.run()
+    if page is not nav.OVERVIEW:
+        at.switch_page(page.path)
+        at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    return at
+
+
+def texts(at: AppTest) -> str:
+    """Everything shown as text on the page, for 'is it said' checks."""
+    parts = []
+    for kind in ("title", "header", "subheader", "markdown", "caption", "text", "info",
+                 "warning", "success", "error"):
+        parts += [str(e.value) for e in getattr(at, kind)]
+    return "\n".join(parts)
+
+
+def spec_values(values):
+    """Plotly JSON arrays may come base64-encoded as {'dtype', 'bdata'}."""
+    if isinstance(values, dict) and "bdata" in values:
+        return np.frombuffer(base64.b64decode(values["bdata"]), dtype=values["dtype"]).tolist()
+    return values
+
+
+def figure(at: AppTest, index: int = 0) -> dict:
+    return json.loads(at.get("plotly_chart")[index].proto.spec)
+
+
+def trace(spec: dict, name_start: str) -> dict:
+    return next(t for t in spec["data"] if t.get("name", "").startswith(name_start))
+
+
+@pytest.fixture(autouse=True)
+def _database(built_db):
+    """Every test here reads the session's built database (CHITIEU_DB)."""
+
+
+# --- smoke: every page, every ward, an empty period ---------------------------------
+
+@pytest.mark.parametrize("ward", WARDS)
+@pytest.mark.parametrize("page", PAGES, ids=lambda p: p.url_path)
+def test_every_page_renders_for_every_ward(page, ward):
+    at = open_page(page, ward=ward)
+    assert at.title, "each page has a title"
+
+
+@pytest.mark.parametrize("page", PAGES, ids=lambda p: p.url_path)
+def test_every_page_renders_for_a_period_without_data(page):
+    at = open_page(page, ward="phu_lien", as_of="2026-11", indicator="budget_revenue")
+    assert at.query_params["as_of"] == "2026-11"
+
+
+def test_overview_says_when_the_period_has_no_data():
+    at = open_page(nav.OVERVIEW, as_of="2026-11")
+    assert "Chưa có số liệu thực hiện nào cho kỳ Tháng 11/2026" in texts(at)
+    assert "Tháng 11/2026" in at.title[0].value
+
+
+def test_invalid_url_values_fall_back_to_defaults():
+    at = open_page(nav.DETAIL, ward="nowhere", indicator="'; DROP TABLE x; --", as_of="2031-13")
+    assert at.selectbox(key="ward").value == "phu_lien"
+    assert at.selectbox(key="as_of").value == "2026-Q1"
+    assert at.query_params["ward"] == "phu_lien"
+
+
+# --- overview ------------------------------------------------------------------------------
+
+def test_overview_lists_red_and_amber_first_with_reasons_and_links():
+    at = open_page(nav.OVERVIEW)
+    assert at.query_params["as_of"] == "2026-Q1"  # default: latest period with data
+    shown = texts(at)
+    assert "Quý I/2026" in at.title[0].value
+    assert "Tổng chi ngân sách" in shown and "Doanh nghiệp thành lập mới" in shown
+    assert "Lũy kế đến Quý I/2026: 86.450 triệu đồng" in shown  # the note's first sentence
+    assert "≠ Phường tự đánh giá: “Đạt”" in shown
+    links = at.get("page_link")
+    queries = [link.proto.query_string for link in links]
+    assert "ward=phu_lien&indicator=budget_expenditure&as_of=2026-Q1" in queries
+    assert all(link.proto.page == nav.DETAIL.url_path for link in links)
+    # Red items come before amber ones.
+    assert queries.index("ward=phu_lien&indicator=budget_expenditure&as_of=2026-Q1") < \
+        queries.index("ward=phu_lien&indicator=output_industry_construction&as_of=2026-Q1")
+
+
+def test_overview_board_and_counts():
+    at = open_page(nav.OVERVIEW)
+    frames = [df.value for df in at.dataframe]
+    counts = next(f for f in frames if "Phường" in f.columns and "▼ Chậm" in f.columns)
+    by_ward = counts.set_index("Phường")
+    assert by_ward.loc["Phù Liễn", "▼ Chậm"] == 2
+    assert by_ward.loc["Thủy Nguyên", "Báo cáo"] == "Chưa gửi"
+    board = next(f for f in frames if "Lĩnh vực" in f.columns)
+    row = board.set_index("Chỉ tiêu").loc["Thu ngân sách nhà nước trên địa bàn"]
+    assert row["Phù Liễn"].startswith("▲ 105.879")
+
+
+def test_changing_the_period_changes_the_view_and_the_url():
+    at = open_page(nav.OVERVIEW)
+    at.selectbox(key="as_of").select("2026-01").run()
+    assert not at.exception
+    assert "Tháng 1/2026" in at.title[0].value
+    assert at.query_params["as_of"] == "2026-01"
+
+
+# --- ward progress ------------------------------------------------------------------------
+
+def test_core_chart_for_phu_lien_budget_revenue():
+    at = open_page(nav.PROGRESS, ward="phu_lien", indicator="budget_revenue", as_of="2026-Q1")
+    spec = figure(at)
+    actual = trace(spec, "Thực hiện lũy kế")
+    assert spec_values(actual["x"]) == [1, None, 3]  # the line breaks at February
+    assert [v for v in spec_values(actual["y"]) if v is not None] == [20684, 105879]
+    official = spec_values(trace(spec, "Kịch bản (chính thức")["y"])
+    derived = spec_values(trace(spec, "Kịch bản (suy ra")["y"])
+    assert official[2] - derived[1] == pytest.approx(30262)  # March official in the cumulative
+    assert official[2] == pytest.approx(2 * (357450 - 30262) / 11 + 30262)
+    target = trace(spec, "Chỉ tiêu năm 2026")
+    assert set(spec_values(target["y"])) == {357450}
+    layout = spec["layout"]
+    assert layout["separators"] == ",."
+    assert "Phù Liễn" in layout["title"]["text"]
+    assert "triệu đồng" in layout["title"]["subtitle"]["text"]
+    assert any(a.get("text", "").startswith("Nguồn:") for a in layout["annotations"])
+    assert len(at.get("plotly_chart")) == 2  # core chart + bullet summary
+
+
+def test_ward_without_report_shows_its_targets_and_says_so():
+    at = open_page(nav.PROGRESS, ward="phu_lien")
+    at.selectbox(key="ward").select("thuy_nguyen").run()
+    assert not at.exception
+    assert "Phường chưa gửi báo cáo thực hiện năm 2026" in texts(at)
+    assert at.query_params["ward"] == "thuy_nguyen"
+    targets = at.dataframe[0].value
+    assert "đạt 578,625 tỷ đồng" in targets["Chỉ tiêu kế hoạch (nguyên văn)"].tolist()
+    assert {"So sánh", "Giá trị", "Đơn vị", "Nguồn"} <= set(targets.columns)
+    assert not at.get("plotly_chart")
+
+
+def test_changing_the_indicator_redraws_the_chart():
+    at = open_page(nav.PROGRESS, ward="phu_lien", indicator="budget_revenue")
+    at.selectbox(key="indicator").select("budget_expenditure").run()
+    assert not at.exception
+    assert "Tổng chi ngân sách" in figure(at)["layout"]["title"]["text"]
+    assert at.query_params["indicator"] == "budget_expenditure"
+
+
+# --- compare ---------------------------------------------------------------------------------
+
+def test_compare_shows_targets_side_by_side_and_normalised_progress():
+    at = open_page(nav.COMPARE, indicator="budget_revenue", as_of="2026-Q1")
+    side = at.dataframe[0].value.set_index("Phường")
+    assert side.loc["Thủy Nguyên", "Chỉ tiêu (nguyên văn)"] == "đạt 578,625 tỷ đồng"
+    assert side.loc["Phù Liễn", "% chỉ tiêu năm"] == "29,6%"
+    assert side.loc["Kiến An", "Báo cáo"] == "Chưa gửi"
+    matrix = at.dataframe[1].value
+    assert {"Kiến An", "Phù Liễn", "Thủy Nguyên"} <= set(matrix.columns)
+    spec = figure(at)
+    assert "Thu ngân sách" in spec["layout"]["title"]["text"]
+
+
+# --- detail ------------------------------------------------------------------------------------
+
+def test_detail_from_url_params_shows_every_figure_with_its_source():
+    at = open_page(nav.DETAIL, ward="phu_lien", indicator="budget_revenue", as_of="2026-Q1")
+    assert at.selectbox(key="indicator").value == "budget_revenue"
+    shown = texts(at)
+    assert "Thu ngân sách nhà nước trên địa bàn — Phù Liễn" in at.title[0].value
+    assert "Nếu giữ nhịp độ hiện tại, cuối năm 2026 ước đạt 423.516 triệu đồng" in shown
+    assert "khớp kết quả tính" in shown
+    assert [m.value for m in at.metric][:3] == ["105.879", "89.751", "357.450"]
+    frames = {tuple(df.value.columns): df.value for df in at.dataframe}
+    actuals = next(f for cols, f in frames.items() if "Nguyên văn" in cols and "Kỳ" in cols
+                   and "Phường đánh giá" in cols)
+    assert "105,879" in actuals["Nguyên văn"].tolist()
+    assert actuals["Nguồn"].str.contains("103/BC-UBND").any()
+    scenario = next(f for cols, f in frames.items() if "Nguồn gốc" in cols)
+    assert "chính thức (phường lập)" in scenario["Nguồn gốc"].tolist()
+
+
+def test_detail_shows_a_verdict_that_differs_and_the_findings():
+    at = open_page(nav.DETAIL, ward="phu_lien", indicator="serious_crime_clearance",
+                   as_of="2026-Q1")
+    frames = [df.value for df in at.dataframe]
+    findings = next(f for f in frames if "Phát hiện" in f.columns)
+    assert "Lỗi" in findings["Mức độ"].tolist()
+    at = open_page(nav.DETAIL, ward="phu_lien", indicator="budget_expenditure", as_of="2026-Q1")
+    assert "≠ Phường tự đánh giá “Đạt”" in texts(at)
+
+
+def test_detail_projection_is_not_computable_without_figures():
+    at = open_page(nav.DETAIL, ward="kien_an", indicator="budget_revenue", as_of="2026-Q1")
+    assert "Chưa có số liệu thực hiện nên không tính được" in texts(at)
+    assert "Phường chưa gửi báo cáo thực hiện năm 2026." in texts(at)
+
+
+# --- data quality ----------------------------------------------------------------------------------
+
+def test_quality_filters_by_ward_and_severity_with_links():
+    at = open_page(nav.QUALITY, ward="thuy_nguyen")
+    one_ward = len(at.dataframe[0].value)
+    at.toggle(key="dq_all_wards").set_value(True).run()
+    everything = at.dataframe[0].value
+    assert len(everything) > one_ward
+    assert everything["Chi tiết"].dropna().str.contains("ward=").all()
+    at.multiselect(key="dq_severity").set_value(["error"]).run()
+    assert set(at.dataframe[0].value["Mức độ"]) == {"Lỗi"}
+
+
+# --- tasks and projects ----------------------------------------------------------------------------
+
+def test_tasks_switch_between_plan_and_report_and_filter_by_office():
+    at = open_page(nav.TASKS, ward="phu_lien")
+    plan = at.dataframe[0].value
+    assert "Phối hợp" in plan.columns
+    at.segmented_control(key="task_source").set_value("report").run()
+    report = at.dataframe[0].value
+    assert "Tiến độ / kết quả" in report.columns
+    office = report["Đơn vị chủ trì"].iloc[0]
+    at.multiselect(key="task_offices").set_value([office]).run()
+    assert set(at.dataframe[0].value["Đơn vị chủ trì"]) == {office}
+
+
+def test_projects_show_money_and_group_warnings():
+    at = open_page(nav.TASKS, ward="phu_lien")
+    frames = [df.value for df in at.dataframe]
+    projects = next(f for f in frames if "Dự án / hạng mục" in f.columns)
+    assert projects.loc[0, "Tổng vốn (triệu đồng)"] == "69.917,954"
+    assert any("Nhóm B" in w.value for w in at.warning)
+    at = open_page(nav.TASKS, ward="kien_an")
+    assert "Phường chưa có danh mục dự án trong cơ sở dữ liệu." in texts(at)
+
+
+# --- text from workbooks stays text ---------------------------------------------------------------
+
+def test_markdown_in_data_is_escaped():
+    from ui.components import md_escape
+
+    hostile = "*PAR index* :red[x] <b>y</b> $z$ [a](http://e.x)"
+    escaped = md_escape(hostile)
+    for special in ("*", ":", "<", "$", "[", "("):
+        assert f"\\{special}" in escaped
+    assert md_escape(None) == ""
+
+
+def test_indicator_names_with_markup_characters_render_literally():
+    at = open_page(nav.DETAIL, ward="phu_lien", indicator="output_industry_construction",
+                   as_of="2026-Q1")
+    # The name holds '-', which markdown would read as a list or rule if unescaped.
+    assert at.title[0].value.startswith("Giá trị sản phẩm ngành công nghiệp \\- xây dựng")

@@ -1,0 +1,505 @@
+"""Exports: the meeting deck, the workbook, chart images, CSV escaping and the CLI.
+
+Expected figures come from the bundled Phù Liễn documents: cumulative budget
+revenue at March (Q1 report) = 105.879 triệu đồng (million VND, the unit the
+deck's chart shows for this indicator), annual target 357.450 triệu đồng.
+"""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import io
+import shutil
+import struct
+import subprocess
+import threading
+from datetime import date
+from pathlib import Path
+
+import openpyxl
+import pytest
+from pptx import Presentation
+from pptx.enum.chart import XL_CHART_TYPE, XL_MARKER_STYLE
+from streamlit.testing.v1 import AppTest
+
+from exports import csv as csv_export
+from exports.__main__ import main as cli
+from exports.deck import SLIDE_HEIGHT, SLIDE_WIDTH, VI_INTEGER_FORMAT, build_deck
+from exports.report import ALL, SelectionError, load_report
+from exports.workbook import build_workbook, write_text
+from wardplan import presenters as p
+
+ROOT = Path(__file__).resolve().parent.parent
+PRODUCED = date(2026, 4, 2)
+TINT = {s: style.tint.lstrip("#").upper() for s, style in p.STATUS_STYLES.items()}
+NEEDS_CHROMIUM = pytest.mark.skipif(shutil.which("chromium") is None,
+                                    reason="kaleido needs Debian's chromium")
+
+
+# --- fixtures -------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def report(db):
+    return load_report(db, "2026-Q1", produced_on=PRODUCED)
+
+
+@pytest.fixture(scope="module")
+def deck(report, tmp_path_factory):
+    path = tmp_path_factory.mktemp("deck") / "deck.pptx"
+    build_deck(report).save(path)
+    return Presentation(path)
+
+
+@pytest.fixture(scope="module")
+def workbook(db, tmp_path_factory):
+    path = tmp_path_factory.mktemp("workbook") / "book.xlsx"
+    build_workbook(load_report(db, "2026-Q1", produced_on=PRODUCED, default=ALL)).save(path)
+    return openpyxl.load_workbook(path)
+
+
+def slide_title(slide) -> str:
+    """The first text box holds the title on every slide (the cover: its big title)."""
+    texts = [s.text_frame.text for s in slide.shapes if s.has_text_frame and s.text_frame.text]
+    return texts[0]
+
+
+def tables(slide):
+    return [s.table for s in slide.shapes if s.has_table]
+
+
+def cell_fill(cell) -> str | None:
+    fill = cell.fill
+    return str(fill.fore_color.rgb) if fill.type is not None else None
+
+
+def find_slide(deck, title: str):
+    return next(s for s in deck.slides if slide_title(s) == title)
+
+
+def chart_series(chart) -> dict[str, tuple]:
+    return {series.name: tuple(series.values) for series in chart.plots[0].series}
+
+
+# --- deck -------------------------------------------------------------------------------------
+
+def test_deck_is_16_9_widescreen(deck):
+    assert (deck.slide_width, deck.slide_height) == (SLIDE_WIDTH, SLIDE_HEIGHT)
+    assert (deck.slide_width, deck.slide_height) == (12192000, 6858000)  # 13.333 x 7.5 in
+
+
+def test_deck_slides_in_order(deck):
+    titles = [slide_title(s) for s in deck.slides]
+    assert titles[0] == "Tình hình thực hiện các chỉ tiêu kinh tế - xã hội năm 2026"
+    assert titles[1] == "Tổng hợp theo phường — Quý I/2026"
+    assert titles[2:5] == [f"Trạng thái các chỉ tiêu — Quý I/2026 ({i}/3)" for i in (1, 2, 3)]
+    assert titles[5:9] == ["Kiến An — Chưa có báo cáo thực hiện (1/2)",
+                           "Kiến An — Chưa có báo cáo thực hiện (2/2)",
+                           "Thủy Nguyên — Chưa có báo cáo thực hiện (1/2)",
+                           "Thủy Nguyên — Chưa có báo cáo thực hiện (2/2)"]
+    assert titles[9:11] == ["Phù Liễn — Thực hiện so với chỉ tiêu năm (1/2)",
+                            "Phù Liễn — Thực hiện so với chỉ tiêu năm (2/2)"]
+    assert titles[11:] == [
+        "Phù Liễn — Tổng chi ngân sách",
+        "Phù Liễn — Thu ngân sách nhà nước trên địa bàn",
+        "Phù Liễn — Doanh nghiệp thành lập mới",
+        "Phù Liễn — Giá trị sản phẩm ngành nông, lâm nghiệp và thủy sản",
+        "Phù Liễn — Giá trị sản phẩm ngành công nghiệp - xây dựng",
+        "Phù Liễn — Giá trị sản phẩm ngành dịch vụ",
+        "Phù Liễn — Tỷ lệ giải ngân vốn đầu tư công",
+    ]
+
+
+def test_title_slide_names_period_wards_and_date(deck):
+    text = "\n".join(s.text_frame.text for s in deck.slides[0].shapes if s.has_text_frame)
+    assert "Quý I/2026" in text
+    assert "Phường: Kiến An, Phù Liễn, Thủy Nguyên" in text
+    assert "Chưa có báo cáo thực hiện: Kiến An, Thủy Nguyên" in text
+    assert "Xuất ngày 02/04/2026" in text
+
+
+def test_ward_summary_table_has_labels_and_status_fills(deck):
+    (table,) = tables(deck.slides[1])
+    header = [table.cell(0, j).text for j in range(7)]
+    assert header == ["Phường", "Báo cáo", "▼ Chậm", "● Cần chú ý", "▲ Đạt/Vượt",
+                      "○ Chưa có số liệu", "Tổng"]
+    assert [cell_fill(table.cell(0, j)) for j in range(2, 6)] == [
+        TINT["red"], TINT["amber"], TINT["green"], TINT["grey"]]
+    rows = {table.cell(i, 0).text: [table.cell(i, j) for j in range(7)] for i in range(1, 4)}
+    phu_lien = rows["Phù Liễn"]
+    assert [c.text for c in phu_lien[1:]] == ["Đã có", "2", "1", "14", "2", "19"]
+    assert cell_fill(phu_lien[2]) == TINT["red"]
+    assert cell_fill(phu_lien[4]) == TINT["green"]
+    kien_an = rows["Kiến An"]
+    assert kien_an[1].text == "○ Chưa có báo cáo"
+    assert cell_fill(kien_an[1]) == TINT["grey"]
+    assert [c.text for c in kien_an[2:5]] == ["—", "—", "—"]
+
+
+def test_status_matrix_cells_carry_label_percentage_and_fill(deck):
+    (table,) = tables(deck.slides[2])
+    wards = [table.cell(0, j).text.split("\n")[0] for j in range(1, 4)]
+    assert wards == ["Kiến An", "Phù Liễn", "Thủy Nguyên"]
+    rows = {table.cell(i, 0).text: i for i in range(1, len(table.rows))}
+    revenue = rows["Thu ngân sách nhà nước trên địa bàn (triệu đồng)"]
+    cell = table.cell(revenue, 2)
+    assert cell.text == "▲ Đạt/Vượt\n118% KB"
+    assert cell_fill(cell) == TINT["green"]
+    no_report = table.cell(revenue, 3)
+    assert no_report.text == "○ Chưa có báo cáo"
+    assert cell_fill(no_report) == TINT["grey"]
+    expenditure = rows["Tổng chi ngân sách (triệu đồng)"]
+    assert table.cell(expenditure, 2).text == "▼ Chậm\n87,6% KB"
+    assert cell_fill(table.cell(expenditure, 2)) == TINT["red"]
+    assert table.cell(expenditure, 1).text == "—"  # Kiến An set no such target
+    assert cell_fill(table.cell(expenditure, 1)) == "FFFFFF"
+
+
+def test_revenue_slide_has_native_line_chart_with_gaps(deck):
+    slide = find_slide(deck, "Phù Liễn — Thu ngân sách nhà nước trên địa bàn")
+    (chart,) = [s.chart for s in slide.shapes if s.has_chart]
+    # Created as LINE_MARKERS; python-pptx reads it back as LINE because the
+    # target line deliberately has no markers.
+    assert chart.chart_type in (XL_CHART_TYPE.LINE_MARKERS, XL_CHART_TYPE.LINE)
+    assert chart.plots[0].series[-1].marker.style == XL_MARKER_STYLE.DIAMOND
+    assert list(chart.plots[0].categories) == [f"T{m}" for m in range(1, 13)]
+    series = chart_series(chart)
+    # Million VND (triệu đồng), as the axis title says; February was not reported: a gap.
+    assert series["Thực hiện lũy kế"] == (20684.0, None, 105879.0) + (None,) * 9
+    scenario = series["Kịch bản lũy kế"]
+    assert scenario[2] == pytest.approx(89750.727, abs=0.01)
+    assert scenario[11] == pytest.approx(357450)
+    official = series["Kịch bản chính thức (phường lập)"]
+    assert official[2] == pytest.approx(89750.727, abs=0.01)
+    assert [v for i, v in enumerate(official) if i != 2] == [None] * 11
+    assert series["Chỉ tiêu năm 2026: 357.450 triệu đồng"] == (357450.0,) * 12
+    assert chart.value_axis.axis_title.text_frame.text == "triệu đồng"
+    assert chart.value_axis.tick_labels.number_format == VI_INTEGER_FORMAT
+    actual = chart.plots[0].series[-1]  # drawn last, on top of the scenario
+    assert actual.name == "Thực hiện lũy kế"
+    assert actual.points[2].data_label.text_frame.text == "105.879"
+    assert 'dispBlanksAs val="gap"' in chart._chartSpace.xml
+
+
+def test_revenue_slide_key_figures_in_vietnamese_format(deck):
+    slide = find_slide(deck, "Phù Liễn — Thu ngân sách nhà nước trên địa bàn")
+    (table,) = tables(slide)
+    figures = {table.cell(i, 0).text: table.cell(i, 1).text for i in range(len(table.rows))}
+    assert figures["Thực hiện đến kỳ"] == "105.879 triệu đồng"
+    assert figures["Chỉ tiêu năm"] == "357.450 triệu đồng"
+    assert figures["% chỉ tiêu năm"] == "29,6%"
+    assert figures["Phường tự đánh giá"] == "Vượt"
+
+
+def test_every_slide_has_sources_in_notes_and_footer(deck):
+    for slide in deck.slides:
+        assert "Nguồn" in slide.notes_slide.notes_text_frame.text
+        footer = [s.text_frame.text for s in slide.shapes if s.has_text_frame
+                  and s.text_frame.text.startswith("Nguồn")]
+        assert footer, slide_title(slide)
+    notes = find_slide(deck, "Phù Liễn — Thu ngân sách nhà nước trên địa bàn") \
+        .notes_slide.notes_text_frame.text
+    assert "Phụ lục 3 kèm theo Báo cáo số 103/BC-UBND" in notes
+    assert "suy ra (phân bổ đều)" in notes
+
+
+def test_every_shape_stays_on_the_slide(deck):
+    for slide in deck.slides:
+        for shape in slide.shapes:
+            assert shape.left >= 0 and shape.top >= 0, slide_title(slide)
+            assert shape.left + shape.width <= deck.slide_width, slide_title(slide)
+            assert shape.top + shape.height <= deck.slide_height, slide_title(slide)
+
+
+def test_many_wards_are_paged_and_stay_on_the_slides(report):
+    """114 wards is the city's size: tables page instead of overflowing."""
+    import pandas as pd
+
+    def copies(frame: pd.DataFrame) -> pd.DataFrame:
+        source = frame[frame["ward_code"] == "thuy_nguyen"]
+        return pd.concat([frame] + [source.assign(ward_code=f"w{i:02d}") for i in range(20)],
+                         ignore_index=True)
+
+    wards = copies(report.wards.rename(columns={}))
+    wards.loc[wards["ward_code"].str.startswith("w"), "name_vi"] = \
+        [f"Phường thử {i}" for i in range(20)]
+    big = dataclasses.replace(report, wards=wards, status=copies(report.status),
+                              targets=copies(report.targets), _cache={})
+    deck = build_deck(big)
+    titles = [slide_title(s) for s in deck.slides]
+    assert "Tổng hợp theo phường — Quý I/2026 (3/3)" in titles  # 23 wards, 9 a slide
+    assert "Trạng thái các chỉ tiêu — Quý I/2026 (18/18)" in titles  # 6 x 3 pages
+    cover = "\n".join(s.text_frame.text for s in deck.slides[0].shapes if s.has_text_frame)
+    assert "23 phường: " in cover and "và 15 phường khác" in cover
+    # 22 wards without a report: listed, not one plan slide each.
+    assert "22 phường chưa có báo cáo thực hiện (3/3)" in titles
+    assert not any(t.startswith("Phường thử 3 — Chưa có báo cáo") for t in titles)
+    for slide in deck.slides:
+        for shape in slide.shapes:
+            assert shape.top + shape.height <= deck.slide_height, slide_title(slide)
+
+
+def test_deck_as_of_january_hides_later_figures(db):
+    deck = build_deck(load_report(db, "2026-01", ["phu_lien"], ["budget_revenue"],
+                                  produced_on=PRODUCED))
+    slide = find_slide(deck, "Phù Liễn — Thu ngân sách nhà nước trên địa bàn")
+    (chart,) = [s.chart for s in slide.shapes if s.has_chart]
+    assert chart_series(chart)["Thực hiện lũy kế"] == (20684.0,) + (None,) * 11
+
+
+def test_data_errors_are_flagged_and_do_not_flatten_the_bars(db):
+    # The plan's "2.000" for fees was read as 0,002 triệu đồng: 1.350.000% of target.
+    deck = build_deck(load_report(db, "2026-01", ["phu_lien"], produced_on=PRODUCED))
+    slide = find_slide(deck, "Phù Liễn — Thu phí, lệ phí")
+    text = "\n".join(s.text_frame.text for s in slide.shapes if s.has_text_frame)
+    assert "Lỗi dữ liệu: 2026-01" in text
+    assert "Lỗi dữ liệu" in slide.notes_slide.notes_text_frame.text
+    bars = [s.chart for slide in deck.slides for s in slide.shapes
+            if s.has_chart and s.chart.chart_type == XL_CHART_TYPE.BAR_CLUSTERED]
+    assert bars and all(c.value_axis.maximum_scale <= 200 for c in bars)
+    labels = [pt.data_label.text_frame.text for c in bars for pt in c.plots[0].series[1].points
+              if pt.data_label.has_text_frame]
+    assert "▲ 1.350.000%" in labels
+
+
+def test_deck_for_a_ward_without_report_says_so(db):
+    deck = build_deck(load_report(db, "2026-Q1", ["thuy_nguyen"], produced_on=PRODUCED))
+    titles = [slide_title(s) for s in deck.slides]
+    assert any(t.startswith("Thủy Nguyên — Chưa có báo cáo thực hiện") for t in titles)
+    assert not any(s.has_chart for slide in deck.slides for s in slide.shapes)
+
+
+def test_unknown_selection_is_refused(db):
+    with pytest.raises(SelectionError) as error:
+        load_report(db, "2026-Q1", ["phu_lien", "atlantis"])
+    assert "atlantis" in error.value.message_vi
+    with pytest.raises(SelectionError):
+        load_report(db, "2026-Q5")
+
+
+# --- workbook ---------------------------------------------------------------------------------
+
+def test_workbook_sheets(workbook):
+    assert workbook.sheetnames == ["Tổng hợp", "Kiến An", "Phù Liễn", "Thủy Nguyên",
+                                   "Số liệu theo kỳ", "Nguồn tài liệu"]
+
+
+def test_summary_sheet_has_labels_fills_filter_and_frozen_header(workbook):
+    ws = workbook["Tổng hợp"]
+    header = [c.value for c in ws[6]]
+    assert header == ["Lĩnh vực", "Chỉ tiêu", "Đơn vị", "Kiến An", "Phù Liễn", "Thủy Nguyên"]
+    assert ws.freeze_panes == "D7"
+    assert ws.auto_filter.ref.startswith("A6:F")
+    rows = {ws.cell(r, 2).value: r for r in range(7, ws.max_row + 1)}
+    revenue = rows["Thu ngân sách nhà nước trên địa bàn"]
+    assert ws.cell(revenue, 5).value == "▲ Đạt/Vượt"
+    assert ws.cell(revenue, 5).fill.fgColor.rgb.endswith(TINT["green"])
+    assert ws.cell(revenue, 6).value == "○ Chưa có báo cáo"
+    assert ws.cell(revenue, 6).fill.fgColor.rgb.endswith(TINT["grey"])
+
+
+def test_ward_sheet_numbers_percentages_and_sources(workbook):
+    ws = workbook["Phù Liễn"]
+    header = [c.value for c in ws[6]]
+    assert header[:6] == ["Lĩnh vực", "Mã chỉ tiêu", "Chỉ tiêu", "Đơn vị", "Loại chỉ tiêu",
+                          "Chỉ tiêu năm 2026"]
+    assert header[-3:] == ["Nhận xét", "Nguồn chỉ tiêu", "Nguồn số liệu thực hiện"]
+    assert ws.freeze_panes == "D7"
+    assert ws.auto_filter.ref.startswith("A6:R")
+    column = {name: i for i, name in enumerate(header, start=1)}
+    rows = {ws.cell(r, 2).value: r for r in range(7, ws.max_row + 1)}
+    revenue = rows["budget_revenue"]
+    target = ws.cell(revenue, column["Chỉ tiêu năm 2026"])
+    assert (target.value, target.number_format) == (357450, "#,##0")  # 357.450 in vi Excel
+    actual = ws.cell(revenue, column["Thực hiện đến kỳ"])
+    assert (actual.value, actual.number_format) == (105879, "#,##0")
+    share = ws.cell(revenue, column["% kịch bản"])
+    assert share.number_format == "0.0%" and share.value == pytest.approx(1.1797, abs=1e-4)
+    health = ws.cell(rows["health_insurance_coverage"], column["% chỉ tiêu năm"])
+    assert health.value == pytest.approx(0.99581, abs=1e-5)  # 99,6% in vi Excel
+    status = ws.cell(revenue, column["Trạng thái"])
+    assert status.value == "▲ Đạt/Vượt"
+    assert status.fill.fgColor.rgb.endswith(TINT["green"])
+    assert "103/BC-UBND" in ws.cell(revenue, column["Nguồn số liệu thực hiện"]).value
+    assert "08/KH-UBND" not in ws.cell(revenue, column["Nguồn số liệu thực hiện"]).value
+    assert "Phù Liễn" in ws.cell(revenue, column["Nguồn chỉ tiêu"]).value
+
+
+def test_ward_without_report_sheet_says_so(workbook):
+    ws = workbook["Kiến An"]
+    assert ws["A2"].value.startswith("Chưa có báo cáo")
+    statuses = {ws.cell(r, 14).value for r in range(7, ws.max_row + 1)}
+    assert statuses == {"○ Chưa có báo cáo"}
+
+
+def test_workbook_has_no_formulas(workbook):
+    for ws in workbook:
+        for row in ws.iter_rows():
+            assert all(cell.data_type != "f" for cell in row), ws.title
+
+
+def test_text_starting_with_equals_stays_text(db, tmp_path):
+    ws = openpyxl.Workbook().active
+    cell = write_text(ws, 1, 1, '=HYPERLINK("http://evil.example","bấm vào")')
+    assert cell.data_type == "s"
+    report = load_report(db, "2026-Q1", ["phu_lien"], ["budget_revenue"], default=ALL)
+    hostile = report.targets.assign(target_text='=cmd|"/c calc"!A1',
+                                    source_ref="+SUM(1,2)\x07")
+    path = tmp_path / "hostile.xlsx"
+    build_workbook(dataclasses.replace(report, targets=hostile, _cache={})).save(path)
+    book = openpyxl.load_workbook(path)
+    values = [c.value for ws in book for row in ws.iter_rows() for c in row]
+    assert all(c.data_type != "f" for ws in book for row in ws.iter_rows() for c in row)
+    assert '=cmd|"/c calc"!A1' in values
+    assert "+SUM(1,2)" in values  # the control character is dropped, the text kept
+
+
+# --- CSV ----------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("value, expected", [
+    ("=1+1", "'=1+1"), ("+SUM(A1)", "'+SUM(A1)"), ("-2+3", "'-2+3"), ("@cmd", "'@cmd"),
+    ("\t=x", "'\t=x"), ("Phù Liễn", "Phù Liễn"), ("95,5%", "95,5%"), ("", ""),
+    (-5.0, -5.0), (357450, 357450), (None, None),
+])
+def test_escape_cell(value, expected):
+    assert csv_export.escape_cell(value) == expected
+
+
+def test_frame_to_csv_escapes_text_and_keeps_numbers():
+    import pandas as pd
+
+    frame = pd.DataFrame({"Chỉ tiêu": ["=HYPERLINK(\"x\")", "Thu ngân sách"],
+                          "Giá trị": [-1.5, 357450.0], "Ghi chú": [None, "@a"]})
+    data = csv_export.frame_to_csv(frame)
+    assert data.startswith("\ufeff".encode())
+    rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
+    assert rows == [["Chỉ tiêu", "Giá trị", "Ghi chú"],
+                    ["'=HYPERLINK(\"x\")", "-1.5", ""],
+                    ["Thu ngân sách", "357450.0", "'@a"]]
+
+
+def test_status_csv_of_a_report(report):
+    rows = list(csv.reader(io.StringIO(csv_export.status_csv(report).decode("utf-8-sig"))))
+    assert rows[0][:4] == ["ward_code", "indicator_code", "Phường", "Lĩnh vực"]
+    assert any(r[:2] == ["phu_lien", "budget_revenue"] for r in rows)
+
+
+# --- images -------------------------------------------------------------------------------------
+
+def png_size(data: bytes) -> tuple[int, int]:
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    return struct.unpack(">II", data[16:24])
+
+
+@NEEDS_CHROMIUM
+def test_chart_png_and_svg(report):
+    from exports.figures import progress_figure
+    from exports.images import render_export
+
+    figure = progress_figure(report, "phu_lien", "budget_revenue")
+    png = render_export(figure, "png", PRODUCED)
+    assert png_size(png) == (2560, 1440)
+    assert len(png) > 20_000
+    svg = render_export(figure, "svg", PRODUCED).decode()
+    assert 'width="1280" height="720"' in svg
+    assert "Phù Liễn — Thu ngân sách nhà nước trên địa bàn" in svg
+    assert "Xuất ngày 02/04/2026" in svg
+    assert "Nguồn:" in svg
+
+
+@NEEDS_CHROMIUM
+def test_concurrent_renders_each_get_their_own_image(report):
+    """The kaleido server mixes up concurrent calls; the renderer's lock must not."""
+    from exports.figures import progress_figure
+    from exports.images import render_export
+
+    codes = ["budget_revenue", "budget_expenditure", "new_enterprises", "output_services"]
+    names = {c: report.indicator(c)["name_vi"] for c in codes}
+    results: dict[str, str] = {}
+
+    def work(code: str) -> None:
+        figure = progress_figure(report, "phu_lien", code)
+        # A different date per thread defeats the cache so every call reaches Chromium.
+        results[code] = render_export(figure, "svg", date(2026, 4, 3 + codes.index(code))).decode()
+
+    threads = [threading.Thread(target=work, args=(c,)) for c in codes]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    for code in codes:
+        assert f"Phù Liễn — {names[code]}" in results[code]
+
+
+# --- command line --------------------------------------------------------------------------------
+
+def test_cli_deck_and_workbook(built_db, tmp_path, capsys):
+    deck = tmp_path / "out" / "hop.pptx"
+    assert cli(["deck", "--as-of", "2026-Q1", "--wards", "phu_lien,thuy_nguyen",
+                "--indicators", "budget_revenue,new_enterprises", "--db", str(built_db),
+                "--out", str(deck)]) == 0
+    titles = [slide_title(s) for s in Presentation(deck).slides]
+    assert "Phù Liễn — Thu ngân sách nhà nước trên địa bàn" in titles
+    assert "Thủy Nguyên — Chưa có báo cáo thực hiện" in titles
+    book = tmp_path / "hop.xlsx"
+    assert cli(["workbook", "--as-of", "2026-Q1", "--db", str(built_db), "--out", str(book)]) == 0
+    assert openpyxl.load_workbook(book).sheetnames[0] == "Tổng hợp"
+    assert cli(["deck", "--as-of", "2026-13", "--db", str(built_db), "--out", str(deck)]) == 2
+    assert "không hợp lệ" in capsys.readouterr().err
+
+
+@NEEDS_CHROMIUM
+def test_cli_charts(built_db, tmp_path):
+    out = tmp_path / "charts"
+    assert cli(["charts", "--as-of", "2026-Q1", "--ward", "phu_lien", "--indicators",
+                "budget_revenue", "--format", "svg", "--db", str(built_db),
+                "--out", str(out)]) == 0
+    assert sorted(p.name for p in out.iterdir()) == [
+        "tien-do_phu_lien_budget_revenue_2026-Q1.svg", "tom-tat_phu_lien_2026-Q1.svg"]
+
+
+# --- the app --------------------------------------------------------------------------------------
+
+def test_export_page_offers_the_downloads(built_db):
+    at = AppTest.from_file(str(ROOT / "pages" / "7_Xuat_bao_cao.py"), default_timeout=60)
+    at.query_params["as_of"] = "2026-Q1"
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert labels == ["PowerPoint (.pptx)", "Excel (.xlsx)", "Bảng trạng thái (.csv)"]
+    wards, indicators = at.multiselect
+    assert wards.value == ["kien_an", "phu_lien", "thuy_nguyen"]
+    assert "budget_revenue" in indicators.value
+    wards.set_value([]).run()
+    assert not at.get("download_button")
+
+
+def test_every_chart_has_png_and_svg_buttons(built_db):
+    # Through app.py: the page links to others, which only its navigation knows.
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.query_params["ward"] = "phu_lien"
+    at.query_params["as_of"] = "2026-Q1"
+    at.run()
+    at.switch_page("pages/2_Tien_do_phuong.py")
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert labels.count("Tải ảnh PNG") == len(at.get("plotly_chart")) == labels.count("Tải ảnh SVG")
+
+
+# --- rendering with LibreOffice -------------------------------------------------------------------
+
+@pytest.mark.slow
+@pytest.mark.skipif(shutil.which("soffice") is None or shutil.which("pdftoppm") is None,
+                    reason="needs libreoffice-impress and poppler-utils")
+def test_deck_renders_with_libreoffice(report, tmp_path):
+    deck = tmp_path / "deck.pptx"
+    build_deck(report).save(deck)
+    subprocess.run(["soffice", "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path),
+                    str(deck)], check=True, capture_output=True, timeout=180)
+    pdf = tmp_path / "deck.pdf"
+    subprocess.run(["pdftoppm", "-png", "-r", "50", str(pdf), str(tmp_path / "page")],
+                   check=True, timeout=120)
+    pages = sorted(tmp_path.glob("page-*.png"))
+    assert len(pages) == len(Presentation(deck).slides)
+    assert all(png_size(p.read_bytes()) == (667, 375) for p in pages)

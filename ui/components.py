@@ -1,0 +1,89 @@
+"""Small shared widgets: status badges and legend, safe text, links, the sidebar footer."""
+
+from __future__ import annotations
+
+import re
+
+import streamlit as st
+
+from ui import data, nav
+from wardplan import presenters
+from wardplan.presenters import STATUS_ORDER, STATUS_STYLES
+
+# Streamlit's own badge palette, re-coloured to Okabe-Ito in .streamlit/config.toml.
+_BADGE_COLOURS = {"green": "blue", "amber": "orange", "red": "red", "grey": "gray"}
+# Markdown (and Streamlit's :color[…] / :icon: directives, $ for LaTeX) must
+# not act on text that came from a workbook.
+_MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~=$:^&])")
+
+
+def md_escape(text: object) -> str:
+    """Text from the data, safe to embed in st.markdown / st.caption."""
+    return _MARKDOWN_SPECIALS.sub(r"\\\1", presenters.text_or(text))
+
+
+def status_badge(status: str | None, container=None) -> None:
+    status = status if status in STATUS_STYLES else "grey"
+    (container or st).badge(STATUS_STYLES[status].text, color=_BADGE_COLOURS[status])
+
+
+def badge_markdown(status: str | None) -> str:
+    """An inline badge for st.markdown; the label is ours, never data."""
+    status = status if status in STATUS_STYLES else "grey"
+    return f":{_BADGE_COLOURS[status]}-badge[{STATUS_STYLES[status].text}]"
+
+
+def status_legend() -> None:
+    badges = " ".join(badge_markdown(s) for s in STATUS_ORDER)
+    st.markdown(f"Chú giải (so với kịch bản đến kỳ): {badges}")
+
+
+TARGET_COLUMNS = {
+    "Chỉ tiêu": st.column_config.TextColumn(width=280),
+    "Chỉ tiêu kế hoạch (nguyên văn)": st.column_config.TextColumn(width=330),
+    "So sánh": st.column_config.TextColumn(width=85),
+    "Giá trị": st.column_config.TextColumn(width=90),
+    "Đơn vị": st.column_config.TextColumn(width=110),
+    "Nguồn": st.column_config.TextColumn(width=420),
+}
+
+
+def dark_text(frame):
+    """A Styler keeping all text dark: pinned columns otherwise render faded."""
+    return frame.style.set_properties(**{"color": "#1A1A1A"})
+
+
+def board_columns(columns) -> dict:
+    """Column widths for the ward × indicator board; the indicator stays pinned."""
+    config = {
+        "Lĩnh vực": st.column_config.TextColumn(width=135, pinned=True),
+        "Chỉ tiêu": st.column_config.TextColumn(width=300, pinned=True),
+        "Đơn vị": st.column_config.TextColumn(width=95),
+    }
+    for column in columns:
+        config.setdefault(column, st.column_config.TextColumn(width=215))
+    return config
+
+
+def detail_link(ward: str, indicator: str, as_of: str, label: str = "Xem chi tiết",
+                container=None, key: str | None = None) -> None:
+    (container or st).page_link(
+        nav.DETAIL.path, label=label, icon=":material/arrow_forward:",
+        query_params={"ward": ward, "indicator": indicator, "as_of": as_of})
+
+
+def sidebar_footer() -> None:
+    loaded = data.loaded_at()
+    st.sidebar.divider()
+    if loaded:
+        st.sidebar.caption(f"Dữ liệu nạp lúc {loaded} (UTC) từ các tệp Excel của phường.")
+    st.sidebar.caption("Số liệu tiền tệ: triệu đồng (số lớn: tỷ đồng). "
+                       "Kịch bản “suy ra” là phân bổ đều chỉ tiêu năm, không phải số của phường.")
+
+
+def no_data_message(as_of: str, latest: str | None) -> str:
+    text = f"Chưa có số liệu thực hiện nào cho kỳ {presenters.period_label(as_of)}."
+    if latest:
+        text += (f" Các ô có số dưới đây dùng số liệu mới nhất trước đó "
+                 f"({presenters.period_label(latest)}) cho các chỉ tiêu dạng mức đạt.")
+    return text

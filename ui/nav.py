@@ -1,0 +1,38 @@
+"""The app's pages: one list used by `app.py` for navigation and by links."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    path: str  # relative to app.py, as st.Page and st.page_link expect
+    title: str
+    url_path: str
+    icon: str
+
+
+OVERVIEW = PageSpec("pages/1_Tong_quan.py", "Tổng quan", "tong-quan", ":material/dashboard:")
+PROGRESS = PageSpec("pages/2_Tien_do_phuong.py", "Tiến độ theo phường", "tien-do",
+                    ":material/show_chart:")
+COMPARE = PageSpec("pages/3_So_sanh_phuong.py", "So sánh phường", "so-sanh",
+                   ":material/compare_arrows:")
+DETAIL = PageSpec("pages/4_Chi_tiet_chi_tieu.py", "Chi tiết chỉ tiêu", "chi-tiet",
+                  ":material/search:")
+QUALITY = PageSpec("pages/5_Chat_luong_du_lieu.py", "Chất lượng dữ liệu", "chat-luong",
+                   ":material/rule:")
+TASKS = PageSpec("pages/6_Nhiem_vu_du_an.py", "Nhiệm vụ & dự án", "nhiem-vu",
+                 ":material/task_alt:")
+# Owned by the exports helper; listed only once its file exists.
+EXPORT = PageSpec("pages/7_Xuat_bao_cao.py", "Xuất báo cáo", "xuat-bao-cao",
+                  ":material/download:")
+
+PAGES = (OVERVIEW, PROGRESS, COMPARE, DETAIL, QUALITY, TASKS, EXPORT)
+
+
+def available_pages() -> list[PageSpec]:
+    return [page for page in PAGES if (ROOT / page.path).exists()]

@@ -1,0 +1,90 @@
+"""Ward, indicator and period live in the URL (`?ward=…&indicator=…&as_of=…`).
+
+A link pasted into a chat must open the same view, so every run writes the
+current choice back to `st.query_params`, defaults included.  A URL value
+that differs from what this session last wrote came from outside (a pasted
+link, `st.page_link(query_params=…)`, the browser's back button) and wins
+over the widget's state.  Choices also survive pages that do not show the
+widget, because Streamlit drops the state of widgets a page does not render.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+import streamlit as st
+
+from ui import data
+from wardplan import presenters, queries
+
+WARD, INDICATOR, AS_OF = "ward", "indicator", "as_of"
+DEFAULT_WARD = "phu_lien"
+
+
+def _seen(param: str) -> str:
+    return f"_url_seen_{param}"
+
+
+def _kept(param: str) -> str:
+    return f"_kept_{param}"
+
+
+def bound_selectbox(param: str, options: Sequence[str], *, label: str, default: str | None,
+                    format_func: Callable[[str], str] = str, container=None,
+                    help: str | None = None) -> str | None:
+    """A selectbox whose value is mirrored in the URL query parameter `param`."""
+    options = list(options)
+    container = container if container is not None else st.sidebar
+    if not options:
+        container.selectbox(label, ["—"], disabled=True, key=f"_empty_{param}")
+        return None
+    state = st.session_state
+    url_value = st.query_params.get(param)
+    if url_value is not None and url_value != state.get(_seen(param)) and url_value in options:
+        chosen = url_value
+    elif state.get(param) in options:
+        chosen = state[param]
+    elif state.get(_kept(param)) in options:
+        chosen = state[_kept(param)]
+    else:
+        chosen = default if default in options else options[0]
+    # Assigned even when unchanged: a page switch can give the widget a new
+    # identity, and only a value set through session_state carries over to it.
+    state[param] = chosen
+    value = container.selectbox(label, options, key=param, format_func=format_func, help=help)
+    state[_kept(param)] = value
+    state[_seen(param)] = value
+    if st.query_params.get(param) != value:
+        st.query_params[param] = value
+    return value
+
+
+def kept(param: str) -> str | None:
+    """The last choice for `param` in this session, even if not shown on this page."""
+    return st.session_state.get(_kept(param)) or st.query_params.get(param)
+
+
+def select_ward(container=None) -> str:
+    names = data.ward_names()
+    return bound_selectbox(WARD, data.ward_codes(), label="Phường", default=DEFAULT_WARD,
+                           format_func=lambda code: names.get(code, code), container=container)
+
+
+def select_as_of(container=None) -> str:
+    with_data = set(data.load(queries.actual_periods))
+
+    def label(code: str) -> str:
+        text = presenters.period_label(code)
+        return f"{text} · có báo cáo" if code in with_data else text
+
+    return bound_selectbox(AS_OF, presenters.period_options(), label="Kỳ báo cáo (tính đến)",
+                           default=data.default_as_of(), format_func=label, container=container,
+                           help="Số liệu lũy kế tính đến hết kỳ này.")
+
+
+def select_indicator(options: Sequence[str], default: str | None = None, container=None,
+                     label: str = "Chỉ tiêu") -> str | None:
+    names = data.indicator_names()
+    options = sorted(options, key=lambda code: presenters.fold_vi(names.get(code, code)))
+    return bound_selectbox(INDICATOR, options, label=label, default=default,
+                           format_func=lambda code: names.get(code, code), container=container)

@@ -590,6 +590,7 @@ def scenario_view(scenario: pd.DataFrame, unit: str | None) -> pd.DataFrame:
         "Kỳ": frame["period"].map(period_label),
         "Kịch bản": frame["planned_value"].map(lambda v: format_value(v, unit)),
         "Nguồn gốc": frame["origin"].map(lambda o: ORIGIN_LABELS.get(o, text_or(o))),
+        "Nguồn": frame["source_ref"].map(text_or),
     })
 
 

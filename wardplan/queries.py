@@ -137,7 +137,7 @@ WHERE ward_code = $ward AND indicator_code = $indicator
 """
 
 SCENARIO_SQL = """
-SELECT ward_code, indicator_code, period, planned_value, origin
+SELECT ward_code, indicator_code, period, planned_value, origin, source_ref
 FROM v_scenario
 WHERE ward_code = $ward AND indicator_code = $indicator
 """
@@ -318,7 +318,7 @@ ORDER BY ward_code, indicator_code, period
 """
 
 EXPORT_SCENARIO_SQL = """
-SELECT ward_code, indicator_code, period, planned_value, origin
+SELECT ward_code, indicator_code, period, planned_value, origin, source_ref
 FROM v_scenario
 WHERE list_contains($wards, ward_code)
 ORDER BY ward_code, indicator_code, period

@@ -18,7 +18,6 @@ from wardplan import presenters as p
 from wardplan import queries
 from wardplan.db import Database
 
-MONTH_CODES = [f"{p.YEAR}-{m:02d}" for m in range(1, 13)]
 NO_REPORT = "Chưa có báo cáo"
 NO_TARGET = "Không đặt chỉ tiêu"
 CHART_KINDS = ("flow", "cumulative_pct", "level")
@@ -45,7 +44,8 @@ class Report:
     sources: pd.DataFrame
     issues: pd.DataFrame = field(default_factory=pd.DataFrame)  # v_data_issues rows
     explicit_indicators: bool = False  # the user named the indicators
-    _cache: dict = field(default_factory=dict, compare=False, repr=False)
+    # Lookups built on first use; `dataclasses.replace` starts a fresh one.
+    _cache: dict = field(default_factory=dict, init=False, compare=False, repr=False)
 
     # --- labels -------------------------------------------------------------------
 

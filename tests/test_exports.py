@@ -220,11 +220,11 @@ def test_many_wards_are_paged_and_stay_on_the_slides(report):
         return pd.concat([frame] + [source.assign(ward_code=f"w{i:02d}") for i in range(20)],
                          ignore_index=True)
 
-    wards = copies(report.wards.rename(columns={}))
+    wards = copies(report.wards)
     wards.loc[wards["ward_code"].str.startswith("w"), "name_vi"] = \
         [f"Phường thử {i}" for i in range(20)]
     big = dataclasses.replace(report, wards=wards, status=copies(report.status),
-                              targets=copies(report.targets), _cache={})
+                              targets=copies(report.targets))
     deck = build_deck(big)
     titles = [slide_title(s) for s in deck.slides]
     assert "Tổng hợp theo phường — Quý I/2026 (3/3)" in titles  # 23 wards, 9 a slide
@@ -346,7 +346,7 @@ def test_text_starting_with_equals_stays_text(db, tmp_path):
     hostile = report.targets.assign(target_text='=cmd|"/c calc"!A1',
                                     source_ref="+SUM(1,2)\x07")
     path = tmp_path / "hostile.xlsx"
-    build_workbook(dataclasses.replace(report, targets=hostile, _cache={})).save(path)
+    build_workbook(dataclasses.replace(report, targets=hostile)).save(path)
     book = openpyxl.load_workbook(path)
     values = [c.value for ws in book for row in ws.iter_rows() for c in row]
     assert all(c.data_type != "f" for ws in book for row in ws.iter_rows() for c in row)

@@ -23,6 +23,9 @@ from wardplan.parsing import (
     parse_period,
     parse_target,
     parse_value,
+    period_from_code,
+    period_sort_key,
+    periods_in_display_order,
 )
 
 
@@ -597,6 +600,31 @@ def test_period_is_frozen_and_hashable():
     with pytest.raises(AttributeError):
         p.index = 2  # type: ignore[misc]
     assert len({p, parse_period("2026-q1")}) == 1
+
+
+def test_periods_are_the_17_of_the_year_in_display_order():
+    result = periods_in_display_order(2026)
+    assert len(result) == 17
+    assert result[:5] == ["2026-01", "2026-02", "2026-03", "2026-Q1", "2026-04"]
+    assert result[-3:] == ["2026-12", "2026-Q4", "2026"]
+
+
+@pytest.mark.parametrize("text, months", [
+    ("2026-03", (3,)), ("2026-Q2", (4, 5, 6)), ("2026", tuple(range(1, 13))),
+])
+def test_period_from_code_months(text, months):
+    assert period_from_code(text).months == months
+
+
+@pytest.mark.parametrize("text", ["2026-13", "2026-Q5", "Q1", "", None, 2026])
+def test_period_from_code_rejects_other_text(text):
+    assert period_from_code(text) is None
+
+
+def test_period_sort_key_puts_quarter_after_its_last_month_and_unknown_last():
+    codes = ["garbage", "2026", "2026-Q1", "2026-04", "2026-03", "2025-Q4", "2026-12", "2026-Q4"]
+    assert sorted(codes, key=period_sort_key) == [
+        "2025-Q4", "2026-03", "2026-Q1", "2026-04", "2026-12", "2026-Q4", "2026", "garbage"]
 
 
 # --- formatting ----------------------------------------------------------------

@@ -10,8 +10,6 @@ import pytest
 from wardplan.scenario import (
     SCENARIO_COLUMNS,
     build_scenario,
-    parse_period,
-    periods,
     scenario_to_date,
 )
 
@@ -71,27 +69,6 @@ def months_of(scenario: pd.DataFrame, indicator: str) -> list[float]:
 def budget():
     return scenario_for(targets_frame((WARD, "budget_revenue", ">=", BUDGET_TARGET)),
                         official_frame((WARD, "budget_revenue", "2026-03", BUDGET_MARCH)))
-
-
-# --- periods ---------------------------------------------------------------
-
-def test_periods_are_the_17_of_the_year_in_display_order():
-    result = periods(2026)
-    assert len(result) == 17
-    assert result[:5] == ["2026-01", "2026-02", "2026-03", "2026-Q1", "2026-04"]
-    assert result[-3:] == ["2026-12", "2026-Q4", "2026"]
-
-
-@pytest.mark.parametrize("text, months", [
-    ("2026-03", (3,)), ("2026-Q2", (4, 5, 6)), ("2026", tuple(range(1, 13))),
-])
-def test_parse_period_months(text, months):
-    assert parse_period(text).months == months
-
-
-@pytest.mark.parametrize("text", ["2026-13", "2026-Q5", "Q1", "", None, 2026])
-def test_parse_period_rejects_other_text(text):
-    assert parse_period(text) is None
 
 
 # --- flows -----------------------------------------------------------------

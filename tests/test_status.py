@@ -185,7 +185,7 @@ def test_new_enterprises_red_although_the_ward_says_met(status):
     assert q1.pct_of_scenario == pytest.approx(5.0 / NE_Q1_SCENARIO * 100)
     assert q1.status == "red"
     assert q1.ward_verdict == "Đạt"
-    assert "kịch bản chính thức tháng 03" in q1.note
+    assert "kịch bản chính thức Tháng 3/2026" in q1.note
     assert "1 tháng chính thức, 2 tháng suy ra" in q1.note
     assert "14,09" in q1.note
 

@@ -332,6 +332,10 @@ def convert_to_canonical(value: float, unit_text: str, canonical: str) -> float:
 # --- periods ---------------------------------------------------------------
 
 PeriodKind = Literal["month", "quarter", "year"]
+# At equal end month a month sorts before its quarter, a quarter before the year.
+_KIND_RANK = {"month": 0, "quarter": 1, "year": 2}
+# Where period_sort_key puts anything that is not a period code: last.
+_UNKNOWN_PERIOD_KEY = (10**6, 0, 0)
 
 
 @dataclass(frozen=True)
@@ -360,6 +364,11 @@ class Period:
         if self.kind == "quarter":
             return tuple(range(3 * self.index - 2, 3 * self.index + 1))
         return tuple(range(1, 13))
+
+    @property
+    def sort_key(self) -> tuple[int, int, int]:
+        """A quarter sorts right after its last month, the year after December."""
+        return (self.year, self.end_month, _KIND_RANK[self.kind])
 
 
 _PERIOD_PATTERNS = (
@@ -408,11 +417,35 @@ def parse_period(text: str | int | float | date, expected_year: int | None = 202
     return period
 
 
+def period_from_code(code: object) -> Period | None:
+    """A stored period code ('2026-03', '2026-Q1', '2026') of any year; None if not one.
+
+    Only text is read: numbers and dates are not codes.
+    """
+    if not isinstance(code, str):
+        return None
+    try:
+        return parse_period(code, expected_year=None)
+    except ParseError:
+        return None
+
+
+def period_sort_key(code: object) -> tuple[int, int, int]:
+    """Chronological key of a period code (see `Period.sort_key`); non-codes sort last."""
+    period = period_from_code(code)
+    return period.sort_key if period else _UNKNOWN_PERIOD_KEY
+
+
 def all_periods(year: int) -> list[Period]:
     """The 12 months, the 4 quarters and the year, in that order."""
     return ([Period.of(year, "month", m) for m in range(1, 13)]
             + [Period.of(year, "quarter", q) for q in range(1, 5)]
             + [Period.of(year, "year")])
+
+
+def periods_in_display_order(year: int) -> list[str]:
+    """The 17 codes of a year: Jan, Feb, Mar, Q1, Apr, ..., Dec, Q4, the year."""
+    return [p.code for p in sorted(all_periods(year), key=lambda p: p.sort_key)]
 
 
 # --- formatting ------------------------------------------------------------

@@ -18,9 +18,9 @@ from urllib.parse import urlencode
 
 import pandas as pd
 
-from wardplan.status import AMBER, GREEN, GREY, RED, STATUS_LABELS_VI
-from wardplan.parsing import (ParseError, format_number_vi, format_pct_vi, parse_period,
-                              period_label)
+from wardplan.status import AMBER, GREEN, GREY, RED, STATUS_LABELS_VI, verdict_claim
+from wardplan.parsing import (format_number_vi, format_pct_vi, parse_period,
+                              period_label, period_sort_key, periods_in_display_order)
 
 YEAR = 2026
 # Leaders read the worst news first.
@@ -61,11 +61,6 @@ KIND_LABELS = {
     "milestone": "đánh giá khi hoàn thành", "rank": "xếp hạng", "qualitative": "định tính",
 }
 
-# Words of the ward's own verdict and the status each one claims.
-_VERDICT_CLAIMS = {"vượt": GREEN, "đạt": GREEN, "hoàn thành": GREEN, "không đạt": RED}
-
-_KIND_RANK = {"month": 0, "quarter": 1, "year": 2}
-
 
 # --- small helpers ---------------------------------------------------------------
 
@@ -105,15 +100,12 @@ def detail_link(ward: str, indicator: str, as_of: str, base: str = "chi-tiet") -
 
 # --- periods ---------------------------------------------------------------------
 
-def period_sort_key(code: str) -> tuple[int, int, int]:
-    period = parse_period(code, expected_year=None)
-    return (period.year, period.end_month, _KIND_RANK[period.kind])
-
+# `period_sort_key` and `period_label` come from wardplan.parsing and are
+# re-exported here for the pages and exports.
 
 def period_options(year: int = YEAR) -> list[str]:
     """Every period of the year, each quarter right after its last month."""
-    codes = [f"{year}-{m:02d}" for m in range(1, 13)] + [f"{year}-Q{q}" for q in range(1, 5)]
-    return sorted(codes, key=period_sort_key) + [str(year)]
+    return periods_in_display_order(year)
 
 
 def valid_period(code: object, year: int = YEAR) -> bool:
@@ -199,12 +191,7 @@ def pct(value: object, decimals: int = 1) -> str:
 
 # --- verdicts ----------------------------------------------------------------------
 
-def verdict_claim(verdict: object) -> str | None:
-    """The status a ward's own verdict claims ('Đạt' → green), None if it claims none."""
-    if is_missing(verdict):
-        return None
-    return _VERDICT_CLAIMS.get(" ".join(str(verdict).lower().split()))
-
+# `verdict_claim` (the status a ward's own verdict claims) comes from wardplan.status.
 
 def verdict_differs(status: object, verdict: object) -> bool:
     """True when the ward judged itself differently from the computed status."""

@@ -30,11 +30,12 @@ the lower bound is used.
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import dataclass
 from typing import NamedTuple
 
 import pandas as pd
+
+from wardplan.parsing import Period, period_from_code, period_sort_key
 
 OFFICIAL = "official"
 DERIVED = "derived"
@@ -44,79 +45,6 @@ SCENARIO_KINDS = frozenset({"flow", "level", "cumulative_pct"})
 NON_NUMERIC_COMPARATORS = frozenset({"relative", "qualitative", "top"})
 
 SCENARIO_COLUMNS = ["ward_code", "indicator_code", "period", "planned_value", "origin"]
-
-MONTH, QUARTER, YEAR = "M", "Q", "Y"
-_GRANULARITY_RANK = {MONTH: 0, QUARTER: 1, YEAR: 2}
-_PERIOD_RE = re.compile(r"^(\d{4})(?:-(\d{2})|-Q([1-4]))?$")
-
-
-# --- periods ---------------------------------------------------------------
-
-class Period(NamedTuple):
-    year: int
-    granularity: str  # MONTH, QUARTER or YEAR
-    number: int  # month 1-12, quarter 1-4, 0 for the year
-
-    @property
-    def months(self) -> tuple[int, ...]:
-        if self.granularity == MONTH:
-            return (self.number,)
-        if self.granularity == QUARTER:
-            return tuple(range(3 * self.number - 2, 3 * self.number + 1))
-        return tuple(range(1, 13))
-
-    @property
-    def end_month(self) -> int:
-        return self.months[-1]
-
-    @property
-    def sort_key(self) -> tuple[int, int, int]:
-        # A quarter sorts right after its last month, the year after December.
-        return (self.year, self.end_month, _GRANULARITY_RANK[self.granularity])
-
-
-def parse_period(text: object) -> Period | None:
-    """'2026-03' / '2026-Q1' / '2026' -> Period; anything else -> None."""
-    if not isinstance(text, str):
-        return None
-    match = _PERIOD_RE.match(text.strip())
-    if not match:
-        return None
-    year, month, quarter = match.groups()
-    if month is not None:
-        number = int(month)
-        return Period(int(year), MONTH, number) if 1 <= number <= 12 else None
-    if quarter is not None:
-        return Period(int(year), QUARTER, int(quarter))
-    return Period(int(year), YEAR, 0)
-
-
-def month_period(year: int, month: int) -> str:
-    return f"{year}-{month:02d}"
-
-
-def quarter_period(year: int, quarter: int) -> str:
-    return f"{year}-Q{quarter}"
-
-
-def year_period(year: int) -> str:
-    return str(year)
-
-
-def periods(year: int) -> list[str]:
-    """The 17 periods of a year in display order: Jan, Feb, Mar, Q1, Apr, ..., Dec, Q4, year."""
-    out: list[str] = []
-    for quarter in range(1, 5):
-        out.extend(month_period(year, m) for m in range(3 * quarter - 2, 3 * quarter + 1))
-        out.append(quarter_period(year, quarter))
-    out.append(year_period(year))
-    return out
-
-
-def period_sort_key(text: str) -> tuple[int, int, int]:
-    parsed = parse_period(text)
-    return parsed.sort_key if parsed else (10**6, 0, 0)
-
 
 # --- targets ---------------------------------------------------------------
 
@@ -192,21 +120,21 @@ def build_scenario(
             for key, point in points.items()
         )
     frame = pd.DataFrame(rows, columns=SCENARIO_COLUMNS)
-    return _sorted(frame)
+    return sort_by_period(frame)
 
 
 def _phase(kind: str, target: float, official: dict[tuple[str, int], float]) -> dict[tuple[str, int], Point]:
-    """All 17 points for one ward x indicator, keyed by (granularity, number)."""
-    official_months = {n: v for (g, n), v in official.items() if g == MONTH}
-    official_quarters = {n: v for (g, n), v in official.items() if g == QUARTER}
+    """All 17 points for one ward x indicator, keyed by (Period.kind, Period.index)."""
+    official_months = {n: v for (k, n), v in official.items() if k == "month"}
+    official_quarters = {n: v for (k, n), v in official.items() if k == "quarter"}
     months = _derive_months(kind, target, official_months, official_quarters)
     points: dict[tuple[str, int], Point] = {}
     for quarter in range(1, 5):
         quarter_months = range(3 * quarter - 2, 3 * quarter + 1)
-        points.update({(MONTH, m): months[m] for m in quarter_months})
-        points[(QUARTER, quarter)] = _aggregate(
+        points.update({("month", m): months[m] for m in quarter_months})
+        points[("quarter", quarter)] = _aggregate(
             kind, [months[m] for m in quarter_months], official_quarters.get(quarter))
-    points[(YEAR, 0)] = _aggregate(kind, [months[m] for m in range(1, 13)], official.get((YEAR, 0)))
+    points[("year", 0)] = _aggregate(kind, [months[m] for m in range(1, 13)], official.get(("year", 0)))
     return points
 
 
@@ -274,15 +202,15 @@ def _aggregate(kind: str, months: list[Point], official_value: float | None) -> 
 
 
 def _index_official(frame: pd.DataFrame, year: int) -> dict[tuple[str, str], dict[tuple[str, int], float]]:
-    """{(ward, indicator): {(granularity, number): value}}; first known value per period wins."""
+    """{(ward, indicator): {(kind, index): value}}; first known value per period wins."""
     index: dict[tuple[str, str], dict[tuple[str, int], float]] = {}
     for row in frame.itertuples(index=False):
-        period = parse_period(row.period)
+        period = period_from_code(row.period)
         value = _as_float(row.planned_value)
         if period is None or period.year != year or math.isnan(value):
             continue
         index.setdefault((row.ward_code, row.indicator_code), {}).setdefault(
-            (period.granularity, period.number), value)
+            (period.kind, period.index), value)
     return index
 
 
@@ -316,12 +244,12 @@ def scenario_to_date(scenario: pd.DataFrame, ward: str, indicator: str, kind: st
 
 
 def scenario_lookup(rows: pd.DataFrame) -> dict[tuple[str, int], tuple[str, Point]]:
-    """{(granularity, number): (period text, Point)} for one ward x indicator."""
+    """{(Period.kind, Period.index): (period text, Point)} for one ward x indicator."""
     lookup: dict[tuple[str, int], tuple[str, Point]] = {}
     for row in rows.itertuples(index=False):
-        period = parse_period(row.period)
+        period = period_from_code(row.period)
         if period is not None:
-            lookup[(period.granularity, period.number)] = (
+            lookup[(period.kind, period.index)] = (
                 row.period, Point(_as_float(row.planned_value), row.origin))
     return lookup
 
@@ -347,23 +275,23 @@ def _flow_parts(lookup: dict, as_of_month: int) -> list[_Part | None]:
     # An official quarter (or year) can differ from the sum of its months
     # only when the ward published both; the coarser official figure is the
     # one the ward stands behind, so it is used when it fits the range.
-    if as_of_month == 12 and _is_official(lookup.get((YEAR, 0))):
-        return [_part(lookup, (YEAR, 0), 12)]
+    if as_of_month == 12 and _is_official(lookup.get(("year", 0))):
+        return [_part(lookup, ("year", 0), 12)]
     parts: list[_Part | None] = []
     month = 1
     while month <= as_of_month:
         quarter = (month + 2) // 3
-        if month % 3 == 1 and 3 * quarter <= as_of_month and _is_official(lookup.get((QUARTER, quarter))):
-            parts.append(_part(lookup, (QUARTER, quarter), 3))
+        if month % 3 == 1 and 3 * quarter <= as_of_month and _is_official(lookup.get(("quarter", quarter))):
+            parts.append(_part(lookup, ("quarter", quarter), 3))
             month += 3
             continue
-        parts.append(_part(lookup, (MONTH, month), 1))
+        parts.append(_part(lookup, ("month", month), 1))
         month += 1
     return parts
 
 
 def _level_part(lookup: dict, as_of_month: int) -> _Part | None:
-    return _part(lookup, (MONTH, as_of_month), 1)
+    return _part(lookup, ("month", as_of_month), 1)
 
 
 def _part(lookup: dict, key: tuple[str, int], months: int) -> _Part | None:
@@ -393,16 +321,12 @@ def _combine(parts: list[_Part]) -> ScenarioToDate:
 # --- small helpers ---------------------------------------------------------
 
 def _period_text(year: int, key: tuple[str, int]) -> str:
-    granularity, number = key
-    if granularity == MONTH:
-        return month_period(year, number)
-    if granularity == QUARTER:
-        return quarter_period(year, number)
-    return year_period(year)
+    return Period.of(year, *key).code
 
 
-def _sorted(frame: pd.DataFrame) -> pd.DataFrame:
-    order = frame["period"].map(period_sort_key)
+def sort_by_period(frame: pd.DataFrame, column: str = "period") -> pd.DataFrame:
+    """Rows by ward, indicator, then chronologically by `column` (a period code)."""
+    order = frame[column].map(period_sort_key)
     return (frame.assign(_order=order)
             .sort_values(["ward_code", "indicator_code", "_order"], kind="stable")
             .drop(columns="_order")

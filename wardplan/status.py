@@ -15,24 +15,24 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from wardplan.parsing import (
+    Period,
+    parse_period,
+    period_from_code,
+    period_label,
+    periods_in_display_order,
+)
 from wardplan.scenario import (
-    MONTH,
     NO_SCENARIO,
     OFFICIAL,
-    QUARTER,
     SCENARIO_KINDS,
-    YEAR,
-    Period,
     ScenarioToDate,
     Target,
-    parse_period,
-    periods,
-    period_sort_key,
     pick_targets,
     scenario_detail,
     scenario_lookup,
+    sort_by_period,
 )
-from wardplan.parsing import period_label
 from wardplan.settings import StatusBands
 
 GREEN, AMBER, RED, GREY = "green", "amber", "red", "grey"
@@ -52,7 +52,6 @@ _OPTIONAL_TEXT = frozenset({"ward_verdict", "actual_period", "scenario_origin"})
 # (in progress) claims nothing.
 _VERDICT_STATUS = {"vượt": GREEN, "đạt": GREEN, "hoàn thành": GREEN, "không đạt": RED}
 
-_ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
 # The words the app, the deck and the workbook show next to each status colour.
 STATUS_LABELS_VI = {GREEN: "Đạt/Vượt", AMBER: "Cần chú ý", RED: "Chậm", GREY: "Chưa có số liệu"}
 
@@ -86,8 +85,8 @@ def compute_status(
                 scenario=scenario_index.get((ward, indicator), {}),
                 has_report=ward in reported, bands=bands, year=year,
             )
-            rows.extend(_evaluate(ctx, as_of) for as_of in periods(year))
-    return _sorted(_frame(rows))
+            rows.extend(_evaluate(ctx, as_of) for as_of in periods_in_display_order(year))
+    return sort_by_period(_frame(rows), "as_of")
 
 
 def achievement_pct(actual: float, reference: float, direction: str) -> float:
@@ -182,7 +181,7 @@ def _ward_targets(ward: str, picked: dict[tuple[str, str], Target]) -> list[tupl
 def _index_actuals(actuals: pd.DataFrame, year: int) -> dict[tuple[str, str], list[_Actual]]:
     index: dict[tuple[str, str], list[_Actual]] = {}
     for row in actuals.itertuples(index=False):
-        parsed = parse_period(row.period)
+        parsed = period_from_code(row.period)
         if parsed is None or parsed.year != year:
             continue
         index.setdefault((row.ward_code, row.indicator_code), []).append(_Actual(
@@ -194,16 +193,16 @@ def _index_actuals(actuals: pd.DataFrame, year: int) -> dict[tuple[str, str], li
 
 
 def _index_scenario(scenario: pd.DataFrame, year: int) -> dict[tuple[str, str], dict]:
-    in_year = scenario[scenario["period"].map(lambda p: getattr(parse_period(p), "year", None) == year)]
+    in_year = scenario[scenario["period"].map(lambda p: getattr(period_from_code(p), "year", None) == year)]
     return {key: scenario_lookup(group) for key, group in in_year.groupby(["ward_code", "indicator_code"])}
 
 
 def _known_by_key(actuals: list[_Actual]) -> dict[tuple[str, int], _Actual]:
-    """First known figure per (granularity, number); placeholders do not count."""
+    """First known figure per (Period.kind, Period.index); placeholders do not count."""
     known: dict[tuple[str, int], _Actual] = {}
     for actual in actuals:
         if actual.known:
-            known.setdefault((actual.parsed.granularity, actual.parsed.number), actual)
+            known.setdefault((actual.parsed.kind, actual.parsed.index), actual)
     return known
 
 
@@ -223,19 +222,19 @@ class _ToDate:
 
 def _flow_to_date(known: dict, month: int) -> _ToDate:
     """Sum from January, using a quarter's (or the year's) figure where it covers whole months."""
-    if month == 12 and (YEAR, 0) in known:
-        return _ToDate(known[(YEAR, 0)].value, (known[(YEAR, 0)].period,))
+    if month == 12 and ("year", 0) in known:
+        return _ToDate(known[("year", 0)].value, (known[("year", 0)].period,))
     used: list[_Actual] = []
     missing: list[int] = []
     current = 1
     while current <= month:
         quarter = (current + 2) // 3
-        if current % 3 == 1 and 3 * quarter <= month and (QUARTER, quarter) in known:
-            used.append(known[(QUARTER, quarter)])
+        if current % 3 == 1 and 3 * quarter <= month and ("quarter", quarter) in known:
+            used.append(known[("quarter", quarter)])
             current += 3
             continue
-        if (MONTH, current) in known:
-            used.append(known[(MONTH, current)])
+        if ("month", current) in known:
+            used.append(known[("month", current)])
         else:
             missing.append(current)
         current += 1
@@ -261,7 +260,7 @@ def _latest_verdict(actuals: list[_Actual], month: int) -> _Actual | None:
 # --- evaluation ------------------------------------------------------------
 
 def _evaluate(ctx: _Context, as_of: str) -> dict:
-    month = parse_period(as_of).end_month
+    month = parse_period(as_of, expected_year=None).end_month
     scen = scenario_detail(ctx.scenario, ctx.kind, month) if ctx.kind in SCENARIO_KINDS else NO_SCENARIO
     verdict_row = _latest_verdict(ctx.actuals, month)
     row = {
@@ -307,7 +306,7 @@ def _by_verdict(verdict_row: _Actual | None, lead: str = "") -> dict:
     if verdict_row.value_text and verdict_row.value_text != verdict_row.verdict:
         note += f" Phường báo cáo: {verdict_row.value_text}."
     return {
-        "status": _expected_status(verdict_row.verdict) or GREY,
+        "status": verdict_claim(verdict_row.verdict) or GREY,
         "note": _join(lead, note),
         "actual_period": verdict_row.period,
     }
@@ -462,7 +461,7 @@ def _numeric_verdict(f: _Facts, verdict_row: _Actual | None) -> str:
     if verdict_row.parsed.end_month < f.month:
         return _earlier_verdict(verdict_row)
     verdict = verdict_row.verdict
-    expected = _expected_status(verdict)
+    expected = verdict_claim(verdict)
     if expected is None:
         return f"Phường đánh giá: '{verdict}'."
     if f.status == GREY:
@@ -496,10 +495,10 @@ def _official_only_hint(f: _Facts) -> str:
     if not f.scen.official_parts:
         return ""
     period, planned = f.scen.official_parts[-1]
-    parsed = parse_period(period)
-    own = f.ctx.known.get((parsed.granularity, parsed.number)) if parsed else None
+    parsed = period_from_code(period)
+    own = f.ctx.known.get((parsed.kind, parsed.index)) if parsed else None
     if own is not None and _meets(own.value, planned, f.ctx.direction):
-        return (f"nhiều khả năng phường chỉ so với kịch bản chính thức {_period_label(parsed)} "
+        return (f"nhiều khả năng phường chỉ so với kịch bản chính thức {period_label(period)} "
                 f"({f.qty(planned)}; thực hiện {f.qty(own.value)})")
     official_total = sum(value for _, value in f.scen.official_parts)
     if f.ctx.kind == "flow" and _meets(f.todate.value, official_total, f.ctx.direction):
@@ -520,7 +519,7 @@ def _generic_verdict(verdict_row: _Actual | None, status: str, month: int) -> st
         return ""
     if verdict_row.parsed.end_month < month:
         return _earlier_verdict(verdict_row)
-    expected = _expected_status(verdict_row.verdict)
+    expected = verdict_claim(verdict_row.verdict)
     if expected is None or status == GREY:
         return f"Phường đánh giá: '{verdict_row.verdict}'."
     if expected == status:
@@ -535,10 +534,12 @@ def _earlier_verdict(verdict_row: _Actual) -> str:
             f"'{verdict_row.verdict}'.")
 
 
-def _expected_status(verdict: str | None) -> str | None:
-    if not verdict:
+def verdict_claim(verdict: object) -> str | None:
+    """The status a ward's own verdict claims ('Đạt' → green), None if it claims none."""
+    if not isinstance(verdict, str):
         return None
-    return _VERDICT_STATUS.get(unicodedata.normalize("NFC", verdict).strip().casefold())
+    words = unicodedata.normalize("NFC", verdict).casefold().split()
+    return _VERDICT_STATUS.get(" ".join(words))
 
 
 # --- formatting ------------------------------------------------------------
@@ -586,14 +587,6 @@ def _month_list(months: tuple[int, ...]) -> str:
     return ", ".join(pieces)
 
 
-def _period_label(period: Period) -> str:
-    if period.granularity == MONTH:
-        return f"tháng {period.number:02d}"
-    if period.granularity == QUARTER:
-        return f"quý {_ROMAN[period.number]}"
-    return f"năm {period.year}"
-
-
 def _join(*sentences: str) -> str:
     return " ".join(s for s in sentences if s)
 
@@ -616,14 +609,6 @@ def _frame(rows: list[dict]) -> pd.DataFrame:
                           dtype=object if column in _OPTIONAL_TEXT else None)
         for column in STATUS_COLUMNS
     }, columns=STATUS_COLUMNS)
-
-
-def _sorted(frame: pd.DataFrame) -> pd.DataFrame:
-    order = frame["as_of"].map(period_sort_key)
-    return (frame.assign(_order=order)
-            .sort_values(["ward_code", "indicator_code", "_order"], kind="stable")
-            .drop(columns="_order")
-            .reset_index(drop=True))
 
 
 def _isnan(value: object) -> bool:

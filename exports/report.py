@@ -8,7 +8,6 @@ and tests can build them from one database read.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -120,18 +119,12 @@ class Report:
         return _group(self, "history", self.status, ward, indicator).reset_index(drop=True)
 
     def series(self, ward: str, indicator: str) -> pd.DataFrame:
-        """`presenters.progress_series`, with actuals after the chosen period removed.
-
-        A deck "as of January" must not show March figures even when they exist.
-        """
+        """`presenters.progress_series` as of the chosen period."""
         key = ("series", ward, indicator)
         if key not in self._cache:
             scenario = _group(self, "scenario", self.scenario, ward, indicator)
-            frame = p.progress_series(self.history(ward, indicator), scenario)
-            late = frame["month"] > p.end_month(self.as_of)
-            frame.loc[late, "actual"] = math.nan
-            frame.loc[late, "actual_period"] = None
-            self._cache[key] = frame
+            self._cache[key] = p.actuals_up_to(
+                p.progress_series(self.history(ward, indicator), scenario), self.as_of)
         return self._cache[key]
 
     def has_chart(self, ward: str, indicator: str) -> bool:

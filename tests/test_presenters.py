@@ -293,3 +293,12 @@ def test_issues_view_links_to_detail_and_sorts_errors_first(db):
     linked = view.dropna(subset=["Chi tiết"])
     assert linked["Chi tiết"].str.startswith("chi-tiet?ward=").all()
     assert view["Chi tiết"].isna().any()  # project-group findings have no indicator
+
+
+def test_actuals_after_the_chosen_period_are_not_drawn():
+    series = pd.DataFrame({"month": [1, 2, 3], "actual": [20684.0, math.nan, 105879.0],
+                           "actual_period": ["2026-01", None, "2026-Q1"]})
+    january = p.actuals_up_to(series, "2026-01")
+    assert january["actual"].tolist()[0] == 20684.0
+    assert math.isnan(january["actual"].tolist()[2]) and pd.isna(january["actual_period"].tolist()[2])
+    assert p.actuals_up_to(series, "2026-Q1")["actual"].tolist()[2] == 105879.0

@@ -136,6 +136,13 @@ def test_budget_february_is_grey_for_the_missing_month(status):
     assert "Thiếu số liệu tháng 02" in feb.note
 
 
+def test_a_verdict_is_not_shown_for_a_period_without_a_figure(status):
+    # Q1 was 'Vượt'; by June nothing new is reported, so there is nothing to agree with.
+    assert row(status, "budget_revenue", "2026-Q1").ward_verdict == "Vượt"
+    june = row(status, "budget_revenue", "2026-06")
+    assert june.status == "grey" and june.ward_verdict is None
+
+
 @pytest.mark.parametrize("as_of", ["2026-03", "2026-Q1"])
 def test_budget_q1_uses_the_quarter_figure_against_the_phased_scenario(status, as_of):
     q1 = row(status, "budget_revenue", as_of)

@@ -120,7 +120,7 @@ def progress_figure(generation: Any, ward: str, indicator: str, as_of: str):
     info = indicator_info()
     row = info.loc[indicator] if indicator in info.index else None
     return charts.progress_chart(
-        data["series"], ward_name=ward_names().get(ward, ward),
+        presenters.actuals_up_to(data["series"], as_of), ward_name=ward_names().get(ward, ward),
         indicator_name=row["name_vi"] if row is not None else indicator,
         unit=presenters.text_or(row["unit"]) if row is not None else "",
         kind=row["kind"] if row is not None else None, as_of=as_of, sources=data["sources"])
@@ -129,8 +129,11 @@ def progress_figure(generation: Any, ward: str, indicator: str, as_of: str):
 @st.cache_data(show_spinner=False, max_entries=512)
 def bullet_figure(generation: Any, ward: str, as_of: str):
     rows = presenters.bullet_rows(ward_status(generation, ward, as_of))
+    shown = rows["indicator_code"]
     targets = load(queries.ward_targets, ward)
-    refs = targets[targets["indicator_code"].isin(rows["indicator_code"])]["source_ref"]
+    actuals = load(queries.ward_actual_sources, ward)
+    refs = [*actuals[actuals["indicator_code"].isin(shown)]["source_ref"],
+            *targets[targets["indicator_code"].isin(shown)]["source_ref"]]
     return rows, charts.bullet_chart(rows, ward_name=ward_names().get(ward, ward), as_of=as_of,
                                      sources=_document_titles(refs))
 

@@ -380,6 +380,16 @@ def indicators_with_data(ward_status: pd.DataFrame) -> list[str]:
     return sorted(has["indicator_code"].unique().tolist())
 
 
+def actuals_up_to(series: pd.DataFrame, as_of: str) -> pd.DataFrame:
+    """`progress_series` without the actuals reported after `as_of`: a view "as of
+    January" must not show March figures even when they exist."""
+    frame = series.copy()
+    late = frame["month"] > end_month(as_of)
+    frame.loc[late, "actual"] = math.nan
+    frame.loc[late, "actual_period"] = None
+    return frame
+
+
 def progress_series(history: pd.DataFrame, scenario: pd.DataFrame, year: int = YEAR) -> pd.DataFrame:
     """One row per month: actual to date, scenario to date, the month's own planned
     value and its origin (official/derived), and the annual target.

@@ -187,6 +187,18 @@ def ward_targets(db: Database, ward: str) -> pd.DataFrame:
     return db.query(TARGETS_SQL, {"ward": ward})
 
 
+WARD_ACTUAL_SOURCES_SQL = """
+SELECT DISTINCT indicator_code, source_ref
+FROM v_actuals
+WHERE ward_code = $ward AND value IS NOT NULL
+"""
+
+
+def ward_actual_sources(db: Database, ward: str) -> pd.DataFrame:
+    """Where each of a ward's reported figures comes from."""
+    return db.query(WARD_ACTUAL_SOURCES_SQL, {"ward": ward})
+
+
 def indicator_targets(db: Database, indicator: str) -> pd.DataFrame:
     """The targets every ward set for one indicator."""
     return db.query(INDICATOR_TARGETS_SQL, {"indicator": indicator})

@@ -271,6 +271,10 @@ def _evaluate(ctx: _Context, as_of: str) -> dict:
         "note": "", "actual_period": None, "scenario_origin": scen.origin,
     }
     row.update(_judge(ctx, as_of, month, scen, verdict_row))
+    if ctx.kind in SCENARIO_KINDS | {"milestone"} and _isnan(row["actual_to_date"]):
+        # The ward's verdict judged a figure; with no figure for this period there
+        # is nothing for it to agree or disagree with (the note still cites it).
+        row["ward_verdict"] = None
     return row
 
 

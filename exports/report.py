@@ -14,6 +14,7 @@ from datetime import date
 import pandas as pd
 
 from wardplan import presenters as p
+from wardplan.parsing import month_runs
 from wardplan import queries
 from wardplan.db import Database
 
@@ -218,7 +219,7 @@ class Report:
         return "Kịch bản — " + "; ".join(parts) + "."
 
     def document_titles(self, refs) -> list[str]:
-        return document_titles(refs)
+        return p.document_titles(refs)
 
     def short_sources(self, refs) -> list[str]:
         """Each reference's document named briefly ('Báo cáo số 103/BC-UBND ngày …'), once."""
@@ -232,7 +233,7 @@ class Report:
             text = p.text_or(ref)
             if text not in labels:
                 match = next((row for title, row in titles if text.startswith(title)), None)
-                found = [_document_label(match)] if match is not None else document_titles([text])
+                found = [_document_label(match)] if match is not None else p.document_titles([text])
                 labels[text] = found[0] if found else ""
             if labels[text] and labels[text] not in out:
                 out.append(labels[text])
@@ -245,18 +246,6 @@ def _group(report: Report, name: str, frame: pd.DataFrame, ward: str,
     groups = report._lookup(f"groups_{name}", lambda: {
         key: rows for key, rows in frame.groupby(["ward_code", "indicator_code"], sort=False)})
     return groups.get((ward, indicator), frame.iloc[0:0])
-
-
-def document_titles(refs) -> list[str]:
-    """Source references cut to the document (before ' — ' or ' ['), deduplicated."""
-    titles: list[str] = []
-    for ref in refs:
-        text = p.text_or(ref)
-        for cut in (" — ", " ["):
-            text = text.split(cut)[0]
-        if text and text not in titles:
-            titles.append(text)
-    return titles
 
 
 _DOC_KINDS = {"KH": "Kế hoạch", "BC": "Báo cáo", "QĐ": "Quyết định", "CV": "Công văn"}
@@ -289,13 +278,7 @@ def _sort_key(code: object) -> tuple:
 
 def _months_text(months: list[int]) -> str:
     """[1, 2, 4, 5, 6] → '1–2, 4–6'."""
-    runs: list[list[int]] = []
-    for month in months:
-        if runs and month == runs[-1][-1] + 1:
-            runs[-1].append(month)
-        else:
-            runs.append([month])
-    return ", ".join(str(r[0]) if len(r) == 1 else f"{r[0]}–{r[-1]}" for r in runs)
+    return ", ".join(str(r[0]) if len(r) == 1 else f"{r[0]}–{r[-1]}" for r in month_runs(months))
 
 
 # --- loading --------------------------------------------------------------------------

@@ -108,8 +108,8 @@ def indicator_history(generation: Any, ward: str, indicator: str) -> dict:
         "targets": targets,
         "series": presenters.progress_series(history, scenario),
         "sources": {
-            "actual": _document_titles(actuals.dropna(subset=["value"])["source_ref"]),
-            "target": _document_titles(targets["source_ref"]),
+            "actual": presenters.document_titles(actuals.dropna(subset=["value"])["source_ref"]),
+            "target": presenters.document_titles(targets["source_ref"]),
         },
     }
 
@@ -135,7 +135,7 @@ def bullet_figure(generation: Any, ward: str, as_of: str):
     refs = [*actuals[actuals["indicator_code"].isin(shown)]["source_ref"],
             *targets[targets["indicator_code"].isin(shown)]["source_ref"]]
     return rows, charts.bullet_chart(rows, ward_name=ward_names().get(ward, ward), as_of=as_of,
-                                     sources=_document_titles(refs))
+                                     sources=presenters.document_titles(refs))
 
 
 @st.cache_data(show_spinner=False, max_entries=512)
@@ -148,7 +148,7 @@ def compare(generation: Any, indicator: str, as_of: str) -> dict:
     name = info.loc[indicator, "name_vi"] if indicator in info.index else indicator
     unit = presenters.text_or(info.loc[indicator, "unit"]) if indicator in info.index else ""
     figure = charts.compare_chart(rows, indicator_name=name, unit=unit, as_of=as_of,
-                                  sources=_document_titles(targets["source_ref"]))
+                                  sources=presenters.document_titles(targets["source_ref"]))
     return {"rows": rows, "figure": figure, "name": name, "unit": unit}
 
 
@@ -161,15 +161,3 @@ def shared(generation: Any, as_of: str) -> dict:
         "options": presenters.shared_indicator_options(shared_targets),
         "matrix": presenters.shared_matrix(shared_targets, status),
     }
-
-
-def _document_titles(refs) -> list[str]:
-    """Source references cut to the document (before ' — ' or ' ['), deduplicated."""
-    titles = []
-    for ref in refs:
-        text = presenters.text_or(ref)
-        for cut in (" — ", " ["):
-            text = text.split(cut)[0]
-        if text and text not in titles:
-            titles.append(text)
-    return titles

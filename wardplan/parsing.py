@@ -496,3 +496,14 @@ def period_label(code: str) -> str:
     if period.kind == "quarter":
         return f"Quý {_ROMAN[period.index]}/{period.year}"
     return f"Năm {period.year}"
+
+
+def month_runs(months) -> list[list[int]]:
+    """Consecutive months grouped: [1, 2, 4, 5, 6] → [[1, 2], [4, 5, 6]]."""
+    runs: list[list[int]] = []
+    for month in months:
+        if runs and month == runs[-1][-1] + 1:
+            runs[-1].append(month)
+        else:
+            runs.append([month])
+    return runs

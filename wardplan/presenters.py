@@ -817,3 +817,16 @@ def project_summary(projects: pd.DataFrame) -> pd.DataFrame:
         "Tổng vốn": summary["capital"].map(format_ty),
         "KH giải ngân quý I": summary["planned"].map(format_ty),
     })
+
+
+def document_titles(refs) -> list[str]:
+    """Source references cut to the document (before ' — ' or ' ['), deduplicated:
+    the short form a chart's source line has room for."""
+    titles: list[str] = []
+    for ref in refs:
+        text = text_or(ref)
+        for cut in (" — ", " ["):
+            text = text.split(cut)[0]
+        if text and text not in titles:
+            titles.append(text)
+    return titles

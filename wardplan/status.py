@@ -17,6 +17,7 @@ import pandas as pd
 
 from wardplan.parsing import (
     Period,
+    month_runs,
     parse_period,
     period_from_code,
     period_label,
@@ -576,14 +577,8 @@ def _qty(value: float, unit: str) -> str:
 
 def _month_list(months: tuple[int, ...]) -> str:
     """(2,) -> '02'; (2, 4) -> '02, 04'; (4, ..., 12) -> '04–12'."""
-    runs: list[list[int]] = []
-    for month in months:
-        if runs and month == runs[-1][-1] + 1:
-            runs[-1].append(month)
-        else:
-            runs.append([month])
     pieces = []
-    for run in runs:
+    for run in month_runs(months):
         if len(run) >= 3:
             pieces.append(f"{run[0]:02d}–{run[-1]:02d}")
         else:

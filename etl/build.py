@@ -135,17 +135,18 @@ def scenario_with_sources(phased: pd.DataFrame, official: pd.DataFrame,
                           targets: pd.DataFrame) -> pd.DataFrame:
     """Every scenario value says where it comes from: the ward's plan, or the
     annual target it was derived from."""
-    key = ["ward_code", "indicator_code", "period"]
-    given = official.set_index(key)["source_ref"].to_dict()
+    given: dict[tuple[str, str], dict[str, str]] = {}
+    for row in official.itertuples():
+        given.setdefault((row.ward_code, row.indicator_code), {})[row.period] = row.source_ref
     target_refs = targets.set_index(["ward_code", "indicator_code"])["source_ref"].to_dict()
 
     def source(row) -> str:
-        if (row.ward_code, row.indicator_code, row.period) in given:
-            return given[(row.ward_code, row.indicator_code, row.period)]
-        covered = parse_period(row.period, expected_year=None).months
-        official_parts = [ref for (w, i, p), ref in given.items()
-                          if (w, i) == (row.ward_code, row.indicator_code)
-                          and set(parse_period(p, expected_year=None).months) <= set(covered)]
+        plans = given.get((row.ward_code, row.indicator_code), {})
+        if row.period in plans:
+            return plans[row.period]
+        covered = set(parse_period(row.period, expected_year=None).months)
+        official_parts = [ref for period, ref in plans.items()
+                          if set(parse_period(period, expected_year=None).months) <= covered]
         if row.origin == "official":
             return " | ".join(official_parts)
         derived = ("Suy ra từ chỉ tiêu năm (phân bổ theo settings.toml): "

@@ -103,7 +103,22 @@ def _open(path: Path, data_only: bool):
         raise FileRejected(f"Sổ tính chứa cấu trúc XML không an toàn hoặc hỏng: {exc}.") from exc
 
 
+def _has_formulas(path: Path) -> bool:
+    """A cheap look at the sheet XML, so the second, formula-reading parse only
+    runs for the rare workbook that has formulas at all."""
+    with zipfile.ZipFile(path) as archive:
+        for name in archive.namelist():
+            if name.startswith("xl/worksheets/") and name.endswith(".xml"):
+                with archive.open(name) as sheet:
+                    for chunk in iter(lambda: sheet.read(1 << 20), b""):
+                        if b"<f>" in chunk or b"<f " in chunk or b":f>" in chunk:
+                            return True
+    return False
+
+
 def _formula_cells(path: Path) -> set[tuple[str, str]]:
+    if not _has_formulas(path):
+        return set()
     workbook = _open(path, data_only=False)
     try:
         found = set()

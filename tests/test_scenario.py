@@ -7,6 +7,7 @@ import math
 import pandas as pd
 import pytest
 
+from frames import INDICATOR_COLUMNS, INDICATORS
 from wardplan.scenario import (
     SCENARIO_COLUMNS,
     build_scenario,
@@ -22,7 +23,7 @@ BUDGET_OTHER_MONTH = (BUDGET_TARGET - BUDGET_MARCH) / 11
 
 
 def indicators_frame(*rows: tuple) -> pd.DataFrame:
-    return pd.DataFrame(list(rows), columns=["indicator_code", "name_vi", "unit", "direction", "kind"])
+    return pd.DataFrame(list(rows), columns=INDICATOR_COLUMNS)
 
 
 def targets_frame(*rows: tuple) -> pd.DataFrame:
@@ -35,19 +36,6 @@ def targets_frame(*rows: tuple) -> pd.DataFrame:
 
 def official_frame(*rows: tuple) -> pd.DataFrame:
     return pd.DataFrame(list(rows), columns=["ward_code", "indicator_code", "period", "planned_value"])
-
-
-INDICATORS = indicators_frame(
-    ("budget_revenue", "Thu ngân sách", "triệu đồng", "higher", "flow"),
-    ("new_enterprises", "Doanh nghiệp thành lập mới", "doanh nghiệp", "higher", "flow"),
-    ("health_insurance_coverage", "Tỷ lệ BHYT", "%", "higher", "level"),
-    ("poor_households", "Hộ nghèo", "hộ", "lower", "level"),
-    ("public_investment_disbursement", "Giải ngân", "%", "higher", "cumulative_pct"),
-    ("standard_schools", "Trường đạt chuẩn", "trường", "higher", "milestone"),
-    ("admin_reform_rank", "Xếp hạng CCHC", "", "higher", "rank"),
-    ("innovation_promotion", "Đổi mới sáng tạo", "", "higher", "qualitative"),
-    ("income_growth", "Tăng thu nhập", "%", "higher", "level"),
-)
 
 
 def scenario_for(targets: pd.DataFrame, official: pd.DataFrame | None = None) -> pd.DataFrame:

@@ -8,6 +8,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from frames import INDICATORS
 from wardplan.scenario import build_scenario
 from wardplan.settings import SettingsError, StatusBands, load_settings
 from wardplan.status import STATUS_COLUMNS, _fmt, _fmt_pct, achievement_pct, compute_status
@@ -19,18 +20,6 @@ BANDS = StatusBands(green_min_pct=100.0, amber_min_pct=90.0)
 
 BUDGET_Q1_SCENARIO = 2 * (357450.0 - 30262.0) / 11 + 30262.0
 NE_Q1_SCENARIO = 2 * (55.0 - 5.0) / 11 + 5.0
-
-INDICATORS = pd.DataFrame([
-    ("budget_revenue", "Thu ngân sách", "triệu đồng", "higher", "flow"),
-    ("new_enterprises", "Doanh nghiệp thành lập mới", "doanh nghiệp", "higher", "flow"),
-    ("health_insurance_coverage", "Tỷ lệ BHYT", "%", "higher", "level"),
-    ("poor_households", "Hộ nghèo", "hộ", "lower", "level"),
-    ("public_investment_disbursement", "Giải ngân", "%", "higher", "cumulative_pct"),
-    ("standard_schools", "Trường đạt chuẩn", "trường", "higher", "milestone"),
-    ("admin_reform_rank", "Xếp hạng CCHC", "", "higher", "rank"),
-    ("innovation_promotion", "Đổi mới sáng tạo", "", "higher", "qualitative"),
-    ("income_growth", "Tăng thu nhập", "%", "higher", "level"),
-], columns=["indicator_code", "name_vi", "unit", "direction", "kind"])
 
 TARGET_COLUMNS = ["ward_code", "indicator_code", "year", "comparator", "target_value",
                   "target_value_high", "unit", "target_text"]

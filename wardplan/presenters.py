@@ -18,6 +18,7 @@ from urllib.parse import urlencode
 
 import pandas as pd
 
+from wardplan.scenario import is_missing
 from wardplan.status import AMBER, GREEN, GREY, RED, STATUS_LABELS_VI, verdict_claim
 from wardplan.parsing import (format_number_vi, format_pct_vi, parse_period,
                               period_label, period_sort_key, periods_in_display_order)
@@ -63,15 +64,6 @@ KIND_LABELS = {
 
 
 # --- small helpers ---------------------------------------------------------------
-
-def is_missing(value: object) -> bool:
-    if value is None or value is pd.NA or value is pd.NaT:
-        return True
-    try:
-        return bool(pd.isna(value))
-    except (TypeError, ValueError):
-        return False
-
 
 def text_or(value: object, default: str = "") -> str:
     return default if is_missing(value) else str(value)

@@ -77,10 +77,10 @@ def pick_targets(targets: pd.DataFrame, year: int) -> dict[tuple[str, str], Targ
             continue
         key = (row.ward_code, row.indicator_code)
         candidate = Target(
-            value=_as_float(row.target_value),
-            comparator=_as_str(row.comparator) or "",
-            text=_as_str(getattr(row, "target_text", None)) or "",
-            unit=_as_str(getattr(row, "unit", None)) or "",
+            value=as_float(row.target_value),
+            comparator=as_str(row.comparator) or "",
+            text=as_str(getattr(row, "target_text", None)) or "",
+            unit=as_str(getattr(row, "unit", None)) or "",
         )
         current = picked.get(key)
         if current is None or (candidate.usable and not current.usable):
@@ -206,7 +206,7 @@ def _index_official(frame: pd.DataFrame, year: int) -> dict[tuple[str, str], dic
     index: dict[tuple[str, str], dict[tuple[str, int], float]] = {}
     for row in frame.itertuples(index=False):
         period = period_from_code(row.period)
-        value = _as_float(row.planned_value)
+        value = as_float(row.planned_value)
         if period is None or period.year != year or math.isnan(value):
             continue
         index.setdefault((row.ward_code, row.indicator_code), {}).setdefault(
@@ -250,7 +250,7 @@ def scenario_lookup(rows: pd.DataFrame) -> dict[tuple[str, int], tuple[str, Poin
         period = period_from_code(row.period)
         if period is not None:
             lookup[(period.kind, period.index)] = (
-                row.period, Point(_as_float(row.planned_value), row.origin))
+                row.period, Point(as_float(row.planned_value), row.origin))
     return lookup
 
 
@@ -334,11 +334,21 @@ def sort_by_period(frame: pd.DataFrame, column: str = "period") -> pd.DataFrame:
 
 
 def _is_number(value: object) -> bool:
-    return not math.isnan(_as_float(value))
+    return not math.isnan(as_float(value))
 
 
-def _as_float(value: object) -> float:
-    if value is None or value is pd.NA:
+def is_missing(value: object) -> bool:
+    """None, pandas NA/NaT or NaN: the one test of "no value" for frames from the DB."""
+    if value is None or value is pd.NA or value is pd.NaT:
+        return True
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):
+        return False
+
+
+def as_float(value: object) -> float:
+    if is_missing(value):
         return math.nan
     try:
         return float(value)
@@ -347,12 +357,12 @@ def _as_float(value: object) -> float:
 
 
 def _as_int(value: object) -> int | None:
-    number = _as_float(value)
+    number = as_float(value)
     return None if math.isnan(number) else int(number)
 
 
-def _as_str(value: object) -> str | None:
-    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+def as_str(value: object) -> str | None:
+    if is_missing(value):
         return None
     text = str(value).strip()
     return text or None

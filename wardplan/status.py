@@ -24,6 +24,9 @@ from wardplan.parsing import (
     periods_in_display_order,
 )
 from wardplan.scenario import (
+    as_float,
+    as_str,
+    is_missing,
     NO_SCENARIO,
     OFFICIAL,
     SCENARIO_KINDS,
@@ -75,7 +78,7 @@ def compute_status(
     scenario_index = _index_scenario(scenario, year)
     reported = {ward for ward, _ in actual_index}
     rows: list[dict] = []
-    for ward in sorted(_as_str(w) for w in wards["ward_code"]):
+    for ward in sorted(as_str(w) for w in wards["ward_code"]):
         for indicator, target in _ward_targets(ward, picked):
             entry = catalogue.get(indicator, _Indicator(None, "higher", ""))
             ctx = _Context(
@@ -99,7 +102,7 @@ def achievement_pct(actual: float, reference: float, direction: str) -> float:
     against a positive reference is also NaN (infinitely better); the status
     then comes from a plain comparison.
     """
-    if _isnan(actual) or _isnan(reference):
+    if is_missing(actual) or is_missing(reference):
         return math.nan
     if direction == "lower":
         if reference == 0:
@@ -127,7 +130,7 @@ class _Actual:
 
     @property
     def known(self) -> bool:
-        return not _isnan(self.value)
+        return not is_missing(self.value)
 
     @property
     def recency(self) -> tuple[int, int]:
@@ -162,9 +165,9 @@ class _Context:
 def _catalogue(indicators: pd.DataFrame) -> dict[str, _Indicator]:
     return {
         row.indicator_code: _Indicator(
-            kind=_as_str(row.kind),
-            direction="lower" if _as_str(row.direction) == "lower" else "higher",
-            unit=_as_str(getattr(row, "unit", None)) or "",
+            kind=as_str(row.kind),
+            direction="lower" if as_str(row.direction) == "lower" else "higher",
+            unit=as_str(getattr(row, "unit", None)) or "",
         )
         for row in indicators.itertuples(index=False)
     }
@@ -186,9 +189,9 @@ def _index_actuals(actuals: pd.DataFrame, year: int) -> dict[tuple[str, str], li
         if parsed is None or parsed.year != year:
             continue
         index.setdefault((row.ward_code, row.indicator_code), []).append(_Actual(
-            period=str(row.period).strip(), parsed=parsed, value=_as_float(row.value),
-            value_text=_as_str(getattr(row, "value_text", None)),
-            verdict=_as_str(getattr(row, "ward_verdict", None)),
+            period=str(row.period).strip(), parsed=parsed, value=as_float(row.value),
+            value_text=as_str(getattr(row, "value_text", None)),
+            verdict=as_str(getattr(row, "ward_verdict", None)),
         ))
     return index
 
@@ -218,7 +221,7 @@ class _ToDate:
 
     @property
     def period_text(self) -> str | None:
-        return "+".join(self.periods) if self.periods and not _isnan(self.value) else None
+        return "+".join(self.periods) if self.periods and not is_missing(self.value) else None
 
 
 def _flow_to_date(known: dict, month: int) -> _ToDate:
@@ -272,7 +275,7 @@ def _evaluate(ctx: _Context, as_of: str) -> dict:
         "note": "", "actual_period": None, "scenario_origin": scen.origin,
     }
     row.update(_judge(ctx, as_of, month, scen, verdict_row))
-    if ctx.kind in SCENARIO_KINDS | {"milestone"} and _isnan(row["actual_to_date"]):
+    if ctx.kind in SCENARIO_KINDS | {"milestone"} and is_missing(row["actual_to_date"]):
         # The ward's verdict judged a figure; with no figure for this period there
         # is nothing for it to agree or disagree with (the note still cites it).
         row["ward_verdict"] = None
@@ -321,7 +324,7 @@ def _relative(ctx: _Context, month: int, verdict_row: _Actual | None) -> dict:
     todate = _actual_to_date(ctx, month)
     text = ctx.target.text or "so với kỳ gốc"
     parts = [f"Chỉ tiêu tương đối ({text}), chưa có số gốc để quy đổi."]
-    if not _isnan(todate.value):
+    if not is_missing(todate.value):
         parts.append(f"Số liệu {period_label(todate.period_text)}: {_qty(todate.value, ctx.unit)}.")
     parts.append(_generic_verdict(verdict_row, GREY, month))
     return {"status": GREY, "actual_to_date": todate.value, "actual_period": todate.period_text,
@@ -341,13 +344,13 @@ def _milestone(ctx: _Context, month: int, verdict_row: _Actual | None) -> dict:
 
 def _milestone_status(ctx: _Context, month: int, value: float) -> tuple[str, str]:
     target_text = _qty(ctx.target.value, ctx.unit)
-    if not _isnan(value) and _meets(value, ctx.target.value, ctx.direction):
+    if not is_missing(value) and _meets(value, ctx.target.value, ctx.direction):
         return GREEN, f"Đã hoàn thành: {_qty(value, ctx.unit)} (chỉ tiêu {target_text})."
     if month < 12:
-        progress = (f"Hiện đạt {_fmt(value)}/{target_text}." if not _isnan(value)
+        progress = (f"Hiện đạt {_fmt(value)}/{target_text}." if not is_missing(value)
                     else "Chưa có số liệu.")
         return GREY, _join("Chỉ tiêu đánh giá khi hoàn thành (cuối năm).", progress)
-    if _isnan(value):
+    if is_missing(value):
         return GREY, f"Chưa có số liệu cuối năm để đánh giá chỉ tiêu {target_text}."
     return RED, f"Đến cuối năm mới đạt {_qty(value, ctx.unit)}, chưa đạt chỉ tiêu {target_text}."
 
@@ -370,9 +373,9 @@ def _numeric(ctx: _Context, as_of: str, month: int, scen: ScenarioToDate,
 
 
 def _numeric_status(actual: float, scenario: float, pct: float, ctx: _Context) -> str:
-    if _isnan(actual) or _isnan(scenario):
+    if is_missing(actual) or is_missing(scenario):
         return GREY
-    if _isnan(pct):
+    if is_missing(pct):
         # Zero on one side leaves no ratio, but "at least as good" is still decidable.
         return GREEN if _meets(actual, scenario, ctx.direction) else RED
     if pct >= ctx.bands.green_min_pct:
@@ -404,9 +407,9 @@ class _Facts:
 
 
 def _result_sentence(f: _Facts) -> str:
-    if _isnan(f.todate.value):
+    if is_missing(f.todate.value):
         return _missing_sentence(f)
-    if _isnan(f.scen.value):
+    if is_missing(f.scen.value):
         return f"{_measure_phrase(f)}; chưa có kịch bản cho kỳ này."
     versus_scenario = _versus(f, f.pct_scenario, f.scen.value,
                               "kịch bản lũy kế" if f.ctx.kind == "flow" else "kịch bản")
@@ -426,7 +429,7 @@ def _measure_phrase(f: _Facts) -> str:
 
 
 def _versus(f: _Facts, pct: float, reference: float, what: str, verb: str = "đạt") -> str:
-    if _isnan(pct):
+    if is_missing(pct):
         meets = _meets(f.todate.value, reference, f.ctx.direction)
         return f"{'đạt' if meets else 'chưa đạt'} {what} ({f.qty(reference)}; không tính được tỷ lệ %)"
     return f"{verb} {f.pct(pct)} {what} ({f.qty(reference)})"
@@ -513,7 +516,7 @@ def _official_only_hint(f: _Facts) -> str:
 
 def _claims_missed_but_on_track(f: _Facts, verdict: str) -> str:
     sentence = f"Phường đánh giá '{verdict}' dù số liệu đạt {f.pct(f.pct_scenario)} kịch bản"
-    if not _isnan(f.pct_target) and f.pct_target < 100:
+    if not is_missing(f.pct_target) and f.pct_target < 100:
         return (f"{sentence}; có thể phường so với chỉ tiêu năm "
                 f"(mới bằng {f.pct(f.pct_target)} của {f.qty(f.ctx.target.value)}).")
     return f"{sentence}."
@@ -551,7 +554,7 @@ def verdict_claim(verdict: object) -> str | None:
 
 def _fmt(value: float, decimals: int = 2) -> str:
     """Vietnamese number format: 357.450 ; 95,5 ; trailing zeros dropped."""
-    if _isnan(value):
+    if is_missing(value):
         return "–"
     rounded = round(float(value), decimals)
     whole, _, fraction = f"{abs(rounded):,.{decimals}f}".partition(".")
@@ -608,23 +611,3 @@ def _frame(rows: list[dict]) -> pd.DataFrame:
                           dtype=object if column in _OPTIONAL_TEXT else None)
         for column in STATUS_COLUMNS
     }, columns=STATUS_COLUMNS)
-
-
-def _isnan(value: object) -> bool:
-    return value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value))
-
-
-def _as_float(value: object) -> float:
-    if _isnan(value):
-        return math.nan
-    try:
-        return float(value)
-    except (TypeError, ValueError):
-        return math.nan
-
-
-def _as_str(value: object) -> str | None:
-    if _isnan(value):
-        return None
-    text = str(value).strip()
-    return text or None

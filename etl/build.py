@@ -19,16 +19,15 @@ from etl.normalise import Catalogue, WardData, catalogue_from, ward_from
 from etl.problems import BuildFailed, Problem
 from etl.read import FileRejected, RawWorkbook, read_workbook
 from etl.validate import Checker
-from wardplan import quality, scenario, status
-from wardplan.parsing import parse_period
-from wardplan.settings import Settings, load_settings
+from wardplan.reads.db import DEFAULT_DB
+from wardplan.rules import quality, scenario, status
+from wardplan.rules.periods import parse_period
+from wardplan.rules.settings import Settings, load_settings
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA_DIR = ROOT / "data"
-DEFAULT_DB = ROOT / "build" / "chitieu2026.duckdb"
 CATALOGUE_FILE = "catalogue.xlsx"
 WARDS_DIR = "wards"
-PLAN_YEAR = 2026
 
 
 @dataclass
@@ -40,7 +39,8 @@ class BuildReport:
 
 
 def ward_files(data_dir: Path) -> list[Path]:
-    return sorted((data_dir / WARDS_DIR).glob("*.xlsx"))
+    """One workbook per ward and plan year: `wards/<plan year>/<ward_code>.xlsx`."""
+    return sorted((data_dir / WARDS_DIR).glob("*/*.xlsx"))
 
 
 def read_file(path: Path, data_dir: Path, problems: list[Problem]) -> RawWorkbook | None:
@@ -81,16 +81,36 @@ def read_and_check(data_dir: Path) -> tuple[Catalogue, list[WardData], list[RawW
         problems += check.problems
         if ward is None:
             continue
-        if ward.ward_code in owner:
-            problems.append(Problem(name, "Thông tin", "", f"Đơn vị '{ward.ward_code}' đã có dữ "
-                                    f"liệu trong tệp {owner[ward.ward_code]}; mỗi đơn vị một tệp."))
+        misplaced = _misplaced(path, ward)
+        if misplaced:
+            problems.append(Problem(name, "Thông tin", "", misplaced))
             continue
-        owner[ward.ward_code] = name
+        key = (ward.ward_code, ward.plan_year)
+        if key in owner:
+            problems.append(Problem(name, "Thông tin", "", f"Đơn vị '{ward.ward_code}' đã có kế "
+                                    f"hoạch năm {ward.plan_year} trong tệp {owner[key]}; mỗi "
+                                    "đơn vị một tệp cho mỗi năm."))
+            continue
+        owner[key] = name
         wards.append(ward)
         raws.append(raw)
     if problems:
         raise BuildFailed(problems)
     return catalogue, wards, raws
+
+
+def _misplaced(path: Path, ward: WardData) -> str | None:
+    """Why a workbook's path disagrees with the ward and year it declares, if it does.
+
+    The path is how staff find a ward's file; a file named for one ward but
+    declaring another would silently replace that other ward's data.
+    """
+    expected = f"{ward.plan_year}/{ward.ward_code}.xlsx"
+    actual = f"{path.parent.name}/{path.stem}.xlsx"
+    if actual == expected:
+        return None
+    return (f"Tệp khai báo đơn vị '{ward.ward_code}', năm kế hoạch {ward.plan_year} ở trang "
+            f"'Thông tin' nên phải đặt tại {WARDS_DIR}/{expected}.")
 
 
 def _concat(wards: list[WardData], attribute: str) -> pd.DataFrame:
@@ -106,29 +126,36 @@ def derive_tables(catalogue: Catalogue, wards: list[WardData], raws: list[RawWor
     tables = {name: _concat(wards, name) for name in
               ("sources", "targets", "actuals", "statements", "baselines", "tasks", "projects")}
     tables["scenario_official"] = _concat(wards, "scenario")
-    ward_table = catalogue.wards.copy()
-    ward_table["source_file"] = ward_table["ward_code"].map({w.ward_code: w.file for w in wards})
-    tables["wards"] = ward_table
+    tables["wards"] = catalogue.wards
+    tables["ward_plans"] = pd.DataFrame(
+        [(w.ward_code, w.plan_year, w.file) for w in wards],
+        columns=["ward_code", "plan_year", "source_file"])
     tables["indicators"] = catalogue.indicators
     official = tables["scenario_official"].rename(columns={"value": "planned_value"})
-    tables["scenario"] = scenario_with_sources(
-        scenario.build_scenario(catalogue.indicators, tables["targets"], official, year=PLAN_YEAR),
-        official, tables["targets"])
-    tables["status"] = status.compute_status(catalogue.indicators, tables["targets"],
-                                             tables["actuals"], tables["scenario"],
-                                             catalogue.wards, settings.bands, year=PLAN_YEAR)
+    years = sorted({w.plan_year for w in wards})
+    tables["scenario"] = _by_year(years, lambda year: scenario_with_sources(
+        scenario.build_scenario(catalogue.indicators, tables["targets"], official, year),
+        official, tables["targets"]))
+    tables["status"] = _by_year(years, lambda year: status.compute_status(
+        catalogue.indicators, tables["targets"], tables["actuals"], tables["scenario"],
+        catalogue.wards, settings.bands, year))
     checks = quality.run_checks(catalogue.indicators, tables["targets"], tables["actuals"],
                                 tables["statements"], tables["baselines"], tables["projects"])
     notes = _concat(wards, "notes")
     tables["data_issues"] = pd.concat([checks, notes], ignore_index=True) if not notes.empty else checks
     tables["load_files"] = _load_files(raws, wards, catalogue, data_dir)
-    tables["build_info"] = pd.DataFrame([
-        {"key": "plan_year", "value": str(PLAN_YEAR)},
-        {"key": "green_min_pct", "value": str(settings.bands.green_min_pct)},
-        {"key": "amber_min_pct", "value": str(settings.bands.amber_min_pct)},
-        {"key": "scenario_rule", "value": settings.scenario_rule},
-    ])
+    tables["build_info"] = pd.DataFrame([{
+        "green_min_pct": settings.bands.green_min_pct,
+        "amber_min_pct": settings.bands.amber_min_pct,
+        "scenario_rule": settings.scenario_rule,
+    }])
     return tables
+
+
+def _by_year(years: list[int], derive) -> pd.DataFrame:
+    """`derive(year)` for each plan year, stacked (the rules work one plan year at a time)."""
+    frames = [derive(year) for year in years]
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
 
 
 def scenario_with_sources(phased: pd.DataFrame, official: pd.DataFrame,
@@ -162,7 +189,7 @@ def scenario_with_sources(phased: pd.DataFrame, official: pd.DataFrame,
 
 def _load_files(raws: list[RawWorkbook], wards: list[WardData], catalogue: Catalogue,
                 data_dir: Path) -> pd.DataFrame:
-    loaded_at = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+    loaded_at = dt.datetime.now(dt.UTC).replace(tzinfo=None)
     rows_by_file = {_display(raws[0].path, data_dir): len(catalogue.indicators) + len(catalogue.wards)}
     for ward in wards:
         rows_by_file[ward.file] = sum(len(getattr(ward, a)) for a in (

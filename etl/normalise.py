@@ -15,11 +15,17 @@ import pandas as pd
 
 from etl.read import RawWorkbook
 from etl.validate import Checker, Row
-from wardplan import parsing, template
-from wardplan.template import DIRECTIONS, KINDS, NUMBER_CONVENTIONS, SEVERITIES, WARD_INFO_KEYS
+from wardplan.rules import kinds, parsing, template
+from wardplan.rules.numbers import ParseError, format_number_vi, parse_number
+from wardplan.rules.template import (
+    DIRECTIONS,
+    NUMBER_CONVENTIONS,
+    SEVERITIES,
+    WARD_INFO_KEYS,
+)
 
-PLAN_YEAR = 2026
-NO_CONVERSION_KINDS = {"rank", "qualitative"}
+# Plan years a workbook may declare: anything else is a typing slip.
+PLAN_YEARS = range(2000, 2101)
 # Relative error allowed between a typed number and its verbatim text: only float noise.
 SAME_NUMBER = 1e-9
 
@@ -36,6 +42,7 @@ class Catalogue:
 @dataclass
 class WardData:
     ward_code: str
+    plan_year: int
     file: str
     sources: pd.DataFrame
     targets: pd.DataFrame
@@ -55,13 +62,13 @@ def catalogue_from(raw: RawWorkbook, check: Checker) -> Catalogue:
     for row in check.rows(raw.sheets.get(template.INDICATORS.name), template.INDICATORS):
         code = check.required_text(row, "indicator_code", "Mã chỉ tiêu")
         direction = DIRECTIONS.get(row.text("direction"))
-        kind = KINDS.get(row.text("kind"))
+        kind = kinds.WORKBOOK_LABELS.get(row.text("kind"))
         if direction is None:
             check.at(row, "direction", f"Chiều '{row.text('direction')}' không hợp lệ; dùng "
                      + " hoặc ".join(f"'{d}'" for d in DIRECTIONS) + ".")
         if kind is None:
             check.at(row, "kind", f"Kiểu '{row.text('kind')}' không hợp lệ; dùng một trong "
-                     + ", ".join(f"'{k}'" for k in KINDS) + ".")
+                     + ", ".join(f"'{k}'" for k in kinds.WORKBOOK_LABELS) + ".")
         indicators.append({
             "indicator_code": code, "name_vi": row.text("name_vi"), "group_vi": row.text("group_vi"),
             "unit": parsing.canonical_unit(row.text("unit")) if row.text("unit") else "",
@@ -98,39 +105,49 @@ def ward_from(raw: RawWorkbook, file: str, check: Checker, catalogue: Catalogue)
                   "đơn vị hành chính (data/catalogue.xlsx).")
         ward_code = None
     sources = _sources(check.rows(sheets.get(template.SOURCES.name), template.SOURCES), check)
-    if not ward_code:
+    plan_year = info.get("plan_year")
+    if not ward_code or plan_year is None:
         return None
-    ctx = _Context(ward_code, file, check, catalogue, sources)
+    ctx = _Context(ward_code, plan_year, file, check, catalogue, sources)
     optional = template.OPTIONAL_WARD_SHEETS
     def rows(spec):
         return check.rows(sheets.get(spec.name), spec, optional=spec.name in optional)
     return WardData(
-        ward_code=ward_code, file=file,
-        sources=pd.DataFrame([{**s, "ward_code": ward_code} for s in sources.values()],
-                             columns=["ward_code", "source_code", "title_vi", "doc_number",
+        ward_code=ward_code, plan_year=plan_year, file=file,
+        sources=pd.DataFrame([{**s, "ward_code": ward_code, "plan_year": plan_year}
+                              for s in sources.values()],
+                             columns=["ward_code", "plan_year", "source_code", "title_vi", "doc_number",
                                       "doc_date", "original_file", "number_convention"]),
         targets=_targets(rows(template.TARGETS), ctx),
-        scenario=_period_values(rows(template.SCENARIO), ctx, "kịch bản", PLAN_YEAR),
+        scenario=_period_values(rows(template.SCENARIO), ctx, "kịch bản", plan_year),
         actuals=_actuals(rows(template.ACTUALS), ctx),
         statements=_statements(rows(template.STATEMENTS), ctx),
-        baselines=_period_values(rows(template.BASELINES), ctx, "ước thực hiện 2025", None),
+        baselines=_period_values(rows(template.BASELINES), ctx, "ước thực hiện năm trước", None),
         tasks=_tasks(rows(template.TASKS), ctx),
         projects=_projects(rows(template.PROJECTS), ctx),
         notes=_notes(rows(template.NOTES), ctx),
     )
 
 
-def _ward_info(rows: list[Row], check: Checker) -> dict[str, str]:
-    info = {}
+def _ward_info(rows: list[Row], check: Checker) -> dict:
+    """Ward code, name and plan year; the plan year is an int, or absent if unreadable."""
+    info: dict = {}
+    cells: dict[str, Row] = {}
     for row in rows:
         key = WARD_INFO_KEYS.get(row.text("key"))
         if key:
             info[key] = row.text("value")
+            cells[key] = row
     for label, key in WARD_INFO_KEYS.items():
         if not info.get(key):
             check.add(template.WARD_INFO.name, "", f"Thiếu mục '{label}'.")
-    if info.get("plan_year") and info["plan_year"] != str(PLAN_YEAR):
-        check.add(template.WARD_INFO.name, "", f"Năm kế hoạch '{info['plan_year']}' khác {PLAN_YEAR}.")
+    year_text = info.pop("plan_year", "")
+    if year_text:
+        if year_text.isdigit() and int(year_text) in PLAN_YEARS:
+            info["plan_year"] = int(year_text)
+        else:
+            check.at(cells["plan_year"], "value",
+                     f"Năm kế hoạch '{year_text}' không hợp lệ (ghi bốn chữ số, ví dụ 2026).")
     return info
 
 
@@ -155,6 +172,7 @@ def _sources(rows: list[Row], check: Checker) -> dict[str, dict]:
 @dataclass
 class _Context:
     ward_code: str
+    plan_year: int
     file: str
     check: Checker
     catalogue: Catalogue
@@ -188,11 +206,11 @@ class _Context:
 
     def to_canonical(self, row: Row, field: str, value: float | None, unit_text: str,
                      indicator: dict) -> float | None:
-        if value is None or indicator["kind"] in NO_CONVERSION_KINDS:
+        if value is None or indicator["kind"] not in kinds.CONVERTIBLE:
             return value
         try:
             return parsing.convert_to_canonical(value, unit_text, indicator["unit"])
-        except parsing.ParseError as exc:
+        except ParseError as exc:
             self.check.at(row, "unit_text", exc.message_vi)
             return None
 
@@ -210,7 +228,7 @@ class _Context:
 
 def _exact(x: float) -> str:
     """All significant decimals, Vietnamese style: 357,45 and 357.450 must look different."""
-    text = parsing.format_number_vi(x, 6)
+    text = format_number_vi(x, 6)
     return text.rstrip("0").rstrip(",") if "," in text else text
 
 
@@ -219,7 +237,7 @@ def _targets(rows: list[Row], ctx: _Context) -> pd.DataFrame:
     for row in rows:
         indicator = ctx.indicator(row)
         source = ctx.source(row)
-        period = ctx.check.period(row, "period", PLAN_YEAR)
+        period = ctx.check.period(row, "period", ctx.plan_year)
         target_text = ctx.check.required_text(row, "target_text", "Chỉ tiêu (nguyên văn)")
         value = ctx.check.number(row, "value", "Giá trị", source and source["number_convention"])
         value_high = ctx.check.number(row, "value_high", "Giá trị cận trên",
@@ -230,14 +248,14 @@ def _targets(rows: list[Row], ctx: _Context) -> pd.DataFrame:
         try:
             parsed = parsing.parse_target(target_text, source["number_convention"],
                                           unit_is_percent_indicator=indicator["unit"] == "%")
-        except parsing.ParseError as exc:
+        except ParseError as exc:
             ctx.check.at(row, "target_text", exc.message_vi)
             continue
         ctx.same_number(row, "value", value, parsed.value, target_text, source["number_convention"])
         ctx.same_number(row, "value_high", value_high, parsed.value_high, target_text,
                         source["number_convention"])
         if value is not None and parsed.value is None:
-            ctx.check.at(row, "value", f"Có giá trị {parsing.format_number_vi(value)} nhưng nguyên "
+            ctx.check.at(row, "value", f"Có giá trị {format_number_vi(value)} nhưng nguyên "
                          f"văn '{target_text}' không nêu con số nào.")
         value = parsed.value if value is None else value
         value_high = parsed.value_high if value_high is None else value_high
@@ -282,16 +300,16 @@ def _period_value(row: Row, ctx: _Context, expected_year: int | None):
     if not (indicator and source and period):
         return None
     qualifier = placeholder = None
-    if indicator["kind"] not in NO_CONVERSION_KINDS:
+    if indicator["kind"] in kinds.CONVERTIBLE:
         try:
             parsed = parsing.parse_value(value_text, convention)
             qualifier, placeholder = parsed.qualifier, parsed.placeholder
             ctx.same_number(row, "value", value, parsed.value, value_text, convention)
             if value is not None and parsed.value is None:
-                ctx.check.at(row, "value", f"Có giá trị {parsing.format_number_vi(value)} nhưng "
+                ctx.check.at(row, "value", f"Có giá trị {format_number_vi(value)} nhưng "
                              f"nguyên văn là '{value_text}'.")
             value = parsed.value if value is None else value
-        except parsing.ParseError as exc:
+        except ParseError as exc:
             ctx.check.at(row, "value_text", exc.message_vi)
             return None
     unit_text = row.text("unit_text")
@@ -321,7 +339,7 @@ def _period_values(rows: list[Row], ctx: _Context, what_vi: str,
 def _actuals(rows: list[Row], ctx: _Context) -> pd.DataFrame:
     records, keys = [], []
     for row in rows:
-        result = _period_value(row, ctx, PLAN_YEAR)
+        result = _period_value(row, ctx, ctx.plan_year)
         if result:
             record, source, key = result
             records.append({**record,
@@ -346,7 +364,7 @@ def _statements(rows: list[Row], ctx: _Context) -> pd.DataFrame:
             ctx.check.at(row, "statement_kind", "Loại phải là 'thực hiện' hoặc 'chỉ tiêu'.")
         indicator = ctx.indicator(row)
         source = ctx.source(row)
-        period = ctx.check.period(row, "period", PLAN_YEAR)
+        period = ctx.check.period(row, "period", ctx.plan_year)
         convention = source and source["number_convention"]
         numbers = {f: ctx.check.number(row, f, f, convention)
                    for f in ("value", "numerator", "denominator", "stated_pct",
@@ -379,7 +397,7 @@ def _tasks(rows: list[Row], ctx: _Context) -> pd.DataFrame:
         task_text = ctx.check.required_text(row, "task_text", "Nhiệm vụ (nguyên văn)")
         report_period = None
         if row.text("report_period"):
-            period = ctx.check.period(row, "report_period", PLAN_YEAR)
+            period = ctx.check.period(row, "report_period", ctx.plan_year)
             report_period = period.code if period else None
         if not (source and task_no and task_text):
             continue
@@ -427,9 +445,9 @@ def _projects(rows: list[Row], ctx: _Context) -> pd.DataFrame:
             text = row.text(f"{field}_text")
             if text:
                 try:
-                    ctx.same_number(row, field, typed, parsing.parse_number(text, convention),
+                    ctx.same_number(row, field, typed, parse_number(text, convention),
                                     text, convention)
-                except parsing.ParseError as exc:
+                except ParseError as exc:
                     ctx.check.at(row, f"{field}_text", exc.message_vi)
         records.append({
             "ward_code": ctx.ward_code, "group_code": row.text("group_code") or None,

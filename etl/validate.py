@@ -13,8 +13,10 @@ from dataclasses import dataclass
 
 from etl.problems import Problem
 from etl.read import RawCell, RawSheet
-from wardplan import parsing
-from wardplan.template import Sheet
+from wardplan.rules.numbers import ParseError, format_number_vi, parse_number
+from wardplan.rules.periods import Period, parse_period
+from wardplan.rules.template import Sheet
+from wardplan.rules.text import normalise_text
 
 
 @dataclass
@@ -34,7 +36,7 @@ class Row:
             return ""
         if isinstance(value, float) and value.is_integer():
             value = int(value)
-        return parsing.normalise_text(str(value))
+        return normalise_text(str(value))
 
     def where(self, field: str) -> str:
         cell = self.cells.get(field)
@@ -74,7 +76,7 @@ class Checker:
         found = {}
         for index, cell in enumerate(raw.headers):
             if isinstance(cell.value, str):
-                found.setdefault(parsing.normalise_text(cell.value), index)
+                found.setdefault(normalise_text(cell.value), index)
         positions = {}
         missing = []
         for column in spec.columns:
@@ -109,22 +111,22 @@ class Checker:
         hint = ""
         if convention:
             try:
-                guess = parsing.parse_number(str(value), convention)
-                hint = (f" Nếu ý là {parsing.format_number_vi(guess)} thì hãy nhập dạng số "
+                guess = parse_number(str(value), convention)
+                hint = (f" Nếu ý là {format_number_vi(guess)} thì hãy nhập dạng số "
                         "(không gõ dấu chấm/phẩy như chữ).")
-            except parsing.ParseError:
+            except ParseError:
                 pass
         self.at(row, field, f"Cột '{header}' phải là số, nhưng ô chứa chữ '{value}'.{hint}")
         return None
 
-    def period(self, row: Row, field: str, expected_year: int | None) -> parsing.Period | None:
+    def period(self, row: Row, field: str, expected_year: int | None) -> Period | None:
         value = row.raw(field)
         if value is None or value == "":
             self.at(row, field, "Thiếu kỳ báo cáo.")
             return None
         try:
-            return parsing.parse_period(value, expected_year=expected_year)
-        except parsing.ParseError as exc:
+            return parse_period(value, expected_year=expected_year)
+        except ParseError as exc:
             self.at(row, field, exc.message_vi)
             return None
 

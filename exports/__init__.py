@@ -8,7 +8,14 @@ Command line: `python -m exports --help`.
 
 from exports.csv import escape_cell, frame_to_csv
 from exports.deck import build_deck, deck_bytes, write_deck
-from exports.report import ALL, REPORTED, Report, SelectionError, load_report, status_table
+from exports.report import (
+    ALL,
+    REPORTED,
+    Report,
+    SelectionError,
+    load_report,
+    status_table,
+)
 from exports.workbook import build_workbook, workbook_bytes, write_workbook
 
 __all__ = [

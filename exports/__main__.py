@@ -53,7 +53,8 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    from wardplan.db import Database, database_path, ensure_database
+    from etl.ensure import ensure_database
+    from wardplan.reads.db import Database, database_path
 
     started = time.perf_counter()
     db = Database(ensure_database(args.db or database_path()))

@@ -28,7 +28,12 @@ from lxml import etree
 from pptx import Presentation
 from pptx.chart.data import CategoryChartData
 from pptx.dml.color import RGBColor
-from pptx.enum.chart import XL_CHART_TYPE, XL_LABEL_POSITION, XL_LEGEND_POSITION, XL_MARKER_STYLE
+from pptx.enum.chart import (
+    XL_CHART_TYPE,
+    XL_LABEL_POSITION,
+    XL_LEGEND_POSITION,
+    XL_MARKER_STYLE,
+)
 from pptx.enum.dml import MSO_LINE_DASH_STYLE
 from pptx.enum.shapes import MSO_SHAPE
 from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE, PP_ALIGN
@@ -36,10 +41,15 @@ from pptx.oxml.ns import qn
 from pptx.util import Emu, Inches, Pt
 
 from exports.report import NO_REPORT, Report
-from wardplan import charts as wc
-from wardplan import presenters as p
-from wardplan.parsing import format_pct_vi
-from wardplan.settings import load_settings
+from wardplan.display import charts as wc
+from wardplan.display import format as fmt
+from wardplan.display import overview, progress, styles
+from wardplan.rules import status as status_rules
+from wardplan.rules.missing import is_missing, text_or
+from wardplan.rules.numbers import format_pct_vi
+from wardplan.rules.periods import end_month, period_label
+from wardplan.rules.settings import load_settings
+from wardplan.rules.text import fold
 
 SLIDE_WIDTH, SLIDE_HEIGHT = Emu(12192000), Emu(6858000)  # 13.333 x 7.5 in, 16:9
 MARGIN = Inches(0.5)
@@ -71,7 +81,7 @@ def rgb(hex_colour: str) -> RGBColor:
 
 def status_fill(status: str | None) -> RGBColor:
     """Cell background for a status: the dashboard's light tint (dark text stays readable)."""
-    return rgb(p.STATUS_STYLES[status].tint) if status in p.STATUS_STYLES else WHITE
+    return rgb(styles.STATUS_STYLES[status].tint) if status in styles.STATUS_STYLES else WHITE
 
 
 # --- building blocks -----------------------------------------------------------------------
@@ -200,7 +210,7 @@ def _page_suffix(index: int, count: int) -> str:
 
 def _indicator_label(report: Report, code: str) -> str:
     row = report.indicator(code)
-    unit = p.text_or(row["unit"])
+    unit = text_or(row["unit"])
     return f"{row['name_vi']} ({unit})" if unit else str(row["name_vi"])
 
 
@@ -232,7 +242,7 @@ class _Deck:
         r = self.report
         names = [r.ward_name(w) for w in r.ward_codes]
         missing = [r.ward_name(w) for w in r.ward_codes if not r.has_report(w)]
-        documents = [f"{row.title_vi} ({p.text_or(row.doc_number, 'không số')})"
+        documents = [f"{row.title_vi} ({text_or(row.doc_number, 'không số')})"
                      for row in r.sources.itertuples(index=False)]
         slide = self.slide(
             "Nguồn: kế hoạch và báo cáo của các phường (danh sách đầy đủ trong ghi chú).",
@@ -246,15 +256,15 @@ class _Deck:
         band.fill.fore_color.rgb = ACCENT
         band.line.fill.background()
         _text(slide, Inches(0.9), Inches(1.5), Inches(11.6), Inches(1.6),
-              f"Tình hình thực hiện các chỉ tiêu kinh tế - xã hội năm {p.YEAR}", 34, bold=True,
+              f"Tình hình thực hiện các chỉ tiêu kinh tế - xã hội năm {r.year}", 34, bold=True,
               anchor=MSO_ANCHOR.BOTTOM)
         lines = [(f"Kỳ báo cáo: {r.period_label} (số liệu đến hết tháng "
-                  f"{p.end_month(r.as_of)}/{p.YEAR})", 20, True, INK),
+                  f"{end_month(r.as_of)}/{r.year})", 20, True, INK),
                  (f"Phường: {_names(names)}", 18, False, INK)]
         if missing:
             lines.append((f"{NO_REPORT} thực hiện: {_names(missing)}", 18, False, INK))
         lines.append((f"{len(r.indicator_codes)} chỉ tiêu được chọn · Xuất ngày "
-                      f"{r.produced_text} từ hệ thống Chỉ tiêu {p.YEAR}", 16, False, MUTED))
+                      f"{r.produced_text} từ hệ thống Chỉ tiêu {r.year}", 16, False, MUTED))
         _text(slide, Inches(0.9), Inches(3.35), Inches(11.6), Inches(2.6), lines, 18,
               spacing=10)
 
@@ -266,8 +276,8 @@ class _Deck:
 
         def worst_first(ward: str) -> tuple:
             rows = now[now["ward_code"] == ward]["status"]
-            return (not r.has_report(ward), -(rows == p.RED).sum(), -(rows == p.AMBER).sum(),
-                    p.fold_vi(r.ward_name(ward)))
+            return (not r.has_report(ward), -(rows == status_rules.RED).sum(),
+                    -(rows == status_rules.AMBER).sum(), fold(r.ward_name(ward)))
 
         pages = _pages(sorted(r.ward_codes, key=worst_first), SUMMARY_WARDS)
         for index, wards in enumerate(pages):
@@ -275,7 +285,7 @@ class _Deck:
 
     def _ward_summary_slide(self, wards: list[str], index: int, count: int) -> None:
         r = self.report
-        counts = p.ward_counts(r.status_now).set_index("ward_code") \
+        counts = overview.ward_counts(r.status_now).set_index("ward_code") \
             if not r.status_now.empty else pd.DataFrame()
         slide = self.slide(
             "Nguồn: trạng thái tính từ số liệu thực hiện, kịch bản và chỉ tiêu năm trong văn "
@@ -285,17 +295,17 @@ class _Deck:
                 for _, ref in r.source_refs(w, c))) + ".",
              "Đếm số chỉ tiêu đã chọn theo trạng thái tại kỳ " + r.period_label + ".",
              "Trạng thái: so sánh thực hiện đến kỳ với kịch bản tăng trưởng đến kỳ của phường.",
-             *[f"{p.STATUS_STYLES[s].text}: màu {p.STATUS_STYLES[s].colour}"
-               for s in p.STATUS_ORDER]])
+             *[f"{styles.STATUS_STYLES[s].text}: màu {styles.STATUS_STYLES[s].colour}"
+               for s in styles.STATUS_ORDER]])
         _header(slide, f"Tổng hợp theo phường — {r.period_label}{_page_suffix(index, count)}",
                 "Số chỉ tiêu đã chọn theo trạng thái (so với kịch bản tăng trưởng đến kỳ)")
-        headers = ["Phường", "Báo cáo", *[p.STATUS_STYLES[s].text for s in p.STATUS_ORDER],
+        headers = ["Phường", "Báo cáo", *[styles.STATUS_STYLES[s].text for s in styles.STATUS_ORDER],
                    "Tổng"]
         height = min(Inches(0.5) * (len(wards) + 1), CONTENT_BOTTOM - CONTENT_TOP)
         table = _table(slide, len(wards) + 1, len(headers), MARGIN, CONTENT_TOP,
                        CONTENT_WIDTH, height, [2.6, 2.2, 1.5, 1.5, 1.5, 1.9, 1.0])
         for j, text in enumerate(headers):
-            status = p.STATUS_ORDER[j - 2] if 2 <= j < 2 + len(p.STATUS_ORDER) else None
+            status = styles.STATUS_ORDER[j - 2] if 2 <= j < 2 + len(styles.STATUS_ORDER) else None
             _cell(table.cell(0, j), text, 13, bold=True,
                   fill=status_fill(status) if status else HEADER_FILL,
                   align=PP_ALIGN.LEFT if j < 2 else PP_ALIGN.CENTER)
@@ -303,13 +313,13 @@ class _Deck:
             reported = r.has_report(ward)
             _cell(table.cell(i, 0), r.ward_name(ward), 13, bold=True)
             _cell(table.cell(i, 1), "Đã có" if reported else f"○ {NO_REPORT}", 13,
-                  fill=WHITE if reported else status_fill(p.GREY))
+                  fill=WHITE if reported else status_fill(status_rules.GREY))
             row = counts.loc[ward] if ward in counts.index else None
-            for j, status in enumerate(p.STATUS_ORDER, start=2):
+            for j, status in enumerate(styles.STATUS_ORDER, start=2):
                 n = int(row[status]) if row is not None else 0
-                show_dash = not reported and status != p.GREY
+                show_dash = not reported and status != status_rules.GREY
                 _cell(table.cell(i, j), "—" if show_dash else str(n), 14,
-                      bold=n > 0 and status != p.GREY,
+                      bold=n > 0 and status != status_rules.GREY,
                       fill=status_fill(status) if n and not show_dash else WHITE,
                       align=PP_ALIGN.CENTER)
             total = int(row["total"]) if row is not None else 0
@@ -367,8 +377,8 @@ class _Deck:
                 text, status = r.status_label(ward, code)
                 row = r.status_row(ward, code)
                 lines = [text] if status is not None else ["—"]
-                if row is not None and not p.is_missing(row["pct_of_scenario"]):
-                    lines.append(f"{p.pct(row['pct_of_scenario'])} KB")
+                if row is not None and not is_missing(row["pct_of_scenario"]):
+                    lines.append(f"{fmt.pct(row['pct_of_scenario'])} KB")
                 _cell(table.cell(i, j), lines, 11, fill=status_fill(status),
                       colour=INK if status is not None else MUTED, align=PP_ALIGN.CENTER)
 
@@ -400,7 +410,7 @@ class _Deck:
         slide = self.slide(
             "Nguồn: kế hoạch năm của từng phường (văn bản ghi trong bảng; chi tiết trong "
             "ghi chú trang và trong sổ Excel).",
-            [f"{total} phường chưa có báo cáo thực hiện năm {p.YEAR}. Nguồn chỉ tiêu kế hoạch:",
+            [f"{total} phường chưa có báo cáo thực hiện năm {r.year}. Nguồn chỉ tiêu kế hoạch:",
              *[f"- {r.ward_name(w)}: {'; '.join(r.short_sources(refs[w])) or 'chưa có'}"
                for w in wards]])
         _header(slide, f"{total} phường {NO_REPORT.lower()} thực hiện"
@@ -414,7 +424,7 @@ class _Deck:
             _cell(table.cell(0, j), text, 12, bold=True, fill=HEADER_FILL)
         for i, ward in enumerate(wards, start=1):
             planned = r.target_rows(ward)["indicator_code"].isin(r.indicator_codes).sum()
-            _cell(table.cell(i, 0), f"○ {r.ward_name(ward)}", 12, fill=status_fill(p.GREY))
+            _cell(table.cell(i, 0), f"○ {r.ward_name(ward)}", 12, fill=status_fill(status_rules.GREY))
             _cell(table.cell(i, 1), str(int(planned)), 12, align=PP_ALIGN.CENTER)
             _cell(table.cell(i, 2), _shorten("; ".join(r.short_sources(refs[ward])) or "—",
                                              150), 11)
@@ -422,7 +432,7 @@ class _Deck:
     def _no_report_slide(self, ward: str, rows: list, index: int, count: int) -> None:
         r = self.report
         name = r.ward_name(ward)
-        notes = [f"{name}: chưa có báo cáo thực hiện năm {p.YEAR} trong cơ sở dữ liệu; "
+        notes = [f"{name}: chưa có báo cáo thực hiện năm {r.year} trong cơ sở dữ liệu; "
                  "trang này liệt kê chỉ tiêu kế hoạch của phường.",
                  "Nguồn từng chỉ tiêu:",
                  *[f"- {_indicator_label(r, row.indicator_code)}: {row.source_ref}"
@@ -441,19 +451,19 @@ class _Deck:
         height = min(CONTENT_BOTTOM - CONTENT_TOP, Inches(0.5) * (len(rows) + 1))
         table = _table(slide, len(rows) + 1, 3, MARGIN, CONTENT_TOP, CONTENT_WIDTH, height,
                        [4.6, 5.0, 2.7])
-        for j, text in enumerate(["Chỉ tiêu (đơn vị)", f"Chỉ tiêu năm {p.YEAR} (nguyên văn)",
+        for j, text in enumerate(["Chỉ tiêu (đơn vị)", f"Chỉ tiêu năm {r.year} (nguyên văn)",
                                   f"Kịch bản đến {r.period_label}"]):
             _cell(table.cell(0, j), text, 12, bold=True, fill=HEADER_FILL)
         for i, row in enumerate(rows, start=1):
             status = r.status_row(ward, row.indicator_code)
             scenario = "—"
-            if status is not None and not p.is_missing(status["scenario_to_date"]):
-                scenario = p.format_value(status["scenario_to_date"],
-                                          p.text_or(r.indicator(row.indicator_code)["unit"]))
+            if status is not None and not is_missing(status["scenario_to_date"]):
+                scenario = fmt.format_value(status["scenario_to_date"],
+                                          text_or(r.indicator(row.indicator_code)["unit"]))
                 if status["scenario_origin"] == "derived":
                     scenario += " (suy ra)"
             _cell(table.cell(i, 0), _shorten(_indicator_label(r, row.indicator_code), 80), 11)
-            _cell(table.cell(i, 1), _shorten(p.text_or(row.target_text, "—"), 120), 11)
+            _cell(table.cell(i, 1), _shorten(text_or(row.target_text, "—"), 120), 11)
             _cell(table.cell(i, 2), scenario, 11)
 
     # --- progress bars per ward ---------------------------------------------------------------
@@ -464,7 +474,7 @@ class _Deck:
             if not r.has_report(ward):
                 continue
             now = r.status_now[r.status_now["ward_code"] == ward]
-            rows = p.bullet_rows(now)
+            rows = progress.bullet_rows(now)
             if rows.empty:
                 continue
             pages = _pages(list(range(len(rows))), BAR_ROWS)
@@ -508,22 +518,22 @@ class _Deck:
         plot.overlap = -10
         scenario, actual = plot.series
         actual.format.fill.solid()
-        actual.format.fill.fore_color.rgb = rgb(p.STATUS_STYLES[p.GREEN].colour)
+        actual.format.fill.fore_color.rgb = rgb(styles.STATUS_STYLES[status_rules.GREEN].colour)
         scenario.format.fill.solid()
         scenario.format.fill.fore_color.rgb = rgb("#BDBDBD")
-        for i, (value, status) in enumerate(zip(ordered["pct_of_target"], ordered["status"])):
-            style = p.STATUS_STYLES.get(status, p.STATUS_STYLES[p.GREY])
+        for i, (value, status) in enumerate(zip(ordered["pct_of_target"], ordered["status"], strict=True)):
+            style = styles.STATUS_STYLES.get(status, styles.STATUS_STYLES[status_rules.GREY])
             point = actual.points[i]
             point.format.fill.solid()
             point.format.fill.fore_color.rgb = rgb(style.colour)
             label = point.data_label
             label.position = XL_LABEL_POSITION.OUTSIDE_END
-            _write(label.text_frame, [f"{style.symbol} {p.pct(value)}"], 11)
+            _write(label.text_frame, [f"{style.symbol} {fmt.pct(value)}"], 11)
         axis = chart.value_axis
         axis.minimum_scale = 0
         top = max([110.0] + [float(v) * 1.15 for v in
                              list(rows["pct_of_target"]) + list(rows["scenario_pct_of_target"])
-                             if not p.is_missing(v)])
+                             if not is_missing(v)])
         # One absurd ratio (a unit written wrong in the source) must not flatten every
         # other bar: the axis stops at BAR_AXIS_MAX and the label still tells the value.
         axis.maximum_scale = min(math.ceil(top / 10) * 10, BAR_AXIS_MAX)
@@ -542,12 +552,12 @@ class _Deck:
     def _chart_slide(self, ward: str, indicator: str) -> None:
         r = self.report
         meta = r.indicator(indicator)
-        unit = p.text_or(meta["unit"])
-        kind = p.text_or(meta["kind"])
+        unit = text_or(meta["unit"])
+        kind = text_or(meta["kind"])
         series = r.series(ward, indicator)
         status = r.status_row(ward, indicator)
         values = list(series["actual"]) + list(series["scenario"]) + list(series["target"])
-        shown = p.display_unit(unit, values)
+        shown = fmt.display_unit(unit, values)
         cumulative = kind in ("flow", "cumulative_pct")
         refs = r.source_refs(ward, indicator)
         name = r.ward_name(ward)
@@ -555,8 +565,8 @@ class _Deck:
                  f"Đơn vị trên biểu đồ: {shown.unit or 'không có'}.",
                  r.scenario_note(ward, indicator),
                  "Nguồn từng số liệu:", *[f"- {what}: {ref}" for what, ref in refs]]
-        if status is not None and p.text_or(status["note"]):
-            notes += ["Nhận xét tự động:", p.text_or(status["note"])]
+        if status is not None and text_or(status["note"]):
+            notes += ["Nhận xét tự động:", text_or(status["note"])]
         errors = r.data_errors(ward, indicator)
         if errors:
             notes += ["Lỗi dữ liệu phát hiện khi nạp (xem trang Chất lượng dữ liệu):",
@@ -578,13 +588,13 @@ class _Deck:
                           MARGIN + chart_width + Inches(0.2),
                           CONTENT_TOP, CONTENT_WIDTH - chart_width - Inches(0.2))
 
-    def _line_chart(self, slide, series: pd.DataFrame, shown: p.DisplayUnit, cumulative: bool,
+    def _line_chart(self, slide, series: pd.DataFrame, shown: fmt.DisplayUnit, cumulative: bool,
                     x, y, w, h) -> None:
         data = CategoryChartData()
         data.categories = wc.MONTH_TICKS
         actual = [shown.scale(v) for v in series["actual"]]
         scenario = [shown.scale(v) for v in series["scenario"]]
-        official = [v if o == "official" else None for v, o in zip(scenario, series["origin"])]
+        official = [v if o == "official" else None for v, o in zip(scenario, series["origin"], strict=True)]
         target = shown.scale(series["target"].iloc[0])
         kinds = []
         if any(v is not None for v in scenario):
@@ -595,7 +605,7 @@ class _Deck:
             data.add_series("Kịch bản chính thức (phường lập)", official)
             kinds.append("official")
         if target is not None:
-            data.add_series(f"Chỉ tiêu năm {p.YEAR}: {p.format_value(target, shown.unit)}",
+            data.add_series(f"Chỉ tiêu năm {self.report.year}: {fmt.format_value(target, shown.unit)}",
                             [target] * 12)
             kinds.append("target")
         # Last, so it is drawn on top: an actual close to the scenario stays visible.
@@ -608,7 +618,7 @@ class _Deck:
         chart.legend.position = XL_LEGEND_POSITION.TOP
         chart.legend.include_in_layout = False
         chart.legend.font.size = Pt(12)
-        for kind, line in zip(kinds, chart.plots[0].series):
+        for kind, line in zip(kinds, chart.plots[0].series, strict=True):
             line.smooth = False
             if kind == "actual":
                 _line(line, wc.ACTUAL_COLOUR, 3.0)
@@ -644,14 +654,14 @@ class _Deck:
         _write(axis.axis_title.text_frame, [shown.unit or "giá trị"], 12, colour=MUTED)
         category = chart.category_axis
         category.has_title = True
-        _write(category.axis_title.text_frame, [f"Tháng (năm {p.YEAR})"], 12, colour=MUTED)
+        _write(category.axis_title.text_frame, [f"Tháng (năm {self.report.year})"], 12, colour=MUTED)
 
-    def _key_figures(self, slide, status: pd.Series | None, shown: p.DisplayUnit,
+    def _key_figures(self, slide, status: pd.Series | None, shown: fmt.DisplayUnit,
                      scenario_note: str, errors: list[str], x, y, w) -> None:
         if status is None:
             return
-        code = status["status"] if status["status"] in p.STATUS_STYLES else p.GREY
-        style = p.STATUS_STYLES[code]
+        code = status["status"] if status["status"] in styles.STATUS_STYLES else status_rules.GREY
+        style = styles.STATUS_STYLES[code]
         badge = slide.shapes.add_shape(MSO_SHAPE.ROUNDED_RECTANGLE, x, y, w, Inches(0.55))
         badge.fill.solid()
         badge.fill.fore_color.rgb = rgb(style.tint)
@@ -662,31 +672,31 @@ class _Deck:
         _write(frame, [style.text], 16, bold=True, align=PP_ALIGN.CENTER)
         def amount(column: str) -> str:
             # The chart's unit (tỷ đồng for the largest amounts), so panel and axis agree.
-            return p.format_value(shown.scale(status[column]), shown.unit)
+            return fmt.format_value(shown.scale(status[column]), shown.unit)
 
         figures = [
             ("Thực hiện đến kỳ", amount("actual_to_date")),
             ("Kịch bản đến kỳ", amount("scenario_to_date")),
             ("Chỉ tiêu năm", amount("target_value")),
-            ("% kịch bản", p.pct(status["pct_of_scenario"])),
-            ("% chỉ tiêu năm", p.pct(status["pct_of_target"])),
-            ("Phường tự đánh giá", p.text_or(status["ward_verdict"], "—")),
+            ("% kịch bản", fmt.pct(status["pct_of_scenario"])),
+            ("% chỉ tiêu năm", fmt.pct(status["pct_of_target"])),
+            ("Phường tự đánh giá", text_or(status["ward_verdict"], "—")),
         ]
         if isinstance(status["actual_period"], str) and status["actual_period"] != self.report.as_of:
-            figures.append(("Kỳ của số liệu", p.period_label(status["actual_period"])))
+            figures.append(("Kỳ của số liệu", period_label(status["actual_period"])))
         top = y + Inches(0.7)
         height = Inches(0.33) * len(figures)
         table = _table(slide, len(figures), 2, x, top, w, height, [1.55, 2.0])
         for i, (label, value) in enumerate(figures):
             _cell(table.cell(i, 0), label, 11, fill=HEADER_FILL)
             _cell(table.cell(i, 1), value, 12, bold=True, align=PP_ALIGN.RIGHT)
-        note = p.first_sentence(status["note"])
-        if p.verdict_differs(status["status"], status["ward_verdict"]):
-            note = p.text_or(status["note"])
+        note = fmt.first_sentence(status["note"])
+        if status_rules.verdict_differs(status["status"], status["ward_verdict"]):
+            note = text_or(status["note"])
         lines = []
         if errors:
             lines.append((f"Lỗi dữ liệu: {_shorten(errors[0], 200)}", 10, True,
-                          rgb(p.STATUS_STYLES[p.RED].colour)))
+                          rgb(styles.STATUS_STYLES[status_rules.RED].colour)))
         if note:
             lines.append(_shorten(note, 280 if errors else 480))
         lines.append(scenario_note)
@@ -700,10 +710,10 @@ def _status_legend() -> list[str]:
     """What each status means, with the thresholds the database was built with."""
     bands = load_settings().bands
     green, amber = format_pct_vi(bands.green_min_pct), format_pct_vi(bands.amber_min_pct)
-    return [f"{p.STATUS_STYLES[p.GREEN].text}: thực hiện đạt từ {green} kịch bản đến kỳ",
-            f"{p.STATUS_STYLES[p.AMBER].text}: từ {amber} đến dưới {green} kịch bản",
-            f"{p.STATUS_STYLES[p.RED].text}: dưới {amber} kịch bản",
-            f"{p.STATUS_STYLES[p.GREY].text}: chưa có số liệu kỳ này, chỉ tiêu đánh giá "
+    return [f"{styles.STATUS_STYLES[status_rules.GREEN].text}: thực hiện đạt từ {green} kịch bản đến kỳ",
+            f"{styles.STATUS_STYLES[status_rules.AMBER].text}: từ {amber} đến dưới {green} kịch bản",
+            f"{styles.STATUS_STYLES[status_rules.RED].text}: dưới {amber} kịch bản",
+            f"{styles.STATUS_STYLES[status_rules.GREY].text}: chưa có số liệu kỳ này, chỉ tiêu đánh giá "
             "cuối năm hoặc không so được với kịch bản"]
 
 
@@ -716,7 +726,7 @@ def _names(names: list[str], limit: int = 8) -> str:
 
 
 def _finite(value) -> float | None:
-    return None if p.is_missing(value) else float(value)
+    return None if is_missing(value) else float(value)
 
 
 def _line(series, colour: str, width: float, dash=None) -> None:
@@ -762,7 +772,7 @@ def _label_position(value: float, scenario: float | None, top: float):
 
 
 def _label_text(value: float, unit: str) -> str:
-    return p.format_value(value, "%" if unit == "%" else None)
+    return fmt.format_value(value, "%" if unit == "%" else None)
 
 
 # --- public API ------------------------------------------------------------------------------

@@ -1,6 +1,6 @@
 """The dashboard's Plotly figures for one export selection, for the chart images.
 
-Built with `wardplan.charts`, exactly as the pages build them, so an image
+Built with `wardplan.display.charts`, exactly as the pages build them, so an image
 from the command line looks like the one downloaded under the chart.
 """
 
@@ -9,22 +9,23 @@ from __future__ import annotations
 import plotly.graph_objects as go
 
 from exports.report import Report
-from wardplan import charts as wc
-from wardplan import presenters as p
+from wardplan.display import charts as wc
+from wardplan.display import progress
+from wardplan.rules.missing import text_or
 
 
 def progress_figure(report: Report, ward: str, indicator: str) -> go.Figure:
     meta = report.indicator(indicator)
     return wc.progress_chart(
         report.series(ward, indicator), ward_name=report.ward_name(ward),
-        indicator_name=p.text_or(meta["name_vi"], indicator), unit=p.text_or(meta["unit"]),
-        kind=p.text_or(meta["kind"]) or None, as_of=report.as_of,
+        indicator_name=text_or(meta["name_vi"], indicator), unit=text_or(meta["unit"]),
+        kind=text_or(meta["kind"]) or None, as_of=report.as_of,
         sources=report.chart_sources(ward, indicator))
 
 
 def summary_figure(report: Report, ward: str) -> go.Figure:
     now = report.status_now[report.status_now["ward_code"] == ward]
-    rows = p.bullet_rows(now)
+    rows = progress.bullet_rows(now)
     refs = [ref for code in rows["indicator_code"] for _, ref in report.source_refs(ward, code)]
     return wc.bullet_chart(rows, ward_name=report.ward_name(ward), as_of=report.as_of,
                            sources=report.document_titles(refs))
@@ -37,7 +38,7 @@ def ward_figures(report: Report, ward: str) -> list[tuple[str, go.Figure]]:
     """
     figures: list[tuple[str, go.Figure]] = []
     now = report.status_now[report.status_now["ward_code"] == ward]
-    if not p.bullet_rows(now).empty:
+    if not progress.bullet_rows(now).empty:
         figures.append((f"tom-tat_{ward}_{report.as_of}", summary_figure(report, ward)))
     for indicator in report.indicator_codes:
         if report.has_chart(ward, indicator):

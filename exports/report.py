@@ -1,7 +1,7 @@
 """What an export contains: one selection of wards and indicators at one period.
 
 `load_report` reads everything with a handful of bulk queries
-(`wardplan.queries`, section "exports"); the deck, the workbook and the chart
+(`wardplan.reads.queries`, section "exports"); the deck, the workbook and the chart
 images are then pure functions of the `Report`, so the three always agree
 and tests can build them from one database read.
 """
@@ -13,10 +13,22 @@ from datetime import date
 
 import pandas as pd
 
-from wardplan import presenters as p
-from wardplan.parsing import month_runs
-from wardplan import queries
-from wardplan.db import Database
+from wardplan.display import format as fmt
+from wardplan.display import periods as display_periods
+from wardplan.display import progress, styles
+from wardplan.reads import queries
+from wardplan.reads.db import Database
+from wardplan.rules import kinds
+from wardplan.rules import status as status_rules
+from wardplan.rules.missing import is_missing, text_or
+from wardplan.rules.periods import (
+    month_runs,
+    parse_period,
+    period_label,
+    period_sort_key,
+)
+from wardplan.rules.scenario import ORIGIN_LABELS_VI
+from wardplan.rules.text import fold
 
 NO_REPORT = "Chưa có báo cáo"
 NO_TARGET = "Không đặt chỉ tiêu"
@@ -51,7 +63,12 @@ class Report:
 
     @property
     def period_label(self) -> str:
-        return p.period_label(self.as_of)
+        return period_label(self.as_of)
+
+    @property
+    def year(self) -> int:
+        """The plan year the chosen period belongs to."""
+        return parse_period(self.as_of).year
 
     @property
     def produced_text(self) -> str:
@@ -73,12 +90,12 @@ class Report:
 
     def ward_name(self, ward: str) -> str:
         names = self._lookup("names", lambda: dict(zip(self.wards["ward_code"],
-                                                       self.wards["name_vi"])))
+                                                       self.wards["name_vi"], strict=True)))
         return names.get(ward, ward)
 
     def has_report(self, ward: str) -> bool:
         reports = self._lookup("reports", lambda: dict(zip(self.wards["ward_code"],
-                                                           self.wards["has_report"])))
+                                                           self.wards["has_report"], strict=True)))
         return bool(reports.get(ward, False))
 
     def indicator(self, code: str) -> pd.Series:
@@ -109,10 +126,10 @@ class Report:
         row = self.status_row(ward, indicator)
         if row is None:
             return NO_TARGET, None
-        status = row["status"] if row["status"] in p.STATUS_STYLES else p.GREY
-        if status == p.GREY and not self.has_report(ward):
-            return f"{p.STATUS_STYLES[p.GREY].symbol} {NO_REPORT}", p.GREY
-        return p.status_text(status), status
+        status = row["status"] if row["status"] in styles.STATUS_STYLES else status_rules.GREY
+        if status == status_rules.GREY and not self.has_report(ward):
+            return f"{styles.STATUS_STYLES[status_rules.GREY].symbol} {NO_REPORT}", status_rules.GREY
+        return styles.status_text(status), status
 
     # --- one ward x indicator ---------------------------------------------------------
 
@@ -124,8 +141,9 @@ class Report:
         key = ("series", ward, indicator)
         if key not in self._cache:
             scenario = _group(self, "scenario", self.scenario, ward, indicator)
-            self._cache[key] = p.actuals_up_to(
-                p.progress_series(self.history(ward, indicator), scenario), self.as_of)
+            self._cache[key] = progress.actuals_up_to(
+                progress.progress_series(self.history(ward, indicator), scenario, self.year),
+                self.as_of)
         return self._cache[key]
 
     def has_chart(self, ward: str, indicator: str) -> bool:
@@ -153,7 +171,7 @@ class Report:
         if self.indicator(indicator)["kind"] != "level":
             return True
         row = self.status_row(ward, indicator)
-        return row is not None and row["status"] in (p.RED, p.AMBER)
+        return row is not None and row["status"] in (status_rules.RED, status_rules.AMBER)
 
     def target_rows(self, ward: str, indicator: str | None = None) -> pd.DataFrame:
         if indicator is not None:
@@ -165,7 +183,7 @@ class Report:
         key = ("actual_rows", ward, indicator)
         if key not in self._cache:
             rows = _group(self, "actuals", self.actuals, ward, indicator)
-            limit = p.period_sort_key(self.as_of)
+            limit = period_sort_key(self.as_of)
             keep = [_sort_key(c) <= limit for c in rows["period"]]
             rows = rows.loc[pd.Series(keep, index=rows.index, dtype=bool)]
             self._cache[key] = rows.sort_values("period", key=lambda s: s.map(_sort_key))
@@ -187,9 +205,9 @@ class Report:
             for ref in self.target_rows(ward, indicator)["source_ref"].dropna():
                 refs.append(("Chỉ tiêu năm", ref))
             actuals = self.actual_rows(ward, indicator)
-            for period, ref in zip(actuals["period"], actuals["source_ref"]):
+            for period, ref in zip(actuals["period"], actuals["source_ref"], strict=True):
                 if isinstance(ref, str):
-                    refs.append((f"Thực hiện {p.period_label(period)}", ref))
+                    refs.append((f"Thực hiện {period_label(period)}", ref))
             self._cache[key] = refs
         return self._cache[key]
 
@@ -198,7 +216,7 @@ class Report:
         if self.issues.empty:
             return []
         rows = _group(self, "issues", self.issues, ward, indicator)
-        limit = p.period_sort_key(self.as_of)
+        limit = period_sort_key(self.as_of)
         return [row.message for row in rows.itertuples(index=False)
                 if row.severity == "error"
                 and (not isinstance(row.period, str) or _sort_key(row.period) <= limit)]
@@ -206,34 +224,35 @@ class Report:
     def scenario_note(self, ward: str, indicator: str) -> str:
         """Which scenario months are the ward's own and which were derived."""
         series = self.series(ward, indicator)
-        official = [int(m) for m, o in zip(series["month"], series["origin"]) if o == "official"]
-        derived = [int(m) for m, o in zip(series["month"], series["origin"]) if o == "derived"]
+        origins = list(zip(series["month"], series["origin"], strict=True))
+        official = [int(m) for m, o in origins if o == "official"]
+        derived = [int(m) for m, o in origins if o == "derived"]
         if not official and not derived:
             return "Không có kịch bản (chỉ tiêu không phân kỳ theo tháng)."
         parts = []
         if official:
-            parts.append(f"tháng {_months_text(official)}: {p.ORIGIN_LABELS['official']}")
+            parts.append(f"tháng {_months_text(official)}: {ORIGIN_LABELS_VI['official']}")
         if derived:
-            parts.append(f"tháng {_months_text(derived)}: {p.ORIGIN_LABELS['derived']}, "
+            parts.append(f"tháng {_months_text(derived)}: {ORIGIN_LABELS_VI['derived']}, "
                          "không phải số của phường")
         return "Kịch bản — " + "; ".join(parts) + "."
 
     def document_titles(self, refs) -> list[str]:
-        return p.document_titles(refs)
+        return fmt.document_titles(refs)
 
     def short_sources(self, refs) -> list[str]:
         """Each reference's document named briefly ('Báo cáo số 103/BC-UBND ngày …'), once."""
         titles = self._lookup("titles", lambda: sorted(
             ((str(t), row) for t, row in zip(self.sources["title_vi"],
-                                             self.sources.itertuples(index=False))
+                                             self.sources.itertuples(index=False), strict=True)
              if isinstance(t, str) and t), key=lambda item: -len(item[0])))
         labels = self._lookup("labels", dict)
         out: list[str] = []
         for ref in refs:
-            text = p.text_or(ref)
+            text = text_or(ref)
             if text not in labels:
                 match = next((row for title, row in titles if text.startswith(title)), None)
-                found = [_document_label(match)] if match is not None else p.document_titles([text])
+                found = [_document_label(match)] if match is not None else fmt.document_titles([text])
                 labels[text] = found[0] if found else ""
             if labels[text] and labels[text] not in out:
                 out.append(labels[text])
@@ -253,15 +272,15 @@ _DOC_KINDS = {"KH": "Kế hoạch", "BC": "Báo cáo", "QĐ": "Quyết định",
 
 def _document_label(source) -> str:
     """'Phụ lục 3 kèm Báo cáo số 103/BC-UBND ngày 12/03/2026' from a v_sources row."""
-    title = p.text_or(source.title_vi)
-    number = p.text_or(source.doc_number)
+    title = text_or(source.title_vi)
+    number = text_or(source.doc_number)
     if not number:
         short = title.split(" (")[0].split(";")[0]
         return short if len(short) <= 100 else short[:99].rstrip(" ,") + "…"
     parts = number.split("/")
     kind = _DOC_KINDS.get(parts[1].split("-")[0], "Văn bản") if len(parts) > 1 else "Văn bản"
     label = f"{kind} số {number}"
-    if p.text_or(source.doc_date):
+    if text_or(source.doc_date):
         label += f" ngày {source.doc_date}"
     appendix = title.split(" kèm")[0] if title.startswith("Phụ lục") else ""
     if appendix and len(appendix) <= 40:
@@ -271,7 +290,7 @@ def _document_label(source) -> str:
 
 def _sort_key(code: object) -> tuple:
     try:
-        return p.period_sort_key(str(code))
+        return period_sort_key(str(code))
     except Exception:  # a malformed period sorts last rather than failing an export
         return (10**6, 0, 0)
 
@@ -288,10 +307,10 @@ def _indicator_order(indicators: pd.DataFrame) -> pd.DataFrame:
     frame = indicators.copy()
     frame["group_vi"] = frame["group_vi"].fillna("Khác")
     position = {code: i for i, code in enumerate(frame["indicator_code"])}
-    frame["_group"] = frame["group_vi"].map(p.fold_vi)
+    frame["_group"] = frame["group_vi"].map(fold)
     frame["_parent"] = [position.get(parent, position[code]) if isinstance(parent, str)
                         else position[code]
-                        for code, parent in zip(frame["indicator_code"], frame["parent_code"])]
+                        for code, parent in zip(frame["indicator_code"], frame["parent_code"], strict=True)]
     frame["_child"] = frame["parent_code"].notna().astype(int)
     return (frame.sort_values(["_group", "_parent", "_child", "indicator_code"])
             .drop(columns=["_group", "_parent", "_child"]).reset_index(drop=True))
@@ -311,7 +330,7 @@ def load_report(db: Database, as_of: str, wards: list[str] | None = None,
     still lists wards without a report), falling back to every targeted one;
     with `default=ALL`, every indicator a chosen ward targets (the workbook).
     """
-    if not p.valid_period(as_of):
+    if not display_periods.valid_period(as_of, queries.plan_years(db)):
         raise SelectionError(f"Unknown period {as_of!r}",
                              f"Kỳ '{as_of}' không hợp lệ (dạng 2026-03, 2026-Q1 hoặc 2026)")
     all_wards = queries.wards(db)
@@ -322,7 +341,7 @@ def load_report(db: Database, as_of: str, wards: list[str] | None = None,
                                  f"Không có phường: {', '.join(unknown)}")
         chosen = all_wards.set_index("ward_code").loc[list(dict.fromkeys(wards))].reset_index()
     else:
-        chosen = all_wards.sort_values("name_vi", key=lambda s: s.map(p.fold_vi))
+        chosen = all_wards.sort_values("name_vi", key=lambda s: s.map(fold))
     chosen = chosen.reset_index(drop=True)
     codes = chosen["ward_code"].tolist()
 
@@ -380,24 +399,24 @@ def status_table(report: Report) -> pd.DataFrame:
                 "indicator_code": code,
                 "status": status["status"],
                 "Phường": report.ward_name(ward),
-                "Lĩnh vực": p.text_or(meta["group_vi"]),
-                "Chỉ tiêu": p.text_or(meta["name_vi"], code),
-                "Đơn vị": p.text_or(meta["unit"]),
-                "Loại chỉ tiêu": p.KIND_LABELS.get(meta["kind"], p.text_or(meta["kind"])),
-                f"Chỉ tiêu năm {p.YEAR}": _number(status["target_value"]),
-                "Chỉ tiêu (nguyên văn)": p.text_or(target["target_text"].iloc[0])
+                "Lĩnh vực": text_or(meta["group_vi"]),
+                "Chỉ tiêu": text_or(meta["name_vi"], code),
+                "Đơn vị": text_or(meta["unit"]),
+                "Loại chỉ tiêu": kinds.LABELS_VI.get(meta["kind"], text_or(meta["kind"])),
+                "Chỉ tiêu năm": _number(status["target_value"]),
+                "Chỉ tiêu (nguyên văn)": text_or(target["target_text"].iloc[0])
                 if not target.empty else "",
                 "Kịch bản đến kỳ": _number(status["scenario_to_date"]),
-                "Nguồn gốc kịch bản": p.ORIGIN_LABELS.get(status["scenario_origin"], "")
+                "Nguồn gốc kịch bản": ORIGIN_LABELS_VI.get(status["scenario_origin"], "")
                 if isinstance(status["scenario_origin"], str) else "",
                 "Thực hiện đến kỳ": _number(status["actual_to_date"]),
-                "Kỳ số liệu": p.period_label(status["actual_period"])
+                "Kỳ số liệu": period_label(status["actual_period"])
                 if isinstance(status["actual_period"], str) else "",
                 "% kịch bản": _number(status["pct_of_scenario"]),
                 "% chỉ tiêu năm": _number(status["pct_of_target"]),
                 "Trạng thái": label,
-                "Phường tự đánh giá": p.text_or(status["ward_verdict"]),
-                "Nhận xét": p.text_or(status["note"]),
+                "Phường tự đánh giá": text_or(status["ward_verdict"]),
+                "Nhận xét": text_or(status["note"]),
                 "Nguồn chỉ tiêu": "\n".join(target["source_ref"].dropna()),
                 "Nguồn số liệu thực hiện": "\n".join(dict.fromkeys(actual_refs)),
             })
@@ -405,7 +424,7 @@ def status_table(report: Report) -> pd.DataFrame:
 
 
 def _number(value) -> float | None:
-    return None if p.is_missing(value) else float(value)
+    return None if is_missing(value) else float(value)
 
 
 def indicator_choices(db: Database, as_of: str, wards: list[str]) -> tuple[list[str], list[str]]:

@@ -25,7 +25,10 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
 from exports.report import NO_REPORT, Report, status_table
-from wardplan import presenters as p
+from wardplan.display import styles
+from wardplan.rules.missing import is_missing, text_or
+from wardplan.rules.periods import period_label, period_sort_key
+from wardplan.rules.scenario import ORIGIN_LABELS_VI
 
 SUMMARY_SHEET = "Tổng hợp"
 PERIODS_SHEET = "Số liệu theo kỳ"
@@ -49,16 +52,16 @@ _SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 
 
 def status_fill(status: str | None) -> PatternFill | None:
-    if status not in p.STATUS_STYLES:
+    if status not in styles.STATUS_STYLES:
         return None
-    return PatternFill("solid", fgColor=p.STATUS_STYLES[status].tint.lstrip("#").upper())
+    return PatternFill("solid", fgColor=styles.STATUS_STYLES[status].tint.lstrip("#").upper())
 
 
 # --- cells --------------------------------------------------------------------------------
 
 def write_text(ws, row: int, column: int, value: object):
     """A text cell that stays text: no formula, no illegal XML characters."""
-    text = "" if p.is_missing(value) else str(value)
+    text = "" if is_missing(value) else str(value)
     cell = ws.cell(row=row, column=column)
     cell.value = ILLEGAL_CHARACTERS_RE.sub("", text)
     # openpyxl turns any string starting with '=' into a formula; data from
@@ -69,7 +72,7 @@ def write_text(ws, row: int, column: int, value: object):
 
 def write_number(ws, row: int, column: int, value: object, number_format: str | None = None):
     cell = ws.cell(row=row, column=column)
-    if p.is_missing(value):
+    if is_missing(value):
         return cell
     number = float(value)
     cell.value = int(number) if number.is_integer() and abs(number) < 2**53 else number
@@ -82,13 +85,13 @@ def write_number(ws, row: int, column: int, value: object, number_format: str | 
 
 def write_percent(ws, row: int, column: int, value_0_100: object):
     """A 0-100 percentage stored as a fraction so Excel's '%' format shows it."""
-    if p.is_missing(value_0_100):
+    if is_missing(value_0_100):
         return ws.cell(row=row, column=column)
     return write_number(ws, row, column, float(value_0_100) / 100, PERCENT_FORMAT)
 
 
 def _header_row(ws, row: int, headers: Sequence[str], widths: Sequence[float]) -> None:
-    for column, (header, width) in enumerate(zip(headers, widths), start=1):
+    for column, (header, width) in enumerate(zip(headers, widths, strict=True), start=1):
         cell = write_text(ws, row, column, header)
         cell.font = BOLD
         cell.fill = HEADER_FILL
@@ -123,7 +126,7 @@ def _fit_rows(ws, first: int, last: int, columns: int) -> None:
               for c in range(1, columns + 1)]
     for row in ws.iter_rows(min_row=first, max_row=last, max_col=columns):
         lines = 1
-        for cell, width in zip(row, widths):
+        for cell, width in zip(row, widths, strict=True):
             if isinstance(cell.value, str) and cell.alignment.wrap_text:
                 # ~1.1 characters per unit of column width at the default font.
                 per_line = max(int(width * 1.1), 1)
@@ -158,9 +161,9 @@ def sheet_title(name: str, taken: set[str]) -> str:
 def _summary(ws, report: Report) -> None:
     r = report
     start = _title(ws, f"Tổng hợp trạng thái các chỉ tiêu — {r.period_label}", [
-        f"Xuất ngày {r.produced_text} từ hệ thống Chỉ tiêu {p.YEAR}. Trạng thái so sánh thực "
+        f"Xuất ngày {r.produced_text} từ hệ thống Chỉ tiêu {r.year}. Trạng thái so sánh thực "
         "hiện đến kỳ với kịch bản tăng trưởng đến kỳ của từng phường.",
-        "Chú giải: " + " · ".join(p.STATUS_STYLES[s].text for s in p.STATUS_ORDER)
+        "Chú giải: " + " · ".join(styles.STATUS_STYLES[s].text for s in styles.STATUS_ORDER)
         + f" · {NO_REPORT}: phường chưa gửi số liệu · —: phường không đặt chỉ tiêu này.",
         "Số liệu, kịch bản và nguồn của từng ô: xem trang của từng phường.",
     ])
@@ -173,7 +176,7 @@ def _summary(ws, report: Report) -> None:
         row += 1
         write_text(ws, row, 1, meta["group_vi"]).alignment = TOP
         write_text(ws, row, 2, meta["name_vi"]).alignment = WRAP
-        write_text(ws, row, 3, p.text_or(meta["unit"])).alignment = TOP
+        write_text(ws, row, 3, text_or(meta["unit"])).alignment = TOP
         for column, ward in enumerate(wards, start=4):
             label, status = r.status_label(ward, code)
             cell = write_text(ws, row, column, label if status is not None else "—")
@@ -191,7 +194,7 @@ WARD_COLUMNS = [
     ("Chỉ tiêu", 45, "wrap"),
     ("Đơn vị", 12, "text"),
     ("Loại chỉ tiêu", 16, "text"),
-    (f"Chỉ tiêu năm {p.YEAR}", 16, "number"),
+    ("Chỉ tiêu năm", 16, "number"),
     ("Chỉ tiêu (nguyên văn)", 36, "wrap"),
     ("Kịch bản đến kỳ", 16, "number"),
     ("Nguồn gốc kịch bản", 22, "text"),
@@ -211,7 +214,7 @@ _FIELD = {"Mã chỉ tiêu": "indicator_code"}
 def _ward_sheet(ws, report: Report, ward: str, table: pd.DataFrame) -> None:
     r = report
     name = r.ward_name(ward)
-    lines = [f"{NO_REPORT}: phường chưa gửi số liệu thực hiện năm {p.YEAR}; các cột thực "
+    lines = [f"{NO_REPORT}: phường chưa gửi số liệu thực hiện năm {r.year}; các cột thực "
              "hiện để trống, chỉ có chỉ tiêu và kịch bản suy ra." if not r.has_report(ward)
              else f"Đã có báo cáo thực hiện của phường; số liệu đến {r.period_label}.",
              f"Xuất ngày {r.produced_text}. Tiền tệ: triệu đồng; tỷ lệ (đơn vị %) ghi theo "
@@ -266,7 +269,7 @@ def _periods_sheet(ws, report: Report) -> None:
     indicator_order = {c: i for i, c in enumerate(r.indicator_codes)}
     merged = merged.assign(
         _w=merged["ward_code"].map(ward_order), _i=merged["indicator_code"].map(indicator_order),
-        _p=merged["period"].map(lambda c: p.period_sort_key(str(c))))
+        _p=merged["period"].map(lambda c: period_sort_key(str(c))))
     merged = merged.sort_values(["_w", "_i", "_p"])
     row = start
     for record in merged.to_dict("records"):
@@ -275,11 +278,11 @@ def _periods_sheet(ws, report: Report) -> None:
         write_text(ws, row, 1, r.ward_name(record["ward_code"]))
         write_text(ws, row, 2, record["indicator_code"])
         write_text(ws, row, 3, meta["name_vi"]).alignment = WRAP
-        write_text(ws, row, 4, p.text_or(meta["unit"]))
-        write_text(ws, row, 5, p.period_label(str(record["period"])))
+        write_text(ws, row, 4, text_or(meta["unit"]))
+        write_text(ws, row, 5, period_label(str(record["period"])))
         write_text(ws, row, 6, record["period"])
         write_number(ws, row, 7, record.get("planned_value"))
-        write_text(ws, row, 8, p.ORIGIN_LABELS.get(record.get("origin"), ""))
+        write_text(ws, row, 8, ORIGIN_LABELS_VI.get(record.get("origin"), ""))
         write_number(ws, row, 9, record.get("value"))
         write_text(ws, row, 10, record.get("value_text"))
         write_text(ws, row, 11, record.get("ward_verdict"))

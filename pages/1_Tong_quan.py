@@ -4,13 +4,15 @@ import streamlit as st
 
 from ui import components as ui
 from ui import data, state
-from wardplan import presenters as p
+from wardplan.display import overview, styles
+from wardplan.rules.periods import parse_period, period_label
 
 MAX_ITEMS = 20
 
 as_of = state.select_as_of()
-period = p.period_label(as_of)
-view = data.overview(data.generation(), as_of)
+period = period_label(as_of)
+year = parse_period(as_of).year
+view = data.overview_view(data.generation(), as_of)
 
 st.title(f"Tổng quan · {period}")
 st.caption("Trạng thái so sánh số thực hiện lũy kế với kịch bản tăng trưởng đến hết kỳ "
@@ -21,8 +23,8 @@ if not view["has_actuals"]:
     st.info(ui.no_data_message(as_of, view["latest"]), icon=":material/info:")
 
 counts = view["counts"]
-totals = {s: int(counts[s].sum()) if not counts.empty else 0 for s in p.STATUS_ORDER}
-for column, status in zip(st.columns(len(p.STATUS_ORDER)), p.STATUS_ORDER):
+totals = {s: int(counts[s].sum()) if not counts.empty else 0 for s in styles.STATUS_ORDER}
+for column, status in zip(st.columns(len(styles.STATUS_ORDER)), styles.STATUS_ORDER, strict=True):
     column.metric(ui.badge_markdown(status), totals[status], border=True)
 
 st.subheader("Cần chú ý trước")
@@ -41,17 +43,17 @@ for item in attention.head(MAX_ITEMS).itertuples(index=False):
             st.text(item.headline)
             if item.verdict_differs:
                 st.text(f"≠ Phường tự đánh giá: “{item.ward_verdict}” — khác kết quả tính "
-                        f"({p.STATUS_STYLES[item.status].text}).")
+                        f"({styles.STATUS_STYLES[item.status].text}).")
         ui.detail_link(item.ward_code, item.indicator_code, as_of, container=right)
 if len(attention) > MAX_ITEMS:
     st.caption(f"Còn {len(attention) - MAX_ITEMS} chỉ tiêu khác: xem bảng danh sách bên dưới.")
 
 st.subheader("Số chỉ tiêu theo trạng thái của từng phường")
-st.dataframe(p.ward_counts_view(counts), hide_index=True, width="stretch")
+st.dataframe(overview.ward_counts_view(counts), hide_index=True, width="stretch")
 if not counts.empty and not counts["has_report"].all():
     missing = ", ".join(counts.loc[~counts["has_report"], "ward_name"])
-    st.caption(f"Chưa gửi báo cáo thực hiện năm 2026: {ui.md_escape(missing)} — mọi chỉ tiêu của các phường "
-               "này hiện là ○ Chưa có số liệu.")
+    st.caption(f"Chưa gửi báo cáo thực hiện năm {year}: {ui.md_escape(missing)} — mọi chỉ tiêu "
+               "của các phường này hiện là ○ Chưa có số liệu.")
 
 st.subheader(f"Bảng trạng thái phường × chỉ tiêu — {period}")
 board_tab, list_tab = st.tabs(["Bảng phường × chỉ tiêu", "Danh sách có liên kết"])
@@ -64,10 +66,10 @@ with board_tab:
         st.caption("Mỗi ô: ký hiệu trạng thái, số thực hiện lũy kế (theo đơn vị ở cột Đơn vị), "
                    "trong ngoặc là % so với kịch bản (KB) đến kỳ; ≠ là phường tự đánh giá khác "
                    "kết quả tính. Ô trống: phường không đặt chỉ tiêu này.")
-        st.dataframe(p.style_board(board), hide_index=True, width="stretch",
+        st.dataframe(overview.style_board(board), hide_index=True, width="stretch",
                      height=min(36 * (len(board.text) + 1) + 4, 1400),
                      column_config=ui.board_columns(board.text.columns))
 with list_tab:
-    st.dataframe(p.status_list_view(view["status"], as_of), hide_index=True, width="stretch",
+    st.dataframe(overview.status_list_view(view["status"], as_of), hide_index=True, width="stretch",
                  column_config={"Chi tiết": st.column_config.LinkColumn(
                      "Chi tiết", display_text="Mở chi tiết")})

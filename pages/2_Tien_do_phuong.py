@@ -5,26 +5,29 @@ import streamlit as st
 from ui import components as ui
 from ui import data, state
 from ui.charts import show_chart
-from wardplan import presenters as p
-from wardplan import queries
+from wardplan.display import format as fmt
+from wardplan.display import overview, progress
+from wardplan.reads import queries
+from wardplan.rules.periods import parse_period, period_label
 
 ward = state.select_ward()
 as_of = state.select_as_of()
 generation = data.generation()
 ward_row = data.wards().set_index("ward_code").loc[ward]
-period = p.period_label(as_of)
+period = period_label(as_of)
+year = parse_period(as_of).year
 
 st.title(f"Tiến độ theo phường — {ui.md_escape(ward_row['name_vi'])}")
 
 if not ward_row["has_report"]:
-    st.warning("Phường chưa gửi báo cáo thực hiện năm 2026. Dưới đây là các chỉ tiêu kế hoạch "
-               "năm 2026 của phường, đúng như văn bản kế hoạch.", icon=":material/schedule:")
+    st.warning(f"Phường chưa gửi báo cáo thực hiện năm {year}. Dưới đây là các chỉ tiêu kế hoạch "
+               f"năm {year} của phường, đúng như văn bản kế hoạch.", icon=":material/schedule:")
     targets = data.load(queries.ward_targets, ward)
     if targets.empty:
         st.info("Phường chưa có chỉ tiêu kế hoạch trong cơ sở dữ liệu.")
     else:
-        st.subheader(f"Chỉ tiêu kế hoạch năm 2026 ({len(targets)} chỉ tiêu)")
-        st.dataframe(p.targets_view(targets), hide_index=True, width="stretch",
+        st.subheader(f"Chỉ tiêu kế hoạch năm {year} ({len(targets)} chỉ tiêu)")
+        st.dataframe(progress.targets_view(targets), hide_index=True, width="stretch",
                      height=min(36 * (len(targets) + 1) + 4, 900),
                      column_config=ui.TARGET_COLUMNS)
     st.stop()
@@ -35,8 +38,8 @@ indicator = state.select_indicator(with_data, default=default,
                                    label="Chỉ tiêu (có số liệu thực hiện)")
 
 status = data.ward_status(generation, ward, as_of)
-if not p.period_has_actuals(status, as_of):
-    st.info(ui.no_data_message(as_of, p.latest_data_period(status)), icon=":material/info:")
+if not overview.period_has_actuals(status, as_of):
+    st.info(ui.no_data_message(as_of, overview.latest_data_period(status)), icon=":material/info:")
 
 if indicator is None:
     st.info("Phường chưa có chỉ tiêu nào có số liệu thực hiện.")
@@ -45,7 +48,7 @@ else:
     if not current.empty:
         row = current.iloc[0]
         st.markdown(f"{ui.badge_markdown(row['status'])} "
-                    f"{ui.md_escape(p.first_sentence(row['note']))}")
+                    f"{ui.md_escape(fmt.first_sentence(row['note']))}")
     figure = data.progress_figure(generation, ward, indicator, as_of)
     show_chart(figure, key="progress_chart", filename=f"tien-do_{ward}_{indicator}_{as_of}")
     st.caption("Đường liền: số thực hiện lũy kế phường báo cáo. Đường nét đứt: kịch bản lũy kế; "
@@ -63,6 +66,6 @@ else:
                "thái). Vạch đen: kịch bản đến kỳ tính bằng % chỉ tiêu năm — thanh vượt vạch là "
                "đang đi trước kịch bản.")
 
-with st.expander("Toàn bộ chỉ tiêu kế hoạch năm 2026 của phường"):
-    st.dataframe(p.targets_view(data.load(queries.ward_targets, ward)), hide_index=True,
+with st.expander(f"Toàn bộ chỉ tiêu kế hoạch năm {year} của phường"):
+    st.dataframe(progress.targets_view(data.load(queries.ward_targets, ward)), hide_index=True,
                  width="stretch", column_config=ui.TARGET_COLUMNS)

@@ -5,27 +5,28 @@ import streamlit as st
 from ui import components as ui
 from ui import data, state
 from ui.charts import show_chart
-from wardplan import presenters as p
+from wardplan.display import compare
+from wardplan.rules.periods import period_label
 
 as_of = state.select_as_of()
 generation = data.generation()
 shared = data.shared(generation, as_of)
 indicator = state.select_indicator(
     shared["options"], default="budget_revenue", label="Chỉ tiêu chung của nhiều phường")
-period = p.period_label(as_of)
+period = period_label(as_of)
 
 st.title("So sánh phường")
 if indicator is None:
     st.info("Chưa có chỉ tiêu nào được từ hai phường trở lên đặt ra.")
     st.stop()
 
-view = data.compare(generation, indicator, as_of)
+view = data.compare_view(generation, indicator, as_of)
 rows = view["rows"]
 st.subheader(f"{ui.md_escape(view['name'])} — {period}")
 st.caption("Các phường khác nhau về quy mô, nên tiến độ được so bằng tỷ lệ: số thực hiện bằng "
            "bao nhiêu % chỉ tiêu năm của chính phường đó, và bao nhiêu % kịch bản đến kỳ của "
            "phường đó. Chỉ tiêu của mỗi phường được ghi nguyên văn.")
-st.dataframe(p.compare_view(rows), hide_index=True, width="stretch",
+st.dataframe(compare.compare_view(rows), hide_index=True, width="stretch",
              column_config={"Chỉ tiêu (nguyên văn)": st.column_config.TextColumn(width="large")})
 if not rows["has_report"].any():
     st.info("Chưa phường nào trong số này gửi báo cáo thực hiện: chỉ so sánh được chỉ tiêu.")

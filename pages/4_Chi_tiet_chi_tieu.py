@@ -5,8 +5,14 @@ import streamlit as st
 from ui import components as ui
 from ui import data, state
 from ui.charts import show_chart
-from wardplan import presenters as p
-from wardplan import queries
+from wardplan.display import detail as detail_view
+from wardplan.display import format as fmt
+from wardplan.display import styles
+from wardplan.reads import queries
+from wardplan.rules import kinds
+from wardplan.rules import status as status_rules
+from wardplan.rules.missing import text_or
+from wardplan.rules.periods import parse_period, period_label
 
 ward = state.select_ward()
 options = data.load(queries.ward_indicators, ward)
@@ -14,7 +20,8 @@ indicator = state.select_indicator(options, default="budget_revenue")
 as_of = state.select_as_of()
 generation = data.generation()
 ward_name = data.ward_names().get(ward, ward)
-period = p.period_label(as_of)
+period = period_label(as_of)
+year = parse_period(as_of).year
 
 if indicator is None:
     st.title(f"Chi tiết chỉ tiêu — {ui.md_escape(ward_name)}")
@@ -24,8 +31,8 @@ if indicator is None:
 info = data.indicator_info()
 meta = info.loc[indicator] if indicator in info.index else None
 name = meta["name_vi"] if meta is not None else indicator
-unit = p.text_or(meta["unit"]) if meta is not None else ""
-kind = p.text_or(meta["kind"]) if meta is not None else ""
+unit = text_or(meta["unit"]) if meta is not None else ""
+kind = text_or(meta["kind"]) if meta is not None else ""
 detail = data.indicator_history(generation, ward, indicator)
 history = detail["history"]
 current = history[history["as_of"] == as_of]
@@ -34,8 +41,8 @@ row = current.iloc[0] if not current.empty else None
 st.title(f"{ui.md_escape(name)} — {ui.md_escape(ward_name)}")
 direction = "cao hơn là tốt" if meta is None or meta["direction"] != "lower" else "thấp hơn là tốt"
 st.caption(ui.md_escape(
-    f"{p.text_or(meta['group_vi']) if meta is not None else ''} · đơn vị: {unit or 'không có'} · "
-    f"loại: {p.KIND_LABELS.get(kind, kind or 'chưa phân loại')} · {direction} · "
+    f"{text_or(meta['group_vi']) if meta is not None else ''} · đơn vị: {unit or 'không có'} · "
+    f"loại: {kinds.LABELS_VI.get(kind, kind or 'chưa phân loại')} · {direction} · "
     f"kỳ đang xem: {period}"))
 
 st.subheader("Trạng thái")
@@ -43,34 +50,34 @@ if row is None:
     st.info(f"Không có trạng thái cho chỉ tiêu này tại kỳ {period} (phường không đặt chỉ tiêu "
             "năm cho chỉ tiêu này, nên không so được với kịch bản).")
 else:
-    ward_verdict = p.text_or(row["ward_verdict"])
+    ward_verdict = text_or(row["ward_verdict"])
     if not ward_verdict:
         verdict = "Phường chưa tự đánh giá chỉ tiêu này."
-    elif p.verdict_differs(row["status"], ward_verdict):
+    elif status_rules.verdict_differs(row["status"], ward_verdict):
         verdict = (f"≠ Phường tự đánh giá “{ward_verdict}” — khác kết quả tính "
-                   f"({p.status_text(row['status'])}).")
+                   f"({styles.status_text(row['status'])}).")
     else:
         verdict = f"Phường tự đánh giá “{ward_verdict}” — khớp kết quả tính."
     st.markdown(f"Kết quả tính: {ui.badge_markdown(row['status'])} · {ui.md_escape(verdict)}")
     metrics = st.columns(5)
-    metrics[0].metric("Thực hiện đến kỳ", p.format_compact(row["actual_to_date"]))
-    metrics[1].metric("Kịch bản đến kỳ", p.format_compact(row["scenario_to_date"]))
-    metrics[2].metric("Chỉ tiêu năm", p.format_compact(row["target_value"]))
-    metrics[3].metric("% kịch bản", p.pct(row["pct_of_scenario"]))
-    metrics[4].metric("% chỉ tiêu năm", p.pct(row["pct_of_target"]))
+    metrics[0].metric("Thực hiện đến kỳ", fmt.format_compact(row["actual_to_date"]))
+    metrics[1].metric("Kịch bản đến kỳ", fmt.format_compact(row["scenario_to_date"]))
+    metrics[2].metric("Chỉ tiêu năm", fmt.format_compact(row["target_value"]))
+    metrics[3].metric("% kịch bản", fmt.pct(row["pct_of_scenario"]))
+    metrics[4].metric("% chỉ tiêu năm", fmt.pct(row["pct_of_target"]))
     caption = f"Đơn vị: {unit}." if unit else ""
     if isinstance(row["actual_period"], str) and row["actual_period"] != as_of:
-        caption += f" Số thực hiện lấy từ kỳ {p.period_label(row['actual_period'])}."
+        caption += f" Số thực hiện lấy từ kỳ {period_label(row['actual_period'])}."
     if caption:
         st.caption(ui.md_escape(caption.strip()))
-    st.text(p.text_or(row["note"], "Không có ghi chú."))
+    st.text(text_or(row["note"], "Không có ghi chú."))
 
 st.subheader("Dự báo cuối năm")
-latest = p.latest_actual(history, as_of)
+latest = detail_view.latest_actual(history, as_of)
 target = row["target_value"] if row is not None else None
-projection = (p.project_year_end(kind, latest["actual_to_date"], latest["actual_period"],
+projection = (detail_view.project_year_end(kind, latest["actual_to_date"], latest["actual_period"],
                                  target, unit)
-              if latest is not None else p.project_year_end(kind, None, None, target, unit))
+              if latest is not None else detail_view.project_year_end(kind, None, None, target, unit))
 st.text(projection.text_vi)
 if projection.method_vi:
     st.caption(ui.md_escape(f"Cách tính: {projection.method_vi} Đây là phép ngoại suy đơn giản, "
@@ -85,18 +92,18 @@ targets = detail["targets"]
 if targets.empty:
     st.info("Phường không đặt chỉ tiêu năm cho chỉ tiêu này.")
 else:
-    st.dataframe(ui.dark_text(p.transpose_view(p.detail_targets_view(targets))),
+    st.dataframe(ui.dark_text(detail_view.transpose_view(detail_view.detail_targets_view(targets))),
                  hide_index=True, width="stretch",
                  column_config={"Mục": st.column_config.TextColumn(width=200, pinned=True)})
 
 st.subheader("Số liệu thực hiện")
 actuals = detail["actuals"]
 if actuals.empty:
-    st.info("Phường chưa gửi báo cáo thực hiện năm 2026."
+    st.info(f"Phường chưa gửi báo cáo thực hiện năm {year}."
             if not data.wards().set_index("ward_code").loc[ward, "has_report"]
             else "Chưa có số liệu thực hiện cho chỉ tiêu này.")
 else:
-    st.dataframe(p.actuals_view(actuals), hide_index=True, width="stretch")
+    st.dataframe(detail_view.actuals_view(actuals), hide_index=True, width="stretch")
 
 st.subheader("Kịch bản tăng trưởng")
 scenario = detail["scenario"]
@@ -106,17 +113,17 @@ if scenario.empty:
 else:
     st.caption("“Chính thức” là số do phường lập; “suy ra” là phân bổ đều phần chỉ tiêu năm "
                "còn lại, không phải số của phường.")
-    st.dataframe(p.scenario_view(scenario, unit), hide_index=True, width="stretch")
+    st.dataframe(detail_view.scenario_view(scenario, unit), hide_index=True, width="stretch")
 
 baselines = data.load(queries.baselines, ward, indicator)
 if not baselines.empty:
     st.subheader("Số liệu năm trước")
-    st.dataframe(p.baselines_view(baselines), hide_index=True, width="stretch")
+    st.dataframe(detail_view.baselines_view(baselines), hide_index=True, width="stretch")
 
 statements = data.load(queries.statements, ward, indicator)
 if not statements.empty:
     st.subheader("Lời văn trong văn bản")
-    st.dataframe(p.statements_view(statements), hide_index=True, width="stretch",
+    st.dataframe(detail_view.statements_view(statements), hide_index=True, width="stretch",
                  column_config={"Lời văn (nguyên văn)": st.column_config.TextColumn(width="large")})
 
 st.subheader("Phát hiện về chất lượng dữ liệu")
@@ -124,6 +131,7 @@ issues = data.load(queries.indicator_issues, ward, indicator)
 if issues.empty:
     st.caption("Không có phát hiện nào cho chỉ tiêu này.")
 else:
-    st.dataframe(p.issues_view(issues, as_of, with_links=False).drop(columns=["Phường", "Chỉ tiêu"]),
+    findings = detail_view.issues_view(issues, as_of, with_links=False)
+    st.dataframe(findings.drop(columns=["Phường", "Chỉ tiêu"]),
                  hide_index=True, width="stretch",
                  column_config={"Phát hiện": st.column_config.TextColumn(width="large")})

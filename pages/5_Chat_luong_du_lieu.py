@@ -4,8 +4,9 @@ import streamlit as st
 
 from ui import components as ui
 from ui import data, state
-from wardplan import presenters as p
-from wardplan import queries
+from wardplan.display import detail as detail_view
+from wardplan.reads import queries
+from wardplan.rules import quality
 
 ward = state.select_ward()
 as_of = state.select_as_of()
@@ -20,20 +21,20 @@ issues = data.load(queries.data_issues)
 left, right = st.columns([1, 2])
 all_wards = left.toggle("Xem tất cả các phường", key="dq_all_wards")
 severities = right.multiselect(
-    "Mức độ", list(p.SEVERITY_ORDER), default=list(p.SEVERITY_ORDER), key="dq_severity",
-    format_func=lambda s: p.SEVERITY_LABELS.get(s, s))
-shown = p.filter_issues(issues, None if all_wards else [ward], severities)
+    "Mức độ", list(quality.SEVERITY_ORDER), default=list(quality.SEVERITY_ORDER), key="dq_severity",
+    format_func=lambda s: quality.SEVERITY_LABELS_VI.get(s, s))
+shown = detail_view.filter_issues(issues, None if all_wards else [ward], severities)
 
 scope = "tất cả các phường" if all_wards else f"phường {names.get(ward, ward)}"
 counts = shown["severity"].value_counts()
 st.subheader(f"{len(shown)} phát hiện — {ui.md_escape(scope)}")
-for column, severity in zip(st.columns(3), p.SEVERITY_ORDER):
-    column.metric(p.SEVERITY_LABELS[severity], int(counts.get(severity, 0)), border=True)
+for column, severity in zip(st.columns(3), quality.SEVERITY_ORDER, strict=True):
+    column.metric(quality.SEVERITY_LABELS_VI[severity], int(counts.get(severity, 0)), border=True)
 
 if shown.empty:
     st.info("Không có phát hiện nào với bộ lọc này.")
 else:
-    st.dataframe(p.issues_view(shown, as_of), hide_index=True, width="stretch",
+    st.dataframe(detail_view.issues_view(shown, as_of), hide_index=True, width="stretch",
                  height=min(90 * len(shown) + 40, 1200), row_height=90,
                  column_config={
                      "Mức độ": st.column_config.TextColumn(width=85),

@@ -4,8 +4,8 @@ import streamlit as st
 
 from ui import components as ui
 from ui import data, state
-from wardplan import presenters as p
-from wardplan import queries
+from wardplan.display import tasks as task_view
+from wardplan.reads import queries
 
 ward = state.select_ward()
 ward_name = data.ward_names().get(ward, ward)
@@ -18,11 +18,11 @@ if tasks.empty:
     st.info("Phường chưa có danh sách nhiệm vụ trọng tâm trong cơ sở dữ liệu.")
 else:
     source = st.segmented_control(
-        "Nguồn", [p.PLAN, p.REPORT], default=p.PLAN, key="task_source", required=True,
-        format_func=lambda s: p.TASK_SOURCES[s])
-    offices = st.multiselect("Đơn vị chủ trì", p.task_offices(tasks), key="task_offices",
+        "Nguồn", [task_view.PLAN, task_view.REPORT], default=task_view.PLAN, key="task_source", required=True,
+        format_func=lambda s: task_view.TASK_SOURCES[s])
+    offices = st.multiselect("Đơn vị chủ trì", task_view.task_offices(tasks), key="task_offices",
                                 placeholder="Tất cả các đơn vị")
-    view = p.tasks_view(tasks, source or p.PLAN, offices)
+    view = task_view.tasks_view(tasks, source or task_view.PLAN, offices)
     st.caption(f"{len(view)} nhiệm vụ. Nội dung, thời hạn và tiến độ ghi nguyên văn theo văn bản.")
     if view.empty:
         st.info("Không có nhiệm vụ nào với bộ lọc này.")
@@ -40,13 +40,13 @@ if projects.empty:
     st.info("Phường chưa có danh mục dự án trong cơ sở dữ liệu.")
 else:
     st.caption("Tổng hợp theo nhóm, cộng từ các dòng dự án (không tính dòng hạng mục):")
-    st.dataframe(p.project_summary(projects), hide_index=True, width="stretch")
+    st.dataframe(task_view.project_summary(projects), hide_index=True, width="stretch")
     issues = data.load(queries.data_issues)
     group_issues = issues[(issues["ward_code"] == ward) & issues["indicator_code"].isna()
                           & (issues["check_code"] == "project_group_total")]
     for message in group_issues["message"]:
         st.warning(f"Số liệu dòng nhóm chưa khớp: {ui.md_escape(message)}", icon=":material/warning:")
-    st.dataframe(p.projects_view(projects), hide_index=True, width="stretch",
+    st.dataframe(task_view.projects_view(projects), hide_index=True, width="stretch",
                  height=min(36 * (len(projects) + 1) + 4, 900),
                  column_config={"Nhóm": st.column_config.TextColumn(width=60),
                                 "Loại dòng": st.column_config.TextColumn(width=85),

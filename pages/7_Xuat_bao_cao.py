@@ -13,7 +13,7 @@ from exports.deck import deck_bytes
 from exports.report import ALL, REPORTED, indicator_choices, load_report
 from exports.workbook import workbook_bytes
 from ui import data, state
-from wardplan import presenters as p
+from wardplan.rules.periods import period_label
 
 PPTX = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -40,7 +40,7 @@ def _producer(build: Callable, as_of: str, wards: list[str], indicators: list[st
 as_of = state.select_as_of()
 generation = data.generation()
 names = data.ward_names()
-period = p.period_label(as_of)
+period = period_label(as_of)
 
 st.title("Xuất báo cáo")
 st.caption(f"Trình chiếu và sổ Excel cho cuộc họp, số liệu tính đến {period}. Mọi con số "
@@ -70,7 +70,7 @@ if not wards:
 # then decides which level indicators deserve a chart); an edited list is the
 # user's explicit choice, and an empty one means every indicator.
 chosen = None if set(indicators) == set(default) else (indicators or options)
-stem = f"chi-tieu-2026_{as_of}"
+stem = f"chi-tieu_{as_of}"
 with st.container(horizontal=True, gap="small"):
     st.download_button(
         "PowerPoint (.pptx)", data=_producer(deck_bytes, as_of, wards, chosen, REPORTED),

@@ -57,7 +57,7 @@ def main() -> None:
               f"{time.perf_counter() - started:.1f} s")
         db = Path(tmp) / "bench.duckdb"
         report = build(data, db)
-        rows = dict(zip(report.counts["table"], report.counts["rows"]))
+        rows = dict(zip(report.counts["table"], report.counts["rows"], strict=True))
         peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         print(f"build: {report.seconds:.1f} s, database {db.stat().st_size / 1024 / 1024:.1f} MiB, "
               f"peak RSS {peak_mib:.0f} MiB")

@@ -13,12 +13,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from etl.ensure import ensure_database  # noqa: E402
 from exports.deck import deck_bytes  # noqa: E402
 from exports.figures import ward_figures  # noqa: E402
 from exports.images import default_renderer, for_export  # noqa: E402
 from exports.report import ALL, load_report  # noqa: E402
 from exports.workbook import workbook_bytes  # noqa: E402
-from wardplan.db import Database, ensure_database  # noqa: E402
+from wardplan.reads.db import Database  # noqa: E402
 
 
 def timed(fn, repeat: int = 3) -> tuple[float, object]:

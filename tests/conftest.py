@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from etl.build import build
-from wardplan.db import Database
+from wardplan.reads.db import Database
 
 
 @pytest.fixture(scope="session")

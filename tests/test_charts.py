@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 
-from wardplan import charts, presenters, queries
+from wardplan.display import charts, compare, progress
+from wardplan.display.styles import STATUS_STYLES
+from wardplan.reads import queries
 
 
 @pytest.fixture(scope="module")
 def revenue_figure(db):
     history = queries.status_history(db, "phu_lien", "budget_revenue")
     scenario = queries.scenario(db, "phu_lien", "budget_revenue")
-    series = presenters.progress_series(history, scenario)
+    series = progress.progress_series(history, scenario, 2026)
     return charts.progress_chart(
         series, ward_name="Phù Liễn", indicator_name="Thu ngân sách nhà nước trên địa bàn",
         unit="triệu đồng", kind="flow", as_of="2026-Q1",
@@ -56,7 +59,7 @@ def test_core_chart_is_complete_for_a_slide(revenue_figure):
 def test_large_money_is_shown_in_ty_dong(db):
     history = queries.status_history(db, "phu_lien", "output_industry_construction")
     scenario = queries.scenario(db, "phu_lien", "output_industry_construction")
-    fig = charts.progress_chart(presenters.progress_series(history, scenario),
+    fig = charts.progress_chart(progress.progress_series(history, scenario, 2026),
                                 ward_name="Phù Liễn", indicator_name="GTSP CN-XD",
                                 unit="triệu đồng", kind="flow", as_of="2026-Q1")
     assert "tỷ đồng" in fig.layout.title.subtitle.text
@@ -65,9 +68,9 @@ def test_large_money_is_shown_in_ty_dong(db):
 
 def test_data_text_is_escaped():
     fig = charts.progress_chart(
-        presenters.progress_series(presenters.pd.DataFrame(
+        progress.progress_series(pd.DataFrame(
             columns=["as_of", "actual_to_date", "actual_period", "scenario_to_date",
-                     "target_value"]), presenters.pd.DataFrame()),
+                     "target_value"]), pd.DataFrame(), 2026),
         ward_name="<b>X</b>", indicator_name="A & B", unit="", kind="level", as_of="2026-11")
     assert "&lt;b&gt;X&lt;/b&gt;" in fig.layout.title.text
     assert "A &amp; B" in fig.layout.title.text
@@ -76,24 +79,24 @@ def test_data_text_is_escaped():
 
 def test_bullet_chart_bars_by_status_with_scenario_ticks(db):
     status = queries.status_at(db, "2026-Q1")
-    rows = presenters.bullet_rows(status[status["ward_code"] == "phu_lien"])
+    rows = progress.bullet_rows(status[status["ward_code"] == "phu_lien"])
     fig = charts.bullet_chart(rows, ward_name="Phù Liễn", as_of="2026-Q1", sources=["KH 08"])
     names = [t.name for t in fig.data]
     assert "▼ Chậm" in names and "▲ Đạt/Vượt" in names and "Kịch bản đến kỳ" in names
     red = trace(fig, "▼ Chậm")
-    assert red.marker.color == presenters.STATUS_STYLES["red"].colour
+    assert red.marker.color == STATUS_STYLES["red"].colour
     assert all(text.startswith("▼ ") for text in red.text)
     assert fig.layout.separators == ",."
 
 
 def test_compare_chart_normalises_by_each_wards_target(db):
-    rows = presenters.compare_rows(queries.indicator_targets(db, "budget_revenue"),
+    rows = compare.compare_rows(queries.indicator_targets(db, "budget_revenue"),
                                    queries.status_at(db, "2026-Q1")
                                    .query("indicator_code == 'budget_revenue'"))
     fig = charts.compare_chart(rows, indicator_name="Thu ngân sách", unit="triệu đồng",
                                as_of="2026-Q1")
     share = trace(fig, "% chỉ tiêu năm của phường")
-    by_ward = dict(zip(share.y, share.x))
+    by_ward = dict(zip(share.y, share.x, strict=True))
     assert by_ward["Phù Liễn"] == pytest.approx(29.62, abs=0.01)
     assert by_ward["Kiến An"] is None
     assert any("chưa có báo cáo" in (a.text or "") for a in fig.layout.annotations)

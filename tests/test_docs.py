@@ -8,15 +8,15 @@ from pathlib import Path
 
 import duckdb
 
-from wardplan import template
+from wardplan.rules import template
 
 ROOT = Path(__file__).resolve().parent.parent
-VIEWS_SQL = ROOT / "wardplan" / "sql" / "views.sql"
+VIEWS_SQL = ROOT / "wardplan" / "reads" / "sql" / "views.sql"
 
 
 def _view_columns() -> dict[str, list[str]]:
     con = duckdb.connect(":memory:")
-    con.execute((ROOT / "wardplan" / "sql" / "schema.sql").read_text(encoding="utf-8"))
+    con.execute((ROOT / "wardplan" / "reads" / "sql" / "schema.sql").read_text(encoding="utf-8"))
     con.execute(VIEWS_SQL.read_text(encoding="utf-8"))
     views = [v for (v,) in con.execute(
         "SELECT view_name FROM duckdb_views() WHERE NOT internal").fetchall()]

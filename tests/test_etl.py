@@ -25,7 +25,7 @@ from etl.build import build
 from etl.problems import BuildFailed
 
 ROOT = Path(__file__).resolve().parent.parent
-PHU_LIEN = "wards/phu_lien.xlsx"
+PHU_LIEN = "wards/2026/phu_lien.xlsx"
 
 
 @pytest.fixture
@@ -36,9 +36,11 @@ def data_dir(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def live_db(data_dir: Path, tmp_path: Path) -> Path:
+def live_db(built_db: Path, tmp_path: Path) -> Path:
+    """A live database as the bundled workbooks build it: built once per session
+    (`built_db`), copied for each test so a test may replace it."""
     db = tmp_path / "live.duckdb"
-    build(data_dir, db)
+    shutil.copy2(built_db, db)
     return db
 
 
@@ -135,9 +137,9 @@ def test_every_row_is_traceable_to_its_source(live_db: Path):
 
 def test_load_records_each_file_hash(live_db: Path, data_dir: Path):
     files = dict(query(live_db, "SELECT file, sha256 FROM v_load_files"))
-    assert files["data/wards/phu_lien.xlsx"] == digest(data_dir / PHU_LIEN)
-    assert set(files) == {"data/catalogue.xlsx", "data/wards/phu_lien.xlsx",
-                          "data/wards/thuy_nguyen.xlsx", "data/wards/kien_an.xlsx"}
+    assert files["data/wards/2026/phu_lien.xlsx"] == digest(data_dir / PHU_LIEN)
+    assert set(files) == {"data/catalogue.xlsx", "data/wards/2026/phu_lien.xlsx",
+                          "data/wards/2026/thuy_nguyen.xlsx", "data/wards/2026/kien_an.xlsx"}
 
 
 def test_data_quality_findings_from_the_documents(live_db: Path):
@@ -177,12 +179,12 @@ def test_rebuild_keeps_the_replaced_database(live_db: Path, data_dir: Path):
 
 def test_corrupt_file(data_dir: Path, live_db: Path):
     (data_dir / PHU_LIEN).write_bytes(b"PK\x03\x04 this is not really a workbook")
-    expect_failure(data_dir, live_db, "data/wards/phu_lien.xlsx", "hỏng")
+    expect_failure(data_dir, live_db, "data/wards/2026/phu_lien.xlsx", "hỏng")
 
 
 def test_not_an_xlsx(data_dir: Path, live_db: Path):
     (data_dir / PHU_LIEN).write_text("Mã chỉ tiêu,Giá trị\nbudget_revenue,357.450\n", encoding="utf-8")
-    expect_failure(data_dir, live_db, "data/wards/phu_lien.xlsx", "không phải là sổ tính Excel")
+    expect_failure(data_dir, live_db, "data/wards/2026/phu_lien.xlsx", "không phải là sổ tính Excel")
 
 
 def test_encrypted_workbook(data_dir: Path, live_db: Path):

@@ -28,11 +28,11 @@ from exports.__main__ import main as cli
 from exports.deck import SLIDE_HEIGHT, SLIDE_WIDTH, VI_INTEGER_FORMAT, build_deck
 from exports.report import ALL, SelectionError, load_report
 from exports.workbook import build_workbook, write_text
-from wardplan import presenters as p
+from wardplan.display import styles
 
 ROOT = Path(__file__).resolve().parent.parent
 PRODUCED = date(2026, 4, 2)
-TINT = {s: style.tint.lstrip("#").upper() for s, style in p.STATUS_STYLES.items()}
+TINT = {s: style.tint.lstrip("#").upper() for s, style in styles.STATUS_STYLES.items()}
 NEEDS_CHROMIUM = pytest.mark.skipif(shutil.which("chromium") is None,
                                     reason="kaleido needs Debian's chromium")
 
@@ -302,14 +302,14 @@ def test_ward_sheet_numbers_percentages_and_sources(workbook):
     ws = workbook["Phù Liễn"]
     header = [c.value for c in ws[6]]
     assert header[:6] == ["Lĩnh vực", "Mã chỉ tiêu", "Chỉ tiêu", "Đơn vị", "Loại chỉ tiêu",
-                          "Chỉ tiêu năm 2026"]
+                          "Chỉ tiêu năm"]
     assert header[-3:] == ["Nhận xét", "Nguồn chỉ tiêu", "Nguồn số liệu thực hiện"]
     assert ws.freeze_panes == "D7"
     assert ws.auto_filter.ref.startswith("A6:R")
     column = {name: i for i, name in enumerate(header, start=1)}
     rows = {ws.cell(r, 2).value: r for r in range(7, ws.max_row + 1)}
     revenue = rows["budget_revenue"]
-    target = ws.cell(revenue, column["Chỉ tiêu năm 2026"])
+    target = ws.cell(revenue, column["Chỉ tiêu năm"])
     assert (target.value, target.number_format) == (357450, "#,##0")  # 357.450 in vi Excel
     actual = ws.cell(revenue, column["Thực hiện đến kỳ"])
     assert (actual.value, actual.number_format) == (105879, "#,##0")

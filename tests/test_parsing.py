@@ -7,27 +7,30 @@ from datetime import date, datetime
 
 import pytest
 
-from wardplan.parsing import (
-    ParsedTarget,
-    ParsedValue,
+from wardplan.rules.numbers import (
     ParseError,
-    Period,
-    all_periods,
-    canonical_unit,
-    convert_to_canonical,
     format_number_vi,
     format_pct_vi,
-    money_factor_to_million,
-    normalise_text,
     parse_number,
-    parse_period,
+)
+from wardplan.rules.parsing import (
+    ParsedTarget,
+    ParsedValue,
+    canonical_unit,
+    convert_to_canonical,
+    money_factor_to_million,
     parse_target,
     parse_value,
+)
+from wardplan.rules.periods import (
+    Period,
+    all_periods,
+    parse_period,
     period_from_code,
     period_sort_key,
     periods_in_display_order,
 )
-
+from wardplan.rules.text import normalise_text
 
 # --- ParseError -------------------------------------------------------------
 
@@ -554,13 +557,13 @@ def test_period_from_date(raw):
 
 def test_period_outside_plan_year():
     with pytest.raises(ParseError) as info:
-        parse_period("2025-03")
+        parse_period("2025-03", expected_year=2026)
     assert info.value.message_vi == "Kỳ '2025-03' nằm ngoài năm kế hoạch 2026"
 
 
 def test_period_outside_plan_year_from_date():
     with pytest.raises(ParseError) as info:
-        parse_period(date(2025, 12, 1))
+        parse_period(date(2025, 12, 1), expected_year=2026)
     assert "2025-12" in info.value.message_vi
 
 

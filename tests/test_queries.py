@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from wardplan import queries
+from wardplan.reads import queries
 
 
 def test_wards_and_who_has_reported(db):

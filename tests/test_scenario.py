@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from frames import INDICATOR_COLUMNS, INDICATORS
-from wardplan.scenario import (
+from wardplan.rules.scenario import (
     SCENARIO_COLUMNS,
     build_scenario,
     scenario_to_date,
@@ -40,7 +40,7 @@ def official_frame(*rows: tuple) -> pd.DataFrame:
 
 def scenario_for(targets: pd.DataFrame, official: pd.DataFrame | None = None) -> pd.DataFrame:
     official = official if official is not None else official_frame()
-    return build_scenario(INDICATORS, targets, official)
+    return build_scenario(INDICATORS, targets, official, 2026)
 
 
 def values(scenario: pd.DataFrame, indicator: str) -> dict[str, tuple[float, str]]:

@@ -9,9 +9,15 @@ import pandas as pd
 import pytest
 
 from frames import INDICATORS
-from wardplan.scenario import build_scenario
-from wardplan.settings import SettingsError, StatusBands, load_settings
-from wardplan.status import STATUS_COLUMNS, _fmt, _fmt_pct, achievement_pct, compute_status
+from wardplan.rules.numbers import format_number_vi
+from wardplan.rules.scenario import build_scenario
+from wardplan.rules.settings import SettingsError, StatusBands, load_settings
+from wardplan.rules.status import (
+    STATUS_COLUMNS,
+    _fmt_pct,
+    achievement_pct,
+    compute_status,
+)
 
 NAN = math.nan
 PL = "phu_lien"
@@ -75,8 +81,8 @@ WARDS = pd.DataFrame([(PL, "Phù Liễn"), (SILENT, "Kiến An")], columns=["war
 
 def run(actuals=ACTUALS, targets=TARGETS, official=OFFICIAL, bands=BANDS, scenario=None):
     if scenario is None:
-        scenario = build_scenario(INDICATORS, targets, official)
-    return compute_status(INDICATORS, targets, actuals, scenario, WARDS, bands)
+        scenario = build_scenario(INDICATORS, targets, official, 2026)
+    return compute_status(INDICATORS, targets, actuals, scenario, WARDS, bands, 2026)
 
 
 @pytest.fixture(scope="module")
@@ -294,7 +300,8 @@ def test_float_noise_does_not_push_an_exact_match_below_green():
                             columns=["ward_code", "indicator_code", "period", "planned_value", "origin"])
     actuals = pd.DataFrame([actual(PL, "health_insurance_coverage", "2026-03", 0.3)],
                            columns=ACTUAL_COLUMNS)
-    assert row(run(actuals=actuals, scenario=scenario), "health_insurance_coverage", "2026-03").status == "green"
+    result = row(run(actuals=actuals, scenario=scenario), "health_insurance_coverage", "2026-03")
+    assert result.status == "green"
 
 
 def test_band_edge_is_not_hidden_by_rounding_in_the_note():
@@ -344,10 +351,10 @@ def test_lower_direction_zero_against_a_positive_scenario_is_green():
 
 @pytest.mark.parametrize("value, expected", [
     (357450, "357.450"), (95.5, "95,5"), (27.68, "27,68"), (0, "0"),
-    (1234567.891, "1.234.567,89"), (-20684, "-20.684"), (NAN, "–"),
+    (1234567.891, "1.234.567,89"), (-20684, "-20.684"), (NAN, "—"),
 ])
 def test_fmt_writes_vietnamese_numbers(value, expected):
-    assert _fmt(value) == expected
+    assert format_number_vi(value) == expected
 
 
 def test_fmt_pct_rounds_to_one_decimal_unless_it_would_cross_an_edge():

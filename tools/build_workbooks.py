@@ -18,8 +18,8 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from wardplan import template
-from wardplan.template import Sheet
+from wardplan.rules import template
+from wardplan.rules.template import Sheet
 
 ROOT = Path(__file__).resolve().parent.parent
 TRANSCRIPTION = ROOT / "tools" / "transcription"
@@ -73,7 +73,7 @@ def write_sheet(ws: Worksheet, sheet: Sheet, rows: list[dict[str, str]]) -> None
         cell.alignment = Alignment(wrap_text=True, vertical="top")
     for row in rows:
         ws.append([cell_value(c, row[c.header]) for c in sheet.columns])
-        for cell, column in zip(ws[ws.max_row], sheet.columns):
+        for cell, column in zip(ws[ws.max_row], sheet.columns, strict=True):
             if isinstance(cell.value, str):
                 # openpyxl would store text starting with '=' as a formula.
                 cell.data_type = "s"
@@ -97,7 +97,7 @@ def write_guide(wb: Workbook, sheets: tuple[Sheet, ...]) -> None:
         for c in sheet.columns:
             ws.append([sheet.name, c.header, "có" if c.required else "không",
                        "số" if c.numeric else "chữ", c.help_vi])
-    for letter, width in zip("ABCDE", (22, 36, 10, 8, 80)):
+    for letter, width in zip("ABCDE", (22, 36, 10, 8, 80), strict=True):
         ws.column_dimensions[letter].width = width
     ws.freeze_panes = "A2"
 
@@ -119,13 +119,20 @@ def build_workbook(csv_dir: Path, sheets: dict[Sheet, str], out: Path) -> int:
     return written
 
 
+def plan_year_of(ward_dir: Path) -> str:
+    """The 'Năm kế hoạch' a transcription declares: its workbook goes in that year's folder."""
+    with (ward_dir / "info.csv").open(encoding="utf-8") as handle:
+        info = {row[0]: row[1] for row in csv.reader(handle) if len(row) >= 2}
+    return info["Năm kế hoạch"]
+
+
 def main() -> int:
     count = build_workbook(TRANSCRIPTION, CATALOGUE_CSV, DATA / "catalogue.xlsx")
     print(f"data/catalogue.xlsx: {count} rows")
     for ward_dir in sorted(p for p in TRANSCRIPTION.iterdir() if p.is_dir()):
         if not (ward_dir / "info.csv").exists():
             continue
-        out = DATA / "wards" / f"{ward_dir.name}.xlsx"
+        out = DATA / "wards" / plan_year_of(ward_dir) / f"{ward_dir.name}.xlsx"
         count = build_workbook(ward_dir, CSV_NAMES, out)
         print(f"{out.relative_to(ROOT)}: {count} rows")
     return 0

@@ -7,8 +7,9 @@ import re
 import streamlit as st
 
 from ui import data, nav
-from wardplan import presenters
-from wardplan.presenters import STATUS_ORDER, STATUS_STYLES
+from wardplan.display.styles import STATUS_ORDER, STATUS_STYLES
+from wardplan.rules.missing import text_or
+from wardplan.rules.periods import period_label
 
 # Streamlit's own badge palette, re-coloured to Okabe-Ito in .streamlit/config.toml.
 _BADGE_COLOURS = {"green": "blue", "amber": "orange", "red": "red", "grey": "gray"}
@@ -19,12 +20,7 @@ _MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~=$:^&])")
 
 def md_escape(text: object) -> str:
     """Text from the data, safe to embed in st.markdown / st.caption."""
-    return _MARKDOWN_SPECIALS.sub(r"\\\1", presenters.text_or(text))
-
-
-def status_badge(status: str | None, container=None) -> None:
-    status = status if status in STATUS_STYLES else "grey"
-    (container or st).badge(STATUS_STYLES[status].text, color=_BADGE_COLOURS[status])
+    return _MARKDOWN_SPECIALS.sub(r"\\\1", text_or(text))
 
 
 def badge_markdown(status: str | None) -> str:
@@ -82,8 +78,8 @@ def sidebar_footer() -> None:
 
 
 def no_data_message(as_of: str, latest: str | None) -> str:
-    text = f"Chưa có số liệu thực hiện nào cho kỳ {presenters.period_label(as_of)}."
+    text = f"Chưa có số liệu thực hiện nào cho kỳ {period_label(as_of)}."
     if latest:
         text += (f" Các ô có số dưới đây dùng số liệu mới nhất trước đó "
-                 f"({presenters.period_label(latest)}) cho các chỉ tiêu dạng mức đạt.")
+                 f"({period_label(latest)}) cho các chỉ tiêu dạng mức đạt.")
     return text

@@ -13,8 +13,15 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from wardplan import charts, presenters, queries
-from wardplan.db import Database, ensure_database
+from etl.ensure import ensure_database
+from wardplan.display import charts, compare, overview, progress
+from wardplan.display import format as fmt
+from wardplan.display import periods as display_periods
+from wardplan.reads import queries
+from wardplan.reads.db import Database
+from wardplan.rules.missing import text_or
+from wardplan.rules.periods import parse_period
+from wardplan.rules.text import fold
 
 
 @st.cache_resource(show_spinner="Đang chuẩn bị cơ sở dữ liệu…")
@@ -33,7 +40,7 @@ def _query(name: str, generation: Any, args: tuple) -> Any:
 
 
 def load(query: Callable, *args) -> Any:
-    """`query(database, *args)` from `wardplan.queries`, cached per DB generation."""
+    """`query(database, *args)` from `wardplan.reads.queries`, cached per DB generation."""
     return _query(query.__name__, generation(), args)
 
 
@@ -45,12 +52,12 @@ def wards() -> pd.DataFrame:
 
 def ward_names() -> dict[str, str]:
     frame = wards()
-    return dict(zip(frame["ward_code"], frame["name_vi"]))
+    return dict(zip(frame["ward_code"], frame["name_vi"], strict=True))
 
 
 def ward_codes() -> list[str]:
     names = ward_names()
-    return sorted(names, key=lambda code: presenters.fold_vi(names[code]))
+    return sorted(names, key=lambda code: fold(names[code]))
 
 
 def indicator_info() -> pd.DataFrame:
@@ -61,8 +68,12 @@ def indicator_names() -> dict[str, str]:
     return indicator_info()["name_vi"].to_dict()
 
 
-def default_as_of() -> str:
-    return presenters.default_as_of(load(queries.actual_periods))
+def plan_years() -> list[int]:
+    return load(queries.plan_years)
+
+
+def default_as_of() -> str | None:
+    return display_periods.default_as_of(load(queries.actual_periods), plan_years())
 
 
 def loaded_at() -> str | None:
@@ -75,15 +86,15 @@ def loaded_at() -> str | None:
 # --- page data ---------------------------------------------------------------------
 
 @st.cache_data(show_spinner=False, max_entries=256)
-def overview(generation: Any, as_of: str) -> dict:
+def overview_view(generation: Any, as_of: str) -> dict:
     status = queries.status_at(database(), as_of)
     return {
         "status": status,
-        "board": presenters.status_board(status),
-        "counts": presenters.ward_counts(status),
-        "attention": presenters.attention_items(status),
-        "has_actuals": presenters.period_has_actuals(status, as_of),
-        "latest": presenters.latest_data_period(status),
+        "board": overview.status_board(status),
+        "counts": overview.ward_counts(status),
+        "attention": overview.attention_items(status),
+        "has_actuals": overview.period_has_actuals(status, as_of),
+        "latest": overview.latest_data_period(status),
     }
 
 
@@ -106,10 +117,10 @@ def indicator_history(generation: Any, ward: str, indicator: str) -> dict:
         "scenario": scenario,
         "actuals": actuals,
         "targets": targets,
-        "series": presenters.progress_series(history, scenario),
+        "series": progress.progress_series(history, scenario, _year_of(history)),
         "sources": {
-            "actual": presenters.document_titles(actuals.dropna(subset=["value"])["source_ref"]),
-            "target": presenters.document_titles(targets["source_ref"]),
+            "actual": fmt.document_titles(actuals.dropna(subset=["value"])["source_ref"]),
+            "target": fmt.document_titles(targets["source_ref"]),
         },
     }
 
@@ -120,35 +131,35 @@ def progress_figure(generation: Any, ward: str, indicator: str, as_of: str):
     info = indicator_info()
     row = info.loc[indicator] if indicator in info.index else None
     return charts.progress_chart(
-        presenters.actuals_up_to(data["series"], as_of), ward_name=ward_names().get(ward, ward),
+        progress.actuals_up_to(data["series"], as_of), ward_name=ward_names().get(ward, ward),
         indicator_name=row["name_vi"] if row is not None else indicator,
-        unit=presenters.text_or(row["unit"]) if row is not None else "",
+        unit=text_or(row["unit"]) if row is not None else "",
         kind=row["kind"] if row is not None else None, as_of=as_of, sources=data["sources"])
 
 
 @st.cache_data(show_spinner=False, max_entries=512)
 def bullet_figure(generation: Any, ward: str, as_of: str):
-    rows = presenters.bullet_rows(ward_status(generation, ward, as_of))
+    rows = progress.bullet_rows(ward_status(generation, ward, as_of))
     shown = rows["indicator_code"]
     targets = load(queries.ward_targets, ward)
     actuals = load(queries.ward_actual_sources, ward)
     refs = [*actuals[actuals["indicator_code"].isin(shown)]["source_ref"],
             *targets[targets["indicator_code"].isin(shown)]["source_ref"]]
     return rows, charts.bullet_chart(rows, ward_name=ward_names().get(ward, ward), as_of=as_of,
-                                     sources=presenters.document_titles(refs))
+                                     sources=fmt.document_titles(refs))
 
 
 @st.cache_data(show_spinner=False, max_entries=512)
-def compare(generation: Any, indicator: str, as_of: str) -> dict:
+def compare_view(generation: Any, indicator: str, as_of: str) -> dict:
     targets = load(queries.indicator_targets, indicator)
     status = load(queries.status_at, as_of)
     status = status[status["indicator_code"] == indicator]
-    rows = presenters.compare_rows(targets, status)
+    rows = compare.compare_rows(targets, status)
     info = indicator_info()
     name = info.loc[indicator, "name_vi"] if indicator in info.index else indicator
-    unit = presenters.text_or(info.loc[indicator, "unit"]) if indicator in info.index else ""
+    unit = text_or(info.loc[indicator, "unit"]) if indicator in info.index else ""
     figure = charts.compare_chart(rows, indicator_name=name, unit=unit, as_of=as_of,
-                                  sources=presenters.document_titles(targets["source_ref"]))
+                                  sources=fmt.document_titles(targets["source_ref"]))
     return {"rows": rows, "figure": figure, "name": name, "unit": unit}
 
 
@@ -158,6 +169,10 @@ def shared(generation: Any, as_of: str) -> dict:
     status = load(queries.status_at, as_of)
     return {
         "targets": shared_targets,
-        "options": presenters.shared_indicator_options(shared_targets),
-        "matrix": presenters.shared_matrix(shared_targets, status),
+        "options": compare.shared_indicator_options(shared_targets),
+        "matrix": compare.shared_matrix(shared_targets, status),
     }
+
+
+def _year_of(history: pd.DataFrame) -> int | None:
+    return parse_period(history["as_of"].iloc[0]).year if not history.empty else None

@@ -15,7 +15,10 @@ from collections.abc import Callable, Sequence
 import streamlit as st
 
 from ui import data
-from wardplan import presenters, queries
+from wardplan.display import periods as display_periods
+from wardplan.reads import queries
+from wardplan.rules.periods import period_label
+from wardplan.rules.text import fold
 
 WARD, INDICATOR, AS_OF = "ward", "indicator", "as_of"
 DEFAULT_WARD = "phu_lien"
@@ -74,10 +77,11 @@ def select_as_of(container=None) -> str:
     with_data = set(data.load(queries.actual_periods))
 
     def label(code: str) -> str:
-        text = presenters.period_label(code)
+        text = period_label(code)
         return f"{text} · có báo cáo" if code in with_data else text
 
-    return bound_selectbox(AS_OF, presenters.period_options(), label="Kỳ báo cáo (tính đến)",
+    options = display_periods.period_options(data.plan_years())
+    return bound_selectbox(AS_OF, options, label="Kỳ báo cáo (tính đến)",
                            default=data.default_as_of(), format_func=label, container=container,
                            help="Số liệu lũy kế tính đến hết kỳ này.")
 
@@ -85,6 +89,6 @@ def select_as_of(container=None) -> str:
 def select_indicator(options: Sequence[str], default: str | None = None, container=None,
                      label: str = "Chỉ tiêu") -> str | None:
     names = data.indicator_names()
-    options = sorted(options, key=lambda code: presenters.fold_vi(names.get(code, code)))
+    options = sorted(options, key=lambda code: fold(names.get(code, code)))
     return bound_selectbox(INDICATOR, options, label=label, default=default,
                            format_func=lambda code: names.get(code, code), container=container)

@@ -58,7 +58,7 @@ def test_export_page_downloads_deck_and_workbook(page, server, tmp_path, screens
     page.goto(f"{server}/xuat-bao-cao?as_of=2026-Q1")
     settle(page, "Xuất báo cáo")
     deck = download(page, "PowerPoint (.pptx)", tmp_path)
-    assert deck.name == "chi-tieu-2026_2026-Q1.pptx"
+    assert deck.name == "chi-tieu_2026-Q1.pptx"
     slides = Presentation(deck).slides
     assert len(slides) == 18
     book = download(page, "Excel (.xlsx)", tmp_path)

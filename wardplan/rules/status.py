@@ -15,7 +15,10 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from wardplan.parsing import (
+from wardplan.rules import kinds
+from wardplan.rules.missing import as_float, as_str, is_missing
+from wardplan.rules.numbers import format_number_vi
+from wardplan.rules.periods import (
     Period,
     month_runs,
     parse_period,
@@ -23,13 +26,9 @@ from wardplan.parsing import (
     period_label,
     periods_in_display_order,
 )
-from wardplan.scenario import (
-    as_float,
-    as_str,
-    is_missing,
+from wardplan.rules.scenario import (
     NO_SCENARIO,
     OFFICIAL,
-    SCENARIO_KINDS,
     ScenarioToDate,
     Target,
     pick_targets,
@@ -37,7 +36,7 @@ from wardplan.scenario import (
     scenario_lookup,
     sort_by_period,
 )
-from wardplan.settings import StatusBands
+from wardplan.rules.settings import StatusBands
 
 GREEN, AMBER, RED, GREY = "green", "amber", "red", "grey"
 
@@ -47,9 +46,6 @@ STATUS_COLUMNS = [
     "note", "actual_period", "scenario_origin",
 ]
 
-# Kinds whose achievement is computed from numbers; the rest follow the verdict.
-_NUMERIC_KINDS = SCENARIO_KINDS | {"milestone"}
-
 _OPTIONAL_TEXT = frozenset({"ward_verdict", "actual_period", "scenario_origin"})
 
 # The ward's verdict words and the status they claim.  'Đang thực hiện'
@@ -58,6 +54,8 @@ _VERDICT_STATUS = {"vượt": GREEN, "đạt": GREEN, "hoàn thành": GREEN, "kh
 
 # The words the app, the deck and the workbook show next to each status colour.
 STATUS_LABELS_VI = {GREEN: "Đạt/Vượt", AMBER: "Cần chú ý", RED: "Chậm", GREY: "Chưa có số liệu"}
+# Leaders read the worst news first.
+STATUS_ORDER = (RED, AMBER, GREEN, GREY)
 
 
 # --- public API ------------------------------------------------------------
@@ -69,7 +67,7 @@ def compute_status(
     scenario: pd.DataFrame,
     wards: pd.DataFrame,
     bands: StatusBands,
-    year: int = 2026,
+    year: int,
 ) -> pd.DataFrame:
     """One row per ward x targeted indicator x period (17 periods), STATUS_COLUMNS."""
     catalogue = _catalogue(indicators)
@@ -265,7 +263,7 @@ def _latest_verdict(actuals: list[_Actual], month: int) -> _Actual | None:
 
 def _evaluate(ctx: _Context, as_of: str) -> dict:
     month = parse_period(as_of, expected_year=None).end_month
-    scen = scenario_detail(ctx.scenario, ctx.kind, month) if ctx.kind in SCENARIO_KINDS else NO_SCENARIO
+    scen = scenario_detail(ctx.scenario, ctx.kind, month) if ctx.kind in kinds.PHASED else NO_SCENARIO
     verdict_row = _latest_verdict(ctx.actuals, month)
     row = {
         "ward_code": ctx.ward, "indicator_code": ctx.indicator, "as_of": as_of,
@@ -275,7 +273,7 @@ def _evaluate(ctx: _Context, as_of: str) -> dict:
         "note": "", "actual_period": None, "scenario_origin": scen.origin,
     }
     row.update(_judge(ctx, as_of, month, scen, verdict_row))
-    if ctx.kind in SCENARIO_KINDS | {"milestone"} and is_missing(row["actual_to_date"]):
+    if ctx.kind in kinds.NUMERIC and is_missing(row["actual_to_date"]):
         # The ward's verdict judged a figure; with no figure for this period there
         # is nothing for it to agree or disagree with (the note still cites it).
         row["ward_verdict"] = None
@@ -288,19 +286,19 @@ def _judge(ctx: _Context, as_of: str, month: int, scen: ScenarioToDate,
         return {"note": "Chưa có báo cáo."}
     if not ctx.has_target:
         return {"note": f"Phường chưa đặt chỉ tiêu năm {ctx.year} cho chỉ tiêu này."}
-    if ctx.kind not in _NUMERIC_KINDS:
+    if ctx.kind not in kinds.NUMERIC:
         return _by_verdict(verdict_row)
     if ctx.target.comparator == "relative":
         return _relative(ctx, month, verdict_row)
     if not ctx.target.usable:
         return _by_verdict(verdict_row, lead="Chỉ tiêu không có mức số cụ thể.")
-    if ctx.kind == "milestone":
+    if ctx.kind == kinds.MILESTONE:
         return _milestone(ctx, month, verdict_row)
     return _numeric(ctx, as_of, month, scen, verdict_row)
 
 
 def _actual_to_date(ctx: _Context, month: int) -> _ToDate:
-    if ctx.kind == "flow":
+    if ctx.kind == kinds.FLOW:
         return _flow_to_date(ctx.known, month)
     return _latest_to_date(ctx.actuals, month)
 
@@ -347,7 +345,7 @@ def _milestone_status(ctx: _Context, month: int, value: float) -> tuple[str, str
     if not is_missing(value) and _meets(value, ctx.target.value, ctx.direction):
         return GREEN, f"Đã hoàn thành: {_qty(value, ctx.unit)} (chỉ tiêu {target_text})."
     if month < 12:
-        progress = (f"Hiện đạt {_fmt(value)}/{target_text}." if not is_missing(value)
+        progress = (f"Hiện đạt {format_number_vi(value)}/{target_text}." if not is_missing(value)
                     else "Chưa có số liệu.")
         return GREY, _join("Chỉ tiêu đánh giá khi hoàn thành (cuối năm).", progress)
     if is_missing(value):
@@ -412,9 +410,9 @@ def _result_sentence(f: _Facts) -> str:
     if is_missing(f.scen.value):
         return f"{_measure_phrase(f)}; chưa có kịch bản cho kỳ này."
     versus_scenario = _versus(f, f.pct_scenario, f.scen.value,
-                              "kịch bản lũy kế" if f.ctx.kind == "flow" else "kịch bản")
-    target_word = "kế hoạch năm" if f.ctx.kind == "flow" else "chỉ tiêu năm"
-    if f.ctx.kind == "cumulative_pct":
+                              "kịch bản lũy kế" if f.ctx.kind == kinds.FLOW else "kịch bản")
+    target_word = "kế hoạch năm" if f.ctx.kind == kinds.FLOW else "chỉ tiêu năm"
+    if f.ctx.kind == kinds.CUMULATIVE_PCT:
         versus_target = f"{target_word} {f.qty(f.ctx.target.value)}"
     else:
         versus_target = _versus(f, f.pct_target, f.ctx.target.value, target_word, verb="bằng")
@@ -422,9 +420,9 @@ def _result_sentence(f: _Facts) -> str:
 
 
 def _measure_phrase(f: _Facts) -> str:
-    if f.ctx.kind == "flow":
+    if f.ctx.kind == kinds.FLOW:
         return f"Lũy kế đến {period_label(f.as_of)}: {f.qty(f.todate.value)}"
-    label = "Lũy kế" if f.ctx.kind == "cumulative_pct" else "Mức"
+    label = "Lũy kế" if f.ctx.kind == kinds.CUMULATIVE_PCT else "Mức"
     return f"{label} {period_label(f.todate.period_text)}: {f.qty(f.todate.value)}"
 
 
@@ -446,7 +444,7 @@ def _scenario_sentence(f: _Facts) -> str:
     scen = f.scen
     if scen.origin is None:
         return ""
-    if f.ctx.kind != "flow":
+    if f.ctx.kind != kinds.FLOW:
         month_label = f"tháng {f.month:02d}"
         if scen.origin == OFFICIAL:
             return f"Kịch bản {month_label} là số chính thức của phường."
@@ -478,7 +476,7 @@ def _numeric_verdict(f: _Facts, verdict_row: _Actual | None) -> str:
         return _claims_met_but_behind(f, verdict)
     if expected == RED and f.status == GREEN:
         return _claims_missed_but_on_track(f, verdict)
-    if expected == GREEN and f.ctx.kind == "level" and f.pct_target < 100:
+    if expected == GREEN and f.ctx.kind == kinds.LEVEL and f.pct_target < 100:
         # A rate can match the month's scenario yet still be short of the
         # year's target; the ward's 'Đạt' only covers the former.
         return (f"Phường đánh giá '{verdict}' (khớp kịch bản {f.qty(f.scen.value)}), "
@@ -509,7 +507,7 @@ def _official_only_hint(f: _Facts) -> str:
         return (f"nhiều khả năng phường chỉ so với kịch bản chính thức {period_label(period)} "
                 f"({f.qty(planned)}; thực hiện {f.qty(own.value)})")
     official_total = sum(value for _, value in f.scen.official_parts)
-    if f.ctx.kind == "flow" and _meets(f.todate.value, official_total, f.ctx.direction):
+    if f.ctx.kind == kinds.FLOW and _meets(f.todate.value, official_total, f.ctx.direction):
         return f"nhiều khả năng phường chỉ so với phần kịch bản chính thức ({f.qty(official_total)})"
     return ""
 
@@ -542,6 +540,12 @@ def _earlier_verdict(verdict_row: _Actual) -> str:
             f"'{verdict_row.verdict}'.")
 
 
+def verdict_differs(status: object, verdict: object) -> bool:
+    """True when the ward judged itself differently from the computed status."""
+    claim = verdict_claim(verdict)
+    return claim is not None and not is_missing(status) and status != GREY and claim != status
+
+
 def verdict_claim(verdict: object) -> str | None:
     """The status a ward's own verdict claims ('Đạt' → green), None if it claims none."""
     if not isinstance(verdict, str):
@@ -552,30 +556,19 @@ def verdict_claim(verdict: object) -> str | None:
 
 # --- formatting ------------------------------------------------------------
 
-def _fmt(value: float, decimals: int = 2) -> str:
-    """Vietnamese number format: 357.450 ; 95,5 ; trailing zeros dropped."""
-    if is_missing(value):
-        return "–"
-    rounded = round(float(value), decimals)
-    whole, _, fraction = f"{abs(rounded):,.{decimals}f}".partition(".")
-    fraction = fraction.rstrip("0")
-    sign = "-" if rounded < 0 else ""
-    return sign + whole.replace(",", ".") + ("," + fraction if fraction else "")
-
-
 def _fmt_pct(value: float, edges: tuple[float, ...]) -> str:
     # Rounding must not push a value across a band edge ("90%" shown for a
     # red 89,99%), so such values keep two decimals, truncated.
     shown = round(value, 1)
     if any(value < edge <= shown for edge in edges):
-        return f"{_fmt(math.floor(value * 100) / 100)}%"
-    return f"{_fmt(shown, 1)}%"
+        return f"{format_number_vi(math.floor(value * 100) / 100)}%"
+    return f"{format_number_vi(shown, max_decimals=1)}%"
 
 
 def _qty(value: float, unit: str) -> str:
     if unit == "%":
-        return f"{_fmt(value)}%"
-    return f"{_fmt(value)} {unit}".strip()
+        return f"{format_number_vi(value)}%"
+    return f"{format_number_vi(value)} {unit}".strip()
 
 
 def _month_list(months: tuple[int, ...]) -> str:

@@ -10,7 +10,6 @@ one.  Values are always bound parameters.
 
 from __future__ import annotations
 
-import fcntl
 import os
 import threading
 from pathlib import Path
@@ -18,7 +17,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_DB = ROOT / "build" / "chitieu2026.duckdb"
 # Old generations stay open this long (in swaps) so in-flight cursors finish.
 KEEP_GENERATIONS = 3
@@ -26,22 +25,6 @@ KEEP_GENERATIONS = 3
 
 def database_path() -> Path:
     return Path(os.environ.get("CHITIEU_DB", DEFAULT_DB))
-
-
-def ensure_database(path: Path | None = None) -> Path:
-    """Build the database from the bundled workbooks if it does not exist yet."""
-    path = path or database_path()
-    if path.exists():
-        return path
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path.with_name(path.name + ".lock"), "w") as lock:
-        # Two first sessions starting together must not both build.
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        if not path.exists():
-            from etl.build import build  # the ETL is only needed on first run
-
-            build(db_path=path)
-    return path
 
 
 class Database:

@@ -1,6 +1,6 @@
 """Every read the dashboard makes, as named functions over the public views.
 
-Each function takes a `wardplan.db.Database` and returns a DataFrame.  Values
+Each function takes a `wardplan.reads.db.Database` and returns a DataFrame.  Values
 are always bound parameters; no SQL here is assembled from user input.  The
 functions know nothing about Streamlit, so tests and the exports call them
 directly; the app caches them on the database generation (see `ui/data.py`).
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from wardplan.db import Database
+from wardplan.reads.db import Database
 
 # --- catalogue -----------------------------------------------------------------
 
@@ -375,3 +375,15 @@ ORDER BY ward_code, indicator_code, period
 
 def export_data_issues(db: Database, wards: list[str]) -> pd.DataFrame:
     return db.query(EXPORT_DATA_ISSUES_SQL, {"wards": list(wards)})
+
+
+PLAN_YEARS_SQL = """
+SELECT DISTINCT plan_year
+FROM v_plans
+ORDER BY plan_year
+"""
+
+
+def plan_years(db: Database) -> list[int]:
+    """The plan years the database holds (each ward's workbook declares its own)."""
+    return [int(y) for y in db.query(PLAN_YEARS_SQL)["plan_year"]]

@@ -10,10 +10,10 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-DEFAULT_PATH = Path(__file__).resolve().parent.parent / "settings.toml"
+DEFAULT_PATH = Path(__file__).resolve().parents[2] / "settings.toml"
 
 # Only linear phasing is implemented; a seasonal rule would be added here and
-# in `wardplan.scenario`, so an unknown name must fail loudly, not fall back.
+# in `wardplan.rules.scenario`, so an unknown name must fail loudly, not fall back.
 SCENARIO_RULES = frozenset({"linear"})
 
 

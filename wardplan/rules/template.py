@@ -1,6 +1,6 @@
 """The workbook template: sheet names and column headers, in one place.
 
-A ward's staff fill in one workbook per ward (`data/wards/<ward_code>.xlsx`);
+A ward's staff fill in one workbook per ward (`data/wards/<plan year>/<ward_code>.xlsx`);
 the catalogue of indicators and administrative units is `data/catalogue.xlsx`.
 The transcription tool writes these sheets, the ETL reads them, and
 `data/README.md` describes them; all three take the headers from here.
@@ -13,6 +13,8 @@ optional ones may be missing or empty.
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+from wardplan.rules import kinds
 
 
 @dataclass(frozen=True)
@@ -59,7 +61,7 @@ INDICATORS = Sheet(
         Column("direction", "Chiều",
                help_vi="'Càng cao càng tốt' hoặc 'Càng thấp càng tốt'"),
         Column("kind", "Kiểu",
-               help_vi="'Cộng dồn', 'Mức', 'Tỷ lệ lũy kế', 'Mốc hoàn thành', 'Xếp hạng', 'Định tính'"),
+               help_vi=", ".join(f"'{label}'" for label in kinds.WORKBOOK_LABELS)),
         Column("parent_code", "Chỉ tiêu cha", required=False),
         Column("note_vi", "Ghi chú", required=False),
     ),
@@ -246,14 +248,6 @@ OPTIONAL_WARD_SHEETS = frozenset({SCENARIO.name, ACTUALS.name, STATEMENTS.name,
                                   NOTES.name})
 
 DIRECTIONS = {"Càng cao càng tốt": "higher", "Càng thấp càng tốt": "lower"}
-KINDS = {
-    "Cộng dồn": "flow",
-    "Mức": "level",
-    "Tỷ lệ lũy kế": "cumulative_pct",
-    "Mốc hoàn thành": "milestone",
-    "Xếp hạng": "rank",
-    "Định tính": "qualitative",
-}
 NUMBER_CONVENTIONS = {"vi", "en"}
 SEVERITIES = {"lỗi": "error", "cảnh báo": "warning", "thông tin": "info"}
 WARD_INFO_KEYS = {"Mã đơn vị": "ward_code", "Tên đơn vị": "ward_name", "Năm kế hoạch": "plan_year"}

@@ -35,12 +35,15 @@ from typing import NamedTuple
 
 import pandas as pd
 
-from wardplan.parsing import Period, period_from_code, period_sort_key
+from wardplan.rules import kinds
+from wardplan.rules.missing import as_float, as_int, as_str
+from wardplan.rules.periods import Period, period_from_code, period_sort_key
 
 OFFICIAL = "official"
 DERIVED = "derived"
+# How every page, chart and export names the two origins.
+ORIGIN_LABELS_VI = {OFFICIAL: "chính thức (phường lập)", DERIVED: "suy ra (phân bổ đều)"}
 
-SCENARIO_KINDS = frozenset({"flow", "level", "cumulative_pct"})
 # Comparators whose target_value is not an absolute number to phase.
 NON_NUMERIC_COMPARATORS = frozenset({"relative", "qualitative", "top"})
 
@@ -73,7 +76,7 @@ def pick_targets(targets: pd.DataFrame, year: int) -> dict[tuple[str, str], Targ
     """
     picked: dict[tuple[str, str], Target] = {}
     for row in targets.itertuples(index=False):
-        if _as_int(row.year) != year:
+        if as_int(row.year) != year:
             continue
         key = (row.ward_code, row.indicator_code)
         candidate = Target(
@@ -99,20 +102,20 @@ def build_scenario(
     indicators: pd.DataFrame,
     targets: pd.DataFrame,
     scenario_official: pd.DataFrame,
-    year: int = 2026,
+    year: int,
 ) -> pd.DataFrame:
     """Monthly, quarterly and yearly planned values for every phasable target.
 
     Returns columns SCENARIO_COLUMNS, one row per ward x indicator x period
     (17 periods), for targets with an absolute number and an indicator kind
-    in SCENARIO_KINDS.  Official values for other indicators are ignored.
+    in kinds.PHASED.  Official values for other indicators are ignored.
     """
-    kinds = dict(zip(indicators["indicator_code"], indicators["kind"]))
+    kind_of = dict(zip(indicators["indicator_code"], indicators["kind"], strict=True))
     official = _index_official(scenario_official, year)
     rows: list[tuple] = []
     for (ward, indicator), target in pick_targets(targets, year).items():
-        kind = kinds.get(indicator)
-        if kind not in SCENARIO_KINDS or not target.usable:
+        kind = kind_of.get(indicator)
+        if kind not in kinds.PHASED or not target.usable:
             continue
         points = _phase(kind, target.value, official.get((ward, indicator), {}))
         rows.extend(
@@ -140,10 +143,10 @@ def _phase(kind: str, target: float, official: dict[tuple[str, int], float]) -> 
 
 def _derive_months(kind: str, target: float, official_months: dict[int, float],
                    official_quarters: dict[int, float]) -> dict[int, Point]:
-    if kind == "flow":
+    if kind == kinds.FLOW:
         return _flow_months(target, official_months, official_quarters)
     anchors = _level_anchors(official_months, official_quarters)
-    if kind == "cumulative_pct":
+    if kind == kinds.CUMULATIVE_PCT:
         return _cumulative_months(target, anchors)
     return {m: Point(anchors[m], OFFICIAL) if m in anchors else Point(target, DERIVED)
             for m in range(1, 13)}
@@ -171,7 +174,8 @@ def _spread(amount: float, months: list[int]) -> dict[int, Point]:
     return {m: Point(share, DERIVED) for m in months}
 
 
-def _level_anchors(official_months: dict[int, float], official_quarters: dict[int, float]) -> dict[int, float]:
+def _level_anchors(official_months: dict[int, float],
+                   official_quarters: dict[int, float]) -> dict[int, float]:
     # A level reported for a quarter is the level at its last month.
     anchors = {3 * q: v for q, v in official_quarters.items()}
     anchors.update(official_months)
@@ -196,7 +200,7 @@ def _interpolate(anchors: dict[int, float], month: int) -> float:
 def _aggregate(kind: str, months: list[Point], official_value: float | None) -> Point:
     if official_value is not None:
         return Point(official_value, OFFICIAL)
-    used = months if kind == "flow" else months[-1:]
+    used = months if kind == kinds.FLOW else months[-1:]
     value = sum(p.value for p in used)
     return Point(value, OFFICIAL if all(p.origin == OFFICIAL for p in used) else DERIVED)
 
@@ -256,7 +260,7 @@ def scenario_lookup(rows: pd.DataFrame) -> dict[tuple[str, int], tuple[str, Poin
 
 def scenario_detail(lookup: dict[tuple[str, int], tuple[str, Point]], kind: str,
                     as_of_month: int) -> ScenarioToDate:
-    if kind == "flow":
+    if kind == kinds.FLOW:
         parts = _flow_parts(lookup, as_of_month)
     else:
         parts = [_level_part(lookup, as_of_month)]
@@ -335,34 +339,3 @@ def sort_by_period(frame: pd.DataFrame, column: str = "period") -> pd.DataFrame:
 
 def _is_number(value: object) -> bool:
     return not math.isnan(as_float(value))
-
-
-def is_missing(value: object) -> bool:
-    """None, pandas NA/NaT or NaN: the one test of "no value" for frames from the DB."""
-    if value is None or value is pd.NA or value is pd.NaT:
-        return True
-    try:
-        return bool(pd.isna(value))
-    except (TypeError, ValueError):
-        return False
-
-
-def as_float(value: object) -> float:
-    if is_missing(value):
-        return math.nan
-    try:
-        return float(value)
-    except (TypeError, ValueError):
-        return math.nan
-
-
-def _as_int(value: object) -> int | None:
-    number = as_float(value)
-    return None if math.isnan(number) else int(number)
-
-
-def as_str(value: object) -> str | None:
-    if is_missing(value):
-        return None
-    text = str(value).strip()
-    return text or None

@@ -8,24 +8,19 @@ enough for a 16:9 slide.  The builders take frames shaped by
 
 from __future__ import annotations
 
+import itertools
 import textwrap
 
 import pandas as pd
 import plotly.graph_objects as go
 
-from wardplan.presenters import (
-    GREY,
-    STATUS_ORDER,
-    STATUS_STYLES,
-    YEAR,
-    display_unit,
-    end_month,
-    format_value,
-    is_missing,
-    pct,
-    period_label,
-    text_or,
-)
+from wardplan.display.format import display_unit, format_value, pct
+from wardplan.display.styles import STATUS_ORDER, STATUS_STYLES
+from wardplan.rules import kinds
+from wardplan.rules.missing import is_missing, text_or
+from wardplan.rules.periods import end_month, parse_period, period_label
+from wardplan.rules.status import GREY
+from wardplan.rules.text import shorten
 
 FONT_FAMILY = "'Source Sans Pro', 'Noto Sans', 'DejaVu Sans', Arial, sans-serif"
 INK = "#1A1A1A"
@@ -49,16 +44,11 @@ def _escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def _shorten(text: str, limit: int = _SOURCE_ITEM_MAX) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
-
-
 def source_line(parts: list[tuple[str, list[str]]]) -> str:
     """'Nguồn: Thực hiện: a; b. Chỉ tiêu: c.' from labelled source references."""
     items = []
     for label, refs in parts:
-        unique = list(dict.fromkeys(_shorten(r) for r in refs if r))
+        unique = list(dict.fromkeys(shorten(r, _SOURCE_ITEM_MAX) for r in refs if r))
         if unique:
             items.append(f"{label}: {'; '.join(unique)}.")
     return "Nguồn: " + (" ".join(items) if items else "cơ sở dữ liệu chỉ tiêu 2026.")
@@ -118,15 +108,16 @@ def _unit_suffix(unit: str) -> str:
 # --- ward progress: the core chart --------------------------------------------------
 
 def progress_chart(series: pd.DataFrame, *, ward_name: str, indicator_name: str, unit: str,
-                   kind: str | None, as_of: str, sources: dict[str, list[str]] | None = None,
-                   year: int = YEAR) -> go.Figure:
+                   kind: str | None, as_of: str,
+                   sources: dict[str, list[str]] | None = None) -> go.Figure:
     """Actual to date vs the scenario path vs the annual target, month by month.
 
     `series` is `presenters.progress_series`: month, actual, scenario, origin, target.
     """
+    year = parse_period(as_of).year
     values = list(series["actual"]) + list(series["scenario"]) + list(series["target"])
     shown = display_unit(unit, values)
-    cumulative = kind in ("flow", "cumulative_pct")
+    cumulative = kind in kinds.CUMULATIVE
     fmt = _number_format([shown.scale(v) for v in values])
     suffix = _unit_suffix(shown.unit)
     months = series["month"].tolist()
@@ -146,14 +137,14 @@ def progress_chart(series: pd.DataFrame, *, ward_name: str, indicator_name: str,
         for origin, name, symbol in (("official", OFFICIAL_NAME, "circle"),
                                      ("derived", DERIVED_NAME, "circle-open")):
             mask = [o == origin for o in series["origin"]]
-            y = [v if keep else None for v, keep in zip(scenario_y, mask)]
+            y = [v if keep else None for v, keep in zip(scenario_y, mask, strict=True)]
             if not any(v is not None for v in y):
                 continue
             # For a flow the point is a running total; the hover also gives the
             # month's own planned value, the figure the origin refers to.
             month_text = [f"{n} — kế hoạch trong tháng: {format_value(o, None)}{suffix}"
                           if cumulative and o is not None else n
-                          for n, o in zip(month_names, own)]
+                          for n, o in zip(month_names, own, strict=True)]
             fig.add_trace(go.Scatter(
                 x=months, y=y, mode="lines+markers", name=name, connectgaps=False,
                 line=dict(color=SCENARIO_COLOUR, width=2.5, dash="dash"),
@@ -166,7 +157,7 @@ def progress_chart(series: pd.DataFrame, *, ward_name: str, indicator_name: str,
                                f"<b>{name}</b><br>%{{customdata}}: %{{y:{fmt}}}{suffix}"
                                "<extra></extra>")))
     actual_y = scaled("actual")
-    points = [(m, v, n) for m, v, n in zip(months, actual_y, month_names) if v is not None]
+    points = [(m, v, n) for m, v, n in zip(months, actual_y, month_names, strict=True) if v is not None]
     if points:
         actual_label = ACTUAL_NAME if cumulative else "Thực hiện (mức đạt)"
         breaks = {i for i in range(1, len(points)) if points[i][0] - points[i - 1][0] > 1}
@@ -180,7 +171,7 @@ def progress_chart(series: pd.DataFrame, *, ward_name: str, indicator_name: str,
                 out.append(value)
             return out
 
-        for (m1, v1, _), (m2, v2, _) in zip(points, points[1:]):
+        for (m1, v1, _), (m2, v2, _) in itertools.pairwise(points):
             if m2 - m1 > 1:
                 # No figure for the months between: a faint dotted bridge, not the solid
                 # line that would suggest the ward reported them.
@@ -207,10 +198,7 @@ def progress_chart(series: pd.DataFrame, *, ward_name: str, indicator_name: str,
             x=[0.6, 12.4], y=[target, target], mode="lines", name=target_name,
             line=dict(color=TARGET_COLOUR, width=2.5, dash="dot"),
             hovertemplate=f"<b>Chỉ tiêu năm {year}</b>: %{{y:{fmt}}}{suffix}<extra></extra>"))
-    try:
-        cut = end_month(as_of)
-    except Exception:  # an unknown period only loses the marker line
-        cut = None
+    cut = end_month(as_of)
     if cut is not None:
         fig.add_vline(x=cut, line=dict(color="#999999", width=1.5, dash="dot"))
         fig.add_annotation(x=cut, xref="x", y=1, yref="paper", yanchor="bottom",
@@ -243,7 +231,7 @@ _BULLET_LEFT_PX = 330  # room for two lines of 40 characters at 14 px
 def _wrap_label(text: str, width: int = 40) -> str:
     lines = textwrap.wrap(text, width=width) or [text]
     if len(lines) > 2:
-        lines = [lines[0], _shorten(" ".join(lines[1:]), width)]
+        lines = [lines[0], shorten(" ".join(lines[1:]), width)]
     return "<br>".join(_escape(line) for line in lines)
 
 
@@ -255,15 +243,15 @@ def bullet_chart(rows: pd.DataFrame, *, ward_name: str, as_of: str,
     """
     fig = go.Figure()
     labels = [_wrap_label(f"{n} ({u})" if u else n) for n, u in
-              zip(rows["indicator_name"], rows["unit"].map(text_or))]
+              zip(rows["indicator_name"], rows["unit"].map(text_or), strict=True)]
     for status in STATUS_ORDER:
         mask = (rows["status"].fillna(GREY) == status).tolist()
         if not any(mask):
             continue
         style = STATUS_STYLES[status]
-        x = [v for v, keep in zip(rows["pct_of_target"], mask) if keep]
+        x = [v for v, keep in zip(rows["pct_of_target"], mask, strict=True) if keep]
         fig.add_trace(go.Bar(
-            x=x, y=[label for label, keep in zip(labels, mask) if keep], orientation="h",
+            x=x, y=[label for label, keep in zip(labels, mask, strict=True) if keep], orientation="h",
             name=style.text, marker=dict(color=style.colour, line=dict(width=0)),
             text=[f"{style.symbol} {pct(v)}" for v in x], textposition="none",
             hovertemplate="%{y}<br>Thực hiện: %{x:,.1f}% chỉ tiêu năm<extra>"
@@ -278,11 +266,11 @@ def bullet_chart(rows: pd.DataFrame, *, ward_name: str, as_of: str,
         near = not is_missing(mark) and value <= mark <= value + 0.08 * top
         return float(mark) if near else float(value)
 
-    label_x = [label_at(v, m) for v, m in zip(rows["pct_of_target"], marks)]
+    label_x = [label_at(v, m) for v, m in zip(rows["pct_of_target"], marks, strict=True)]
     fig.add_trace(go.Scatter(
         x=label_x, y=labels, mode="text", showlegend=False, hoverinfo="skip",
         text=[f"  {STATUS_STYLES.get(s if not is_missing(s) else GREY).symbol} {pct(v)}"
-              for s, v in zip(rows["status"], rows["pct_of_target"])],
+              for s, v in zip(rows["status"], rows["pct_of_target"], strict=True)],
         textposition="middle right", textfont=dict(size=14, color=INK), cliponaxis=False))
     if any(not is_missing(v) for v in marks):
         fig.add_trace(go.Scatter(

@@ -2,9 +2,16 @@
 -- Documented column by column in docs/data-model.md.
 
 CREATE VIEW v_wards AS
-SELECT ward_code, name_vi, unit_type_vi, source_file IS NOT NULL AS has_workbook,
+SELECT ward_code, name_vi, unit_type_vi,
+       EXISTS (SELECT 1 FROM ward_plans p WHERE p.ward_code = w.ward_code) AS has_workbook,
        EXISTS (SELECT 1 FROM actuals a WHERE a.ward_code = w.ward_code) AS has_report
 FROM wards w;
+
+CREATE VIEW v_plans AS
+SELECT p.ward_code, p.plan_year, p.source_file,
+       EXISTS (SELECT 1 FROM actuals a
+               WHERE a.ward_code = p.ward_code AND a.period LIKE p.plan_year || '%') AS has_report
+FROM ward_plans p;
 
 CREATE VIEW v_indicators AS
 SELECT indicator_code, name_vi, unit, direction, kind, group_vi, parent_code
@@ -54,8 +61,12 @@ SELECT ward_code, group_code, project_no, project_name, row_kind, total_capital_
 FROM projects;
 
 CREATE VIEW v_sources AS
-SELECT ward_code, source_code, title_vi, doc_number, doc_date, original_file, number_convention
+SELECT ward_code, plan_year, source_code, title_vi, doc_number, doc_date, original_file,
+       number_convention
 FROM sources;
 
 CREATE VIEW v_load_files AS
 SELECT file, sha256, size_bytes, rows_loaded, loaded_at FROM load_files;
+
+CREATE VIEW v_build AS
+SELECT green_min_pct, amber_min_pct, scenario_rule FROM build_info;

@@ -19,8 +19,10 @@ from dataclasses import asdict, dataclass
 
 import pandas as pd
 
-from wardplan.parsing import (ParseError, canonical_unit, format_number_vi,
-                              money_factor_to_million, parse_number, parse_target)
+from wardplan.rules import kinds
+from wardplan.rules.numbers import ParseError, format_number_vi, parse_number
+from wardplan.rules.parsing import canonical_unit, money_factor_to_million, parse_target
+from wardplan.rules.text import shorten
 
 # A flow's annual target this many times its 2025 estimate (or less than its
 # inverse) is implausible enough to ask the ward about.
@@ -28,6 +30,10 @@ BASELINE_JUMP_RATIO = 5.0
 # A ratio that only works after scaling one side by these was written in the wrong unit
 # (đồng / triệu đồng / tỷ đồng differ by a thousand or a million).
 UNIT_SLIP_FACTORS = (1e3, 1e6, 1e-3, 1e-6)
+
+
+SEVERITY_ORDER = ("error", "warning", "info")
+SEVERITY_LABELS_VI = {"error": "Lỗi", "warning": "Cảnh báo", "info": "Thông tin"}
 
 
 @dataclass(frozen=True)
@@ -137,7 +143,7 @@ def stated_ratios(statements: pd.DataFrame) -> list[Finding]:
 
 
 def quarter_not_sum_of_months(actuals: pd.DataFrame, indicators: pd.DataFrame) -> list[Finding]:
-    flows = set(indicators.loc[indicators["kind"] == "flow", "indicator_code"])
+    flows = set(indicators.loc[indicators["kind"] == kinds.FLOW, "indicator_code"])
     known = actuals.dropna(subset=["value"])
     known = known[known["indicator_code"].isin(flows)]
     values = known.set_index(["ward_code", "indicator_code", "period"])["value"]
@@ -159,7 +165,7 @@ def quarter_not_sum_of_months(actuals: pd.DataFrame, indicators: pd.DataFrame) -
 
 def same_figure_for_two_indicators(actuals: pd.DataFrame, indicators: pd.DataFrame) -> list[Finding]:
     """Two different flows with the same non-trivial figure in one period: likely a copy slip."""
-    flows = set(indicators.loc[indicators["kind"] == "flow", "indicator_code"])
+    flows = set(indicators.loc[indicators["kind"] == kinds.FLOW, "indicator_code"])
     names = indicators.set_index("indicator_code")["name_vi"]
     known = actuals.dropna(subset=["value"])
     known = known[known["indicator_code"].isin(flows) & (known["value"].abs() >= 100)]
@@ -201,7 +207,7 @@ def table_vs_statement(actuals: pd.DataFrame, statements: pd.DataFrame) -> list[
             findings.append(Finding(
                 row.ward_code, row.indicator_code, row.period, "warning", "table_vs_text",
                 f"Bảng ghi '{cell['value_text']}' nhưng lời văn ghi {format_number_vi(row.value)} "
-                f"('{_shorten(row.text)}').", refs))
+                f"('{shorten(row.text, 140)}').", refs))
     return findings
 
 
@@ -224,14 +230,14 @@ def target_statements(targets: pd.DataFrame, statements: pd.DataFrame) -> list[F
             findings.append(Finding(
                 row.ward_code, row.indicator_code, row.period, "warning", "target_restated",
                 f"Chỉ tiêu ghi '{target['target_text']}' nhưng nơi khác ghi "
-                f"'{_shorten(row.text)}'.", refs))
+                f"'{shorten(row.text, 140)}'.", refs))
             continue
         comparator = _comparator_of(row.text, row.value)
         if comparator and comparator != target["comparator"]:
             findings.append(Finding(
                 row.ward_code, row.indicator_code, row.period, "info", "target_comparator",
                 f"Bảng chỉ tiêu ghi '{target['target_text']}' (so sánh '{target['comparator']}'), "
-                f"lời văn ghi '{_shorten(row.text)}' (so sánh '{comparator}').", refs))
+                f"lời văn ghi '{shorten(row.text, 140)}' (so sánh '{comparator}').", refs))
     return findings
 
 
@@ -275,7 +281,7 @@ def components_vs_parent(actuals: pd.DataFrame, indicators: pd.DataFrame) -> lis
 
 def implausible_baseline(baselines: pd.DataFrame, targets: pd.DataFrame,
                          indicators: pd.DataFrame) -> list[Finding]:
-    flows = set(indicators.loc[indicators["kind"] == "flow", "indicator_code"])
+    flows = set(indicators.loc[indicators["kind"] == kinds.FLOW, "indicator_code"])
     merged = baselines.dropna(subset=["value"]).merge(
         targets, on=["ward_code", "indicator_code"], suffixes=("", "_target"))
     findings = []
@@ -326,9 +332,6 @@ def project_totals(projects: pd.DataFrame) -> list[Finding]:
                     f"{format_number_vi(total, 3)} triệu đồng.", header["source_ref"]))
     return findings
 
-
-def _shorten(text: str, limit: int = 140) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def run_checks(indicators: pd.DataFrame, targets: pd.DataFrame, actuals: pd.DataFrame,

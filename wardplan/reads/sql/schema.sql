@@ -5,8 +5,15 @@
 CREATE TABLE wards (
     ward_code     VARCHAR PRIMARY KEY,
     name_vi       VARCHAR NOT NULL,
-    unit_type_vi  VARCHAR,
-    source_file   VARCHAR            -- the ward's workbook, NULL when none was loaded
+    unit_type_vi  VARCHAR
+);
+
+-- One row per ward workbook loaded: a ward has a plan for each year it has a workbook for.
+CREATE TABLE ward_plans (
+    ward_code   VARCHAR NOT NULL,
+    plan_year   INTEGER NOT NULL,
+    source_file VARCHAR NOT NULL,
+    PRIMARY KEY (ward_code, plan_year)
 );
 
 CREATE TABLE indicators (
@@ -22,9 +29,9 @@ CREATE TABLE indicators (
 );
 
 CREATE TABLE sources (
-    ward_code VARCHAR, source_code VARCHAR, title_vi VARCHAR, doc_number VARCHAR,
-    doc_date VARCHAR, original_file VARCHAR, number_convention VARCHAR,
-    PRIMARY KEY (ward_code, source_code)
+    ward_code VARCHAR, plan_year INTEGER, source_code VARCHAR, title_vi VARCHAR,
+    doc_number VARCHAR, doc_date VARCHAR, original_file VARCHAR, number_convention VARCHAR,
+    PRIMARY KEY (ward_code, plan_year, source_code)
 );
 
 CREATE TABLE targets (
@@ -116,4 +123,7 @@ CREATE TABLE load_files (
     loaded_at TIMESTAMP
 );
 
-CREATE TABLE build_info (key VARCHAR PRIMARY KEY, value VARCHAR);
+-- One row: the settings the statuses in this file were computed with.
+CREATE TABLE build_info (
+    green_min_pct DOUBLE, amber_min_pct DOUBLE, scenario_rule VARCHAR
+);

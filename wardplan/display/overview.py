@@ -1,0 +1,179 @@
+"""The overview: the ward × indicator board, counts per ward, the attention list."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from wardplan.display.format import detail_link, first_sentence, format_value, pct
+from wardplan.display.styles import STATUS_ORDER, STATUS_STYLES, status_text
+from wardplan.rules.missing import is_missing, text_or
+from wardplan.rules.numbers import format_number_vi
+from wardplan.rules.periods import end_month, period_label, period_sort_key
+from wardplan.rules.status import AMBER, GREY, RED, verdict_differs
+from wardplan.rules.text import fold
+
+
+def _cell_text(row) -> str:
+    style = STATUS_STYLES.get(row.status, STATUS_STYLES[GREY])
+    parts = [style.symbol]
+    if not is_missing(row.actual_to_date):
+        parts.append(format_number_vi(float(row.actual_to_date)))
+    else:
+        parts.append("—")
+    if not is_missing(row.pct_of_scenario):
+        parts.append(f"({pct(row.pct_of_scenario)} KB)")
+    if verdict_differs(row.status, row.ward_verdict):
+        parts.append("≠")
+    return " ".join(parts)
+
+
+@dataclass(frozen=True)
+class Board:
+    """The ward × indicator board: `text` to show and `status` to colour, same shape."""
+
+    text: pd.DataFrame
+    status: pd.DataFrame
+
+    @property
+    def empty(self) -> bool:
+        return self.text.empty
+
+
+def status_board(status: pd.DataFrame, ward_names: dict[str, str] | None = None) -> Board:
+    """Rows: indicators (by group); columns: wards; cell: symbol, figure, % of scenario."""
+    if status.empty:
+        empty = pd.DataFrame()
+        return Board(empty, empty)
+    frame = status.copy()
+    frame["cell"] = [_cell_text(r) for r in frame.itertuples(index=False)]
+    frame["group_vi"] = frame["group_vi"].fillna("Khác")
+    frame["unit"] = frame["unit"].fillna("")
+    frame["indicator_name"] = frame["indicator_name"].fillna(frame["indicator_code"])
+    names = ward_names or dict(zip(frame["ward_code"], frame["ward_name"], strict=True))
+    ward_order = sorted(frame["ward_code"].unique(), key=lambda w: fold(names.get(w, w)))
+    index = ["group_vi", "indicator_name", "unit"]
+    text = frame.pivot_table(index=index, columns="ward_code", values="cell", aggfunc="first")
+    colour = frame.pivot_table(index=index, columns="ward_code", values="status", aggfunc="first")
+    text = text.reindex(columns=ward_order).fillna("")
+    colour = colour.reindex(columns=ward_order)
+    order = sorted(text.index, key=lambda key: (fold(key[0]), fold(key[1])))
+    text, colour = text.loc[order], colour.loc[order]
+    labels = {w: names.get(w, w) for w in ward_order}
+    text = text.rename(columns=labels).reset_index()
+    colour = colour.rename(columns=labels).reset_index()
+    header = {"group_vi": "Lĩnh vực", "indicator_name": "Chỉ tiêu", "unit": "Đơn vị"}
+    text = text.rename(columns=header)
+    colour = colour.rename(columns=header)
+    text.columns.name = colour.columns.name = None
+    return Board(text, colour)
+
+
+def style_board(board: Board):
+    """A pandas Styler colouring each cell by status (text carries the symbol too)."""
+    def colours(_: pd.DataFrame) -> pd.DataFrame:
+        # Dark text everywhere: pinned columns otherwise render in a faded grey.
+        css = pd.DataFrame("color: #1A1A1A", index=board.text.index, columns=board.text.columns)
+        for column in board.status.columns[3:]:
+            css[column] = board.status[column].map(
+                lambda s: "" if is_missing(s) else
+                f"background-color: {STATUS_STYLES[s].tint}; color: #1A1A1A")
+        return css
+    return board.text.style.apply(colours, axis=None)
+
+
+def ward_counts(status: pd.DataFrame) -> pd.DataFrame:
+    """Per ward: how many indicators are red, amber, green, grey (worst first)."""
+    columns = ["ward_code", "ward_name", "has_report", *STATUS_ORDER, "total"]
+    if status.empty:
+        return pd.DataFrame(columns=columns)
+    counts = (status.groupby(["ward_code", "ward_name", "has_report"])["status"]
+              .value_counts().unstack(fill_value=0)
+              .reindex(columns=list(STATUS_ORDER), fill_value=0).reset_index())
+    counts["total"] = counts[list(STATUS_ORDER)].sum(axis=1)
+    counts = counts.sort_values(
+        ["red", "amber", "ward_name"], ascending=[False, False, True],
+        key=lambda s: s.map(fold) if s.name == "ward_name" else s)
+    counts.columns.name = None
+    return counts[columns].reset_index(drop=True)
+
+
+def ward_counts_view(counts: pd.DataFrame) -> pd.DataFrame:
+    """`ward_counts` with Vietnamese headers that carry the status symbols."""
+    view = pd.DataFrame({
+        "Phường": counts["ward_name"],
+        "Báo cáo": counts["has_report"].map(lambda r: "Đã có" if r else "Chưa gửi"),
+    })
+    for status in STATUS_ORDER:
+        view[STATUS_STYLES[status].text] = counts[status].astype(int)
+    view["Tổng số chỉ tiêu"] = counts["total"].astype(int)
+    return view
+
+def attention_items(status: pd.DataFrame) -> pd.DataFrame:
+    """Red then amber items, worst first, with their reason and the ward's own verdict."""
+    columns = ["ward_code", "ward_name", "indicator_code", "indicator_name", "unit", "status",
+               "status_text", "figure", "pct_scenario", "pct_target", "headline", "note",
+               "ward_verdict", "verdict_differs", "actual_period", "as_of"]
+    if status.empty:
+        return pd.DataFrame(columns=columns)
+    items = status[status["status"].isin([RED, AMBER])].copy()
+    if items.empty:
+        return pd.DataFrame(columns=columns)
+    items["rank"] = items["status"].map({RED: 0, AMBER: 1})
+    items = items.sort_values(["rank", "pct_of_scenario", "ward_name", "indicator_name"],
+                              na_position="last")
+    items["status_text"] = items["status"].map(status_text)
+    items["figure"] = [format_value(v, u)
+                       for v, u in zip(items["actual_to_date"], items["unit"], strict=True)]
+    items["pct_scenario"] = items["pct_of_scenario"].map(pct)
+    items["pct_target"] = items["pct_of_target"].map(pct)
+    items["headline"] = items["note"].map(first_sentence)
+    items["note"] = items["note"].map(text_or)
+    items["verdict_differs"] = [verdict_differs(s, v)
+                                for s, v in zip(items["status"], items["ward_verdict"], strict=True)]
+    items["ward_verdict"] = items["ward_verdict"].map(text_or)
+    return items[columns].reset_index(drop=True)
+
+
+def status_list_view(status: pd.DataFrame, as_of: str) -> pd.DataFrame:
+    """Every ward × indicator as one row, worst first, with a link to its detail page."""
+    if status.empty:
+        return pd.DataFrame(columns=["Trạng thái", "Phường", "Chỉ tiêu", "Thực hiện",
+                                     "% kịch bản", "% chỉ tiêu năm", "Kỳ số liệu", "Lý do",
+                                     "Phường tự đánh giá", "Chi tiết"])
+    frame = status.copy()
+    frame["rank"] = frame["status"].map({s: i for i, s in enumerate(STATUS_ORDER)})
+    frame = frame.sort_values(["rank", "pct_of_scenario", "ward_name", "indicator_name"],
+                              na_position="last")
+    return pd.DataFrame({
+        "Trạng thái": frame["status"].map(status_text),
+        "Phường": frame["ward_name"],
+        "Chỉ tiêu": frame["indicator_name"].fillna(frame["indicator_code"]),
+        "Thực hiện": [format_value(v, u)
+                      for v, u in zip(frame["actual_to_date"], frame["unit"], strict=True)],
+        "% kịch bản": frame["pct_of_scenario"].map(pct),
+        "% chỉ tiêu năm": frame["pct_of_target"].map(pct),
+        "Kỳ số liệu": frame["actual_period"].map(
+            lambda code: period_label(code) if isinstance(code, str) else "—"),
+        "Lý do": frame["note"].map(text_or),
+        "Phường tự đánh giá": frame["ward_verdict"].map(text_or),
+        "Chi tiết": [detail_link(w, i, as_of)
+                     for w, i in zip(frame["ward_code"], frame["indicator_code"], strict=True)],
+    }).reset_index(drop=True)
+
+
+def period_has_actuals(status: pd.DataFrame, as_of: str) -> bool:
+    """Whether any figure shown at `as_of` was reported for that very period's end."""
+    if status.empty:
+        return False
+    reported = status["actual_period"].dropna()
+    if reported.empty:
+        return False
+    target_end = end_month(as_of)
+    return any(end_month(p) == target_end for p in reported)
+
+
+def latest_data_period(status: pd.DataFrame) -> str | None:
+    reported = status["actual_period"].dropna().unique().tolist() if not status.empty else []
+    return max(reported, key=period_sort_key) if reported else None

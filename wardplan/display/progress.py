@@ -1,0 +1,104 @@
+"""A ward's progress: the monthly series behind the core chart, the bullet rows,
+the targets as written."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+from wardplan.display.format import COMPARATOR_LABELS, target_value_text
+from wardplan.display.styles import STATUS_ORDER
+from wardplan.rules.missing import is_missing, text_or
+from wardplan.rules.periods import end_month
+
+
+def actuals_up_to(series: pd.DataFrame, as_of: str) -> pd.DataFrame:
+    """`progress_series` without the actuals reported after `as_of`: a view "as of
+    January" must not show March figures even when they exist."""
+    frame = series.copy()
+    late = frame["month"] > end_month(as_of)
+    frame.loc[late, "actual"] = math.nan
+    frame.loc[late, "actual_period"] = None
+    return frame
+
+
+def progress_series(history: pd.DataFrame, scenario: pd.DataFrame, year: int) -> pd.DataFrame:
+    """One row per month: actual to date, scenario to date, the month's own planned
+    value and its origin (official/derived), and the annual target.
+
+    The actual is only placed at a month when the figure was reported for a
+    period ending that month; the status carries levels forward between
+    reports, and drawing that would invent data points.
+    """
+    months = list(range(1, 13))
+    frame = pd.DataFrame({"month": months})
+    codes = {m: f"{year}-{m:02d}" for m in months}
+    by_as_of = history.set_index("as_of") if not history.empty else pd.DataFrame()
+
+    def at(month: int, column: str):
+        code = codes[month]
+        if by_as_of.empty or code not in by_as_of.index:
+            return math.nan
+        value = by_as_of.at[code, column]
+        return math.nan if is_missing(value) else value
+
+    actual = []
+    actual_period = []
+    for month in months:
+        period = at(month, "actual_period")
+        if isinstance(period, str) and end_month(period) == month:
+            actual.append(float(at(month, "actual_to_date")))
+            actual_period.append(period)
+        else:
+            actual.append(math.nan)
+            actual_period.append(None)
+    frame["actual"] = actual
+    frame["actual_period"] = actual_period
+    frame["scenario"] = [float(at(m, "scenario_to_date")) for m in months]
+    origin, planned = {}, {}
+    if not scenario.empty:
+        monthly = scenario[scenario["period"].isin(codes.values())]
+        origin = dict(zip(monthly["period"], monthly["origin"], strict=True))
+        planned = dict(zip(monthly["period"], monthly["planned_value"], strict=True))
+    frame["origin"] = [origin.get(codes[m]) for m in months]
+    frame["scenario_month"] = [float(planned.get(codes[m], math.nan)) for m in months]
+    target = history["target_value"].dropna() if not history.empty else pd.Series(dtype=float)
+    frame["target"] = float(target.iloc[0]) if not target.empty else math.nan
+    return frame
+
+
+def bullet_rows(ward_status: pd.DataFrame) -> pd.DataFrame:
+    """Per indicator with a figure and a target: actual and scenario-to-date as % of target."""
+    columns = ["indicator_code", "indicator_name", "unit", "status", "pct_of_target",
+               "scenario_pct_of_target", "actual_period"]
+    if ward_status.empty:
+        return pd.DataFrame(columns=columns)
+    rows = ward_status.dropna(subset=["pct_of_target"]).copy()
+    if rows.empty:
+        return pd.DataFrame(columns=columns)
+    rows["indicator_name"] = rows["indicator_name"].fillna(rows["indicator_code"])
+
+    def scenario_share(row) -> float:
+        if is_missing(row.scenario_to_date) or is_missing(row.target_value) or row.target_value == 0:
+            return math.nan
+        if row.direction == "lower":
+            return math.nan if row.scenario_to_date == 0 else row.target_value / row.scenario_to_date * 100
+        return row.scenario_to_date / row.target_value * 100
+
+    rows["scenario_pct_of_target"] = [scenario_share(r) for r in rows.itertuples(index=False)]
+    rows["rank"] = rows["status"].map({s: i for i, s in enumerate(STATUS_ORDER)})
+    rows = rows.sort_values(["rank", "pct_of_target"])
+    return rows[columns].reset_index(drop=True)
+
+
+def targets_view(targets: pd.DataFrame) -> pd.DataFrame:
+    """A ward's targets as the plan wrote them, for wards without a report too."""
+    return pd.DataFrame({
+        "Chỉ tiêu": targets["indicator_name"].fillna(targets["indicator_code"]),
+        "Chỉ tiêu kế hoạch (nguyên văn)": targets["target_text"].map(text_or),
+        "So sánh": targets["comparator"].map(lambda c: COMPARATOR_LABELS.get(c, text_or(c))),
+        "Giá trị": [target_value_text(r) for r in targets.itertuples(index=False)],
+        "Đơn vị": targets["unit"].map(text_or),
+        "Nguồn": targets["source_ref"].map(text_or),
+    })

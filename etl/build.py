@@ -21,7 +21,6 @@ from etl.read import FileRejected, RawWorkbook, read_workbook
 from etl.validate import Checker
 from wardplan.reads.db import DEFAULT_DB
 from wardplan.rules import quality, scenario, status
-from wardplan.rules.periods import parse_period
 from wardplan.rules.settings import Settings, load_settings
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -133,16 +132,19 @@ def derive_tables(catalogue: Catalogue, wards: list[WardData], raws: list[RawWor
     tables["indicators"] = catalogue.indicators
     official = tables["scenario_official"].rename(columns={"value": "planned_value"})
     years = sorted({w.plan_year for w in wards})
-    tables["scenario"] = _by_year(years, lambda year: scenario_with_sources(
-        scenario.build_scenario(catalogue.indicators, tables["targets"], official, year),
-        official, tables["targets"]))
-    tables["status"] = _by_year(years, lambda year: status.compute_status(
-        catalogue.indicators, tables["targets"], tables["actuals"], tables["scenario"],
-        catalogue.wards, settings.bands, year))
+    phased = {year: scenario.build_scenario(
+        catalogue.indicators, tables["targets"], official, year, statements=tables["statements"],
+        actuals=tables["actuals"], baselines=tables["baselines"], rule=settings.scenario_rule)
+        for year in years}
+    tables["scenario"] = _stack(p.frame for p in phased.values())
     checks = quality.run_checks(catalogue.indicators, tables["targets"], tables["actuals"],
                                 tables["statements"], tables["baselines"], tables["projects"])
-    notes = _concat(wards, "notes")
-    tables["data_issues"] = pd.concat([checks, notes], ignore_index=True) if not notes.empty else checks
+    readings = quality.findings_frame([r for p in phased.values() for r in p.readings])
+    tables["data_issues"] = _stack([checks, readings, _concat(wards, "notes")])
+    flags = status.Flags.from_findings(tables["data_issues"])
+    tables["status"] = _stack(status.compute_status(
+        catalogue.indicators, tables["targets"], tables["actuals"], tables["scenario"],
+        catalogue.wards, settings.bands, year, flags) for year in years)
     tables["load_files"] = _load_files(raws, wards, catalogue, data_dir)
     tables["build_info"] = pd.DataFrame([{
         "green_min_pct": settings.bands.green_min_pct,
@@ -152,39 +154,10 @@ def derive_tables(catalogue: Catalogue, wards: list[WardData], raws: list[RawWor
     return tables
 
 
-def _by_year(years: list[int], derive) -> pd.DataFrame:
-    """`derive(year)` for each plan year, stacked (the rules work one plan year at a time)."""
-    frames = [derive(year) for year in years]
+def _stack(frames) -> pd.DataFrame:
+    """Frames stacked, skipping empty ones (the rules work one plan year at a time)."""
+    frames = [f for f in frames if not f.empty]
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
-
-
-def scenario_with_sources(phased: pd.DataFrame, official: pd.DataFrame,
-                          targets: pd.DataFrame) -> pd.DataFrame:
-    """Every scenario value says where it comes from: the ward's plan, or the
-    annual target it was derived from."""
-    given: dict[tuple[str, str], dict[str, str]] = {}
-    for row in official.itertuples():
-        given.setdefault((row.ward_code, row.indicator_code), {})[row.period] = row.source_ref
-    target_refs = targets.set_index(["ward_code", "indicator_code"])["source_ref"].to_dict()
-
-    def source(row) -> str:
-        plans = given.get((row.ward_code, row.indicator_code), {})
-        if row.period in plans:
-            return plans[row.period]
-        covered = set(parse_period(row.period, expected_year=None).months)
-        official_parts = [ref for period, ref in plans.items()
-                          if set(parse_period(period, expected_year=None).months) <= covered]
-        if row.origin == "official":
-            return " | ".join(official_parts)
-        derived = ("Suy ra từ chỉ tiêu năm (phân bổ theo settings.toml): "
-                   + target_refs.get((row.ward_code, row.indicator_code), ""))
-        if official_parts:
-            return "Gồm số chính thức: " + " | ".join(official_parts) + " | Phần còn lại: " + derived
-        return derived
-
-    phased = phased.copy()
-    phased["source_ref"] = [source(row) for row in phased.itertuples()]
-    return phased
 
 
 def _load_files(raws: list[RawWorkbook], wards: list[WardData], catalogue: Catalogue,

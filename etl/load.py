@@ -16,11 +16,9 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from wardplan.reads.tables import TABLES
+
 SQL_DIR = Path(__file__).resolve().parent.parent / "wardplan" / "reads" / "sql"
-# Only these names are ever interpolated into SQL.
-TABLES = ("wards", "ward_plans", "indicators", "sources", "targets", "actuals", "scenario_official",
-          "baselines", "statements", "scenario", "status", "tasks", "projects", "data_issues",
-          "load_files", "build_info")
 
 
 def write_database(tables: dict[str, pd.DataFrame], db_path: Path) -> None:

@@ -15,6 +15,7 @@ import pandas as pd
 
 from etl.read import RawWorkbook
 from etl.validate import Checker, Row
+from wardplan.reads.tables import TABLES
 from wardplan.rules import kinds, parsing, template
 from wardplan.rules.numbers import ParseError, format_number_vi, parse_number
 from wardplan.rules.template import (
@@ -80,9 +81,8 @@ def catalogue_from(raw: RawWorkbook, check: Checker) -> Catalogue:
         wards.append({"ward_code": check.required_text(row, "ward_code", "Mã đơn vị"),
                       "name_vi": check.required_text(row, "name_vi", "Tên đơn vị"),
                       "unit_type_vi": row.text("unit_type_vi")})
-    indicators_df = pd.DataFrame(indicators, columns=[
-        "indicator_code", "name_vi", "group_vi", "unit", "direction", "kind", "parent_code", "note_vi"])
-    wards_df = pd.DataFrame(wards, columns=["ward_code", "name_vi", "unit_type_vi"])
+    indicators_df = pd.DataFrame(indicators, columns=TABLES["indicators"])
+    wards_df = pd.DataFrame(wards, columns=TABLES["wards"])
     _no_duplicate_codes(check, indicators_df, template.INDICATORS.name, "mã chỉ tiêu")
     _no_duplicate_codes(check, wards_df.rename(columns={"ward_code": "indicator_code"}),
                         template.UNITS.name, "mã đơn vị")
@@ -116,8 +116,7 @@ def ward_from(raw: RawWorkbook, file: str, check: Checker, catalogue: Catalogue)
         ward_code=ward_code, plan_year=plan_year, file=file,
         sources=pd.DataFrame([{**s, "ward_code": ward_code, "plan_year": plan_year}
                               for s in sources.values()],
-                             columns=["ward_code", "plan_year", "source_code", "title_vi", "doc_number",
-                                      "doc_date", "original_file", "number_convention"]),
+                             columns=TABLES["sources"]),
         targets=_targets(rows(template.TARGETS), ctx),
         scenario=_period_values(rows(template.SCENARIO), ctx, "kịch bản", plan_year),
         actuals=_actuals(rows(template.ACTUALS), ctx),
@@ -238,7 +237,7 @@ def _targets(rows: list[Row], ctx: _Context) -> pd.DataFrame:
         indicator = ctx.indicator(row)
         source = ctx.source(row)
         period = ctx.check.period(row, "period", ctx.plan_year)
-        target_text = ctx.check.required_text(row, "target_text", "Chỉ tiêu (nguyên văn)")
+        target_text = ctx.check.required_verbatim(row, "target_text", "Chỉ tiêu (nguyên văn)")
         value = ctx.check.number(row, "value", "Giá trị", source and source["number_convention"])
         value_high = ctx.check.number(row, "value_high", "Giá trị cận trên",
                                       source and source["number_convention"])
@@ -247,7 +246,7 @@ def _targets(rows: list[Row], ctx: _Context) -> pd.DataFrame:
         unit_text = row.text("unit_text")
         try:
             parsed = parsing.parse_target(target_text, source["number_convention"],
-                                          unit_is_percent_indicator=indicator["unit"] == "%")
+                                          indicator_unit=indicator["unit"])
         except ParseError as exc:
             ctx.check.at(row, "target_text", exc.message_vi)
             continue
@@ -270,23 +269,14 @@ def _targets(rows: list[Row], ctx: _Context) -> pd.DataFrame:
         records.append({
             "ward_code": ctx.ward_code, "indicator_code": indicator["indicator_code"],
             "year": period.year, "item_no": row.text("item_no") or None,
-            "name_text": row.text("name_text"), "comparator": parsed.comparator,
+            "name_text": row.verbatim("name_text"), "comparator": parsed.comparator,
             "target_value": canonical_value, "target_value_high": canonical_high,
             "unit": unit, "unit_text": unit_text, "target_text": target_text,
-            "base_text": parsed.base_text, "responsible_vi": row.text("responsible_vi") or None,
+            "base_text": parsed.base_text, "responsible_vi": row.verbatim("responsible_vi") or None,
             **ctx.provenance(row, source, "target_text"),
         })
     ctx.check.no_duplicates(keys, "indicator_code", "chỉ tiêu × kỳ")
-    return pd.DataFrame.from_records(records, columns=_TARGET_COLUMNS)
-
-
-_PROVENANCE = ["source_code", "source_location", "source_file", "source_sheet", "source_cell",
-               "source_ref"]
-_TARGET_COLUMNS = ["ward_code", "indicator_code", "year", "item_no", "name_text", "comparator",
-                   "target_value", "target_value_high", "unit", "unit_text", "target_text",
-                   "base_text", "responsible_vi", *_PROVENANCE]
-_VALUE_COLUMNS = ["ward_code", "indicator_code", "period", "period_kind", "value", "value_text",
-                  "qualifier", "placeholder", "unit", "unit_text"]
+    return pd.DataFrame.from_records(records, columns=TABLES["targets"])
 
 
 def _period_value(row: Row, ctx: _Context, expected_year: int | None):
@@ -294,7 +284,7 @@ def _period_value(row: Row, ctx: _Context, expected_year: int | None):
     indicator = ctx.indicator(row)
     source = ctx.source(row)
     period = ctx.check.period(row, "period", expected_year)
-    value_text = row.text("value_text")
+    value_text = row.verbatim("value_text")
     convention = source and source["number_convention"]
     value = ctx.check.number(row, "value", "Giá trị", convention)
     if not (indicator and source and period):
@@ -333,7 +323,7 @@ def _period_values(rows: list[Row], ctx: _Context, what_vi: str,
             records.append({**record, **ctx.provenance(row, source, "value")})
             keys.append((key, row))
     ctx.check.no_duplicates(keys, "indicator_code", f"{what_vi} chỉ tiêu × kỳ")
-    return pd.DataFrame.from_records(records, columns=[*_VALUE_COLUMNS, *_PROVENANCE])
+    return pd.DataFrame.from_records(records, columns=TABLES["baselines"])
 
 
 def _actuals(rows: list[Row], ctx: _Context) -> pd.DataFrame:
@@ -343,14 +333,14 @@ def _actuals(rows: list[Row], ctx: _Context) -> pd.DataFrame:
         if result:
             record, source, key = result
             records.append({**record,
-                            "stated_pct_text": row.text("stated_pct_text") or None,
+                            "stated_pct_text": row.verbatim("stated_pct_text") or None,
                             "ward_verdict": row.text("ward_verdict") or None,
-                            "ward_summary": row.text("ward_summary") or None,
+                            "ward_summary": row.verbatim("ward_summary") or None,
+                            "cutoff_date": ctx.check.date(row, "cutoff_date", "Số liệu đến ngày"),
                             **ctx.provenance(row, source, "value")})
             keys.append((key, row))
     ctx.check.no_duplicates(keys, "indicator_code", "số thực hiện chỉ tiêu × kỳ")
-    return pd.DataFrame.from_records(records, columns=[
-        *_VALUE_COLUMNS, "stated_pct_text", "ward_verdict", "ward_summary", *_PROVENANCE])
+    return pd.DataFrame.from_records(records, columns=TABLES["actuals"])
 
 
 STATEMENT_KINDS = {"thực hiện": "actual", "chỉ tiêu": "target"}
@@ -369,24 +359,23 @@ def _statements(rows: list[Row], ctx: _Context) -> pd.DataFrame:
         numbers = {f: ctx.check.number(row, f, f, convention)
                    for f in ("value", "numerator", "denominator", "stated_pct",
                              "stated_over_scenario_pct")}
-        text = ctx.check.required_text(row, "text", "Nguyên văn")
+        text = ctx.check.required_verbatim(row, "text", "Nguyên văn")
         if not (kind and indicator and source and period and text):
             continue
         unit_text = row.text("unit_text")
-        value = numbers["value"]
+        written = value = numbers["value"]
         if value is not None and unit_text and parsing.money_factor_to_million(unit_text):
             value = ctx.to_canonical(row, "value", value, unit_text, indicator)
         records.append({
             "ward_code": ctx.ward_code, "statement_kind": kind,
             "indicator_code": indicator["indicator_code"], "period": period.code,
-            "value": value, "unit_text": unit_text, "numerator": numbers["numerator"],
+            "value": value, "value_as_written": written, "unit_text": unit_text,
+            "numerator": numbers["numerator"],
             "denominator": numbers["denominator"], "stated_pct": numbers["stated_pct"],
             "stated_over_scenario_pct": numbers["stated_over_scenario_pct"], "text": text,
             **ctx.provenance(row, source, "text"),
         })
-    return pd.DataFrame.from_records(records, columns=[
-        "ward_code", "statement_kind", "indicator_code", "period", "value", "unit_text",
-        "numerator", "denominator", "stated_pct", "stated_over_scenario_pct", "text", *_PROVENANCE])
+    return pd.DataFrame.from_records(records, columns=TABLES["statements"])
 
 
 def _tasks(rows: list[Row], ctx: _Context) -> pd.DataFrame:
@@ -394,7 +383,7 @@ def _tasks(rows: list[Row], ctx: _Context) -> pd.DataFrame:
     for row in rows:
         source = ctx.source(row)
         task_no = ctx.check.required_text(row, "task_no", "STT")
-        task_text = ctx.check.required_text(row, "task_text", "Nhiệm vụ (nguyên văn)")
+        task_text = ctx.check.required_verbatim(row, "task_text", "Nhiệm vụ (nguyên văn)")
         report_period = None
         if row.text("report_period"):
             period = ctx.check.period(row, "report_period", ctx.plan_year)
@@ -403,21 +392,19 @@ def _tasks(rows: list[Row], ctx: _Context) -> pd.DataFrame:
             continue
         keys.append(((row.text("source_code"), task_no, report_period or ""), row))
         records.append({
-            "ward_code": ctx.ward_code, "task_no": task_no, "office_vi": row.text("office_vi"),
-            "task_text": task_text, "output_vi": row.text("output_vi") or None,
-            "partners_vi": row.text("partners_vi") or None,
-            "deadline_text": row.text("deadline_text") or None,
+            "ward_code": ctx.ward_code, "plan_year": ctx.plan_year, "task_no": task_no,
+            "office_vi": row.text("office_vi"),
+            "task_text": task_text, "output_vi": row.verbatim("output_vi") or None,
+            "partners_vi": row.verbatim("partners_vi") or None,
+            "deadline_text": row.verbatim("deadline_text") or None,
             "authority_vi": row.text("authority_vi") or None, "report_period": report_period,
-            "progress_text": row.text("progress_text") or None,
-            "forecast_text": row.text("forecast_text") or None,
-            "proposal_text": row.text("proposal_text") or None,
+            "progress_text": row.verbatim("progress_text") or None,
+            "forecast_text": row.verbatim("forecast_text") or None,
+            "proposal_text": row.verbatim("proposal_text") or None,
             **ctx.provenance(row, source, "task_text"),
         })
     ctx.check.no_duplicates(keys, "task_no", "nhiệm vụ")
-    return pd.DataFrame.from_records(records, columns=[
-        "ward_code", "task_no", "office_vi", "task_text", "output_vi", "partners_vi",
-        "deadline_text", "authority_vi", "report_period", "progress_text", "forecast_text",
-        "proposal_text", *_PROVENANCE])
+    return pd.DataFrame.from_records(records, columns=TABLES["tasks"])
 
 
 PROJECT_ROW_KINDS = {"nhóm": "group", "dự án": "project", "hạng mục": "component"}
@@ -430,7 +417,7 @@ def _projects(rows: list[Row], ctx: _Context) -> pd.DataFrame:
         row_kind = PROJECT_ROW_KINDS.get(row.text("row_kind"))
         if row_kind is None:
             ctx.check.at(row, "row_kind", "Loại dòng phải là 'nhóm', 'dự án' hoặc 'hạng mục'.")
-        name = ctx.check.required_text(row, "project_name", "Tên dự án / hạng mục")
+        name = ctx.check.required_verbatim(row, "project_name", "Tên dự án / hạng mục")
         convention = source and source["number_convention"]
         capital = ctx.check.number(row, "total_capital", "Tổng vốn đầu tư", convention)
         planned = ctx.check.number(row, "planned_q1", "Dự kiến giải ngân hết quý I", convention)
@@ -450,25 +437,22 @@ def _projects(rows: list[Row], ctx: _Context) -> pd.DataFrame:
                 except ParseError as exc:
                     ctx.check.at(row, f"{field}_text", exc.message_vi)
         records.append({
-            "ward_code": ctx.ward_code, "group_code": row.text("group_code") or None,
+            "ward_code": ctx.ward_code, "plan_year": ctx.plan_year,
+            "group_code": row.text("group_code") or None,
             "project_no": row.text("project_no") or None, "project_name": name,
             "row_kind": row_kind,
             "total_capital_mvnd": None if capital is None else capital * factor,
-            "total_capital_text": row.text("total_capital_text") or None,
+            "total_capital_text": row.verbatim("total_capital_text") or None,
             "planned_q1_mvnd": None if planned is None else planned * factor,
-            "planned_q1_text": row.text("planned_q1_text") or None, "unit_text": unit_text,
-            "disbursed_march_text": row.text("disbursed_march_text") or None,
-            "location_vi": row.text("location_vi") or None,
-            "progress_text": row.text("progress_text") or None,
-            "forecast_text": row.text("forecast_text") or None,
-            "proposal_text": row.text("proposal_text") or None,
+            "planned_q1_text": row.verbatim("planned_q1_text") or None, "unit_text": unit_text,
+            "disbursed_march_text": row.verbatim("disbursed_march_text") or None,
+            "location_vi": row.verbatim("location_vi") or None,
+            "progress_text": row.verbatim("progress_text") or None,
+            "forecast_text": row.verbatim("forecast_text") or None,
+            "proposal_text": row.verbatim("proposal_text") or None,
             **ctx.provenance(row, source, "project_name"),
         })
-    return pd.DataFrame.from_records(records, columns=[
-        "ward_code", "group_code", "project_no", "project_name", "row_kind", "total_capital_mvnd",
-        "total_capital_text", "planned_q1_mvnd", "planned_q1_text", "unit_text",
-        "disbursed_march_text", "location_vi", "progress_text", "forecast_text", "proposal_text",
-        *_PROVENANCE])
+    return pd.DataFrame.from_records(records, columns=TABLES["projects"])
 
 
 def _notes(rows: list[Row], ctx: _Context) -> pd.DataFrame:
@@ -487,12 +471,11 @@ def _notes(rows: list[Row], ctx: _Context) -> pd.DataFrame:
             parsed = ctx.check.period(row, "period", None)
             period = parsed and parsed.code
         source = ctx.source(row)
-        message = ctx.check.required_text(row, "message", "Nội dung")
+        message = ctx.check.required_verbatim(row, "message", "Nội dung")
         if not (severity and source and message):
             continue
         records.append({"ward_code": ctx.ward_code, "indicator_code": indicator_code,
                         "period": period, "severity": severity,
                         "check_code": "source_note", "message": message,
                         "source_ref": ctx.provenance(row, source, "message")["source_ref"]})
-    return pd.DataFrame.from_records(records, columns=[
-        "ward_code", "indicator_code", "period", "severity", "check_code", "message", "source_ref"])
+    return pd.DataFrame.from_records(records, columns=TABLES["data_issues"])

@@ -8,6 +8,7 @@ The output is a list of `Row`s whose cells are typed but not yet converted.
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -37,6 +38,16 @@ class Row:
         if isinstance(value, float) and value.is_integer():
             value = int(value)
         return normalise_text(str(value))
+
+    def verbatim(self, field: str) -> str:
+        """The cell's text as the source wrote it: only Unicode-normalised (NFC) and
+        trimmed, so Cyrillic look-alikes ("топ") and every other character survive."""
+        value = self.raw(field)
+        if value is None:
+            return ""
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        return unicodedata.normalize("NFC", str(value)).strip()
 
     def where(self, field: str) -> str:
         cell = self.cells.get(field)
@@ -98,6 +109,12 @@ class Checker:
             self.at(row, field, f"Cột '{header}' không được để trống.")
         return text
 
+    def required_verbatim(self, row: Row, field: str, header: str) -> str:
+        text = row.verbatim(field)
+        if not text:
+            self.at(row, field, f"Cột '{header}' không được để trống.")
+        return text
+
     def number(self, row: Row, field: str, header: str, convention: str | None) -> float | None:
         """A numeric cell: a real number, or empty.  Text is refused, with a hint."""
         value = row.raw(field)
@@ -128,6 +145,22 @@ class Checker:
             return parse_period(value, expected_year=expected_year)
         except ParseError as exc:
             self.at(row, field, exc.message_vi)
+            return None
+
+    def date(self, row: Row, field: str, header: str) -> dt.date | None:
+        """An optional date cell: an Excel date, or text written dd/mm/yyyy."""
+        value = row.raw(field)
+        if value is None or (isinstance(value, str) and not value.strip()):
+            return None
+        if isinstance(value, dt.datetime):
+            return value.date()
+        if isinstance(value, dt.date):
+            return value
+        try:
+            return dt.datetime.strptime(str(value).strip(), "%d/%m/%Y").date()
+        except ValueError:
+            self.at(row, field, f"Cột '{header}' phải là ngày dạng dd/mm/yyyy, nhưng ô chứa "
+                                f"'{value}'.")
             return None
 
     def code(self, row: Row, field: str, allowed: Iterable[str], what_vi: str) -> str | None:

@@ -45,10 +45,16 @@ from wardplan.display import charts as wc
 from wardplan.display import format as fmt
 from wardplan.display import overview, progress, styles
 from wardplan.rules import status as status_rules
-from wardplan.rules.missing import is_missing, text_or
-from wardplan.rules.numbers import format_pct_vi
+from wardplan.rules.missing import is_missing, is_true, text_or
 from wardplan.rules.periods import end_month, period_label
-from wardplan.rules.settings import load_settings
+from wardplan.rules.scenario import (
+    DERIVED,
+    IMPLIED,
+    OFFICIAL,
+    ORIGIN_LABELS_VI,
+    PROVISIONAL_VI,
+    WARD_ORIGINS,
+)
 from wardplan.rules.text import fold
 
 SLIDE_WIDTH, SLIDE_HEIGHT = Emu(12192000), Emu(6858000)  # 13.333 x 7.5 in, 16:9
@@ -65,6 +71,9 @@ HEADER_FILL = RGBColor(0xF2, 0xF2, 0xF2)
 WHITE = RGBColor(0xFF, 0xFF, 0xFF)
 ACCENT = RGBColor.from_string(wc.SCENARIO_COLOUR.lstrip("#"))
 
+# Points of the scenario that are the ward's own (official or implied from its sentences).
+WARDS_SCENARIO_NAME = (f"Kịch bản của phường ({ORIGIN_LABELS_VI[OFFICIAL]} / "
+                       f"{ORIGIN_LABELS_VI[IMPLIED]})")
 MATRIX_ROWS = 9  # indicators per status slide
 MATRIX_WARDS = 4  # ward columns per status slide
 BAR_ROWS = 10  # indicators per bar-chart slide
@@ -248,9 +257,11 @@ class _Deck:
             "Nguồn: kế hoạch và báo cáo của các phường (danh sách đầy đủ trong ghi chú).",
             ["Nguồn số liệu: cơ sở dữ liệu Chỉ tiêu 2026, nạp từ các văn bản của phường:",
              *[f"- {d}" for d in documents],
-             "Trạng thái so sánh thực hiện đến kỳ với kịch bản tăng trưởng đến kỳ. "
-             "Kịch bản “suy ra (phân bổ đều)” là phân bổ đều chỉ tiêu năm, không phải số của "
-             "phường; “chính thức (phường lập)” là số phường công bố."])
+             "Trạng thái so sánh thực hiện đến kỳ báo cáo gần nhất với kịch bản tăng trưởng "
+             f"đến cùng kỳ. Kịch bản “{ORIGIN_LABELS_VI[OFFICIAL]}” là số phường ghi; "
+             f"“{ORIGIN_LABELS_VI[IMPLIED]}” tính ngược từ câu “vượt kịch bản X%” của phường; "
+             f"“{ORIGIN_LABELS_VI[DERIVED]}” là phần hệ thống tự phân bổ, không phải số của "
+             f"phường — trạng thái dựa chủ yếu vào phần này ghi “{PROVISIONAL_VI}”."])
         band = slide.shapes.add_shape(MSO_SHAPE.RECTANGLE, 0, 0, Inches(0.28), SLIDE_HEIGHT)
         band.fill.solid()
         band.fill.fore_color.rgb = ACCENT
@@ -326,7 +337,7 @@ class _Deck:
             _cell(table.cell(i, len(headers) - 1), str(total), 14, align=PP_ALIGN.CENTER)
         top = CONTENT_TOP + height + Inches(0.35)
         if top < CONTENT_BOTTOM - Inches(1.2):
-            _text(slide, MARGIN, top, CONTENT_WIDTH, Inches(1.5), _status_legend(), 13,
+            _text(slide, MARGIN, top, CONTENT_WIDTH, Inches(1.5), _status_legend(r.bands), 13,
                   colour=MUTED, spacing=3)
 
     # --- status matrix ---------------------------------------------------------------------
@@ -460,8 +471,8 @@ class _Deck:
             if status is not None and not is_missing(status["scenario_to_date"]):
                 scenario = fmt.format_value(status["scenario_to_date"],
                                           text_or(r.indicator(row.indicator_code)["unit"]))
-                if status["scenario_origin"] == "derived":
-                    scenario += " (suy ra)"
+                if status["scenario_origin"] == DERIVED:
+                    scenario += f" ({ORIGIN_LABELS_VI[DERIVED]})"
             _cell(table.cell(i, 0), _shorten(_indicator_label(r, row.indicator_code), 80), 11)
             _cell(table.cell(i, 1), _shorten(text_or(row.target_text, "—"), 120), 11)
             _cell(table.cell(i, 2), scenario, 11)
@@ -556,13 +567,12 @@ class _Deck:
         kind = text_or(meta["kind"])
         series = r.series(ward, indicator)
         status = r.status_row(ward, indicator)
-        values = list(series["actual"]) + list(series["scenario"]) + list(series["target"])
-        shown = fmt.display_unit(unit, values)
+        shown = unit  # one scale per view: the slide's chart, panel and notes use the unit
         cumulative = kind in ("flow", "cumulative_pct")
         refs = r.source_refs(ward, indicator)
         name = r.ward_name(ward)
         notes = [f"{name} — {meta['name_vi']} ({unit or 'không đơn vị'}), đến {r.period_label}.",
-                 f"Đơn vị trên biểu đồ: {shown.unit or 'không có'}.",
+                 f"Đơn vị trên biểu đồ: {shown or 'không có'}.",
                  r.scenario_note(ward, indicator),
                  "Nguồn từng số liệu:", *[f"- {what}: {ref}" for what, ref in refs]]
         if status is not None and text_or(status["note"]):
@@ -579,7 +589,7 @@ class _Deck:
         slide = self.slide(source, notes)
         what = "Lũy kế thực hiện" if cumulative else "Mức đạt"
         _header(slide, _shorten(f"{name} — {meta['name_vi']}", 80),
-                f"{what} so với kịch bản và chỉ tiêu năm · đơn vị: {shown.unit or 'không có'}"
+                f"{what} so với kịch bản và chỉ tiêu năm · đơn vị: {shown or 'không có'}"
                 f" · đến {r.period_label}")
         chart_width = Inches(8.55)
         self._line_chart(slide, series, shown, cumulative, MARGIN, CONTENT_TOP, chart_width,
@@ -588,24 +598,26 @@ class _Deck:
                           MARGIN + chart_width + Inches(0.2),
                           CONTENT_TOP, CONTENT_WIDTH - chart_width - Inches(0.2))
 
-    def _line_chart(self, slide, series: pd.DataFrame, shown: fmt.DisplayUnit, cumulative: bool,
+    def _line_chart(self, slide, series: pd.DataFrame, shown: str, cumulative: bool,
                     x, y, w, h) -> None:
         data = CategoryChartData()
         data.categories = wc.MONTH_TICKS
-        actual = [shown.scale(v) for v in series["actual"]]
-        scenario = [shown.scale(v) for v in series["scenario"]]
-        official = [v if o == "official" else None for v, o in zip(scenario, series["origin"], strict=True)]
-        target = shown.scale(series["target"].iloc[0])
+        actual = [_finite(v) for v in series["actual"]]
+        scenario = [_finite(v) for v in series["scenario"]]
+        # The ward's own points (official or implied), marked apart from our phasing.
+        wards = [v if o in WARD_ORIGINS else None
+                 for v, o in zip(scenario, series["origin"], strict=True)]
+        target = _finite(series["target"].iloc[0])
         kinds = []
         if any(v is not None for v in scenario):
             data.add_series("Kịch bản lũy kế" if cumulative else "Kịch bản (mức cần đạt)",
                             scenario)
             kinds.append("scenario")
-        if any(v is not None for v in official):
-            data.add_series("Kịch bản chính thức (phường lập)", official)
-            kinds.append("official")
+        if any(v is not None for v in wards):
+            data.add_series(WARDS_SCENARIO_NAME, wards)
+            kinds.append("wards")
         if target is not None:
-            data.add_series(f"Chỉ tiêu năm {self.report.year}: {fmt.format_value(target, shown.unit)}",
+            data.add_series(f"Chỉ tiêu năm {self.report.year}: {fmt.format_value(target, shown)}",
                             [target] * 12)
             kinds.append("target")
         # Last, so it is drawn on top: an actual close to the scenario stays visible.
@@ -628,12 +640,12 @@ class _Deck:
                     if value is not None:
                         label = line.points[i].data_label
                         label.position = _label_position(value, scenario[i], top)
-                        _write(label.text_frame, [_label_text(value, shown.unit)], 13, bold=True)
+                        _write(label.text_frame, [_label_text(value, shown)], 13, bold=True)
             elif kind == "scenario":
                 _line(line, wc.SCENARIO_COLOUR, 2.0, MSO_LINE_DASH_STYLE.DASH)
                 _marker(line, XL_MARKER_STYLE.CIRCLE, 5, wc.SCENARIO_COLOUR)
-            elif kind == "official":
-                # Shape, not fill, tells official from derived: viewers differ on marker fills.
+            elif kind == "wards":
+                # Shape, not fill, tells the ward's from ours: viewers differ on marker fills.
                 line.format.line.fill.background()
                 _marker(line, XL_MARKER_STYLE.SQUARE, 10, wc.SCENARIO_COLOUR)
             else:
@@ -643,20 +655,20 @@ class _Deck:
         axis = chart.value_axis
         axis.minimum_scale = 0
         top = max(plotted, default=0)
-        if 0 < top <= 6 and shown.unit != "%":
+        if 0 < top <= 6 and shown != "%":
             axis.major_unit = 1  # counts (schools, classrooms): whole ticks, no 0,2 steps
             axis.maximum_scale = math.ceil(top) + 1
         axis.has_major_gridlines = True
         axis.major_gridlines.format.line.color.rgb = rgb("#E5E5E5")
-        axis.tick_labels.number_format = axis_format(shown.unit)
+        axis.tick_labels.number_format = axis_format(shown)
         axis.tick_labels.number_format_is_linked = False
         axis.has_title = True
-        _write(axis.axis_title.text_frame, [shown.unit or "giá trị"], 12, colour=MUTED)
+        _write(axis.axis_title.text_frame, [shown or "giá trị"], 12, colour=MUTED)
         category = chart.category_axis
         category.has_title = True
         _write(category.axis_title.text_frame, [f"Tháng (năm {self.report.year})"], 12, colour=MUTED)
 
-    def _key_figures(self, slide, status: pd.Series | None, shown: fmt.DisplayUnit,
+    def _key_figures(self, slide, status: pd.Series | None, shown: str,
                      scenario_note: str, errors: list[str], x, y, w) -> None:
         if status is None:
             return
@@ -669,10 +681,14 @@ class _Deck:
         badge.line.width = Pt(2)
         frame = badge.text_frame
         frame.vertical_anchor = MSO_ANCHOR.MIDDLE
-        _write(frame, [style.text], 16, bold=True, align=PP_ALIGN.CENTER)
+        badge_text = styles.status_text(code, status["status_reason"])
+        if is_true(status["provisional"]):
+            badge_text += f" · {PROVISIONAL_VI}"
+        _write(frame, [badge_text], 16, bold=True, align=PP_ALIGN.CENTER)
+
         def amount(column: str) -> str:
-            # The chart's unit (tỷ đồng for the largest amounts), so panel and axis agree.
-            return fmt.format_value(shown.scale(status[column]), shown.unit)
+            # The chart's unit, so panel and axis agree.
+            return fmt.format_value(_finite(status[column]), shown)
 
         figures = [
             ("Thực hiện đến kỳ", amount("actual_to_date")),
@@ -680,9 +696,10 @@ class _Deck:
             ("Chỉ tiêu năm", amount("target_value")),
             ("% kịch bản", fmt.pct(status["pct_of_scenario"])),
             ("% chỉ tiêu năm", fmt.pct(status["pct_of_target"])),
+            ("Dự báo cuối năm", fmt.outlook_short(status).removeprefix("≈ ") or "—"),
             ("Phường tự đánh giá", text_or(status["ward_verdict"], "—")),
         ]
-        if isinstance(status["actual_period"], str) and status["actual_period"] != self.report.as_of:
+        if is_true(status["carried"]) and isinstance(status["actual_period"], str):
             figures.append(("Kỳ của số liệu", period_label(status["actual_period"])))
         top = y + Inches(0.7)
         height = Inches(0.33) * len(figures)
@@ -706,15 +723,9 @@ class _Deck:
                   colour=MUTED, spacing=4)
 
 
-def _status_legend() -> list[str]:
+def _status_legend(bands: dict) -> list[str]:
     """What each status means, with the thresholds the database was built with."""
-    bands = load_settings().bands
-    green, amber = format_pct_vi(bands.green_min_pct), format_pct_vi(bands.amber_min_pct)
-    return [f"{styles.STATUS_STYLES[status_rules.GREEN].text}: thực hiện đạt từ {green} kịch bản đến kỳ",
-            f"{styles.STATUS_STYLES[status_rules.AMBER].text}: từ {amber} đến dưới {green} kịch bản",
-            f"{styles.STATUS_STYLES[status_rules.RED].text}: dưới {amber} kịch bản",
-            f"{styles.STATUS_STYLES[status_rules.GREY].text}: chưa có số liệu kỳ này, chỉ tiêu đánh giá "
-            "cuối năm hoặc không so được với kịch bản"]
+    return styles.legend_lines(bands["green_min_pct"], bands["amber_min_pct"])
 
 
 def _names(names: list[str], limit: int = 8) -> str:

@@ -15,14 +15,14 @@ import pandas as pd
 
 from wardplan.display import format as fmt
 from wardplan.display import periods as display_periods
-from wardplan.display import progress, styles
+from wardplan.display import styles
+from wardplan.display.bundle import IndicatorBundle, indicator_bundle
 from wardplan.reads import queries
 from wardplan.reads.db import Database
 from wardplan.rules import kinds
 from wardplan.rules import status as status_rules
 from wardplan.rules.missing import is_missing, text_or
 from wardplan.rules.periods import (
-    month_runs,
     parse_period,
     period_label,
     period_sort_key,
@@ -30,9 +30,8 @@ from wardplan.rules.periods import (
 from wardplan.rules.scenario import ORIGIN_LABELS_VI
 from wardplan.rules.text import fold
 
-NO_REPORT = "Chưa có báo cáo"
-NO_TARGET = "Không đặt chỉ tiêu"
-CHART_KINDS = ("flow", "cumulative_pct", "level")
+NO_REPORT = status_rules.REASON_LABELS_VI[status_rules.NO_REPORT]
+NO_TARGET = status_rules.REASON_LABELS_VI[status_rules.NO_TARGET]
 
 
 class SelectionError(ValueError):
@@ -49,13 +48,14 @@ class Report:
     produced_on: date
     wards: pd.DataFrame  # ward_code, name_vi, has_report; in the order chosen
     indicators: pd.DataFrame  # the catalogue rows chosen, in display order
-    status: pd.DataFrame  # queries.export_status rows at every period
+    status: pd.DataFrame  # queries.status rows at every period
     targets: pd.DataFrame
     actuals: pd.DataFrame
     scenario: pd.DataFrame
     sources: pd.DataFrame
     issues: pd.DataFrame = field(default_factory=pd.DataFrame)  # v_data_issues rows
     explicit_indicators: bool = False  # the user named the indicators
+    bands: dict = field(default_factory=dict)  # v_build: what the statuses were computed with
     # Lookups built on first use; `dataclasses.replace` starts a fresh one.
     _cache: dict = field(default_factory=dict, init=False, compare=False, repr=False)
 
@@ -127,31 +127,34 @@ class Report:
         if row is None:
             return NO_TARGET, None
         status = row["status"] if row["status"] in styles.STATUS_STYLES else status_rules.GREY
-        if status == status_rules.GREY and not self.has_report(ward):
-            return f"{styles.STATUS_STYLES[status_rules.GREY].symbol} {NO_REPORT}", status_rules.GREY
-        return styles.status_text(status), status
+        return styles.status_text(status, row["status_reason"]), status
 
     # --- one ward x indicator ---------------------------------------------------------
 
     def history(self, ward: str, indicator: str) -> pd.DataFrame:
         return _group(self, "history", self.status, ward, indicator).reset_index(drop=True)
 
-    def series(self, ward: str, indicator: str) -> pd.DataFrame:
-        """`presenters.progress_series` as of the chosen period."""
-        key = ("series", ward, indicator)
+    def bundle(self, ward: str, indicator: str) -> IndicatorBundle:
+        """Everything about one ward × indicator, built as the pages build it."""
+        key = ("bundle", ward, indicator)
         if key not in self._cache:
-            scenario = _group(self, "scenario", self.scenario, ward, indicator)
-            self._cache[key] = progress.actuals_up_to(
-                progress.progress_series(self.history(ward, indicator), scenario, self.year),
-                self.as_of)
+            self._cache[key] = indicator_bundle(
+                self.history(ward, indicator), _group(self, "scenario", self.scenario, ward, indicator),
+                _group(self, "actuals", self.actuals, ward, indicator),
+                _group(self, "targets", self.targets, ward, indicator),
+                self.indicator(indicator)["kind"], self.year)
         return self._cache[key]
+
+    def series(self, ward: str, indicator: str) -> pd.DataFrame:
+        """The progress series as of the chosen period."""
+        return self.bundle(ward, indicator).series_as_of(self.as_of)
 
     def has_chart(self, ward: str, indicator: str) -> bool:
         """A month-by-month chart says something: the ward reported, and there is a line."""
         if not self.has_report(ward) or self.status_row(ward, indicator) is None:
             return False
         # Milestones, ranks and qualitative targets have no monthly path to draw.
-        if self.indicator(indicator)["kind"] not in CHART_KINDS:
+        if self.indicator(indicator)["kind"] not in kinds.CHARTED:
             return False
         series = self.series(ward, indicator)
         return bool(series["actual"].notna().any())
@@ -168,7 +171,7 @@ class Report:
                                              or self._worth_a_chart(w, i))]
 
     def _worth_a_chart(self, ward: str, indicator: str) -> bool:
-        if self.indicator(indicator)["kind"] != "level":
+        if self.indicator(indicator)["kind"] != kinds.LEVEL:
             return True
         row = self.status_row(ward, indicator)
         return row is not None and row["status"] in (status_rules.RED, status_rules.AMBER)
@@ -180,22 +183,11 @@ class Report:
 
     def actual_rows(self, ward: str, indicator: str) -> pd.DataFrame:
         """Reported figures up to the chosen period, oldest first."""
-        key = ("actual_rows", ward, indicator)
-        if key not in self._cache:
-            rows = _group(self, "actuals", self.actuals, ward, indicator)
-            limit = period_sort_key(self.as_of)
-            keep = [_sort_key(c) <= limit for c in rows["period"]]
-            rows = rows.loc[pd.Series(keep, index=rows.index, dtype=bool)]
-            self._cache[key] = rows.sort_values("period", key=lambda s: s.map(_sort_key))
-        return self._cache[key]
+        return self.bundle(ward, indicator).actuals_up_to(self.as_of)
 
     def chart_sources(self, ward: str, indicator: str) -> dict[str, list[str]]:
-        """Source references in the shape `charts.progress_chart` takes."""
-        actuals = self.actual_rows(ward, indicator).dropna(subset=["value"])
-        return {
-            "actual": actuals["source_ref"].dropna().tolist(),
-            "target": self.target_rows(ward, indicator)["source_ref"].dropna().tolist(),
-        }
+        """Source names in the shape `charts.progress_chart` takes, as the pages give them."""
+        return self.bundle(ward, indicator).chart_sources(self.as_of)
 
     def source_refs(self, ward: str, indicator: str) -> list[tuple[str, str]]:
         """(what, full reference) for every figure behind one ward x indicator."""
@@ -222,20 +214,13 @@ class Report:
                 and (not isinstance(row.period, str) or _sort_key(row.period) <= limit)]
 
     def scenario_note(self, ward: str, indicator: str) -> str:
-        """Which scenario months are the ward's own and which were derived."""
-        series = self.series(ward, indicator)
-        origins = list(zip(series["month"], series["origin"], strict=True))
-        official = [int(m) for m, o in origins if o == "official"]
-        derived = [int(m) for m, o in origins if o == "derived"]
-        if not official and not derived:
+        """How much of the scenario to date is the ward's own, and whether that makes the
+        status provisional."""
+        row = self.status_row(ward, indicator)
+        basis = fmt.scenario_basis(row) if row is not None else ""
+        if not basis:
             return "Không có kịch bản (chỉ tiêu không phân kỳ theo tháng)."
-        parts = []
-        if official:
-            parts.append(f"tháng {_months_text(official)}: {ORIGIN_LABELS_VI['official']}")
-        if derived:
-            parts.append(f"tháng {_months_text(derived)}: {ORIGIN_LABELS_VI['derived']}, "
-                         "không phải số của phường")
-        return "Kịch bản — " + "; ".join(parts) + "."
+        return f"Kịch bản đến kỳ: {basis}."
 
     def document_titles(self, refs) -> list[str]:
         return fmt.document_titles(refs)
@@ -295,11 +280,6 @@ def _sort_key(code: object) -> tuple:
         return (10**6, 0, 0)
 
 
-def _months_text(months: list[int]) -> str:
-    """[1, 2, 4, 5, 6] → '1–2, 4–6'."""
-    return ", ".join(str(r[0]) if len(r) == 1 else f"{r[0]}–{r[-1]}" for r in month_runs(months))
-
-
 # --- loading --------------------------------------------------------------------------
 
 def _indicator_order(indicators: pd.DataFrame) -> pd.DataFrame:
@@ -345,9 +325,14 @@ def load_report(db: Database, as_of: str, wards: list[str] | None = None,
     chosen = chosen.reset_index(drop=True)
     codes = chosen["ward_code"].tolist()
 
+    year = parse_period(as_of).year
+    plans = queries.plans(db)
+    reported = set(plans.loc[(plans["plan_year"] == year) & plans["has_report"], "ward_code"])
+    chosen["has_report"] = chosen["ward_code"].isin(reported)
     catalogue = queries.indicators(db)
-    status = queries.export_status(db, codes)
-    targets = queries.export_targets(db, codes)
+    status = queries.status(db, wards=codes)
+    status = status[status["as_of"].map(lambda p: parse_period(p).year == year)]
+    targets = queries.targets(db, wards=codes, year=year)
     if indicators:
         unknown = [i for i in indicators if i not in set(catalogue["indicator_code"])]
         if unknown:
@@ -367,11 +352,12 @@ def load_report(db: Database, as_of: str, wards: list[str] | None = None,
         indicators=chosen_indicators,
         status=status,
         targets=targets,
-        actuals=queries.export_actuals(db, codes),
-        scenario=queries.export_scenario(db, codes),
-        sources=queries.export_sources(db, codes),
-        issues=queries.export_data_issues(db, codes),
+        actuals=queries.actuals(db, wards=codes),
+        scenario=queries.scenario(db, wards=codes),
+        sources=queries.sources(db, wards=codes),
+        issues=queries.data_issues(db, wards=codes),
         explicit_indicators=bool(indicators),
+        bands=queries.build_settings(db),
     )
 
 
@@ -402,19 +388,24 @@ def status_table(report: Report) -> pd.DataFrame:
                 "Lĩnh vực": text_or(meta["group_vi"]),
                 "Chỉ tiêu": text_or(meta["name_vi"], code),
                 "Đơn vị": text_or(meta["unit"]),
-                "Loại chỉ tiêu": kinds.LABELS_VI.get(meta["kind"], text_or(meta["kind"])),
+                "Loại chỉ tiêu": kinds.label_vi(meta["kind"]),
                 "Chỉ tiêu năm": _number(status["target_value"]),
                 "Chỉ tiêu (nguyên văn)": text_or(target["target_text"].iloc[0])
                 if not target.empty else "",
                 "Kịch bản đến kỳ": _number(status["scenario_to_date"]),
                 "Nguồn gốc kịch bản": ORIGIN_LABELS_VI.get(status["scenario_origin"], "")
                 if isinstance(status["scenario_origin"], str) else "",
+                "Cơ sở kịch bản": fmt.scenario_basis(status),
                 "Thực hiện đến kỳ": _number(status["actual_to_date"]),
                 "Kỳ số liệu": period_label(status["actual_period"])
                 if isinstance(status["actual_period"], str) else "",
                 "% kịch bản": _number(status["pct_of_scenario"]),
                 "% chỉ tiêu năm": _number(status["pct_of_target"]),
                 "Trạng thái": label,
+                "Cơ sở trạng thái": " · ".join(styles.qualifiers(status)),
+                "Dự báo cuối năm": _number(status["outlook_value"]),
+                "Dự báo (% chỉ tiêu năm)": _number(status["outlook_pct_of_target"]),
+                "Cách dự báo": fmt.outlook_text(status),
                 "Phường tự đánh giá": text_or(status["ward_verdict"]),
                 "Nhận xét": text_or(status["note"]),
                 "Nguồn chỉ tiêu": "\n".join(target["source_ref"].dropna()),

@@ -28,7 +28,7 @@ from exports.report import NO_REPORT, Report, status_table
 from wardplan.display import styles
 from wardplan.rules.missing import is_missing, text_or
 from wardplan.rules.periods import period_label, period_sort_key
-from wardplan.rules.scenario import ORIGIN_LABELS_VI
+from wardplan.rules.scenario import DERIVED, ORIGIN_LABELS_VI, PROVISIONAL_VI
 
 SUMMARY_SHEET = "Tổng hợp"
 PERIODS_SHEET = "Số liệu theo kỳ"
@@ -163,8 +163,8 @@ def _summary(ws, report: Report) -> None:
     start = _title(ws, f"Tổng hợp trạng thái các chỉ tiêu — {r.period_label}", [
         f"Xuất ngày {r.produced_text} từ hệ thống Chỉ tiêu {r.year}. Trạng thái so sánh thực "
         "hiện đến kỳ với kịch bản tăng trưởng đến kỳ của từng phường.",
-        "Chú giải: " + " · ".join(styles.STATUS_STYLES[s].text for s in styles.STATUS_ORDER)
-        + f" · {NO_REPORT}: phường chưa gửi số liệu · —: phường không đặt chỉ tiêu này.",
+        "Chú giải: " + "; ".join(styles.legend_lines(r.bands["green_min_pct"], r.bands["amber_min_pct"]))
+        + f"; {NO_REPORT}: phường chưa gửi số liệu; —: phường không đặt chỉ tiêu này.",
         "Số liệu, kịch bản và nguồn của từng ô: xem trang của từng phường.",
     ])
     wards = r.ward_codes
@@ -179,7 +179,9 @@ def _summary(ws, report: Report) -> None:
         write_text(ws, row, 3, text_or(meta["unit"])).alignment = TOP
         for column, ward in enumerate(wards, start=4):
             label, status = r.status_label(ward, code)
-            cell = write_text(ws, row, column, label if status is not None else "—")
+            marks = " · ".join(styles.qualifiers(r.status_row(ward, code))) if status else ""
+            text = (f"{label} ({marks})" if marks else label) if status is not None else "—"
+            cell = write_text(ws, row, column, text)
             cell.alignment = CENTER
             fill = status_fill(status)
             if fill is not None:
@@ -198,11 +200,16 @@ WARD_COLUMNS = [
     ("Chỉ tiêu (nguyên văn)", 36, "wrap"),
     ("Kịch bản đến kỳ", 16, "number"),
     ("Nguồn gốc kịch bản", 22, "text"),
+    ("Cơ sở kịch bản", 26, "wrap"),
     ("Thực hiện đến kỳ", 16, "number"),
     ("Kỳ số liệu", 14, "text"),
     ("% kịch bản", 12, "percent"),
     ("% chỉ tiêu năm", 12, "percent"),
     ("Trạng thái", 20, "status"),
+    ("Cơ sở trạng thái", 22, "wrap"),
+    ("Dự báo cuối năm", 16, "number"),
+    ("Dự báo (% chỉ tiêu năm)", 14, "percent"),
+    ("Cách dự báo", 50, "wrap"),
     ("Phường tự đánh giá", 14, "text"),
     ("Nhận xét", 60, "wrap"),
     ("Nguồn chỉ tiêu", 60, "wrap"),
@@ -215,12 +222,12 @@ def _ward_sheet(ws, report: Report, ward: str, table: pd.DataFrame) -> None:
     r = report
     name = r.ward_name(ward)
     lines = [f"{NO_REPORT}: phường chưa gửi số liệu thực hiện năm {r.year}; các cột thực "
-             "hiện để trống, chỉ có chỉ tiêu và kịch bản suy ra." if not r.has_report(ward)
+             "hiện để trống, chỉ có chỉ tiêu và kịch bản." if not r.has_report(ward)
              else f"Đã có báo cáo thực hiện của phường; số liệu đến {r.period_label}.",
              f"Xuất ngày {r.produced_text}. Tiền tệ: triệu đồng; tỷ lệ (đơn vị %) ghi theo "
              "điểm phần trăm; cột % kịch bản = thực hiện / kịch bản đến kỳ."]
-    lines.append("Kịch bản “suy ra (phân bổ đều)” là phân bổ đều chỉ tiêu năm, không phải số "
-                 "của phường.")
+    lines.append(f"Kịch bản “{ORIGIN_LABELS_VI[DERIVED]}” là phần hệ thống tự phân bổ, không "
+                 f"phải số của phường; trạng thái dựa chủ yếu vào phần đó ghi “{PROVISIONAL_VI}”.")
     start = _title(ws, f"{name} — chỉ tiêu, kịch bản và thực hiện đến {r.period_label}", lines)
     _header_row(ws, start, [c[0] for c in WARD_COLUMNS], [c[1] for c in WARD_COLUMNS])
     rows = table[table["ward_code"] == ward]
@@ -263,6 +270,7 @@ def _periods_sheet(ws, report: Report) -> None:
                          if not r.actuals.empty], ignore_index=True) \
         if not r.actuals.empty else r.actuals
     keys = ["ward_code", "indicator_code", "period"]
+    scenario = scenario[[*keys, "planned_value", "origin"]]
     merged = scenario.merge(actuals, on=keys, how="outer") if not actuals.empty else \
         scenario.assign(value=None, value_text=None, ward_verdict=None, source_ref=None)
     ward_order = {w: i for i, w in enumerate(r.ward_codes)}

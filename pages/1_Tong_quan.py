@@ -14,10 +14,12 @@ period = period_label(as_of)
 year = parse_period(as_of).year
 view = data.overview_view(data.generation(), as_of)
 
+bands = data.bands()
+
 st.title(f"Tổng quan · {period}")
-st.caption("Trạng thái so sánh số thực hiện lũy kế với kịch bản tăng trưởng đến hết kỳ "
-           "(không so với cả năm): ▲ từ 100% kịch bản, ● từ 90% đến dưới 100%, ▼ dưới 90%, "
-           "○ chưa có số liệu để so.")
+st.caption("Trạng thái so sánh số thực hiện lũy kế với kịch bản tăng trưởng đến kỳ báo cáo "
+           "gần nhất (không so với cả năm). "
+           + "; ".join(styles.legend_lines(bands["green_min_pct"], bands["amber_min_pct"])) + ".")
 
 if not view["has_actuals"]:
     st.info(ui.no_data_message(as_of, view["latest"]), icon=":material/info:")
@@ -40,7 +42,11 @@ for item in attention.head(MAX_ITEMS).itertuples(index=False):
                         f"**{ui.md_escape(item.ward_name)} · {ui.md_escape(item.indicator_name)}**"
                         f" — {ui.md_escape(item.figure)}, {ui.md_escape(item.pct_scenario)} "
                         "kịch bản đến kỳ")
+            if item.qualifiers:
+                st.caption(f"Cơ sở: {item.qualifiers}")  # our words, no data
             st.text(item.headline)
+            if item.outlook:
+                st.text(item.outlook)
             if item.verdict_differs:
                 st.text(f"≠ Phường tự đánh giá: “{item.ward_verdict}” — khác kết quả tính "
                         f"({styles.STATUS_STYLES[item.status].text}).")
@@ -63,9 +69,11 @@ with board_tab:
         st.info("Chưa có chỉ tiêu nào trong cơ sở dữ liệu.")
     else:
         ui.status_legend()
-        st.caption("Mỗi ô: ký hiệu trạng thái, số thực hiện lũy kế (theo đơn vị ở cột Đơn vị), "
-                   "trong ngoặc là % so với kịch bản (KB) đến kỳ; ≠ là phường tự đánh giá khác "
-                   "kết quả tính. Ô trống: phường không đặt chỉ tiêu này.")
+        st.caption(f"Mỗi ô: ký hiệu trạng thái, số thực hiện lũy kế (theo đơn vị ở cột Đơn vị), "
+                   f"trong ngoặc là % so với kịch bản (KB) đến kỳ; {styles.PROVISIONAL_MARK} là "
+                   "tạm tính (kịch bản chủ yếu do hệ thống phân bổ); ↩ là chưa có báo cáo kỳ "
+                   "này, theo số liệu kỳ ghi sau; ≠ là phường tự đánh giá khác kết quả tính. "
+                   "Ô trống: phường không đặt chỉ tiêu này.")
         st.dataframe(overview.style_board(board), hide_index=True, width="stretch",
                      height=min(36 * (len(board.text) + 1) + 4, 1400),
                      column_config=ui.board_columns(board.text.columns))

@@ -5,24 +5,24 @@ import streamlit as st
 from ui import components as ui
 from ui import data, state
 from ui.charts import show_chart
+from wardplan.display import charts, overview, progress, styles
 from wardplan.display import format as fmt
-from wardplan.display import overview, progress
 from wardplan.reads import queries
 from wardplan.rules.periods import parse_period, period_label
 
 ward = state.select_ward()
 as_of = state.select_as_of()
 generation = data.generation()
-ward_row = data.wards().set_index("ward_code").loc[ward]
+ward_name = data.ward_names().get(ward, ward)
 period = period_label(as_of)
 year = parse_period(as_of).year
 
-st.title(f"Tiến độ theo phường — {ui.md_escape(ward_row['name_vi'])}")
+st.title(f"Tiến độ theo phường — {ui.md_escape(ward_name)}")
 
-if not ward_row["has_report"]:
+if not data.has_report(ward, year):
     st.warning(f"Phường chưa gửi báo cáo thực hiện năm {year}. Dưới đây là các chỉ tiêu kế hoạch "
                f"năm {year} của phường, đúng như văn bản kế hoạch.", icon=":material/schedule:")
-    targets = data.load(queries.ward_targets, ward)
+    targets = data.load(queries.targets, ward=ward, year=year)
     if targets.empty:
         st.info("Phường chưa có chỉ tiêu kế hoạch trong cơ sở dữ liệu.")
     else:
@@ -32,7 +32,7 @@ if not ward_row["has_report"]:
                      column_config=ui.TARGET_COLUMNS)
     st.stop()
 
-with_data = data.load(queries.ward_indicators_with_actuals, ward)
+with_data = data.load(queries.ward_indicators_with_actuals, ward, year)
 default = "budget_revenue" if "budget_revenue" in with_data else (with_data[0] if with_data else None)
 indicator = state.select_indicator(with_data, default=default,
                                    label="Chỉ tiêu (có số liệu thực hiện)")
@@ -47,13 +47,15 @@ else:
     current = status[status["indicator_code"] == indicator]
     if not current.empty:
         row = current.iloc[0]
-        st.markdown(f"{ui.badge_markdown(row['status'])} "
-                    f"{ui.md_escape(fmt.first_sentence(row['note']))}")
+        qualifiers = " · ".join(styles.qualifiers(row))
+        st.markdown(f"{ui.badge_markdown(row['status'], row['status_reason'])} "
+                    + (f"*{ui.md_escape(qualifiers)}* — " if qualifiers else "")
+                    + ui.md_escape(fmt.first_sentence(row["note"])))
+        if fmt.outlook_text(row):
+            st.caption(ui.md_escape(fmt.outlook_text(row)))
     figure = data.progress_figure(generation, ward, indicator, as_of)
     show_chart(figure, key="progress_chart", filename=f"tien-do_{ward}_{indicator}_{as_of}")
-    st.caption("Đường liền: số thực hiện lũy kế phường báo cáo. Đường nét đứt: kịch bản lũy kế; "
-               "chấm đặc là tháng có kịch bản chính thức do phường lập, chấm rỗng là tháng "
-               "kịch bản suy ra bằng phân bổ đều chỉ tiêu năm. Đường chấm ngang: chỉ tiêu năm.")
+    st.caption(charts.PROGRESS_CAPTION)
     ui.detail_link(ward, indicator, as_of, label="Xem chi tiết, nguồn số liệu và dự báo cuối năm")
 
 st.subheader(f"Tóm tắt các chỉ tiêu có số liệu — {period}")
@@ -67,5 +69,6 @@ else:
                "đang đi trước kịch bản.")
 
 with st.expander(f"Toàn bộ chỉ tiêu kế hoạch năm {year} của phường"):
-    st.dataframe(progress.targets_view(data.load(queries.ward_targets, ward)), hide_index=True,
+    st.dataframe(progress.targets_view(data.load(queries.targets, ward=ward, year=year)),
+                 hide_index=True,
                  width="stretch", column_config=ui.TARGET_COLUMNS)

@@ -15,13 +15,13 @@ from wardplan.rules.missing import text_or
 from wardplan.rules.periods import parse_period, period_label
 
 ward = state.select_ward()
-options = data.load(queries.ward_indicators, ward)
-indicator = state.select_indicator(options, default="budget_revenue")
 as_of = state.select_as_of()
-generation = data.generation()
-ward_name = data.ward_names().get(ward, ward)
 period = period_label(as_of)
 year = parse_period(as_of).year
+options = data.load(queries.ward_indicators, ward, year)
+indicator = state.select_indicator(options, default="budget_revenue")
+generation = data.generation()
+ward_name = data.ward_names().get(ward, ward)
 
 if indicator is None:
     st.title(f"Chi tiết chỉ tiêu — {ui.md_escape(ward_name)}")
@@ -33,16 +33,15 @@ meta = info.loc[indicator] if indicator in info.index else None
 name = meta["name_vi"] if meta is not None else indicator
 unit = text_or(meta["unit"]) if meta is not None else ""
 kind = text_or(meta["kind"]) if meta is not None else ""
-detail = data.indicator_history(generation, ward, indicator)
-history = detail["history"]
-current = history[history["as_of"] == as_of]
-row = current.iloc[0] if not current.empty else None
+detail = data.indicator_bundle(generation, ward, indicator, year)
+row = detail.status_at(as_of)
+target = detail.targets.iloc[0] if not detail.targets.empty else None
 
 st.title(f"{ui.md_escape(name)} — {ui.md_escape(ward_name)}")
 direction = "cao hơn là tốt" if meta is None or meta["direction"] != "lower" else "thấp hơn là tốt"
 st.caption(ui.md_escape(
     f"{text_or(meta['group_vi']) if meta is not None else ''} · đơn vị: {unit or 'không có'} · "
-    f"loại: {kinds.LABELS_VI.get(kind, kind or 'chưa phân loại')} · {direction} · "
+    f"loại: {kinds.label_vi(kind)} · {direction} · "
     f"kỳ đang xem: {period}"))
 
 st.subheader("Trạng thái")
@@ -55,14 +54,19 @@ else:
         verdict = "Phường chưa tự đánh giá chỉ tiêu này."
     elif status_rules.verdict_differs(row["status"], ward_verdict):
         verdict = (f"≠ Phường tự đánh giá “{ward_verdict}” — khác kết quả tính "
-                   f"({styles.status_text(row['status'])}).")
+                   f"({styles.status_text(row['status'], row['status_reason'])}).")
     else:
         verdict = f"Phường tự đánh giá “{ward_verdict}” — khớp kết quả tính."
-    st.markdown(f"Kết quả tính: {ui.badge_markdown(row['status'])} · {ui.md_escape(verdict)}")
+    st.markdown(f"Kết quả tính: {ui.badge_markdown(row['status'], row['status_reason'])} · "
+                f"{ui.md_escape(verdict)}")
+    qualifiers = styles.qualifiers(row)
+    if qualifiers:
+        st.caption(ui.md_escape("Cơ sở của trạng thái: " + " · ".join(qualifiers)
+                                + (f" ({fmt.scenario_basis(row)})" if fmt.scenario_basis(row) else "")))
     metrics = st.columns(5)
-    metrics[0].metric("Thực hiện đến kỳ", fmt.format_compact(row["actual_to_date"]))
-    metrics[1].metric("Kịch bản đến kỳ", fmt.format_compact(row["scenario_to_date"]))
-    metrics[2].metric("Chỉ tiêu năm", fmt.format_compact(row["target_value"]))
+    metrics[0].metric("Thực hiện đến kỳ", fmt.format_amount(row["actual_to_date"]))
+    metrics[1].metric("Kịch bản đến kỳ", fmt.format_amount(row["scenario_to_date"]))
+    metrics[2].metric("Chỉ tiêu năm", detail_view.target_headline(target, unit))
     metrics[3].metric("% kịch bản", fmt.pct(row["pct_of_scenario"]))
     metrics[4].metric("% chỉ tiêu năm", fmt.pct(row["pct_of_target"]))
     caption = f"Đơn vị: {unit}." if unit else ""
@@ -73,22 +77,15 @@ else:
     st.text(text_or(row["note"], "Không có ghi chú."))
 
 st.subheader("Dự báo cuối năm")
-latest = detail_view.latest_actual(history, as_of)
-target = row["target_value"] if row is not None else None
-projection = (detail_view.project_year_end(kind, latest["actual_to_date"], latest["actual_period"],
-                                 target, unit)
-              if latest is not None else detail_view.project_year_end(kind, None, None, target, unit))
-st.text(projection.text_vi)
-if projection.method_vi:
-    st.caption(ui.md_escape(f"Cách tính: {projection.method_vi} Đây là phép ngoại suy đơn giản, "
-                            "không phải số của phường."))
+st.text(detail_view.outlook_section(row, kind))
+st.caption("Dự báo là phép ngoại suy của hệ thống từ số liệu đã báo cáo, không phải số của phường.")
 
-if not detail["series"][["actual", "scenario"]].isna().all().all():
+if not detail.series[["actual", "scenario"]].isna().all().all():
     show_chart(data.progress_figure(generation, ward, indicator, as_of), key="detail_chart",
                filename=f"chi-tiet_{ward}_{indicator}_{as_of}")
 
 st.subheader("Chỉ tiêu kế hoạch")
-targets = detail["targets"]
+targets = detail.targets
 if targets.empty:
     st.info("Phường không đặt chỉ tiêu năm cho chỉ tiêu này.")
 else:
@@ -97,37 +94,36 @@ else:
                  column_config={"Mục": st.column_config.TextColumn(width=200, pinned=True)})
 
 st.subheader("Số liệu thực hiện")
-actuals = detail["actuals"]
+actuals = detail.actuals
 if actuals.empty:
     st.info(f"Phường chưa gửi báo cáo thực hiện năm {year}."
-            if not data.wards().set_index("ward_code").loc[ward, "has_report"]
+            if not data.has_report(ward, year)
             else "Chưa có số liệu thực hiện cho chỉ tiêu này.")
 else:
     st.dataframe(detail_view.actuals_view(actuals), hide_index=True, width="stretch")
 
 st.subheader("Kịch bản tăng trưởng")
-scenario = detail["scenario"]
+scenario = detail.scenario
 if scenario.empty:
     st.info("Không có kịch bản cho chỉ tiêu này (chỉ tiêu định tính, xếp hạng, đánh giá khi "
             "hoàn thành, hoặc chưa có chỉ tiêu năm dạng số).")
 else:
-    st.caption("“Chính thức” là số do phường lập; “suy ra” là phân bổ đều phần chỉ tiêu năm "
-               "còn lại, không phải số của phường.")
+    st.caption(detail_view.SCENARIO_ORIGINS_CAPTION)
     st.dataframe(detail_view.scenario_view(scenario, unit), hide_index=True, width="stretch")
 
-baselines = data.load(queries.baselines, ward, indicator)
+baselines = data.load(queries.baselines, ward=ward, indicator=indicator)
 if not baselines.empty:
     st.subheader("Số liệu năm trước")
     st.dataframe(detail_view.baselines_view(baselines), hide_index=True, width="stretch")
 
-statements = data.load(queries.statements, ward, indicator)
+statements = data.load(queries.statements, ward=ward, indicator=indicator)
 if not statements.empty:
     st.subheader("Lời văn trong văn bản")
     st.dataframe(detail_view.statements_view(statements), hide_index=True, width="stretch",
                  column_config={"Lời văn (nguyên văn)": st.column_config.TextColumn(width="large")})
 
 st.subheader("Phát hiện về chất lượng dữ liệu")
-issues = data.load(queries.indicator_issues, ward, indicator)
+issues = data.load(queries.data_issues, ward=ward, indicator=indicator)
 if issues.empty:
     st.caption("Không có phát hiện nào cho chỉ tiêu này.")
 else:

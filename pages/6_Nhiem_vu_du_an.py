@@ -8,12 +8,13 @@ from wardplan.display import tasks as task_view
 from wardplan.reads import queries
 
 ward = state.select_ward()
+year = state.plan_year()
 ward_name = data.ward_names().get(ward, ward)
 
 st.title(f"Nhiệm vụ & dự án — {ui.md_escape(ward_name)}")
 
 st.subheader("Nhiệm vụ trọng tâm")
-tasks = data.load(queries.tasks, ward)
+tasks = data.load(queries.tasks, ward, year)
 if tasks.empty:
     st.info("Phường chưa có danh sách nhiệm vụ trọng tâm trong cơ sở dữ liệu.")
 else:
@@ -35,13 +36,13 @@ else:
                                     "Thời hạn": st.column_config.TextColumn(width=140)})
 
 st.subheader("Dự án đầu tư")
-projects = data.load(queries.projects, ward)
+projects = data.load(queries.projects, ward, year)
 if projects.empty:
     st.info("Phường chưa có danh mục dự án trong cơ sở dữ liệu.")
 else:
     st.caption("Tổng hợp theo nhóm, cộng từ các dòng dự án (không tính dòng hạng mục):")
     st.dataframe(task_view.project_summary(projects), hide_index=True, width="stretch")
-    issues = data.load(queries.data_issues)
+    issues = data.load(queries.data_issues, ward=ward)
     group_issues = issues[(issues["ward_code"] == ward) & issues["indicator_code"].isna()
                           & (issues["check_code"] == "project_group_total")]
     for message in group_issues["message"]:

@@ -94,16 +94,18 @@ def test_overview_lists_red_and_amber_first_with_reasons_and_links():
     assert at.query_params["as_of"] == "2026-Q1"  # default: latest period with data
     shown = texts(at)
     assert "Quý I/2026" in at.title[0].value
-    assert "Tổng chi ngân sách" in shown and "Doanh nghiệp thành lập mới" in shown
-    assert "Lũy kế đến Quý I/2026: 86.450 triệu đồng" in shown  # the note's first sentence
+    # On the ward's own scenario, new enterprises and industry are not behind in Q1.
+    assert "Tổng chi ngân sách" in shown and "Doanh nghiệp thành lập mới" not in shown
+    assert "Lũy kế đến hết Tháng 3/2026: 86.450 triệu đồng" in shown  # the note's first sentence
+    assert "Cơ sở: tạm tính" in shown
+    assert "Dự báo cuối năm: 345.800 triệu đồng" in shown
     assert "≠ Phường tự đánh giá: “Đạt”" in shown
+    assert "từ 100% kịch bản đến kỳ" in shown  # the legend reads the bands of the build
     links = at.get("page_link")
     queries = [link.proto.query_string for link in links]
     assert "ward=phu_lien&indicator=budget_expenditure&as_of=2026-Q1" in queries
+    assert "ward=phu_lien&indicator=output_industry_construction&as_of=2026-Q1" not in queries
     assert all(link.proto.page == nav.DETAIL.url_path for link in links)
-    # Red items come before amber ones.
-    assert queries.index("ward=phu_lien&indicator=budget_expenditure&as_of=2026-Q1") < \
-        queries.index("ward=phu_lien&indicator=output_industry_construction&as_of=2026-Q1")
 
 
 def test_overview_board_and_counts():
@@ -111,7 +113,7 @@ def test_overview_board_and_counts():
     frames = [df.value for df in at.dataframe]
     counts = next(f for f in frames if "Phường" in f.columns and "▼ Chậm" in f.columns)
     by_ward = counts.set_index("Phường")
-    assert by_ward.loc["Phù Liễn", "▼ Chậm"] == 2
+    assert by_ward.loc["Phù Liễn", "▼ Chậm"] == 3  # expenditure; land rent and tax (January)
     assert by_ward.loc["Thủy Nguyên", "Báo cáo"] == "Chưa gửi"
     board = next(f for f in frames if "Lĩnh vực" in f.columns)
     row = board.set_index("Chỉ tiêu").loc["Thu ngân sách nhà nước trên địa bàn"]
@@ -134,10 +136,8 @@ def test_core_chart_for_phu_lien_budget_revenue():
     actual = trace(spec, "Thực hiện lũy kế")
     assert spec_values(actual["x"]) == [1, None, 3]  # the line breaks at February
     assert [v for v in spec_values(actual["y"]) if v is not None] == [20684, 105879]
-    official = spec_values(trace(spec, "Kịch bản (chính thức")["y"])
-    derived = spec_values(trace(spec, "Kịch bản (suy ra")["y"])
-    assert official[2] - derived[1] == pytest.approx(30262)  # March official in the cumulative
-    assert official[2] == pytest.approx(2 * (357450 - 30262) / 11 + 30262)
+    implied = spec_values(trace(spec, "Kịch bản suy từ báo cáo")["y"])
+    assert implied[2] == pytest.approx(105879 / 1.4527)  # the ward's own Q1 scenario
     target = trace(spec, "Chỉ tiêu năm 2026")
     assert set(spec_values(target["y"])) == {357450}
     layout = spec["layout"]
@@ -189,9 +189,9 @@ def test_detail_from_url_params_shows_every_figure_with_its_source():
     assert at.selectbox(key="indicator").value == "budget_revenue"
     shown = texts(at)
     assert "Thu ngân sách nhà nước trên địa bàn — Phù Liễn" in at.title[0].value
-    assert "Nếu giữ nhịp độ hiện tại, cuối năm 2026 ước đạt 423.516 triệu đồng" in shown
+    assert "Dự báo cuối năm: 519.268 triệu đồng (145,3% chỉ tiêu năm)" in shown
     assert "khớp kết quả tính" in shown
-    assert [m.value for m in at.metric][:3] == ["105.879", "89.751", "357.450"]
+    assert [m.value for m in at.metric][:3] == ["105.879", "72.884", "357.450 triệu đồng"]
     frames = {tuple(df.value.columns): df.value for df in at.dataframe}
     actuals = next(f for cols, f in frames.items() if "Nguyên văn" in cols and "Kỳ" in cols
                    and "Phường đánh giá" in cols)
@@ -199,6 +199,10 @@ def test_detail_from_url_params_shows_every_figure_with_its_source():
     assert actuals["Nguồn"].str.contains("103/BC-UBND").any()
     scenario = next(f for cols, f in frames.items() if "Nguồn gốc" in cols)
     assert "chính thức (phường lập)" in scenario["Nguồn gốc"].tolist()
+    assert "suy từ báo cáo của phường" in scenario["Nguồn gốc"].tolist()
+    statements = next(f for cols, f in frames.items() if "Số nêu (như văn bản)" in cols)
+    assert "20,684 tỷ đồng" in statements["Số nêu (như văn bản)"].tolist()  # as the prose wrote it
+    assert "20.684 triệu đồng" in statements["Quy đổi"].tolist()
 
 
 def test_detail_shows_a_verdict_that_differs_and_the_findings():
@@ -213,7 +217,8 @@ def test_detail_shows_a_verdict_that_differs_and_the_findings():
 
 def test_detail_projection_is_not_computable_without_figures():
     at = open_page(nav.DETAIL, ward="kien_an", indicator="budget_revenue", as_of="2026-Q1")
-    assert "Chưa có số liệu thực hiện nên không tính được" in texts(at)
+    assert "Chưa có số liệu thực hiện để tính dự báo cuối năm" in texts(at)
+    assert "+10% so với dự toán thành phố giao" in [m.value for m in at.metric]
     assert "Phường chưa gửi báo cáo thực hiện năm 2026." in texts(at)
 
 

@@ -12,9 +12,9 @@ from wardplan.reads import queries
 
 @pytest.fixture(scope="module")
 def revenue_figure(db):
-    history = queries.status_history(db, "phu_lien", "budget_revenue")
-    scenario = queries.scenario(db, "phu_lien", "budget_revenue")
-    series = progress.progress_series(history, scenario, 2026)
+    history = queries.status(db, ward="phu_lien", indicator="budget_revenue")
+    scenario = queries.scenario(db, ward="phu_lien", indicator="budget_revenue")
+    series = progress.progress_series(history, scenario, 2026, "flow")
     return charts.progress_chart(
         series, ward_name="Phù Liễn", indicator_name="Thu ngân sách nhà nước trên địa bàn",
         unit="triệu đồng", kind="flow", as_of="2026-Q1",
@@ -30,15 +30,17 @@ def test_core_chart_actual_scenario_and_target(revenue_figure):
     assert list(actual.y) == [20684, None, 105879]  # broken where February is missing
     assert list(actual.x) == [1, None, 3]
     assert actual.line.dash in (None, "solid")
-    official = trace(revenue_figure, charts.OFFICIAL_NAME)
+    implied = trace(revenue_figure, charts.IMPLIED_NAME)
     derived = trace(revenue_figure, charts.DERIVED_NAME)
-    assert official.marker.symbol == "circle" and derived.marker.symbol == "circle-open"
-    assert official.line.dash == "dash"
-    # March is the ward's official 30.262; the path is cumulative.
-    march = official.y[2]
-    february = derived.y[1]
-    assert march - february == pytest.approx(30262)
-    assert [y is None for y in official.y].count(False) == 1
+    assert implied.marker.symbol == "diamond-open" and derived.marker.symbol == "circle-open"
+    assert implied.line.dash == "dash"
+    # The March point is the ward's own Q1 scenario to date (implied from "vượt kịch bản
+    # 45,27%"), not "official March" with two derived months under it.
+    assert implied.y[2] == pytest.approx(105879 / 1.4527)
+    # Later points stay "the ward's" while more than half of the cumulative scenario is.
+    assert [m for m, y in enumerate(implied.y, start=1) if y is not None] == [3, 4, 5]
+    assert [m for m, y in enumerate(derived.y, start=1) if y is not None] == [1, 2, *range(6, 13)]
+    assert not any(t.name == charts.OFFICIAL_NAME for t in revenue_figure.data)
     target = next(t for t in revenue_figure.data if t.name.startswith("Chỉ tiêu năm 2026"))
     assert set(target.y) == {357450}
     assert target.name == "Chỉ tiêu năm 2026: 357.450 triệu đồng"
@@ -56,21 +58,22 @@ def test_core_chart_is_complete_for_a_slide(revenue_figure):
     assert layout.font.size >= 14 and layout.title.font.size >= 20
 
 
-def test_large_money_is_shown_in_ty_dong(db):
-    history = queries.status_history(db, "phu_lien", "output_industry_construction")
-    scenario = queries.scenario(db, "phu_lien", "output_industry_construction")
-    fig = charts.progress_chart(progress.progress_series(history, scenario, 2026),
+def test_large_money_stays_in_the_unit_the_notes_and_tables_use(db):
+    history = queries.status(db, ward="phu_lien", indicator="output_industry_construction")
+    scenario = queries.scenario(db, ward="phu_lien", indicator="output_industry_construction")
+    fig = charts.progress_chart(progress.progress_series(history, scenario, 2026, "flow"),
                                 ward_name="Phù Liễn", indicator_name="GTSP CN-XD",
                                 unit="triệu đồng", kind="flow", as_of="2026-Q1")
-    assert "tỷ đồng" in fig.layout.title.subtitle.text
-    assert trace(fig, charts.ACTUAL_NAME).y[-1] == pytest.approx(702.856)
+    assert "triệu đồng" in fig.layout.title.subtitle.text
+    assert "tỷ đồng" not in fig.layout.title.subtitle.text
+    assert trace(fig, charts.ACTUAL_NAME).y[-1] == pytest.approx(702856)
 
 
 def test_data_text_is_escaped():
     fig = charts.progress_chart(
         progress.progress_series(pd.DataFrame(
             columns=["as_of", "actual_to_date", "actual_period", "scenario_to_date",
-                     "target_value"]), pd.DataFrame(), 2026),
+                     "target_value", "carried"]), pd.DataFrame(), 2026, "level"),
         ward_name="<b>X</b>", indicator_name="A & B", unit="", kind="level", as_of="2026-11")
     assert "&lt;b&gt;X&lt;/b&gt;" in fig.layout.title.text
     assert "A &amp; B" in fig.layout.title.text
@@ -78,7 +81,7 @@ def test_data_text_is_escaped():
 
 
 def test_bullet_chart_bars_by_status_with_scenario_ticks(db):
-    status = queries.status_at(db, "2026-Q1")
+    status = queries.status(db, as_of="2026-Q1")
     rows = progress.bullet_rows(status[status["ward_code"] == "phu_lien"])
     fig = charts.bullet_chart(rows, ward_name="Phù Liễn", as_of="2026-Q1", sources=["KH 08"])
     names = [t.name for t in fig.data]
@@ -86,13 +89,15 @@ def test_bullet_chart_bars_by_status_with_scenario_ticks(db):
     red = trace(fig, "▼ Chậm")
     assert red.marker.color == STATUS_STYLES["red"].colour
     assert all(text.startswith("▼ ") for text in red.text)
+    labels = next(t for t in fig.data if getattr(t, "mode", None) == "text")
+    assert any(text.endswith("%*") for text in labels.text)  # provisional expenditure
     assert fig.layout.separators == ",."
 
 
 def test_compare_chart_normalises_by_each_wards_target(db):
-    rows = compare.compare_rows(queries.indicator_targets(db, "budget_revenue"),
-                                   queries.status_at(db, "2026-Q1")
-                                   .query("indicator_code == 'budget_revenue'"))
+    rows = compare.compare_rows(queries.targets(db, indicator="budget_revenue", year=2026),
+                                queries.status(db, as_of="2026-Q1")
+                                .query("indicator_code == 'budget_revenue'"))
     fig = charts.compare_chart(rows, indicator_name="Thu ngân sách", unit="triệu đồng",
                                as_of="2026-Q1")
     share = trace(fig, "% chỉ tiêu năm của phường")

@@ -351,13 +351,13 @@ def test_target_relative_without_number():
 
 
 def test_target_growth_rate_indicator_is_not_relative():
-    assert _t("tăng từ 12% trở lên so với năm 2025", unit_is_percent_indicator=True) == (
+    assert _t("tăng từ 12% trở lên so với năm 2025", indicator_unit="%") == (
         ParsedTarget(">=", 12.0, None, "năm 2025", "%"))
 
 
 def test_target_growth_rate_indicator_drops_parenthetical_from_base():
     text = "tăng từ 12% trở lên so với năm 2025 (theo thống kê thành phố)"
-    assert _t(text, unit_is_percent_indicator=True) == (
+    assert _t(text, indicator_unit="%") == (
         ParsedTarget(">=", 12.0, None, "năm 2025", "%"))
 
 

@@ -26,8 +26,12 @@ def status_rows(*rows: dict) -> pd.DataFrame:
         "indicator_code": "x", "indicator_name": "X", "unit": "triệu đồng", "kind": "flow",
         "direction": "higher", "group_vi": "Kinh tế", "parent_code": None, "as_of": "2026-Q1",
         "actual_to_date": NAN, "scenario_to_date": NAN, "target_value": NAN,
-        "pct_of_scenario": NAN, "pct_of_target": NAN, "status": "grey", "ward_verdict": None,
-        "note": "", "actual_period": None, "scenario_origin": None,
+        "pct_of_scenario": NAN, "pct_of_target": NAN, "status": "grey", "status_reason": None,
+        "ward_verdict": None, "note": "", "actual_period": None, "cutoff_date": None,
+        "carried": False, "scenario_origin": None, "basis_official_pct": NAN,
+        "basis_implied_pct": NAN, "basis_derived_pct": NAN, "provisional": False,
+        "outlook_value": NAN, "outlook_low": NAN, "outlook_high": NAN,
+        "outlook_pct_of_target": NAN, "outlook_method": None, "on_course": False,
     }
     return pd.DataFrame([{**base, **row} for row in rows])
 
@@ -64,19 +68,12 @@ def test_numbers_and_money_in_vietnamese_format():
     assert fmt.format_value(95.5, "%") == "95,5%"
     assert fmt.format_value(NAN, "%") == "—"
     assert fmt.format_value(5, NAN) == "5"
-    assert fmt.format_money_mvnd(357450) == "357.450 triệu đồng"
-    assert fmt.format_money_mvnd(2_810_000) == "2.810 tỷ đồng"
+    assert fmt.format_value(2_810_000, "triệu đồng") == "2.810.000 triệu đồng"  # one scale
     assert fmt.format_ty(69917.954) == "69,92 tỷ đồng"
     assert fmt.pct(117.97) == "118%"
     assert fmt.pct(99.68) == "99,7%"
-    assert fmt.format_compact(89750.727) == "89.751"
-
-
-def test_display_unit_switches_to_ty_dong_for_very_large_amounts():
-    assert fmt.display_unit("triệu đồng", [105879, 357450]) == fmt.DisplayUnit("triệu đồng", 1.0)
-    big = fmt.display_unit("triệu đồng", [702856, 2_810_000])
-    assert big.unit == "tỷ đồng" and big.scale(2_810_000) == 2810
-    assert fmt.display_unit("%", [95.1]).unit == "%"
+    assert fmt.format_amount(89750.727) == "89.751"
+    assert fmt.format_amount(95.12) == "95,12"
 
 
 def test_verdicts():
@@ -95,7 +92,19 @@ def test_target_short():
     assert fmt.target_short("=", 357450, None, "triệu đồng") == "= 357.450 triệu đồng"
     assert fmt.target_short("top", 30, None, "thứ hạng") == "top 30"
     assert fmt.target_short("relative", 15, 17, "%") == "+15–17% so với mốc"
+    assert fmt.target_short("relative", 10, None, "%", "dự toán thành phố giao") == \
+        "+10% so với dự toán thành phố giao"
     assert fmt.target_short("qualitative", None, None, "") == "định tính"
+
+
+def test_scenario_basis_and_qualifiers_say_what_a_status_rests_on():
+    row = status_rows({"basis_official_pct": 43.1, "basis_implied_pct": 0.0,
+                       "basis_derived_pct": 56.9, "provisional": True, "carried": True,
+                       "actual_period": "2026-Q1"}).iloc[0]
+    assert fmt.scenario_basis(row) == "chính thức 43% · hệ thống 57% (tạm tính)"
+    assert styles.qualifiers(row) == ["tạm tính", "số liệu Quý I/2026"]
+    assert styles.status_text("grey", "data_error") == "○ Lỗi dữ liệu"
+    assert styles.status_text("red") == "▼ Chậm"
 
 
 # --- overview ------------------------------------------------------------------------
@@ -113,9 +122,17 @@ def test_board_cells_carry_symbol_figure_and_pct_of_scenario():
     assert list(board.text.columns) == ["Lĩnh vực", "Chỉ tiêu", "Đơn vị", "Kiến An", "Phù Liễn"]
     assert text.loc["A", "Phù Liễn"] == "▲ 105.879 (118% KB)"
     assert text.loc["B", "Phù Liễn"] == "▼ 86.450 (87,6% KB) ≠"
-    assert text.loc["A", "Kiến An"] == "○ —"
+    assert text.loc["A", "Kiến An"] == "○ Chưa có số liệu"
     assert text.loc["B", "Kiến An"] == ""  # Kiến An set no target B
     assert board.status.set_index("Chỉ tiêu").loc["B", "Phù Liễn"] == "red"
+    flagged = overview.status_board(status_rows(
+        {"indicator_code": "a", "indicator_name": "A", "actual_to_date": 86450, "status": "red",
+         "pct_of_scenario": 87.63, "provisional": True, "carried": True,
+         "actual_period": "2026-Q1"},
+        {"indicator_code": "b", "indicator_name": "B", "status": "grey",
+         "status_reason": "data_error"})).text.set_index("Chỉ tiêu")
+    assert flagged.loc["A", "Phù Liễn"] == "▼ 86.450 (87,6% KB)* ↩ Quý I/2026"
+    assert flagged.loc["B", "Phù Liễn"] == "○ Lỗi dữ liệu"
     styled = overview.style_board(board).to_html()
     assert styles.STATUS_STYLES["red"].tint.lower() in styled.lower()
 
@@ -139,13 +156,17 @@ def test_attention_items_red_before_amber_with_reason_and_verdict():
          "pct_of_scenario": 99.7, "note": "Lũy kế: 702.856. Phường đánh giá 'Vượt'.",
          "ward_verdict": "Vượt"},
         {"indicator_code": "b", "indicator_name": "B", "status": "red", "pct_of_scenario": 87.6,
-         "actual_to_date": 86450, "note": "Lũy kế: 86.450. Kịch bản gồm 1 tháng chính thức."},
+         "actual_to_date": 86450, "note": "Lũy kế: 86.450. Kịch bản gồm 1 tháng chính thức.",
+         "provisional": True, "outlook_value": 345800, "outlook_low": 307727,
+         "outlook_high": 345800, "outlook_pct_of_target": 98.5, "outlook_method": "run_rate"},
         {"indicator_code": "c", "indicator_name": "C", "status": "green"},
     ))
     assert items["indicator_code"].tolist() == ["b", "a"]
     assert items.loc[0, "status_text"] == "▼ Chậm"
     assert items.loc[0, "figure"] == "86.450 triệu đồng"
     assert items.loc[0, "headline"] == "Lũy kế: 86.450."
+    assert items.loc[0, "qualifiers"] == "tạm tính"
+    assert items.loc[0, "outlook"].startswith("Dự báo cuối năm: 345.800 triệu đồng (98,5% chỉ tiêu năm)")
     assert items.loc[1, "verdict_differs"]
     assert overview.attention_items(status_rows({"status": "green"})).empty
 
@@ -167,22 +188,30 @@ def test_period_has_actuals():
 # --- progress ------------------------------------------------------------------------
 
 def test_progress_series_places_actuals_only_where_reported():
-    history = pd.DataFrame({
-        "as_of": ["2026-01", "2026-02", "2026-03", "2026-04"],
-        "actual_to_date": [20684, NAN, 105879, 105879],
-        "actual_period": ["2026-01", None, "2026-Q1", "2026-Q1"],
-        "scenario_to_date": [29744.36, 59488.73, 89750.73, 119495.09],
-        "target_value": [357450] * 4,
-    })
-    scenario = pd.DataFrame({"period": ["2026-01", "2026-03", "2026-Q1"],
-                             "planned_value": [29744.36, 30262, 89750.73],
-                             "origin": ["derived", "official", "derived"]})
-    series = progress.progress_series(history, scenario, 2026)
+    history = status_rows(
+        {"as_of": "2026-01", "actual_to_date": 20684, "actual_period": "2026-01",
+         "target_value": 357450},
+        {"as_of": "2026-02", "actual_to_date": 20684, "actual_period": "2026-01", "carried": True,
+         "target_value": 357450},
+        {"as_of": "2026-03", "actual_to_date": 105879, "actual_period": "2026-Q1",
+         "target_value": 357450},
+        {"as_of": "2026-04", "actual_to_date": 105879, "actual_period": "2026-Q1", "carried": True,
+         "target_value": 357450})
+    scenario = pd.DataFrame({
+        "period": ["2026-01", "2026-02", "2026-03", "2026-Q1"],
+        "planned_value": [21311.14, 21311.14, 30262, 72884.28],
+        "origin": ["derived", "derived", "official", "implied"],
+        "share_official": [0, 0, 100, 0], "share_implied": [0, 0, 0, 100],
+        "share_derived": [100, 100, 0, 0], "source_ref": ["", "", "", ""]})
+    series = progress.progress_series(history, scenario, 2026, "flow")
     assert len(series) == 12
     assert series["actual"].tolist()[:4] == [20684, pytest.approx(NAN, nan_ok=True), 105879,
                                              pytest.approx(NAN, nan_ok=True)]
-    assert series.loc[2, "origin"] == "official" and series.loc[2, "scenario_month"] == 30262
-    assert is_missing(series.loc[1, "origin"])
+    # The March point is the whole scenario to date: the ward's implied Q1, not "official March".
+    assert series.loc[2, "scenario"] == pytest.approx(72884.28)
+    assert series.loc[2, "origin"] == "implied" and series.loc[2, "scenario_month"] == 30262
+    assert series.loc[0, "origin"] == "derived"
+    assert is_missing(series.loc[4, "origin"])  # no scenario rows for April in this table
     assert (series["target"] == 357450).all()
 
 
@@ -191,92 +220,96 @@ def test_bullet_rows_give_scenario_to_date_as_share_of_target():
         {"indicator_code": "a", "indicator_name": "A", "status": "green", "pct_of_target": 29.6,
          "scenario_to_date": 89750.73, "target_value": 357450},
         {"indicator_code": "b", "indicator_name": "B", "status": "red", "pct_of_target": 24.6,
-         "scenario_to_date": 98647.91, "target_value": 351147},
+         "scenario_to_date": 98647.91, "target_value": 351147, "provisional": True},
         {"indicator_code": "c", "indicator_name": "C", "status": "grey"},
     ))
     assert rows["indicator_code"].tolist() == ["b", "a"]
     assert rows.loc[1, "scenario_pct_of_target"] == pytest.approx(25.11, abs=0.01)
+    assert rows.loc[0, "provisional"]
 
 
-# --- projection ----------------------------------------------------------------------
+# --- outlook -------------------------------------------------------------------------
 
-def test_projection_of_a_flow_at_the_current_pace():
-    projection = detail_view.project_year_end("flow", 105879, "2026-Q1", 357450, "triệu đồng")
-    assert projection.computable
-    assert projection.value == pytest.approx(423516)
-    assert projection.pct_of_target == pytest.approx(118.48, abs=0.01)
-    assert "423.516 triệu đồng" in projection.text_vi
-    assert projection.text_vi.startswith("Nếu giữ nhịp độ hiện tại")
-    assert "÷ 3 × 12" in projection.method_vi
-
-
-def test_projection_of_a_level_is_the_latest_level():
-    projection = detail_view.project_year_end("level", 95.1, "2026-Q1", 95.5, "%")
-    assert projection.value == 95.1
-    assert "mức mới nhất" in projection.method_vi
+def test_outlook_section_reads_the_status_columns():
+    row = status_rows({"outlook_value": 519268.0, "outlook_low": 423516.0,
+                       "outlook_high": 519268.0, "outlook_pct_of_target": 145.27,
+                       "outlook_method": "scenario_pace"}).iloc[0]
+    text = detail_view.outlook_section(row, "flow")
+    assert text.startswith("Dự báo cuối năm: 519.268 triệu đồng (145,3% chỉ tiêu năm), theo giữ "
+                           "tỷ lệ so với kịch bản")
+    assert "423.516 triệu đồng – 519.268 triệu đồng" in text
 
 
-def test_projection_of_a_cumulative_share_is_capped_at_100():
-    projection = detail_view.project_year_end("cumulative_pct", 27.68, "2026-Q1", 100, "%")
-    assert projection.value == 100
+@pytest.mark.parametrize("kind, expected", [
+    ("milestone", "đánh giá khi hoàn thành"), ("rank", "xếp hạng"), ("qualitative", "định tính"),
+    ("flow", "Chưa có số liệu")])
+def test_outlook_section_says_why_there_is_none(kind, expected):
+    assert expected in detail_view.outlook_section(status_rows({}).iloc[0], kind)
 
 
-@pytest.mark.parametrize("kind,actual,period", [
-    ("milestone", 0, "2026-01"), ("rank", 7, "2026-Q1"), ("qualitative", None, None),
-    ("flow", None, None)])
-def test_projection_not_computable_says_so(kind, actual, period):
-    projection = detail_view.project_year_end(kind, actual, period, 10, "")
-    assert not projection.computable
-    assert projection.text_vi.startswith(("Không tính được", "Chưa có số liệu"))
+def test_target_headline_shows_relations_not_bare_numbers():
+    relative = pd.Series({"comparator": "relative", "target_value": 10.0, "target_value_high": NAN,
+                          "unit": "%", "base_text": "dự toán thành phố giao",
+                          "target_text": "tăng 10% trở lên so với dự toán thành phố giao"})
+    assert detail_view.target_headline(relative, "triệu đồng") == "+10% so với dự toán thành phố giao"
+    number = pd.Series({"comparator": "=", "target_value": 357450.0, "target_value_high": NAN,
+                        "unit": "triệu đồng", "base_text": None, "target_text": "357.450"})
+    assert detail_view.target_headline(number, "triệu đồng") == "357.450 triệu đồng"
 
 
-def test_latest_actual_looks_back_from_an_empty_period(db):
-    history = queries.status_history(db, "phu_lien", "budget_revenue")
-    latest = detail_view.latest_actual(history, "2026-11")
-    assert latest["actual_period"] == "2026-Q1" and latest["actual_to_date"] == 105879
-    assert detail_view.latest_actual(history, "2026-01")["actual_to_date"] == 20684
+def test_statements_show_the_figure_as_written_and_converted():
+    view = detail_view.statements_view(pd.DataFrame([{
+        "statement_kind": "actual", "period": "2026-01", "text": "… 20,684 tỷ đồng …",
+        "value": 20684.0, "value_as_written": 20.684, "unit_text": "tỷ đồng", "stated_pct": 6.0,
+        "source_ref": "BC T01"}]))
+    assert view.loc[0, "Số nêu (như văn bản)"] == "20,68 tỷ đồng" or \
+        view.loc[0, "Số nêu (như văn bản)"] == "20,684 tỷ đồng"
+    assert view.loc[0, "Quy đổi"] == "20.684 triệu đồng"
 
 
 # --- the documents' figures through the presenters ---------------------------------------
 
 def test_phu_lien_q1_revenue_is_green_at_105879(db):
-    status = queries.status_at(db, "2026-Q1")
+    status = queries.status(db, as_of="2026-Q1")
     board = overview.status_board(status).text.set_index("Chỉ tiêu")
     cell = board.loc["Thu ngân sách nhà nước trên địa bàn", "Phù Liễn"]
-    assert cell.startswith("▲ 105.879")
-    items = overview.attention_items(status)
-    assert set(items["indicator_code"]) >= {"budget_expenditure", "new_enterprises"}
-    assert "budget_revenue" not in set(items["indicator_code"])
+    assert cell == "▲ 105.879 (145,3% KB)"
+    items = overview.attention_items(status).set_index("indicator_code")
+    # Judged on the ward's own scenario, Q1 has one red: expenditure, provisional.
+    assert "budget_expenditure" in items.index and items.loc["budget_expenditure", "provisional"]
+    assert not {"budget_revenue", "new_enterprises", "output_industry_construction"} & set(items.index)
 
 
 def test_thuy_nguyen_shows_no_report(db):
-    status = queries.status_at(db, "2026-Q1")
+    status = queries.status(db, as_of="2026-Q1")
     counts = overview.ward_counts(status).set_index("ward_code")
     assert not counts.loc["thuy_nguyen", "has_report"]
     assert counts.loc["thuy_nguyen", "grey"] == counts.loc["thuy_nguyen", "total"]
-    targets = progress.targets_view(queries.ward_targets(db, "thuy_nguyen"))
+    targets = progress.targets_view(queries.targets(db, ward="thuy_nguyen", year=2026))
     assert "đạt 578,625 tỷ đồng" in targets["Chỉ tiêu kế hoạch (nguyên văn)"].tolist()
 
 
 def test_compare_rows_for_budget_revenue(db):
-    rows = compare.compare_rows(queries.indicator_targets(db, "budget_revenue"),
-                          queries.status_at(db, "2026-Q1").query("indicator_code == 'budget_revenue'"))
+    rows = compare.compare_rows(queries.targets(db, indicator="budget_revenue", year=2026),
+                                queries.status(db, as_of="2026-Q1").query(
+                                    "indicator_code == 'budget_revenue'"))
     by_ward = rows.set_index("ward_code")
     assert by_ward.loc["phu_lien", "pct_of_target"] == pytest.approx(29.62, abs=0.01)
     assert not by_ward.loc["kien_an", "has_report"]
     view = compare.compare_view(rows).set_index("Phường")
-    assert view.loc["Kiến An", "Chỉ tiêu"] == "+10% so với mốc"
+    assert view.loc["Kiến An", "Chỉ tiêu"] == "+10% so với dự toán thành phố giao"
     assert view.loc["Phù Liễn", "% chỉ tiêu năm"] == "29,6%"
 
 
 def test_shared_matrix_cells(db):
-    matrix = compare.shared_matrix(queries.shared_targets(db), queries.status_at(db, "2026-Q1"))
+    matrix = compare.shared_matrix(queries.shared_targets(db, 2026),
+                                   queries.status(db, as_of="2026-Q1"))
     cell = matrix.set_index("Chỉ tiêu").loc["Thu ngân sách nhà nước trên địa bàn", "Phù Liễn"]
     assert cell == "= 357.450 triệu đồng | ▲ 29,6% CT"
 
 
 def test_tasks_view_filters_plan_and_report(db):
-    tasks = queries.tasks(db, "phu_lien")
+    tasks = queries.tasks(db, "phu_lien", 2026)
     plan = task_view.tasks_view(tasks, task_view.PLAN)
     report = task_view.tasks_view(tasks, task_view.REPORT)
     assert len(plan) + len(report) == len(tasks)
@@ -287,7 +320,7 @@ def test_tasks_view_filters_plan_and_report(db):
 
 
 def test_projects_view_indents_components_and_sums_groups(db):
-    projects = queries.projects(db, "phu_lien")
+    projects = queries.projects(db, "phu_lien", 2026)
     view = task_view.projects_view(projects)
     components = view[view["Loại dòng"] == "Hạng mục"]
     assert components["Dự án / hạng mục"].str.startswith("    ↳ ").all()

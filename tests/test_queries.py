@@ -25,7 +25,7 @@ def test_periods_with_actuals(db):
 
 
 def test_status_at_q1_has_names_units_and_the_revenue_figure(db):
-    status = queries.status_at(db, "2026-Q1")
+    status = queries.status(db, as_of="2026-Q1")
     row = status.set_index(["ward_code", "indicator_code"]).loc[("phu_lien", "budget_revenue")]
     assert row["ward_name"] == "Phù Liễn"
     assert row["indicator_name"] == "Thu ngân sách nhà nước trên địa bàn"
@@ -38,47 +38,56 @@ def test_status_at_q1_has_names_units_and_the_revenue_figure(db):
 
 
 def test_status_at_a_period_nobody_reported_is_still_one_row_per_target(db):
-    november = queries.status_at(db, "2026-11")
-    q1 = queries.status_at(db, "2026-Q1")
+    november = queries.status(db, as_of="2026-11")
+    q1 = queries.status(db, as_of="2026-Q1")
     assert len(november) == len(q1)
-    # No flow has a figure for November: months 4-11 were never reported.
-    flows = november[november["kind"] == "flow"]
-    assert flows["actual_to_date"].isna().all()
+    # Nothing was reported after Q1: November carries each last report, labelled so.
+    reported = november.dropna(subset=["actual_period"])
+    assert reported["carried"].all()
+    assert set(reported["actual_period"]) <= {"2026-01", "2026-Q1"}
 
 
 def test_status_history_has_the_seventeen_periods(db):
-    history = queries.status_history(db, "phu_lien", "budget_revenue")
+    history = queries.status(db, ward="phu_lien", indicator="budget_revenue")
     assert len(history) == 17
+    assert history["as_of"].tolist()[:5] == ["2026-01", "2026-02", "2026-03", "2026-Q1", "2026-04"]
     march = history.set_index("as_of").loc["2026-03"]
     assert march["actual_to_date"] == 105879
     assert march["actual_period"] == "2026-Q1"
 
 
 def test_actuals_keep_the_verbatim_text_and_source(db):
-    actuals = queries.actuals(db, "phu_lien", "budget_revenue").set_index("period")
+    actuals = queries.actuals(db, ward="phu_lien", indicator="budget_revenue").set_index("period")
     assert actuals.loc["2026-Q1", "value"] == 105879
     assert actuals.loc["2026-Q1", "value_text"] == "105,879"
     assert actuals.loc["2026-01", "value"] == 20684
     assert "103/BC-UBND" in actuals.loc["2026-Q1", "source_ref"]
+    assert str(actuals.loc["2026-01", "cutoff_date"])[:10] == "2026-01-21"
 
 
 def test_scenario_march_is_the_wards_official_figure(db):
-    scenario = queries.scenario(db, "phu_lien", "budget_revenue").set_index("period")
+    scenario = queries.scenario(db, ward="phu_lien", indicator="budget_revenue").set_index("period")
     assert scenario.loc["2026-03", "planned_value"] == 30262
     assert scenario.loc["2026-03", "origin"] == "official"
+    assert scenario.loc["2026-Q1", "origin"] == "implied"
+    assert scenario.loc["2026-Q1", "planned_value"] == pytest.approx(105879 / 1.4527)
+    assert "vượt kịch bản 45,27" in scenario.loc["2026-Q1", "source_ref"]
     assert scenario.loc["2026-01", "origin"] == "derived"
 
 
 def test_wards_without_a_report_still_have_their_targets(db):
-    targets = queries.ward_targets(db, "thuy_nguyen").set_index("indicator_code")
+    targets = queries.targets(db, ward="thuy_nguyen", year=2026).set_index("indicator_code")
     assert targets.loc["budget_revenue", "target_value"] == 578625
     assert targets.loc["budget_revenue", "target_text"] == "đạt 578,625 tỷ đồng"
-    assert queries.ward_indicators_with_actuals(db, "thuy_nguyen") == []
-    assert "budget_revenue" in queries.ward_indicators(db, "kien_an")
+    assert (targets.loc["poor_households", "comparator"],
+            targets.loc["poor_households", "target_value"]) == ("=", 0)  # "không còn hộ nghèo"
+    assert queries.ward_indicators_with_actuals(db, "thuy_nguyen", 2026) == []
+    assert "budget_revenue" in queries.ward_indicators(db, "kien_an", 2026)
+    assert queries.targets(db, ward="thuy_nguyen", year=2027).empty
 
 
 def test_shared_targets_cover_the_indicators_several_wards_plan(db):
-    shared = queries.shared_targets(db)
+    shared = queries.shared_targets(db, 2026)
     revenue = shared[shared["indicator_code"] == "budget_revenue"]
     assert set(revenue["ward_code"]) == {"phu_lien", "thuy_nguyen", "kien_an"}
     assert shared.groupby("indicator_code")["ward_code"].nunique().min() >= 2
@@ -90,18 +99,29 @@ def test_data_issues_have_names_and_the_impossible_target(db):
     assert set(impossible["indicator_code"]) >= {"serious_crime_clearance"}
     assert (impossible["severity"] == "error").all()
     assert issues["ward_name"].notna().all()
-    assert not queries.indicator_issues(db, "phu_lien", "serious_crime_clearance").empty
+    assert not queries.data_issues(db, ward="phu_lien", indicator="serious_crime_clearance").empty
+    assert set(issues.loc[issues["check_code"] == "impossible_target", "flagged_figure"]) == {"target"}
 
 
 def test_tasks_and_projects_of_phu_lien(db):
-    tasks = queries.tasks(db, "phu_lien")
+    tasks = queries.tasks(db, "phu_lien", 2026)
     assert tasks["report_period"].isna().any() and tasks["report_period"].notna().any()
-    projects = queries.projects(db, "phu_lien")
+    projects = queries.projects(db, "phu_lien", 2026)
     group_a = projects[(projects["group_code"] == "A") & (projects["row_kind"] == "group")]
     assert group_a["total_capital_mvnd"].iloc[0] == pytest.approx(69917.954)
-    assert queries.tasks(db, "kien_an").empty
+    assert queries.tasks(db, "kien_an", 2026).empty
 
 
 def test_values_are_bound_not_interpolated(db):
     # A quote in a parameter is data, not SQL.
-    assert queries.status_at(db, "2026-Q1' OR '1'='1").empty
+    assert queries.status(db, as_of="2026-Q1' OR '1'='1").empty
+    assert queries.status(db, wards=["phu_lien' OR '1'='1"]).empty
+
+
+def test_one_status_query_serves_a_page_a_history_and_an_export(db):
+    everything = queries.status(db)
+    one_ward = queries.status(db, wards=["phu_lien"])
+    assert set(one_ward["ward_code"]) == {"phu_lien"}
+    assert len(everything) > len(one_ward) > 0
+    assert len(queries.status(db, ward="phu_lien", as_of="2026-Q1")) == \
+        len(one_ward[one_ward["as_of"] == "2026-Q1"])

@@ -7,9 +7,10 @@ import re
 import streamlit as st
 
 from ui import data, nav
-from wardplan.display.styles import STATUS_ORDER, STATUS_STYLES
+from wardplan.display.styles import STATUS_ORDER, STATUS_STYLES, status_text
 from wardplan.rules.missing import text_or
 from wardplan.rules.periods import period_label
+from wardplan.rules.scenario import DERIVED, ORIGIN_LABELS_VI, PROVISIONAL_VI
 
 # Streamlit's own badge palette, re-coloured to Okabe-Ito in .streamlit/config.toml.
 _BADGE_COLOURS = {"green": "blue", "amber": "orange", "red": "red", "grey": "gray"}
@@ -23,10 +24,10 @@ def md_escape(text: object) -> str:
     return _MARKDOWN_SPECIALS.sub(r"\\\1", text_or(text))
 
 
-def badge_markdown(status: str | None) -> str:
+def badge_markdown(status: str | None, reason: object = None) -> str:
     """An inline badge for st.markdown; the label is ours, never data."""
     status = status if status in STATUS_STYLES else "grey"
-    return f":{_BADGE_COLOURS[status]}-badge[{STATUS_STYLES[status].text}]"
+    return f":{_BADGE_COLOURS[status]}-badge[{status_text(status, reason)}]"
 
 
 def status_legend() -> None:
@@ -73,13 +74,15 @@ def sidebar_footer() -> None:
     st.sidebar.divider()
     if loaded:
         st.sidebar.caption(f"Dữ liệu nạp lúc {loaded} (UTC) từ các tệp Excel của phường.")
-    st.sidebar.caption("Số liệu tiền tệ: triệu đồng (số lớn: tỷ đồng). "
-                       "Kịch bản “suy ra” là phân bổ đều chỉ tiêu năm, không phải số của phường.")
+    st.sidebar.caption(f"Số liệu tiền tệ: triệu đồng. Kịch bản “{ORIGIN_LABELS_VI[DERIVED]}” "
+                       "là phần hệ thống tự phân bổ, không phải số của phường; trạng thái dựa "
+                       f"chủ yếu vào phần đó được ghi “{PROVISIONAL_VI}”.")
 
 
 def no_data_message(as_of: str, latest: str | None) -> str:
     text = f"Chưa có số liệu thực hiện nào cho kỳ {period_label(as_of)}."
     if latest:
-        text += (f" Các ô có số dưới đây dùng số liệu mới nhất trước đó "
-                 f"({period_label(latest)}) cho các chỉ tiêu dạng mức đạt.")
+        text += (f" Trạng thái dưới đây là của kỳ báo cáo gần nhất ({period_label(latest)}), "
+                 "ghi rõ kỳ bên cạnh (↩); không chỉ tiêu nào bị đánh giá chậm chỉ vì chưa "
+                 "đến kỳ báo cáo.")
     return text

@@ -14,9 +14,10 @@ import pandas as pd
 import streamlit as st
 
 from etl.ensure import ensure_database
-from wardplan.display import charts, compare, overview, progress
+from wardplan.display import bundle, charts, compare, overview, progress
 from wardplan.display import format as fmt
 from wardplan.display import periods as display_periods
+from wardplan.display.bundle import IndicatorBundle
 from wardplan.reads import queries
 from wardplan.reads.db import Database
 from wardplan.rules.missing import text_or
@@ -35,13 +36,15 @@ def generation() -> Any:
 
 
 @st.cache_data(show_spinner=False, max_entries=1024)
-def _query(name: str, generation: Any, args: tuple) -> Any:
-    return getattr(queries, name)(database(), *args)
+def _query(name: str, generation: Any, args: tuple, kwargs: tuple) -> Any:
+    return getattr(queries, name)(database(), *args, **dict(kwargs))
 
 
-def load(query: Callable, *args) -> Any:
-    """`query(database, *args)` from `wardplan.reads.queries`, cached per DB generation."""
-    return _query(query.__name__, generation(), args)
+def load(query: Callable, *args, **filters) -> Any:
+    """`query(database, *args, **filters)` from `wardplan.reads.queries`, cached per DB
+    generation."""
+    frozen = tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in filters.items()))
+    return _query(query.__name__, generation(), args, frozen)
 
 
 # --- shared lookups ------------------------------------------------------------
@@ -83,11 +86,22 @@ def loaded_at() -> str | None:
     return pd.Timestamp(files["loaded_at"].max()).strftime("%d/%m/%Y %H:%M")
 
 
+def bands() -> dict:
+    """The bands the statuses on screen were computed with (not today's settings.toml)."""
+    return load(queries.build_settings)
+
+
+def has_report(ward: str, year: int) -> bool:
+    plans = load(queries.plans)
+    mine = plans[(plans["ward_code"] == ward) & (plans["plan_year"] == year)]
+    return bool(not mine.empty and mine["has_report"].iloc[0])
+
+
 # --- page data ---------------------------------------------------------------------
 
 @st.cache_data(show_spinner=False, max_entries=256)
 def overview_view(generation: Any, as_of: str) -> dict:
-    status = queries.status_at(database(), as_of)
+    status = queries.status(database(), as_of=as_of)
     return {
         "status": status,
         "board": overview.status_board(status),
@@ -100,50 +114,44 @@ def overview_view(generation: Any, as_of: str) -> dict:
 
 @st.cache_data(show_spinner=False, max_entries=512)
 def ward_status(generation: Any, ward: str, as_of: str) -> pd.DataFrame:
-    status = load(queries.status_at, as_of)
+    status = load(queries.status, as_of=as_of)
     return status[status["ward_code"] == ward].reset_index(drop=True)
 
 
 @st.cache_data(show_spinner=False, max_entries=512)
-def indicator_history(generation: Any, ward: str, indicator: str) -> dict:
+def indicator_bundle(generation: Any, ward: str, indicator: str, year: int) -> IndicatorBundle:
     db = database()
-    history = queries.status_history(db, ward, indicator)
-    scenario = queries.scenario(db, ward, indicator)
-    actuals = queries.actuals(db, ward, indicator)
-    targets = queries.ward_targets(db, ward)
-    targets = targets[targets["indicator_code"] == indicator]
-    return {
-        "history": history,
-        "scenario": scenario,
-        "actuals": actuals,
-        "targets": targets,
-        "series": progress.progress_series(history, scenario, _year_of(history)),
-        "sources": {
-            "actual": fmt.document_titles(actuals.dropna(subset=["value"])["source_ref"]),
-            "target": fmt.document_titles(targets["source_ref"]),
-        },
-    }
+    history = queries.status(db, ward=ward, indicator=indicator)
+    history = history[history["as_of"].map(lambda p: parse_period(p).year == year)]
+    info = indicator_info()
+    kind = info.loc[indicator, "kind"] if indicator in info.index else None
+    return bundle.indicator_bundle(
+        history.reset_index(drop=True), queries.scenario(db, ward=ward, indicator=indicator),
+        queries.actuals(db, ward=ward, indicator=indicator),
+        queries.targets(db, ward=ward, indicator=indicator, year=year), kind, year)
 
 
 @st.cache_data(show_spinner=False, max_entries=512)
 def progress_figure(generation: Any, ward: str, indicator: str, as_of: str):
-    data = indicator_history(generation, ward, indicator)
+    data = indicator_bundle(generation, ward, indicator, parse_period(as_of).year)
     info = indicator_info()
     row = info.loc[indicator] if indicator in info.index else None
     return charts.progress_chart(
-        progress.actuals_up_to(data["series"], as_of), ward_name=ward_names().get(ward, ward),
+        data.series_as_of(as_of), ward_name=ward_names().get(ward, ward),
         indicator_name=row["name_vi"] if row is not None else indicator,
         unit=text_or(row["unit"]) if row is not None else "",
-        kind=row["kind"] if row is not None else None, as_of=as_of, sources=data["sources"])
+        kind=row["kind"] if row is not None else None, as_of=as_of,
+        sources=data.chart_sources(as_of))
 
 
 @st.cache_data(show_spinner=False, max_entries=512)
 def bullet_figure(generation: Any, ward: str, as_of: str):
     rows = progress.bullet_rows(ward_status(generation, ward, as_of))
     shown = rows["indicator_code"]
-    targets = load(queries.ward_targets, ward)
-    actuals = load(queries.ward_actual_sources, ward)
-    refs = [*actuals[actuals["indicator_code"].isin(shown)]["source_ref"],
+    year = parse_period(as_of).year
+    targets = load(queries.targets, ward=ward, year=year)
+    actuals = load(queries.actuals, ward=ward)
+    refs = [*actuals[actuals["indicator_code"].isin(shown) & actuals["value"].notna()]["source_ref"],
             *targets[targets["indicator_code"].isin(shown)]["source_ref"]]
     return rows, charts.bullet_chart(rows, ward_name=ward_names().get(ward, ward), as_of=as_of,
                                      sources=fmt.document_titles(refs))
@@ -151,8 +159,8 @@ def bullet_figure(generation: Any, ward: str, as_of: str):
 
 @st.cache_data(show_spinner=False, max_entries=512)
 def compare_view(generation: Any, indicator: str, as_of: str) -> dict:
-    targets = load(queries.indicator_targets, indicator)
-    status = load(queries.status_at, as_of)
+    targets = load(queries.targets, indicator=indicator, year=parse_period(as_of).year)
+    status = load(queries.status, as_of=as_of)
     status = status[status["indicator_code"] == indicator]
     rows = compare.compare_rows(targets, status)
     info = indicator_info()
@@ -165,14 +173,10 @@ def compare_view(generation: Any, indicator: str, as_of: str) -> dict:
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def shared(generation: Any, as_of: str) -> dict:
-    shared_targets = load(queries.shared_targets)
-    status = load(queries.status_at, as_of)
+    shared_targets = load(queries.shared_targets, parse_period(as_of).year)
+    status = load(queries.status, as_of=as_of)
     return {
         "targets": shared_targets,
         "options": compare.shared_indicator_options(shared_targets),
         "matrix": compare.shared_matrix(shared_targets, status),
     }
-
-
-def _year_of(history: pd.DataFrame) -> int | None:
-    return parse_period(history["as_of"].iloc[0]).year if not history.empty else None

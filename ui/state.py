@@ -17,7 +17,7 @@ import streamlit as st
 from ui import data
 from wardplan.display import periods as display_periods
 from wardplan.reads import queries
-from wardplan.rules.periods import period_label
+from wardplan.rules.periods import parse_period, period_label
 from wardplan.rules.text import fold
 
 WARD, INDICATOR, AS_OF = "ward", "indicator", "as_of"
@@ -92,3 +92,13 @@ def select_indicator(options: Sequence[str], default: str | None = None, contain
     options = sorted(options, key=lambda code: fold(names.get(code, code)))
     return bound_selectbox(INDICATOR, options, label=label, default=default,
                            format_func=lambda code: names.get(code, code), container=container)
+
+
+def plan_year() -> int | None:
+    """The plan year of the period last chosen (for pages that show no period picker)."""
+    years = data.plan_years()
+    chosen = kept(AS_OF)
+    if chosen in display_periods.period_options(years):
+        return parse_period(chosen).year
+    default = data.default_as_of()
+    return parse_period(default).year if default else None

@@ -60,7 +60,7 @@ def test_export_page_downloads_deck_and_workbook(page, server, tmp_path, screens
     deck = download(page, "PowerPoint (.pptx)", tmp_path)
     assert deck.name == "chi-tieu_2026-Q1.pptx"
     slides = Presentation(deck).slides
-    assert len(slides) == 18
+    assert len(slides) == 25
     book = download(page, "Excel (.xlsx)", tmp_path)
     assert openpyxl.load_workbook(book).sheetnames[0] == "Tổng hợp"
     page.screenshot(path=screenshots / "xuat-bao-cao_1366.png")

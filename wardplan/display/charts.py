@@ -14,11 +14,18 @@ import textwrap
 import pandas as pd
 import plotly.graph_objects as go
 
-from wardplan.display.format import display_unit, format_value, pct
-from wardplan.display.styles import STATUS_ORDER, STATUS_STYLES
+from wardplan.display.format import format_value, pct
+from wardplan.display.styles import PROVISIONAL_MARK, STATUS_ORDER, STATUS_STYLES, style_of
 from wardplan.rules import kinds
-from wardplan.rules.missing import is_missing, text_or
+from wardplan.rules.missing import is_missing, is_true, text_or
 from wardplan.rules.periods import end_month, parse_period, period_label
+from wardplan.rules.scenario import (
+    DERIVED,
+    IMPLIED,
+    OFFICIAL,
+    ORIGIN_LABELS_VI,
+    PROVISIONAL_VI,
+)
 from wardplan.rules.status import GREY
 from wardplan.rules.text import shorten
 
@@ -29,9 +36,21 @@ SCENARIO_COLOUR = "#0072B2"
 TARGET_COLOUR = "#6B6B6B"
 SOURCE_COLOUR = "#555555"
 
-OFFICIAL_NAME = "Kịch bản (chính thức: phường lập)"
-DERIVED_NAME = "Kịch bản (suy ra: phân bổ đều)"
+# One legend entry per scenario origin; a cumulative point takes the origin of
+# the whole scenario to date (derived when more than half is our phasing).
+SCENARIO_NAMES = {
+    OFFICIAL: f"Kịch bản {ORIGIN_LABELS_VI[OFFICIAL]}",
+    IMPLIED: f"Kịch bản {ORIGIN_LABELS_VI[IMPLIED]}",
+    DERIVED: f"Kịch bản {ORIGIN_LABELS_VI[DERIVED]} ({PROVISIONAL_VI})",
+}
+SCENARIO_SYMBOLS = {OFFICIAL: "circle", IMPLIED: "diamond-open", DERIVED: "circle-open"}
+OFFICIAL_NAME, IMPLIED_NAME, DERIVED_NAME = (SCENARIO_NAMES[o] for o in (OFFICIAL, IMPLIED, DERIVED))
 ACTUAL_NAME = "Thực hiện lũy kế"
+PROGRESS_CAPTION = (
+    "Đường liền: số thực hiện lũy kế phường báo cáo. Đường nét đứt: kịch bản lũy kế; chấm đặc "
+    f"là {ORIGIN_LABELS_VI[OFFICIAL]}, hình thoi rỗng là kịch bản {ORIGIN_LABELS_VI[IMPLIED]} "
+    "(tính ngược từ câu “vượt kịch bản X%”), chấm rỗng là phần "
+    f"{ORIGIN_LABELS_VI[DERIVED]} ({PROVISIONAL_VI}). Đường chấm ngang: chỉ tiêu năm.")
 MONTH_TICKS = [f"T{m}" for m in range(1, 13)]
 _SOURCE_WIDTH = 125  # characters per source line: fits a laptop-width chart
 _SOURCE_ITEM_MAX = 120
@@ -116,15 +135,15 @@ def progress_chart(series: pd.DataFrame, *, ward_name: str, indicator_name: str,
     """
     year = parse_period(as_of).year
     values = list(series["actual"]) + list(series["scenario"]) + list(series["target"])
-    shown = display_unit(unit, values)
     cumulative = kind in kinds.CUMULATIVE
-    fmt = _number_format([shown.scale(v) for v in values])
-    suffix = _unit_suffix(shown.unit)
+    fmt = _number_format(values)
+    suffix = _unit_suffix(unit)
     months = series["month"].tolist()
     month_names = [f"Tháng {m}/{year}" for m in months]
 
     def scaled(column: str) -> list:
-        return [shown.scale(v) for v in series[column]]
+        # One scale per view: the chart, its table and its note all use the indicator's unit.
+        return [None if is_missing(v) else float(v) for v in series[column]]
 
     fig = go.Figure()
     scenario_y = scaled("scenario")
@@ -132,10 +151,9 @@ def progress_chart(series: pd.DataFrame, *, ward_name: str, indicator_name: str,
         fig.add_trace(go.Scatter(
             x=months, y=scenario_y, mode="lines", name="Kịch bản", showlegend=False,
             line=dict(color=SCENARIO_COLOUR, width=2.5, dash="dash"), hoverinfo="skip"))
-        own = [shown.scale(v) for v in series["scenario_month"]] \
-            if "scenario_month" in series else [None] * len(months)
-        for origin, name, symbol in (("official", OFFICIAL_NAME, "circle"),
-                                     ("derived", DERIVED_NAME, "circle-open")):
+        own = scaled("scenario_month") if "scenario_month" in series else [None] * len(months)
+        for origin, name in SCENARIO_NAMES.items():
+            symbol = SCENARIO_SYMBOLS[origin]
             mask = [o == origin for o in series["origin"]]
             y = [v if keep else None for v, keep in zip(scenario_y, mask, strict=True)]
             if not any(v is not None for v in y):
@@ -191,9 +209,9 @@ def progress_chart(series: pd.DataFrame, *, ward_name: str, indicator_name: str,
             customdata=gapped([p[2] for p in points]),
             hovertemplate=(f"<b>{actual_label}</b><br>%{{customdata}}: %{{y:{fmt}}}{suffix}"
                            "<extra></extra>")))
-    target = shown.scale(series["target"].iloc[0]) if len(series) else None
+    target = scaled("target")[0] if len(series) else None
     if target is not None:
-        target_name = f"Chỉ tiêu năm {year}: {format_value(target, shown.unit)}"
+        target_name = f"Chỉ tiêu năm {year}: {format_value(target, unit)}"
         fig.add_trace(go.Scatter(
             x=[0.6, 12.4], y=[target, target], mode="lines", name=target_name,
             line=dict(color=TARGET_COLOUR, width=2.5, dash="dot"),
@@ -210,12 +228,12 @@ def progress_chart(series: pd.DataFrame, *, ward_name: str, indicator_name: str,
     fig.update_xaxes(tickmode="array", tickvals=months, ticktext=MONTH_TICKS,
                      range=[0.5, 12.5], title=dict(text=f"Tháng (năm {year})"),
                      showgrid=False, tickfont=dict(size=15))
-    fig.update_yaxes(title=dict(text=shown.unit or "giá trị"), tickformat=fmt,
+    fig.update_yaxes(title=dict(text=unit or "giá trị"), tickformat=fmt,
                      rangemode="tozero", tickfont=dict(size=15), gridcolor="#E5E5E5")
     what = "lũy kế thực hiện" if cumulative else "mức đạt"
     title = f"{ward_name} — {indicator_name}"
     subtitle = (f"{what.capitalize()} so với kịch bản và chỉ tiêu năm · đơn vị: "
-                f"{shown.unit or 'không có'} · đến {period_label(as_of)}")
+                f"{unit or 'không có'} · đến {period_label(as_of)}")
     sources = sources or {}
     source = source_line([("Thực hiện", sources.get("actual", [])),
                           ("Chỉ tiêu", sources.get("target", [])),
@@ -269,8 +287,9 @@ def bullet_chart(rows: pd.DataFrame, *, ward_name: str, as_of: str,
     label_x = [label_at(v, m) for v, m in zip(rows["pct_of_target"], marks, strict=True)]
     fig.add_trace(go.Scatter(
         x=label_x, y=labels, mode="text", showlegend=False, hoverinfo="skip",
-        text=[f"  {STATUS_STYLES.get(s if not is_missing(s) else GREY).symbol} {pct(v)}"
-              for s, v in zip(rows["status"], rows["pct_of_target"], strict=True)],
+        text=[f"  {style_of(s).symbol} {pct(v)}{PROVISIONAL_MARK if is_true(p) else ''}"
+              for s, v, p in zip(rows["status"], rows["pct_of_target"],
+                                 rows.get("provisional", [False] * len(rows)), strict=True)],
         textposition="middle right", textfont=dict(size=14, color=INK), cliponaxis=False))
     if any(not is_missing(v) for v in marks):
         fig.add_trace(go.Scatter(
@@ -346,5 +365,3 @@ def figure_values(fig: go.Figure, name: str) -> list:
         if trace.name == name:
             return [v for v in trace.y if v is not None]
     raise KeyError(name)
-
-

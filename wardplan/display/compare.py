@@ -11,7 +11,7 @@ from wardplan.display.format import (
     target_short,
     target_value_text,
 )
-from wardplan.display.styles import STATUS_STYLES, status_text
+from wardplan.display.styles import STATUS_STYLES, status_caption
 from wardplan.rules.missing import is_missing, text_or
 from wardplan.rules.status import GREY
 from wardplan.rules.text import fold
@@ -28,14 +28,15 @@ def compare_rows(targets: pd.DataFrame, status: pd.DataFrame) -> pd.DataFrame:
     """One row per ward planning the indicator: its target and its progress at as_of."""
     columns = ["ward_code", "ward_name", "comparator", "comparator_code", "target",
                "target_value", "target_value_high", "unit", "target_text",
-               "source_ref", "has_report", "status", "actual_to_date", "pct_of_target",
-               "pct_of_scenario", "actual_period"]
+               "source_ref", "base_text", "has_report", "status", "status_reason",
+               "actual_to_date", "pct_of_target", "pct_of_scenario", "actual_period",
+               "provisional", "carried", "cutoff_date"]
     if targets.empty:
         return pd.DataFrame(columns=columns)
-    progress = status[["ward_code", "has_report", "status", "actual_to_date", "pct_of_target",
-                       "pct_of_scenario", "actual_period"]] if not status.empty else \
-        pd.DataFrame(columns=["ward_code", "has_report", "status", "actual_to_date",
-                              "pct_of_target", "pct_of_scenario", "actual_period"])
+    wanted = ["ward_code", "has_report", "status", "status_reason", "actual_to_date",
+              "pct_of_target", "pct_of_scenario", "actual_period", "provisional", "carried",
+              "cutoff_date"]
+    progress = status[wanted] if not status.empty else pd.DataFrame(columns=wanted)
     frame = targets.merge(progress, on="ward_code", how="left")
     frame["comparator_code"] = frame["comparator"]
     frame["comparator"] = frame["comparator"].map(lambda c: COMPARATOR_LABELS.get(c, text_or(c)))
@@ -50,12 +51,12 @@ def compare_view(rows: pd.DataFrame) -> pd.DataFrame:
     """Progress first (what leaders compare), then the target as written."""
     return pd.DataFrame({
         "Phường": rows["ward_name"],
-        "Trạng thái": rows["status"].map(status_text),
+        "Trạng thái": [status_caption(r) for r in rows.itertuples(index=False)],
         "% chỉ tiêu năm": rows["pct_of_target"].map(pct),
         "% kịch bản": rows["pct_of_scenario"].map(pct),
         "Thực hiện": [format_value(v, u) for v, u in zip(rows["actual_to_date"], rows["unit"], strict=True)],
-        "Chỉ tiêu": [target_short(r.comparator_code, r.target_value, r.target_value_high, r.unit)
-                     for r in rows.itertuples(index=False)],
+        "Chỉ tiêu": [target_short(r.comparator_code, r.target_value, r.target_value_high, r.unit,
+                                  r.base_text) for r in rows.itertuples(index=False)],
         "Chỉ tiêu (nguyên văn)": rows["target_text"].map(text_or),
         "Báo cáo": rows["has_report"].map(lambda r: "Đã có" if r else "Chưa gửi"),
         "Nguồn chỉ tiêu": rows["source_ref"].map(text_or),

@@ -2,92 +2,70 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import pandas as pd
 
 from wardplan.display.format import (
     COMPARATOR_LABELS,
     detail_link,
     format_value,
+    outlook_text,
     pct,
+    target_short,
     target_value_text,
 )
+from wardplan.rules import kinds
 from wardplan.rules.missing import is_missing, text_or
-from wardplan.rules.periods import (
-    end_month,
-    parse_period,
-    period_label,
-    period_sort_key,
-)
+from wardplan.rules.numbers import format_number_vi
+from wardplan.rules.parsing import money_factor_to_million
+from wardplan.rules.periods import period_label, period_sort_key
 from wardplan.rules.quality import SEVERITY_LABELS_VI, SEVERITY_ORDER
-from wardplan.rules.scenario import ORIGIN_LABELS_VI
+from wardplan.rules.scenario import (
+    DERIVED,
+    IMPLIED,
+    OFFICIAL,
+    ORIGIN_LABELS_VI,
+    ORIGIN_SHORT_VI,
+    ORIGINS,
+)
+
+MONEY_UNIT = "triệu đồng"
+SCENARIO_ORIGINS_CAPTION = (
+    f"“{ORIGIN_LABELS_VI[OFFICIAL]}”: số phường ghi cho kỳ đó; “{ORIGIN_LABELS_VI[IMPLIED]}”: "
+    "tính ngược từ câu “vượt kịch bản X%” của phường; “" + ORIGIN_LABELS_VI[DERIVED] + "”: phần "
+    "hệ thống tự phân bổ (phần còn lại của quý hoặc của năm), không phải số của phường.")
 
 
-@dataclass(frozen=True)
-class Projection:
-    computable: bool
-    value: float | None
-    pct_of_target: float | None
-    basis_period: str | None
-    method_vi: str
-    text_vi: str
+# Why an indicator has no year-end outlook, by kind.
+_NO_OUTLOOK_VI = {
+    kinds.MILESTONE: "chỉ tiêu đánh giá khi hoàn thành, không ngoại suy theo nhịp độ",
+    kinds.RANK: "chỉ tiêu xếp hạng do cấp trên công bố",
+    kinds.QUALITATIVE: "chỉ tiêu định tính",
+}
 
 
-def latest_actual(history: pd.DataFrame, as_of: str) -> pd.Series | None:
-    """The status row, at or before `as_of`, whose figure is the most recent one.
-
-    At '2026-11' a flow has no status figure (months are missing) but the Q1
-    figure still tells the pace, so earlier periods are searched too.
-    """
-    if history.empty:
-        return None
-    limit = period_sort_key(as_of)
-    rows = history.dropna(subset=["actual_to_date", "actual_period"])
-    rows = rows[rows["as_of"].map(lambda p: period_sort_key(p) <= limit)]
-    if rows.empty:
-        return None
-    keys = [(period_sort_key(p), period_sort_key(a))
-            for p, a in zip(rows["actual_period"], rows["as_of"], strict=True)]
-    return rows.iloc[max(range(len(keys)), key=keys.__getitem__)]
+def outlook_section(row, kind: object) -> str:
+    """The outlook sentence for a status row, or why there is none."""
+    if row is not None:
+        text = outlook_text(row)
+        if text:
+            return text
+    if kind in _NO_OUTLOOK_VI:
+        return f"Không tính dự báo cuối năm: {_NO_OUTLOOK_VI[kind]}."
+    return "Chưa có số liệu thực hiện để tính dự báo cuối năm."
 
 
-def project_year_end(kind: object, actual_to_date: object, actual_period: object,
-                     target_value: object, unit: str | None = None) -> Projection:
-    """Year-end value if the current pace holds, with the method in words."""
-    unit = unit or ""
-    if is_missing(actual_to_date) or is_missing(actual_period):
-        return Projection(False, None, None, None, "",
-                          "Chưa có số liệu thực hiện nên không tính được dự báo cuối năm.")
-    actual, period = float(actual_to_date), str(actual_period)
-    months = end_month(period)
-    if kind in ("flow", "cumulative_pct"):
-        value = actual / months * 12
-        method = (f"Nhịp độ bình quân tháng: {format_value(actual, unit)} sau {months} tháng "
-                  f"(đến hết {period_label(period)}) ÷ {months} × 12 tháng.")
-        if kind == "cumulative_pct" and value > 100:
-            value = 100.0
-            method += " Tỷ lệ không thể vượt 100% nên lấy 100%."
-    elif kind == "level":
-        value = actual
-        method = (f"Chỉ tiêu mức đạt: lấy mức mới nhất ({format_value(actual, unit)}, "
-                  f"{period_label(period)}) làm mức cuối năm.")
-    else:
-        reason = {
-            "milestone": "chỉ tiêu đánh giá khi hoàn thành, không ngoại suy theo nhịp độ",
-            "rank": "chỉ tiêu xếp hạng do cấp trên công bố",
-            "qualitative": "chỉ tiêu định tính",
-        }.get(text_or(kind), "loại chỉ tiêu này không có cách ngoại suy")
-        return Projection(False, None, None, period, "",
-                          f"Không tính được dự báo cuối năm: {reason}.")
-    share = None
-    if not is_missing(target_value) and float(target_value) != 0:
-        share = value / float(target_value) * 100
-    year = parse_period(period).year
-    text = f"Nếu giữ nhịp độ hiện tại, cuối năm {year} ước đạt {format_value(value, unit)}"
-    if share is not None:
-        text += f", bằng {pct(share)} chỉ tiêu năm ({format_value(target_value, unit)})"
-    return Projection(True, value, share, period, method, text + ".")
+def target_headline(target, unit: str) -> str:
+    """The annual target for a metric card: its relation for relative, rank and
+    qualitative targets ('+10% so với dự toán thành phố giao'), never a bare number
+    with a money unit."""
+    if target is None:
+        return "—"
+    if target.comparator in ("relative", "top", "qualitative"):
+        if target.comparator == "qualitative":
+            return text_or(target.target_text, "định tính")
+        return target_short(target.comparator, target.target_value, target.target_value_high,
+                            target.unit, target.base_text)
+    return format_value(target.target_value, unit)
 
 
 def actuals_view(actuals: pd.DataFrame) -> pd.DataFrame:
@@ -99,6 +77,8 @@ def actuals_view(actuals: pd.DataFrame) -> pd.DataFrame:
         "Tỷ lệ phường nêu": frame["stated_pct_text"].map(text_or),
         "Phường đánh giá": frame["ward_verdict"].map(text_or),
         "Tóm tắt của phường": frame["ward_summary"].map(text_or),
+        "Số liệu đến ngày": frame["cutoff_date"].map(
+            lambda d: "" if is_missing(d) else f"{d:%d/%m/%Y}"),
         "Nguồn": frame["source_ref"].map(text_or),
     })
 
@@ -109,6 +89,7 @@ def scenario_view(scenario: pd.DataFrame, unit: str | None) -> pd.DataFrame:
         "Kỳ": frame["period"].map(period_label),
         "Kịch bản": frame["planned_value"].map(lambda v: format_value(v, unit)),
         "Nguồn gốc": frame["origin"].map(lambda o: ORIGIN_LABELS_VI.get(o, text_or(o))),
+        "Tỷ trọng theo nguồn": [_shares(r) for r in frame.itertuples(index=False)],
         "Nguồn": frame["source_ref"].map(text_or),
     })
 
@@ -121,6 +102,9 @@ def detail_targets_view(targets: pd.DataFrame) -> pd.DataFrame:
         "So sánh": targets["comparator"].map(lambda c: COMPARATOR_LABELS.get(c, text_or(c))),
         "Giá trị": [target_value_text(r) for r in targets.itertuples(index=False)],
         "Đơn vị": targets["unit"].map(text_or),
+        "Chỉ tiêu (quan hệ)": [target_short(r.comparator, r.target_value, r.target_value_high,
+                                            r.unit, r.base_text)
+                               for r in targets.itertuples(index=False)],
         "Mốc so sánh": targets["base_text"].map(text_or),
         "Đơn vị chủ trì": targets["responsible_vi"].map(text_or),
         "Nguồn": targets["source_ref"].map(text_or),
@@ -150,11 +134,40 @@ def statements_view(statements: pd.DataFrame) -> pd.DataFrame:
         "Loại": statements["statement_kind"].map(lambda k: statement_kinds.get(k, text_or(k))),
         "Kỳ": statements["period"].map(lambda p: period_label(p) if isinstance(p, str) else ""),
         "Lời văn (nguyên văn)": statements["text"].map(text_or),
-        "Số nêu": [format_value(v, None) for v in statements["value"]],
-        "Đơn vị nêu": statements["unit_text"].map(text_or),
+        "Số nêu (như văn bản)": [_as_written(v, u) for v, u in zip(
+            statements["value_as_written"], statements["unit_text"], strict=True)],
+        "Quy đổi": [_canonical(r) for r in statements.itertuples(index=False)],
         "Tỷ lệ nêu": statements["stated_pct"].map(pct),
         "Nguồn": statements["source_ref"].map(text_or),
     })
+
+
+def _as_written(value: object, unit: object) -> str:
+    """A stated figure with every decimal it was written with: '20,684 tỷ đồng'."""
+    if is_missing(value):
+        return "—"
+    number = format_number_vi(float(value), max_decimals=6)
+    unit = text_or(unit)
+    return f"{number}%" if unit == "%" else f"{number} {unit}".rstrip()
+
+
+def _canonical(statement) -> str:
+    """A money statement in million VND ('20.684 triệu đồng'); '' when already so."""
+    if is_missing(statement.value) or is_missing(statement.value_as_written):
+        return ""
+    if money_factor_to_million(text_or(statement.unit_text)) in (None, 1.0):
+        return ""
+    return format_value(statement.value, MONEY_UNIT)
+
+
+def _shares(row) -> str:
+    """'chính thức 42% · hệ thống 58%' for a period mixing origins; '' when it has one."""
+    parts = [(o, getattr(row, f"share_{o}", None)) for o in ORIGINS]
+    present = [(o, v) for o, v in parts if not is_missing(v) and v >= 0.5]
+    if len(present) < 2:
+        return ""
+    return " · ".join(f"{ORIGIN_SHORT_VI[o]} {format_number_vi(v, max_decimals=0)}%"
+                      for o, v in present)
 
 
 def issues_view(issues: pd.DataFrame, as_of: str, with_links: bool = True) -> pd.DataFrame:

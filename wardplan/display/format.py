@@ -4,16 +4,18 @@ characters, source references cut to their document, links to the detail page.""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from urllib.parse import urlencode
 
-from wardplan.rules.missing import is_missing, text_or
-from wardplan.rules.numbers import format_number_vi, format_pct_vi
+from wardplan.rules.missing import as_float, is_missing, is_true, text_or
+from wardplan.rules.numbers import format_amount_vi, format_number_vi, format_pct_vi
+from wardplan.rules.projection import METHOD_LABELS_VI, Outlook, describe
+from wardplan.rules.scenario import ORIGIN_SHORT_VI, ORIGINS, PROVISIONAL_VI
 
 COMPARATOR_LABELS = {
     ">=": "≥", ">": ">", "<=": "≤", "<": "<", "=": "=", "range": "khoảng",
     "top": "nhóm đầu", "relative": "so với mốc", "qualitative": "định tính",
 }
+
 
 def natural_key(text: object) -> tuple:
     """'1.10' after '1.9', numbers before words."""
@@ -27,31 +29,6 @@ def detail_link(ward: str, indicator: str, as_of: str, base: str = "chi-tiet") -
 
 # --- numbers ---------------------------------------------------------------------
 
-MONEY_UNIT = "triệu đồng"
-# From a million million-VND (1.000 tỷ) on, tỷ đồng reads better on a slide.
-_TY_FROM_MVND = 1_000_000
-
-
-@dataclass(frozen=True)
-class DisplayUnit:
-    unit: str
-    divisor: float = 1.0
-
-    def scale(self, value: float | None) -> float | None:
-        return None if is_missing(value) else float(value) / self.divisor
-
-
-def display_unit(unit: str | None, values) -> DisplayUnit:
-    """The unit to show figures of `unit` in: tỷ đồng for very large money amounts."""
-    unit = unit or ""
-    if unit != MONEY_UNIT:
-        return DisplayUnit(unit)
-    finite = [abs(float(v)) for v in values if not is_missing(v)]
-    if finite and max(finite) >= _TY_FROM_MVND:
-        return DisplayUnit("tỷ đồng", 1000.0)
-    return DisplayUnit(unit)
-
-
 def format_value(value: object, unit: str | None = None) -> str:
     """A figure with its unit, Vietnamese style: '105.879 triệu đồng', '95,1%'."""
     if is_missing(value):
@@ -63,22 +40,9 @@ def format_value(value: object, unit: str | None = None) -> str:
     return f"{number}%" if unit == "%" else f"{number} {unit}"
 
 
-def format_compact(value: object) -> str:
-    """A bare figure for a metric card: no decimals from 1.000 up."""
-    if is_missing(value):
-        return "—"
-    value = float(value)
-    return format_number_vi(value, 0) if abs(value) >= 1000 else format_number_vi(value)
-
-
-def format_money_mvnd(value: object) -> str:
-    """Money given in million VND, in triệu đồng or, from 1.000 tỷ, tỷ đồng."""
-    if is_missing(value):
-        return "—"
-    value = float(value)
-    if abs(value) >= _TY_FROM_MVND:
-        return f"{format_number_vi(value / 1000)} tỷ đồng"
-    return f"{format_number_vi(value)} triệu đồng"
+def format_amount(value: object) -> str:
+    """A bare figure for a metric card or a cell: whole numbers from 1.000 up."""
+    return "—" if is_missing(value) else format_amount_vi(float(value))
 
 
 def format_ty(value_mvnd: object) -> str:
@@ -105,8 +69,10 @@ def target_value_text(row) -> str:
     return low
 
 
-def target_short(comparator: object, value: object, value_high: object, unit: object) -> str:
-    """A target in a few characters: '≥ 96%', '= 357.450 triệu đồng', 'top 30', '+10% so với mốc'."""
+def target_short(comparator: object, value: object, value_high: object, unit: object,
+                 base_text: object = None) -> str:
+    """A target as its relation: '≥ 96%', '= 357.450 triệu đồng', 'top 30',
+    '+10% so với dự toán thành phố giao' (never a bare number with a money unit)."""
     comparator, unit = text_or(comparator), text_or(unit)
     number = "" if is_missing(value) else format_number_vi(float(value))
     if not is_missing(value_high) and number:
@@ -117,8 +83,9 @@ def target_short(comparator: object, value: object, value_high: object, unit: ob
     if comparator == "top":
         return f"top {number}" if number else "nhóm đầu"
     if comparator == "relative":
-        return f"{'+' if number and not number.startswith('-') else ''}{with_unit} so với mốc" \
-            if number else "so với mốc"
+        base = f"so với {text_or(base_text)}" if text_or(base_text) else "so với mốc"
+        sign = "+" if number and not number.startswith("-") else ""
+        return f"{sign}{number}% {base}" if number else base
     if comparator == "range":
         return f"khoảng {with_unit}"
     if not number:
@@ -136,3 +103,37 @@ def document_titles(refs) -> list[str]:
         if text and text not in titles:
             titles.append(text)
     return titles
+
+
+# --- what a status rests on --------------------------------------------------------
+
+def scenario_basis(row) -> str:
+    """'chính thức 43% · hệ thống 57% (tạm tính)': how much of the scenario to date is
+    the ward's own; '' where there is no scenario."""
+    shares = [(origin, getattr(row, f"basis_{origin}_pct", None)) for origin in ORIGINS]
+    parts = [f"{ORIGIN_SHORT_VI[o]} {format_number_vi(v, max_decimals=0)}%"
+             for o, v in shares if not is_missing(v) and v >= 0.5]
+    if not parts:
+        return ""
+    tail = f" ({PROVISIONAL_VI})" if is_true(getattr(row, "provisional", False)) else ""
+    return " · ".join(parts) + tail
+
+
+def _outlook(row) -> Outlook:
+    return Outlook(*(as_float(getattr(row, f"outlook_{c}", None))
+                     for c in ("value", "low", "high", "pct_of_target")),
+                   text_or(getattr(row, "outlook_method", None)),
+                   is_true(getattr(row, "on_course", False)))
+
+
+def outlook_text(row) -> str:
+    """The year-end outlook sentence, from a status row's outlook columns."""
+    return describe(_outlook(row), text_or(getattr(row, "unit", None)))
+
+
+def outlook_short(row) -> str:
+    """'≈ 98,5% chỉ tiêu năm (nhịp độ bình quân tháng)' for a table cell; '' if none."""
+    outlook = _outlook(row)
+    if not outlook.method or is_missing(outlook.pct_of_target):
+        return ""
+    return f"≈ {pct(outlook.pct_of_target)} chỉ tiêu năm ({METHOD_LABELS_VI[outlook.method]})"

@@ -6,26 +6,45 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from wardplan.display.format import detail_link, first_sentence, format_value, pct
-from wardplan.display.styles import STATUS_ORDER, STATUS_STYLES, status_text
-from wardplan.rules.missing import is_missing, text_or
-from wardplan.rules.numbers import format_number_vi
+from wardplan.display.format import (
+    detail_link,
+    first_sentence,
+    format_amount,
+    format_value,
+    outlook_short,
+    outlook_text,
+    pct,
+    scenario_basis,
+)
+from wardplan.display.styles import (
+    PROVISIONAL_MARK,
+    STATUS_ORDER,
+    STATUS_STYLES,
+    qualifiers,
+    status_caption,
+    status_text,
+    style_of,
+)
+from wardplan.rules.missing import is_missing, is_true, text_or
 from wardplan.rules.periods import end_month, period_label, period_sort_key
 from wardplan.rules.status import AMBER, GREY, RED, verdict_differs
 from wardplan.rules.text import fold
 
 
 def _cell_text(row) -> str:
-    style = STATUS_STYLES.get(row.status, STATUS_STYLES[GREY])
-    parts = [style.symbol]
-    if not is_missing(row.actual_to_date):
-        parts.append(format_number_vi(float(row.actual_to_date)))
+    """'▼ 86.450 (87,6% KB)*', '○ Lỗi dữ liệu', '▲ 27,68 (110,7% KB) ↩ Quý I/2026'."""
+    style = style_of(row.status)
+    if row.status == GREY:
+        parts = [status_text(row.status, row.status_reason)]
     else:
-        parts.append("—")
-    if not is_missing(row.pct_of_scenario):
-        parts.append(f"({pct(row.pct_of_scenario)} KB)")
+        parts = [style.symbol, format_amount(row.actual_to_date)]
+    if not is_missing(row.pct_of_scenario) and row.status != GREY:
+        mark = PROVISIONAL_MARK if is_true(row.provisional) else ""
+        parts.append(f"({pct(row.pct_of_scenario)} KB){mark}")
     if verdict_differs(row.status, row.ward_verdict):
         parts.append("≠")
+    if is_true(row.carried) and isinstance(row.actual_period, str):
+        parts.append(f"↩ {period_label(row.actual_period)}")
     return " ".join(parts)
 
 
@@ -113,8 +132,9 @@ def ward_counts_view(counts: pd.DataFrame) -> pd.DataFrame:
 def attention_items(status: pd.DataFrame) -> pd.DataFrame:
     """Red then amber items, worst first, with their reason and the ward's own verdict."""
     columns = ["ward_code", "ward_name", "indicator_code", "indicator_name", "unit", "status",
-               "status_text", "figure", "pct_scenario", "pct_target", "headline", "note",
-               "ward_verdict", "verdict_differs", "actual_period", "as_of"]
+               "status_text", "qualifiers", "figure", "pct_scenario", "pct_target", "headline",
+               "note", "ward_verdict", "verdict_differs", "actual_period", "as_of", "outlook",
+               "provisional"]
     if status.empty:
         return pd.DataFrame(columns=columns)
     items = status[status["status"].isin([RED, AMBER])].copy()
@@ -124,6 +144,9 @@ def attention_items(status: pd.DataFrame) -> pd.DataFrame:
     items = items.sort_values(["rank", "pct_of_scenario", "ward_name", "indicator_name"],
                               na_position="last")
     items["status_text"] = items["status"].map(status_text)
+    items["qualifiers"] = [" · ".join(qualifiers(r)) for r in items.itertuples(index=False)]
+    items["outlook"] = [outlook_text(r) for r in items.itertuples(index=False)]
+    items["provisional"] = items["provisional"].map(is_true)
     items["figure"] = [format_value(v, u)
                        for v, u in zip(items["actual_to_date"], items["unit"], strict=True)]
     items["pct_scenario"] = items["pct_of_scenario"].map(pct)
@@ -140,14 +163,15 @@ def status_list_view(status: pd.DataFrame, as_of: str) -> pd.DataFrame:
     """Every ward × indicator as one row, worst first, with a link to its detail page."""
     if status.empty:
         return pd.DataFrame(columns=["Trạng thái", "Phường", "Chỉ tiêu", "Thực hiện",
-                                     "% kịch bản", "% chỉ tiêu năm", "Kỳ số liệu", "Lý do",
+                                     "% kịch bản", "% chỉ tiêu năm", "Kỳ số liệu",
+                                     "Cơ sở kịch bản", "Dự báo cuối năm", "Lý do",
                                      "Phường tự đánh giá", "Chi tiết"])
     frame = status.copy()
     frame["rank"] = frame["status"].map({s: i for i, s in enumerate(STATUS_ORDER)})
     frame = frame.sort_values(["rank", "pct_of_scenario", "ward_name", "indicator_name"],
                               na_position="last")
     return pd.DataFrame({
-        "Trạng thái": frame["status"].map(status_text),
+        "Trạng thái": [status_caption(r) for r in frame.itertuples(index=False)],
         "Phường": frame["ward_name"],
         "Chỉ tiêu": frame["indicator_name"].fillna(frame["indicator_code"]),
         "Thực hiện": [format_value(v, u)
@@ -156,6 +180,8 @@ def status_list_view(status: pd.DataFrame, as_of: str) -> pd.DataFrame:
         "% chỉ tiêu năm": frame["pct_of_target"].map(pct),
         "Kỳ số liệu": frame["actual_period"].map(
             lambda code: period_label(code) if isinstance(code, str) else "—"),
+        "Cơ sở kịch bản": [scenario_basis(r) for r in frame.itertuples(index=False)],
+        "Dự báo cuối năm": [outlook_short(r) for r in frame.itertuples(index=False)],
         "Lý do": frame["note"].map(text_or),
         "Phường tự đánh giá": frame["ward_verdict"].map(text_or),
         "Chi tiết": [detail_link(w, i, as_of)

@@ -9,8 +9,18 @@ import pandas as pd
 
 from wardplan.display.format import COMPARATOR_LABELS, target_value_text
 from wardplan.display.styles import STATUS_ORDER
-from wardplan.rules.missing import is_missing, text_or
+from wardplan.rules import kinds
+from wardplan.rules.missing import is_missing, is_true, text_or
 from wardplan.rules.periods import end_month
+from wardplan.rules.scenario import (
+    DERIVED,
+    IMPLIED,
+    NO_SCENARIO,
+    OFFICIAL,
+    ScenarioToDate,
+    scenario_lookup,
+    scenario_to_date,
+)
 
 
 def actuals_up_to(series: pd.DataFrame, as_of: str) -> pd.DataFrame:
@@ -23,55 +33,61 @@ def actuals_up_to(series: pd.DataFrame, as_of: str) -> pd.DataFrame:
     return frame
 
 
-def progress_series(history: pd.DataFrame, scenario: pd.DataFrame, year: int) -> pd.DataFrame:
-    """One row per month: actual to date, scenario to date, the month's own planned
-    value and its origin (official/derived), and the annual target.
+def progress_series(history: pd.DataFrame, scenario: pd.DataFrame, year: int,
+                    kind: str | None) -> pd.DataFrame:
+    """One row per month: the actual to date where the ward reported that month, the
+    scenario to date with the origin it mostly rests on, the month's own planned
+    value, and the annual target.
 
-    The actual is only placed at a month when the figure was reported for a
-    period ending that month; the status carries levels forward between
-    reports, and drawing that would invent data points.
+    The actual is placed only at months the ward reported: a status carried from
+    an earlier report is not a data point.  The scenario's origin at a month is
+    that of the whole scenario to date (official, implied, or derived when more
+    than half is our phasing), not of that month's piece alone.
     """
     months = list(range(1, 13))
     frame = pd.DataFrame({"month": months})
     codes = {m: f"{year}-{m:02d}" for m in months}
-    by_as_of = history.set_index("as_of") if not history.empty else pd.DataFrame()
+    rows = history.set_index("as_of") if not history.empty else pd.DataFrame()
 
-    def at(month: int, column: str):
+    def reported(month: int, column: str):
         code = codes[month]
-        if by_as_of.empty or code not in by_as_of.index:
-            return math.nan
-        value = by_as_of.at[code, column]
-        return math.nan if is_missing(value) else value
+        if rows.empty or code not in rows.index or is_true(rows.at[code, "carried"]):
+            return None
+        value = rows.at[code, column]
+        return None if is_missing(value) else value
 
-    actual = []
-    actual_period = []
+    actual, periods = [], []
     for month in months:
-        period = at(month, "actual_period")
-        if isinstance(period, str) and end_month(period) == month:
-            actual.append(float(at(month, "actual_to_date")))
-            actual_period.append(period)
-        else:
-            actual.append(math.nan)
-            actual_period.append(None)
+        value = reported(month, "actual_to_date")
+        actual.append(math.nan if value is None else float(value))
+        periods.append(None if value is None else reported(month, "actual_period"))
     frame["actual"] = actual
-    frame["actual_period"] = actual_period
-    frame["scenario"] = [float(at(m, "scenario_to_date")) for m in months]
-    origin, planned = {}, {}
-    if not scenario.empty:
-        monthly = scenario[scenario["period"].isin(codes.values())]
-        origin = dict(zip(monthly["period"], monthly["origin"], strict=True))
-        planned = dict(zip(monthly["period"], monthly["planned_value"], strict=True))
-    frame["origin"] = [origin.get(codes[m]) for m in months]
-    frame["scenario_month"] = [float(planned.get(codes[m], math.nan)) for m in months]
+    frame["actual_period"] = periods
+    lookup = scenario_lookup(scenario) if not scenario.empty else {}
+    to_date = [scenario_to_date(lookup, kind, year, m) if lookup and kind in kinds.PHASED
+               else NO_SCENARIO for m in months]
+    frame["scenario"] = [s.value for s in to_date]
+    frame["origin"] = [_marker_origin(s) for s in to_date]
+    frame["scenario_month"] = [lookup[codes[m]].value if codes[m] in lookup else math.nan
+                               for m in months]
     target = history["target_value"].dropna() if not history.empty else pd.Series(dtype=float)
     frame["target"] = float(target.iloc[0]) if not target.empty else math.nan
     return frame
 
 
+def _marker_origin(to_date: ScenarioToDate) -> str | None:
+    if to_date.origin is None:
+        return None
+    if to_date.provisional:
+        return DERIVED
+    official, implied, _ = to_date.shares
+    return OFFICIAL if official >= implied else IMPLIED
+
+
 def bullet_rows(ward_status: pd.DataFrame) -> pd.DataFrame:
     """Per indicator with a figure and a target: actual and scenario-to-date as % of target."""
-    columns = ["indicator_code", "indicator_name", "unit", "status", "pct_of_target",
-               "scenario_pct_of_target", "actual_period"]
+    columns = ["indicator_code", "indicator_name", "unit", "kind", "status", "status_reason",
+               "pct_of_target", "scenario_pct_of_target", "actual_period", "provisional", "carried"]
     if ward_status.empty:
         return pd.DataFrame(columns=columns)
     rows = ward_status.dropna(subset=["pct_of_target"]).copy()

@@ -1,389 +1,238 @@
-"""Every read the dashboard makes, as named functions over the public views.
+"""Every read the dashboard and the exports make, as named functions over the public views.
 
-Each function takes a `wardplan.reads.db.Database` and returns a DataFrame.  Values
-are always bound parameters; no SQL here is assembled from user input.  The
-functions know nothing about Streamlit, so tests and the exports call them
-directly; the app caches them on the database generation (see `ui/data.py`).
+Each function takes a `wardplan.reads.db.Database` and returns a DataFrame (or a
+list).  Filters are keyword arguments, each optional: one query serves a page
+(one ward, one period), an indicator's history (one ward and indicator) and a
+meeting export (a list of wards).  Values are always bound parameters; the
+column lists come from `wardplan.reads.tables`.  Nothing here knows about
+Streamlit, so tests and the exports call these directly; the app caches them
+on the database generation (`ui/data.py`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import pandas as pd
 
 from wardplan.reads.db import Database
+from wardplan.reads.tables import select_list
+from wardplan.rules.scenario import sort_by_period
 
-# --- catalogue -----------------------------------------------------------------
+# A filter that is NULL matches everything; typed, so DuckDB can bind a NULL list.
+_WARD = "($ward::VARCHAR IS NULL OR {alias}ward_code = $ward)"
+_WARDS = "($wards::VARCHAR[] IS NULL OR list_contains($wards, {alias}ward_code))"
+_INDICATOR = "($indicator::VARCHAR IS NULL OR {alias}indicator_code = $indicator)"
 
-WARDS_SQL = """
-SELECT ward_code, name_vi, unit_type_vi, has_workbook, has_report
-FROM v_wards
-ORDER BY ward_code
-"""
 
-INDICATORS_SQL = """
-SELECT indicator_code, name_vi, unit, direction, kind, group_vi, parent_code
-FROM v_indicators
-ORDER BY indicator_code
-"""
+def _where(alias: str, *clauses: str) -> str:
+    prefix = f"{alias}." if alias else ""
+    return " AND ".join(c.format(alias=prefix) for c in clauses)
 
-ACTUAL_PERIODS_SQL = """
-SELECT DISTINCT period
-FROM v_actuals
-WHERE value IS NOT NULL
-"""
 
-LOAD_FILES_SQL = """
-SELECT file, sha256, size_bytes, rows_loaded, loaded_at
-FROM v_load_files
-ORDER BY file
-"""
+def _filters(ward: str | None, wards: Sequence[str] | None, indicator: str | None = None) -> dict:
+    return {"ward": ward, "wards": list(wards) if wards is not None else None,
+            "indicator": indicator}
 
-SOURCES_SQL = """
-SELECT ward_code, source_code, title_vi, doc_number, doc_date, original_file, number_convention
-FROM v_sources
-WHERE ward_code = $ward
-ORDER BY source_code
-"""
 
+# --- catalogue and plans ---------------------------------------------------------
 
 def wards(db: Database) -> pd.DataFrame:
-    return db.query(WARDS_SQL)
+    return db.query(f"SELECT {select_list('v_wards')} FROM v_wards ORDER BY ward_code")
 
 
-def indicators(db: Database) -> pd.DataFrame:
-    return db.query(INDICATORS_SQL)
-
-
-def actual_periods(db: Database) -> list[str]:
-    """Periods for which any ward reported at least one figure."""
-    return db.query(ACTUAL_PERIODS_SQL)["period"].tolist()
-
-
-def load_files(db: Database) -> pd.DataFrame:
-    return db.query(LOAD_FILES_SQL)
-
-
-def sources(db: Database, ward: str) -> pd.DataFrame:
-    return db.query(SOURCES_SQL, {"ward": ward})
-
-
-# --- status --------------------------------------------------------------------
-
-_STATUS_COLUMNS = """
-    s.ward_code, w.name_vi AS ward_name, w.has_report,
-    s.indicator_code, i.name_vi AS indicator_name, i.unit, i.kind, i.direction,
-    i.group_vi, i.parent_code,
-    s.as_of, s.actual_to_date, s.scenario_to_date, s.target_value,
-    s.pct_of_scenario, s.pct_of_target, s.status, s.ward_verdict, s.note,
-    s.actual_period, s.scenario_origin
-"""
-
-STATUS_AT_SQL = f"""
-SELECT {_STATUS_COLUMNS}
-FROM v_status s
-JOIN v_wards w USING (ward_code)
-LEFT JOIN v_indicators i USING (indicator_code)
-WHERE s.as_of = $as_of
-ORDER BY s.ward_code, s.indicator_code
-"""
-
-STATUS_HISTORY_SQL = f"""
-SELECT {_STATUS_COLUMNS}
-FROM v_status s
-JOIN v_wards w USING (ward_code)
-LEFT JOIN v_indicators i USING (indicator_code)
-WHERE s.ward_code = $ward AND s.indicator_code = $indicator
-ORDER BY s.as_of
-"""
-
-
-def status_at(db: Database, as_of: str) -> pd.DataFrame:
-    """Status of every ward x indicator at one period, with names and units."""
-    return db.query(STATUS_AT_SQL, {"as_of": as_of})
-
-
-def status_history(db: Database, ward: str, indicator: str) -> pd.DataFrame:
-    """Status of one ward x indicator at each of the year's 17 periods."""
-    return db.query(STATUS_HISTORY_SQL, {"ward": ward, "indicator": indicator})
-
-
-# --- figures for one ward (x indicator) --------------------------------------------
-
-TARGETS_SQL = """
-SELECT t.ward_code, t.indicator_code, i.name_vi AS indicator_name, t.year, t.comparator,
-       t.target_value, t.target_value_high, t.unit, t.target_text, t.name_text, t.item_no,
-       t.base_text, t.responsible_vi, t.source_ref
-FROM v_targets t
-LEFT JOIN v_indicators i USING (indicator_code)
-WHERE t.ward_code = $ward
-ORDER BY i.group_vi, t.indicator_code
-"""
-
-INDICATOR_TARGETS_SQL = """
-SELECT t.ward_code, w.name_vi AS ward_name, t.indicator_code, t.year, t.comparator,
-       t.target_value, t.target_value_high, t.unit, t.target_text, t.name_text, t.item_no,
-       t.base_text, t.responsible_vi, t.source_ref
-FROM v_targets t
-JOIN v_wards w USING (ward_code)
-WHERE t.indicator_code = $indicator
-ORDER BY t.ward_code
-"""
-
-ACTUALS_SQL = """
-SELECT ward_code, indicator_code, period, value, value_text, unit, qualifier, placeholder,
-       stated_pct_text, ward_verdict, ward_summary, source_ref
-FROM v_actuals
-WHERE ward_code = $ward AND indicator_code = $indicator
-"""
-
-SCENARIO_SQL = """
-SELECT ward_code, indicator_code, period, planned_value, origin, source_ref
-FROM v_scenario
-WHERE ward_code = $ward AND indicator_code = $indicator
-"""
-
-BASELINES_SQL = """
-SELECT ward_code, indicator_code, period, value, value_text, unit, source_ref
-FROM v_baselines
-WHERE ward_code = $ward AND indicator_code = $indicator
-ORDER BY period
-"""
-
-STATEMENTS_SQL = """
-SELECT ward_code, statement_kind, indicator_code, period, value, unit_text, numerator,
-       denominator, stated_pct, stated_over_scenario_pct, text, source_ref
-FROM v_statements
-WHERE ward_code = $ward AND indicator_code = $indicator
-ORDER BY statement_kind DESC, period
-"""
-
-
-WARD_INDICATORS_WITH_ACTUALS_SQL = """
-SELECT DISTINCT indicator_code
-FROM v_actuals
-WHERE ward_code = $ward AND value IS NOT NULL
-ORDER BY indicator_code
-"""
-
-WARD_INDICATORS_SQL = """
-SELECT indicator_code FROM v_targets WHERE ward_code = $ward
-UNION
-SELECT indicator_code FROM v_actuals WHERE ward_code = $ward
-ORDER BY indicator_code
-"""
-
-
-def ward_indicators_with_actuals(db: Database, ward: str) -> list[str]:
-    """Indicators for which the ward reported at least one figure."""
-    return db.query(WARD_INDICATORS_WITH_ACTUALS_SQL, {"ward": ward})["indicator_code"].tolist()
-
-
-def ward_indicators(db: Database, ward: str) -> list[str]:
-    """Indicators the ward planned for or reported on."""
-    return db.query(WARD_INDICATORS_SQL, {"ward": ward})["indicator_code"].tolist()
-
-
-def ward_targets(db: Database, ward: str) -> pd.DataFrame:
-    return db.query(TARGETS_SQL, {"ward": ward})
-
-
-WARD_ACTUAL_SOURCES_SQL = """
-SELECT DISTINCT indicator_code, source_ref
-FROM v_actuals
-WHERE ward_code = $ward AND value IS NOT NULL
-"""
-
-
-def ward_actual_sources(db: Database, ward: str) -> pd.DataFrame:
-    """Where each of a ward's reported figures comes from."""
-    return db.query(WARD_ACTUAL_SOURCES_SQL, {"ward": ward})
-
-
-def indicator_targets(db: Database, indicator: str) -> pd.DataFrame:
-    """The targets every ward set for one indicator."""
-    return db.query(INDICATOR_TARGETS_SQL, {"indicator": indicator})
-
-
-def actuals(db: Database, ward: str, indicator: str) -> pd.DataFrame:
-    return db.query(ACTUALS_SQL, {"ward": ward, "indicator": indicator})
-
-
-def scenario(db: Database, ward: str, indicator: str) -> pd.DataFrame:
-    return db.query(SCENARIO_SQL, {"ward": ward, "indicator": indicator})
-
-
-def baselines(db: Database, ward: str, indicator: str) -> pd.DataFrame:
-    return db.query(BASELINES_SQL, {"ward": ward, "indicator": indicator})
-
-
-def statements(db: Database, ward: str, indicator: str) -> pd.DataFrame:
-    return db.query(STATEMENTS_SQL, {"ward": ward, "indicator": indicator})
-
-
-# --- comparison ------------------------------------------------------------------
-
-SHARED_TARGETS_SQL = """
-WITH shared AS (
-    SELECT indicator_code
-    FROM v_targets
-    GROUP BY indicator_code
-    HAVING count(DISTINCT ward_code) >= $min_wards
-)
-SELECT t.ward_code, w.name_vi AS ward_name, t.indicator_code, i.name_vi AS indicator_name,
-       i.unit AS indicator_unit, i.group_vi, t.comparator, t.target_value, t.target_value_high,
-       t.unit, t.target_text, t.source_ref
-FROM v_targets t
-JOIN shared USING (indicator_code)
-JOIN v_wards w USING (ward_code)
-LEFT JOIN v_indicators i USING (indicator_code)
-ORDER BY i.group_vi, t.indicator_code, t.ward_code
-"""
-
-
-def shared_targets(db: Database, min_wards: int = 2) -> pd.DataFrame:
-    """Targets of the indicators that at least `min_wards` wards plan for."""
-    return db.query(SHARED_TARGETS_SQL, {"min_wards": min_wards})
-
-
-# --- data quality ------------------------------------------------------------------
-
-DATA_ISSUES_SQL = """
-SELECT d.ward_code, w.name_vi AS ward_name, d.indicator_code, i.name_vi AS indicator_name,
-       d.period, d.severity, d.message, d.source_ref, d.check_code
-FROM v_data_issues d
-JOIN v_wards w USING (ward_code)
-LEFT JOIN v_indicators i USING (indicator_code)
-ORDER BY d.ward_code, d.indicator_code, d.period
-"""
-
-INDICATOR_ISSUES_SQL = """
-SELECT ward_code, indicator_code, period, severity, message, source_ref, check_code
-FROM v_data_issues
-WHERE ward_code = $ward AND indicator_code = $indicator
-ORDER BY period
-"""
-
-
-def data_issues(db: Database) -> pd.DataFrame:
-    """Every data-quality finding of every ward, with ward and indicator names."""
-    return db.query(DATA_ISSUES_SQL)
-
-
-def indicator_issues(db: Database, ward: str, indicator: str) -> pd.DataFrame:
-    return db.query(INDICATOR_ISSUES_SQL, {"ward": ward, "indicator": indicator})
-
-
-# --- tasks and projects ---------------------------------------------------------------
-
-TASKS_SQL = """
-SELECT ward_code, task_no, office_vi, task_text, output_vi, partners_vi, deadline_text,
-       authority_vi, report_period, progress_text, forecast_text, proposal_text, source_ref
-FROM v_tasks
-WHERE ward_code = $ward
-"""
-
-PROJECTS_SQL = """
-SELECT ward_code, group_code, project_no, project_name, row_kind, total_capital_mvnd,
-       planned_q1_mvnd, disbursed_march_text, progress_text, forecast_text, proposal_text,
-       total_capital_text, planned_q1_text, unit_text, source_ref
-FROM v_projects
-WHERE ward_code = $ward
-"""
-
-
-def tasks(db: Database, ward: str) -> pd.DataFrame:
-    return db.query(TASKS_SQL, {"ward": ward})
-
-
-def projects(db: Database, ward: str) -> pd.DataFrame:
-    """Project rows in the workbook's order (group, project, its components)."""
-    return db.query(PROJECTS_SQL, {"ward": ward})
-
-
-# --- exports
-# Bulk reads for the meeting deck, workbook and CLI (exports/): one query per
-# view for a whole selection of wards, instead of one per ward x indicator.
-
-EXPORT_STATUS_SQL = f"""
-SELECT {_STATUS_COLUMNS}
-FROM v_status s
-JOIN v_wards w USING (ward_code)
-LEFT JOIN v_indicators i USING (indicator_code)
-WHERE list_contains($wards, s.ward_code)
-ORDER BY s.ward_code, s.indicator_code, s.as_of
-"""
-
-EXPORT_TARGETS_SQL = """
-SELECT ward_code, indicator_code, year, comparator, target_value, target_value_high, unit,
-       target_text, name_text, item_no, base_text, responsible_vi, source_ref
-FROM v_targets
-WHERE list_contains($wards, ward_code)
-ORDER BY ward_code, indicator_code, year
-"""
-
-EXPORT_ACTUALS_SQL = """
-SELECT ward_code, indicator_code, period, value, value_text, unit, qualifier, placeholder,
-       stated_pct_text, ward_verdict, ward_summary, source_ref
-FROM v_actuals
-WHERE list_contains($wards, ward_code)
-ORDER BY ward_code, indicator_code, period
-"""
-
-EXPORT_SCENARIO_SQL = """
-SELECT ward_code, indicator_code, period, planned_value, origin, source_ref
-FROM v_scenario
-WHERE list_contains($wards, ward_code)
-ORDER BY ward_code, indicator_code, period
-"""
-
-EXPORT_SOURCES_SQL = """
-SELECT ward_code, source_code, title_vi, doc_number, doc_date, original_file, number_convention
-FROM v_sources
-WHERE list_contains($wards, ward_code)
-ORDER BY ward_code, source_code
-"""
-
-
-def export_status(db: Database, wards: list[str]) -> pd.DataFrame:
-    """Status of the wards' indicators at every period, with names and units."""
-    return db.query(EXPORT_STATUS_SQL, {"wards": list(wards)})
-
-
-def export_targets(db: Database, wards: list[str]) -> pd.DataFrame:
-    return db.query(EXPORT_TARGETS_SQL, {"wards": list(wards)})
-
-
-def export_actuals(db: Database, wards: list[str]) -> pd.DataFrame:
-    return db.query(EXPORT_ACTUALS_SQL, {"wards": list(wards)})
-
-
-def export_scenario(db: Database, wards: list[str]) -> pd.DataFrame:
-    return db.query(EXPORT_SCENARIO_SQL, {"wards": list(wards)})
-
-
-def export_sources(db: Database, wards: list[str]) -> pd.DataFrame:
-    return db.query(EXPORT_SOURCES_SQL, {"wards": list(wards)})
-
-
-EXPORT_DATA_ISSUES_SQL = """
-SELECT ward_code, indicator_code, period, severity, message, source_ref, check_code
-FROM v_data_issues
-WHERE list_contains($wards, ward_code)
-ORDER BY ward_code, indicator_code, period
-"""
-
-
-def export_data_issues(db: Database, wards: list[str]) -> pd.DataFrame:
-    return db.query(EXPORT_DATA_ISSUES_SQL, {"wards": list(wards)})
-
-
-PLAN_YEARS_SQL = """
-SELECT DISTINCT plan_year
-FROM v_plans
-ORDER BY plan_year
-"""
+def plans(db: Database) -> pd.DataFrame:
+    """One row per ward × plan year loaded."""
+    return db.query(f"SELECT {select_list('v_plans')} FROM v_plans ORDER BY plan_year, ward_code")
 
 
 def plan_years(db: Database) -> list[int]:
     """The plan years the database holds (each ward's workbook declares its own)."""
-    return [int(y) for y in db.query(PLAN_YEARS_SQL)["plan_year"]]
+    frame = db.query("SELECT DISTINCT plan_year FROM v_plans ORDER BY plan_year")
+    return [int(y) for y in frame["plan_year"]]
+
+
+def indicators(db: Database) -> pd.DataFrame:
+    return db.query(f"SELECT {select_list('v_indicators')} FROM v_indicators ORDER BY indicator_code")
+
+
+def actual_periods(db: Database) -> list[str]:
+    """Periods for which any ward reported at least one figure."""
+    frame = db.query("SELECT DISTINCT period FROM v_actuals WHERE value IS NOT NULL")
+    return frame["period"].tolist()
+
+
+def load_files(db: Database) -> pd.DataFrame:
+    return db.query(f"SELECT {select_list('v_load_files')} FROM v_load_files ORDER BY file")
+
+
+def build_settings(db: Database) -> dict:
+    """The bands and scenario rule the statuses in this database were computed with."""
+    frame = db.query(f"SELECT {select_list('v_build')} FROM v_build")
+    return frame.iloc[0].to_dict()
+
+
+# --- status --------------------------------------------------------------------
+
+STATUS_SQL = f"""
+SELECT {select_list('v_status', 's')}, w.name_vi AS ward_name, w.has_report,
+       i.name_vi AS indicator_name, i.unit, i.kind, i.direction, i.group_vi, i.parent_code
+FROM v_status s
+JOIN v_wards w USING (ward_code)
+LEFT JOIN v_indicators i USING (indicator_code)
+WHERE ($as_of::VARCHAR IS NULL OR s.as_of = $as_of)
+  AND {_where('s', _WARD, _WARDS, _INDICATOR)}
+ORDER BY s.ward_code, s.indicator_code, s.as_of
+"""
+
+
+def status(db: Database, *, as_of: str | None = None, ward: str | None = None,
+           wards: Sequence[str] | None = None, indicator: str | None = None) -> pd.DataFrame:
+    """Status rows with ward and indicator names; every filter optional.
+
+    `status(db, as_of=…)` is the board; `status(db, ward=…, indicator=…)` one
+    indicator's year; `status(db, wards=[…])` an export's selection.
+    """
+    params = {"as_of": as_of, **_filters(ward, wards, indicator)}
+    frame = db.query(STATUS_SQL, params)
+    # Period codes do not sort as text ("2026" before "2026-01", "2026-Q1" after "2026-12").
+    return frame if as_of is not None else sort_by_period(frame, "as_of")
+
+
+# --- figures -------------------------------------------------------------------------
+
+TARGETS_SQL = f"""
+SELECT {select_list('v_targets', 't')}, i.name_vi AS indicator_name, w.name_vi AS ward_name
+FROM v_targets t
+JOIN v_wards w USING (ward_code)
+LEFT JOIN v_indicators i USING (indicator_code)
+WHERE ($year::INTEGER IS NULL OR t.year = $year) AND {_where('t', _WARD, _WARDS, _INDICATOR)}
+ORDER BY t.ward_code, i.group_vi, t.indicator_code, t.year
+"""
+
+
+def targets(db: Database, *, year: int | None = None, ward: str | None = None,
+            wards: Sequence[str] | None = None, indicator: str | None = None) -> pd.DataFrame:
+    return db.query(TARGETS_SQL, {"year": year, **_filters(ward, wards, indicator)})
+
+
+def _by_ward_indicator(view: str, order: str):
+    sql = (f"SELECT {select_list(view)} FROM {view} WHERE {_where('', _WARD, _WARDS, _INDICATOR)} "
+           f"ORDER BY {order}")
+
+    def read(db: Database, *, ward: str | None = None, wards: Sequence[str] | None = None,
+             indicator: str | None = None) -> pd.DataFrame:
+        return db.query(sql, _filters(ward, wards, indicator))
+
+    read.__name__ = view.removeprefix("v_")
+    read.__doc__ = f"Rows of {view}; every filter optional."
+    return read
+
+
+actuals = _by_ward_indicator("v_actuals", "ward_code, indicator_code, period")
+scenario = _by_ward_indicator("v_scenario", "ward_code, indicator_code, period")
+baselines = _by_ward_indicator("v_baselines", "ward_code, indicator_code, period")
+statements = _by_ward_indicator("v_statements",
+                                "ward_code, indicator_code, statement_kind DESC, period")
+
+SOURCES_SQL = f"""
+SELECT {select_list('v_sources')}
+FROM v_sources
+WHERE {_where('', _WARD, _WARDS)}
+ORDER BY ward_code, plan_year, source_code
+"""
+
+
+def sources(db: Database, *, ward: str | None = None,
+            wards: Sequence[str] | None = None) -> pd.DataFrame:
+    return db.query(SOURCES_SQL, {"ward": ward, "wards": list(wards) if wards is not None else None})
+
+
+WARD_INDICATORS_SQL = """
+SELECT indicator_code FROM v_targets WHERE ward_code = $ward AND year = $year
+UNION
+SELECT indicator_code FROM v_actuals WHERE ward_code = $ward AND period LIKE $year::VARCHAR || '%'
+ORDER BY indicator_code
+"""
+
+WARD_INDICATORS_WITH_ACTUALS_SQL = """
+SELECT DISTINCT indicator_code
+FROM v_actuals
+WHERE ward_code = $ward AND value IS NOT NULL AND period LIKE $year::VARCHAR || '%'
+ORDER BY indicator_code
+"""
+
+
+def ward_indicators(db: Database, ward: str, year: int) -> list[str]:
+    """Indicators the ward planned for or reported on in a plan year."""
+    return db.query(WARD_INDICATORS_SQL, {"ward": ward, "year": year})["indicator_code"].tolist()
+
+
+def ward_indicators_with_actuals(db: Database, ward: str, year: int) -> list[str]:
+    """Indicators for which the ward reported at least one figure in a plan year."""
+    return db.query(WARD_INDICATORS_WITH_ACTUALS_SQL,
+                    {"ward": ward, "year": year})["indicator_code"].tolist()
+
+
+# --- comparison ------------------------------------------------------------------
+
+SHARED_TARGETS_SQL = f"""
+WITH shared AS (
+    SELECT indicator_code
+    FROM v_targets
+    WHERE year = $year
+    GROUP BY indicator_code
+    HAVING count(DISTINCT ward_code) >= $min_wards
+)
+SELECT {select_list('v_targets', 't')}, w.name_vi AS ward_name, i.name_vi AS indicator_name,
+       i.unit AS indicator_unit, i.group_vi
+FROM v_targets t
+JOIN shared USING (indicator_code)
+JOIN v_wards w USING (ward_code)
+LEFT JOIN v_indicators i USING (indicator_code)
+WHERE t.year = $year
+ORDER BY i.group_vi, t.indicator_code, t.ward_code
+"""
+
+
+def shared_targets(db: Database, year: int, min_wards: int = 2) -> pd.DataFrame:
+    """Targets of the indicators that at least `min_wards` wards plan for in a year."""
+    return db.query(SHARED_TARGETS_SQL, {"year": year, "min_wards": min_wards})
+
+
+# --- data quality ------------------------------------------------------------------
+
+DATA_ISSUES_SQL = f"""
+SELECT {select_list('v_data_issues', 'd')}, w.name_vi AS ward_name, i.name_vi AS indicator_name
+FROM v_data_issues d
+JOIN v_wards w USING (ward_code)
+LEFT JOIN v_indicators i USING (indicator_code)
+WHERE {_where('d', _WARD, _WARDS, _INDICATOR)}
+ORDER BY d.ward_code, d.indicator_code, d.period
+"""
+
+
+def data_issues(db: Database, *, ward: str | None = None, wards: Sequence[str] | None = None,
+                indicator: str | None = None) -> pd.DataFrame:
+    """Data-quality findings with ward and indicator names; every filter optional."""
+    return db.query(DATA_ISSUES_SQL, _filters(ward, wards, indicator))
+
+
+# --- tasks and projects ---------------------------------------------------------------
+
+TASKS_SQL = f"""
+SELECT {select_list('v_tasks')} FROM v_tasks WHERE ward_code = $ward AND plan_year = $year
+"""
+
+PROJECTS_SQL = f"""
+SELECT {select_list('v_projects')} FROM v_projects WHERE ward_code = $ward AND plan_year = $year
+"""
+
+
+def tasks(db: Database, ward: str, year: int) -> pd.DataFrame:
+    return db.query(TASKS_SQL, {"ward": ward, "year": year})
+
+
+def projects(db: Database, ward: str, year: int) -> pd.DataFrame:
+    """Project rows in the workbook's order (group, project, its components)."""
+    return db.query(PROJECTS_SQL, {"ward": ward, "year": year})

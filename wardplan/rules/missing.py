@@ -40,3 +40,8 @@ def as_str(value: object) -> str | None:
 
 def text_or(value: object, default: str = "") -> str:
     return default if is_missing(value) else str(value)
+
+
+def is_true(value: object) -> bool:
+    """A flag from a frame: True only when present and true (NULL and NaN are not)."""
+    return not is_missing(value) and bool(value)

@@ -97,6 +97,14 @@ def format_number_vi(x: float | None, decimals: int | None = None, *,
     return _format(x, decimals, trim=False)
 
 
+def format_amount_vi(x: float | None) -> str:
+    """An amount as the documents write it: whole from 1.000 up (357.450), else up to
+    two decimals (95,1)."""
+    if x is None or (isinstance(x, float) and math.isnan(x)):
+        return NO_VALUE
+    return format_number_vi(x, max_decimals=0 if abs(x) >= 1000 else 2)
+
+
 def format_pct_vi(x: float | None, decimals: int = 1) -> str:
     """Vietnamese percentage with up to `decimals` decimals: 95.5 → '95,5%'."""
     if x is None or (isinstance(x, float) and math.isnan(x)):

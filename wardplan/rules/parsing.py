@@ -76,6 +76,9 @@ _PREFIX_COMPARATORS = (
 _RANK_NUMBER = re.compile(r"\b(?:top|tốp)\s+(\d+)(?!\w)|\bnhóm\s+(\d+)\b[^.;]*?dẫn đầu",
                           re.IGNORECASE)
 _RANK_VAGUE = re.compile(r"\b(?:top|tốp)\s+đầu\b|\bnhóm\s+dẫn đầu\b", re.IGNORECASE)
+# "(duy trì) không còn hộ nghèo", "không có hộ nghèo": a count of households that is zero.
+# "không phát sinh hộ nghèo" (no new ones) is not: it says nothing of those already there.
+_NONE_LEFT = re.compile(r"\bkhông\s+(?:còn|có)\s+hộ\b", re.IGNORECASE)
 _COMPARED_TO = re.compile(r"\bso với\b", re.IGNORECASE)
 _MEET_OR_EXCEED = re.compile(
     r"\bvượt\s+((?:chỉ tiêu|kế hoạch|dự toán|mục tiêu)\b.*)", re.IGNORECASE)
@@ -137,9 +140,14 @@ def _clean_base(text: str) -> str:
     return re.split(r"[(;]", text, maxsplit=1)[0].strip(" .,;:")
 
 
-def parse_target(text: str, convention: str,
-                 unit_is_percent_indicator: bool = False) -> ParsedTarget:
-    """Classify a written target: comparator, value(s), base of a relative target, unit."""
+def parse_target(text: str, convention: str, indicator_unit: str = "") -> ParsedTarget:
+    """Classify a written target: comparator, value(s), base of a relative target, unit.
+
+    `indicator_unit` is the canonical unit of the indicator the target is for:
+    a percentage indicator reads "tăng 10% so với …" as its level, and a count
+    of households reads "không còn hộ nghèo" as zero.
+    """
+    unit_is_percent_indicator = indicator_unit == "%"
     check_convention(convention)
     if isinstance(text, (int, float)) and not isinstance(text, bool):
         return ParsedTarget("=", float(text))
@@ -178,7 +186,10 @@ def parse_target(text: str, convention: str,
     if exceed and not _find_quantity(cleaned[:exceed.start()], convention):
         return ParsedTarget("relative", base_text=_clean_base(exceed.group(1)))
 
-    return _find_quantity(cleaned, convention) or ParsedTarget("qualitative")
+    found = _find_quantity(cleaned, convention)
+    if found is None and indicator_unit == "hộ" and _NONE_LEFT.search(cleaned):
+        return ParsedTarget("=", 0.0, unit_in_text="hộ")
+    return found or ParsedTarget("qualitative")
 
 
 # --- units -----------------------------------------------------------------

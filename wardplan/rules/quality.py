@@ -22,9 +22,10 @@ import pandas as pd
 from wardplan.rules import kinds
 from wardplan.rules.numbers import ParseError, format_number_vi, parse_number
 from wardplan.rules.parsing import canonical_unit, money_factor_to_million, parse_target
+from wardplan.rules.periods import period_from_code, period_label
 from wardplan.rules.text import shorten
 
-# A flow's annual target this many times its 2025 estimate (or less than its
+# A flow's annual target this many times its previous-year estimate (or less than its
 # inverse) is implausible enough to ask the ward about.
 BASELINE_JUMP_RATIO = 5.0
 # A ratio that only works after scaling one side by these was written in the wrong unit
@@ -45,6 +46,9 @@ class Finding:
     check_code: str
     message: str
     source_ref: str
+    # Which figure an error makes unusable for status: the 'target', the
+    # 'actual' of `period`, or None (the finding is about the source text).
+    flagged_figure: str | None = None
 
 
 FINDING_COLUMNS = list(Finding.__dataclass_fields__)
@@ -80,7 +84,9 @@ def _truncated(computed: float, stated: float, tolerance: float) -> bool:
 
 
 def _ratio_finding(ward, indicator, period, numerator, denominator, stated, tolerance,
-                   context_vi, source_ref) -> Finding | None:
+                   context_vi, source_ref, figures=(None, None)) -> Finding | None:
+    """`figures`: which loaded figure the numerator and the denominator are ('actual',
+    'target'), so a unit slip flags the one that is wrong."""
     if denominator in (0, None) or numerator is None or stated is None:
         return None
     computed = numerator / denominator * 100
@@ -89,11 +95,12 @@ def _ratio_finding(ward, indicator, period, numerator, denominator, stated, tole
     for factor in UNIT_SLIP_FACTORS:
         if abs(numerator / (denominator * factor) * 100 - stated) <= tolerance:
             side = "mẫu số" if factor > 1 else "tử số"
+            figure = figures[1] if factor > 1 else figures[0]
             return Finding(ward, indicator, period, "error", "unit_slip",
                            f"{context_vi}: tỷ lệ nêu {_pct(stated)} chỉ đúng nếu {side} lớn gấp "
                            f"{format_number_vi(max(factor, 1 / factor))} lần (viết sai đơn vị, "
                            f"ví dụ 'đồng' thay cho 'triệu đồng'); theo số như viết thì là "
-                           f"{_pct(computed)}.", source_ref)
+                           f"{_pct(computed)}.", source_ref, figure)
     if _truncated(computed, stated, tolerance):
         return Finding(ward, indicator, period, "info", "stated_pct_truncated",
                        f"{context_vi}: tỷ lệ nêu {_pct(stated)}, tính ra {_pct(computed)} — văn bản "
@@ -111,17 +118,17 @@ def stated_pct_of_plan(actuals: pd.DataFrame, targets: pd.DataFrame) -> list[Fin
     For indicators that are themselves percentages the column repeats the level.
     """
     findings = []
-    plan = targets.set_index(["ward_code", "indicator_code"])["target_value"]
+    plan = targets.set_index(["ward_code", "indicator_code", "year"])["target_value"]
     amounts = actuals[actuals["unit"] != "%"]
     for row in amounts.dropna(subset=["stated_pct_text", "value"]).itertuples():
-        key = (row.ward_code, row.indicator_code)
+        key = (row.ward_code, row.indicator_code, _year(row.period))
         stated = _pct_text(row.stated_pct_text)
         if stated is None or key not in plan.index or pd.isna(plan[key]) or plan[key] == 0:
             continue
         finding = _ratio_finding(row.ward_code, row.indicator_code, row.period, row.value,
                                  float(plan[key]), stated[0], stated[1],
-                                 f"{row.period}, '{row.value_text}' so với kế hoạch năm",
-                                 row.source_ref)
+                                 f"{period_label(row.period)}, '{row.value_text}' so với kế "
+                                 "hoạch năm", row.source_ref, figures=("actual", "target"))
         if finding:
             findings.append(finding)
     return findings
@@ -136,7 +143,7 @@ def stated_ratios(statements: pd.DataFrame) -> list[Finding]:
         tolerance = rounding_tolerance(pct_match[-1]) if pct_match else 0.005
         finding = _ratio_finding(row.ward_code, row.indicator_code, row.period, row.numerator,
                                  row.denominator, row.stated_pct, tolerance,
-                                 f"{row.period}, '{row.text}'", row.source_ref)
+                                 f"{period_label(row.period)}, '{row.text}'", row.source_ref)
         if finding:
             findings.append(finding)
     return findings
@@ -158,7 +165,7 @@ def quarter_not_sum_of_months(actuals: pd.DataFrame, indicators: pd.DataFrame) -
         if not math.isclose(total, row.value, abs_tol=rounding_tolerance(row.value_text)):
             findings.append(Finding(
                 row.ward_code, row.indicator_code, row.period, "warning", "quarter_not_sum",
-                f"Số {row.period} là {format_number_vi(row.value)} nhưng tổng ba tháng là "
+                f"Số {period_label(row.period)} là {format_number_vi(row.value)} nhưng tổng ba tháng là "
                 f"{format_number_vi(total)}.", row.source_ref))
     return findings
 
@@ -178,7 +185,8 @@ def same_figure_for_two_indicators(actuals: pd.DataFrame, indicators: pd.DataFra
         for row in group.itertuples():
             findings.append(Finding(
                 ward, row.indicator_code, period, "warning", "same_figure",
-                f"{period}: {listed} cùng số {format_number_vi(value)} triệu đồng — nhiều khả "
+                f"{period_label(period)}: {listed} cùng số {format_number_vi(value)} triệu đồng — "
+                "nhiều khả "
                 "năng chép nhầm số của chỉ tiêu này sang chỉ tiêu kia.", row.source_ref))
     return findings
 
@@ -213,11 +221,11 @@ def table_vs_statement(actuals: pd.DataFrame, statements: pd.DataFrame) -> list[
 
 def target_statements(targets: pd.DataFrame, statements: pd.DataFrame) -> list[Finding]:
     """A target restated elsewhere with another level or comparator."""
-    table = targets.set_index(["ward_code", "indicator_code"])
+    table = targets.set_index(["ward_code", "indicator_code", "year"])
     findings = []
     said = statements[statements["statement_kind"] == "target"]
     for row in said.itertuples():
-        key = (row.ward_code, row.indicator_code)
+        key = (row.ward_code, row.indicator_code, _year(row.period))
         if key not in table.index:
             continue
         target = table.loc[key]
@@ -244,6 +252,11 @@ def target_statements(targets: pd.DataFrame, statements: pd.DataFrame) -> list[F
 def _same_unit(unit_text: str | None, canonical: str) -> bool:
     return canonical_unit(unit_text or "") in ("", canonical) or (
         money_factor_to_million(unit_text or "") is not None and canonical == "triệu đồng")
+
+
+def _year(period: object) -> int | None:
+    parsed = period_from_code(period)
+    return parsed.year if parsed else None
 
 
 def _comparator_of(text: str, value: float) -> str | None:
@@ -273,7 +286,8 @@ def components_vs_parent(actuals: pd.DataFrame, indicators: pd.DataFrame) -> lis
             if abs(total - float(values[parent])) > rounding_tolerance(parent_row["value_text"]):
                 findings.append(Finding(
                     ward, parent, period, "warning", "components_not_sum",
-                    f"{period}: tổng {len(present)} khoản thành phần là {format_number_vi(total)} "
+                    f"{period_label(period)}: tổng {len(present)} khoản thành phần là "
+                    f"{format_number_vi(total)} "
                     f"nhưng tổng số ghi {format_number_vi(float(values[parent]))}.",
                     parent_row["source_ref"]))
     return findings
@@ -282,8 +296,10 @@ def components_vs_parent(actuals: pd.DataFrame, indicators: pd.DataFrame) -> lis
 def implausible_baseline(baselines: pd.DataFrame, targets: pd.DataFrame,
                          indicators: pd.DataFrame) -> list[Finding]:
     flows = set(indicators.loc[indicators["kind"] == kinds.FLOW, "indicator_code"])
-    merged = baselines.dropna(subset=["value"]).merge(
-        targets, on=["ward_code", "indicator_code"], suffixes=("", "_target"))
+    known = baselines.dropna(subset=["value"])
+    known = known.assign(year=[(_year(p) or 0) + 1 for p in known["period"]])
+    merged = known.merge(targets, on=["ward_code", "indicator_code", "year"],
+                         suffixes=("", "_target"))
     findings = []
     for row in merged.itertuples():
         if row.indicator_code not in flows or not row.value or pd.isna(row.target_value):
@@ -292,9 +308,9 @@ def implausible_baseline(baselines: pd.DataFrame, targets: pd.DataFrame,
         if ratio > BASELINE_JUMP_RATIO or ratio < 1 / BASELINE_JUMP_RATIO:
             findings.append(Finding(
                 row.ward_code, row.indicator_code, row.period, "warning", "implausible_baseline",
-                f"Ước thực hiện 2025 '{row.value_text}' so với kế hoạch 2026 "
-                f"'{row.target_text}' gấp {format_number_vi(ratio, 1)} lần: số năm 2025 khó tin, "
-                "cần phường xác nhận.", f"{row.source_ref} | {row.source_ref_target}"))
+                f"Ước thực hiện {row.year - 1} '{row.value_text}' so với kế hoạch {row.year} "
+                f"'{row.target_text}' gấp {format_number_vi(ratio, 1)} lần: số năm {row.year - 1} "
+                "khó tin, cần phường xác nhận.", f"{row.source_ref} | {row.source_ref_target}"))
     return findings
 
 
@@ -306,14 +322,15 @@ def impossible_percent_targets(targets: pd.DataFrame) -> list[Finding]:
         if over:
             findings.append(Finding(
                 row.ward_code, row.indicator_code, str(row.year), "error", "impossible_target",
-                f"Chỉ tiêu '{row.target_text}' %: một tỷ lệ không thể vượt 100%.", row.source_ref))
+                f"Chỉ tiêu '{row.target_text}' %: một tỷ lệ không thể vượt 100%.", row.source_ref,
+                "target"))
     return findings
 
 
 def project_totals(projects: pd.DataFrame) -> list[Finding]:
     findings = []
-    for (ward, group_code), group in projects.dropna(subset=["group_code"]).groupby(
-            ["ward_code", "group_code"]):
+    for (ward, year, group_code), group in projects.dropna(subset=["group_code"]).groupby(
+            ["ward_code", "plan_year", "group_code"]):
         header = group[group["row_kind"] == "group"]
         members = group[group["row_kind"] == "project"]
         if header.empty:
@@ -326,7 +343,7 @@ def project_totals(projects: pd.DataFrame) -> list[Finding]:
             total = float(members[column].fillna(0).sum())
             if not math.isclose(total, float(header[column]), abs_tol=0.001):
                 findings.append(Finding(
-                    ward, None, "2026-Q1", "warning", "project_group_total",
+                    ward, None, f"{year}-Q1", "warning", "project_group_total",
                     f"Nhóm {group_code}: dòng nhóm ghi {label} {format_number_vi(header[column], 3)} "
                     f"triệu đồng nhưng {len(members)} dự án cộng lại "
                     f"{format_number_vi(total, 3)} triệu đồng.", header["source_ref"]))
@@ -349,6 +366,11 @@ def run_checks(indicators: pd.DataFrame, targets: pd.DataFrame, actuals: pd.Data
         *impossible_percent_targets(targets),
         *project_totals(projects),
     ]
+    return findings_frame(findings)
+
+
+def findings_frame(findings) -> pd.DataFrame:
+    """Findings (or the scenario's readings, which have the same fields) as a sorted frame."""
     frame = pd.DataFrame([asdict(f) for f in findings], columns=FINDING_COLUMNS)
     return frame.sort_values(["ward_code", "indicator_code", "period", "check_code"],
                              na_position="last", ignore_index=True)

@@ -10,11 +10,13 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
+from wardplan.rules.scenario import RULES
+
 DEFAULT_PATH = Path(__file__).resolve().parents[2] / "settings.toml"
 
-# Only linear phasing is implemented; a seasonal rule would be added here and
-# in `wardplan.rules.scenario`, so an unknown name must fail loudly, not fall back.
-SCENARIO_RULES = frozenset({"linear"})
+# The phasing rules `wardplan.rules.scenario` implements; an unknown name must
+# fail loudly, not fall back.
+SCENARIO_RULES = frozenset(RULES)
 
 
 class SettingsError(ValueError):

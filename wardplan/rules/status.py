@@ -1,52 +1,76 @@
-"""Traffic-light status of every ward x indicator at every period of the year.
+"""Traffic-light status of every ward × indicator at every period of a plan year.
 
-The status compares what the ward achieved up to a period with the growth
-scenario up to that period (not with the annual target: a quarter's revenue
-is normally a quarter of the year's).  Each row carries a one-line note in
-Vietnamese for the ward's staff, with the numbers behind the colour and, when
-the ward's own verdict ('Đạt', 'Không đạt', ...) disagrees, the likely reason.
+A status is a claim to a leader.  It compares what the ward achieved up to
+the last period it reported with the growth scenario up to that same period
+(not with the annual target, and never a later scenario with an older
+figure).  Each row says how sure it is: how much of the scenario to date is
+the ward's own (official or implied) and how much our phasing, whether the
+figure is partial, whether it is carried from an earlier report; a figure
+with an error-level data-quality finding is not judged at all.  A one-line
+note in Vietnamese gives the figures behind the colour and, where the ward's
+own verdict differs, the basis of both.
 """
 
 from __future__ import annotations
 
+import calendar
+import datetime as dt
 import math
 import unicodedata
 from dataclasses import dataclass, field
 
 import pandas as pd
 
-from wardplan.rules import kinds
+from wardplan.rules import kinds, projection
 from wardplan.rules.missing import as_float, as_str, is_missing
-from wardplan.rules.numbers import format_number_vi
+from wardplan.rules.numbers import format_amount_vi, format_number_vi
 from wardplan.rules.periods import (
     Period,
     month_runs,
-    parse_period,
     period_from_code,
     period_label,
     periods_in_display_order,
 )
 from wardplan.rules.scenario import (
+    DERIVED,
+    IMPLIED,
     NO_SCENARIO,
     OFFICIAL,
+    ORIGIN_LABELS_VI,
+    PROVISIONAL_VI,
+    Point,
     ScenarioToDate,
     Target,
     pick_targets,
-    scenario_detail,
     scenario_lookup,
+    scenario_to_date,
     sort_by_period,
 )
 from wardplan.rules.settings import StatusBands
 
 GREEN, AMBER, RED, GREY = "green", "amber", "red", "grey"
 
+# Why a status is grey (NULL for a colour): said once, shown everywhere.
+NO_REPORT = "no_report"  # the ward has sent no report for the plan year
+NO_TARGET = "no_target"
+NO_FIGURE = "no_figure"  # nothing reported yet, or only "in progress"
+DATA_ERROR = "data_error"  # an error-level finding on the figure or the target
+NOT_DUE = "not_due"  # a milestone judged at year end
+NO_BASE = "no_base"  # a relative target with no base to convert it
+NO_VERDICT = "no_verdict"  # a rank or qualitative target the ward has not assessed
+NO_SCENARIO_REASON = "no_scenario"
+
 STATUS_COLUMNS = [
     "ward_code", "indicator_code", "as_of", "actual_to_date", "scenario_to_date",
-    "target_value", "pct_of_scenario", "pct_of_target", "status", "ward_verdict",
-    "note", "actual_period", "scenario_origin",
+    "target_value", "pct_of_scenario", "pct_of_target", "status", "status_reason",
+    "ward_verdict", "note", "actual_period", "cutoff_date", "carried", "scenario_origin",
+    "basis_official_pct", "basis_implied_pct", "basis_derived_pct", "provisional",
+    "outlook_value", "outlook_low", "outlook_high", "outlook_pct_of_target", "outlook_method",
+    "on_course",
 ]
 
-_OPTIONAL_TEXT = frozenset({"ward_verdict", "actual_period", "scenario_origin"})
+_OPTIONAL_TEXT = frozenset({"ward_verdict", "actual_period", "scenario_origin", "status_reason",
+                            "outlook_method", "cutoff_date"})
 
 # The ward's verdict words and the status they claim.  'Đang thực hiện'
 # (in progress) claims nothing.
@@ -56,20 +80,52 @@ _VERDICT_STATUS = {"vượt": GREEN, "đạt": GREEN, "hoàn thành": GREEN, "kh
 STATUS_LABELS_VI = {GREEN: "Đạt/Vượt", AMBER: "Cần chú ý", RED: "Chậm", GREY: "Chưa có số liệu"}
 # Leaders read the worst news first.
 STATUS_ORDER = (RED, AMBER, GREEN, GREY)
+# What a grey status says instead of "no figure", by reason.
+REASON_LABELS_VI = {
+    NO_REPORT: "Chưa có báo cáo",
+    NO_TARGET: "Không đặt chỉ tiêu",
+    NO_FIGURE: "Chưa có số liệu",
+    DATA_ERROR: "Lỗi dữ liệu",
+    NOT_DUE: "Đánh giá cuối năm",
+    NO_BASE: "Chưa quy đổi được",
+    NO_VERDICT: "Chưa có đánh giá",
+    NO_SCENARIO_REASON: "Chưa có kịch bản",
+}
+CARRIED_VI = "chưa có báo cáo kỳ này"
 
 
 # --- public API ------------------------------------------------------------
 
-def compute_status(
-    indicators: pd.DataFrame,
-    targets: pd.DataFrame,
-    actuals: pd.DataFrame,
-    scenario: pd.DataFrame,
-    wards: pd.DataFrame,
-    bands: StatusBands,
-    year: int,
-) -> pd.DataFrame:
-    """One row per ward x targeted indicator x period (17 periods), STATUS_COLUMNS."""
+@dataclass(frozen=True)
+class Flags:
+    """Figures an error-level data-quality finding forbids judging, with the finding."""
+
+    targets: dict[tuple[str, str], str] = field(default_factory=dict)  # (ward, indicator)
+    actuals: dict[tuple[str, str, str], str] = field(default_factory=dict)  # + period
+
+    @classmethod
+    def from_findings(cls, findings: pd.DataFrame) -> Flags:
+        targets, actuals = {}, {}
+        if findings is None or findings.empty:
+            return cls()
+        for row in findings.itertuples(index=False):
+            if row.severity != "error" or is_missing(row.indicator_code):
+                continue
+            figure = as_str(getattr(row, "flagged_figure", None))
+            period = as_str(row.period)
+            parsed = period_from_code(period)
+            if figure == "target" or (figure is None and (parsed is None or parsed.kind == "year")):
+                targets.setdefault((row.ward_code, row.indicator_code), row.message)
+            elif parsed is not None:
+                actuals.setdefault((row.ward_code, row.indicator_code, period), row.message)
+        return cls(targets, actuals)
+
+
+def compute_status(indicators: pd.DataFrame, targets: pd.DataFrame, actuals: pd.DataFrame,
+                   scenario: pd.DataFrame, wards: pd.DataFrame, bands: StatusBands, year: int,
+                   flags: Flags | None = None) -> pd.DataFrame:
+    """One row per ward × targeted indicator × period (17 periods), STATUS_COLUMNS."""
+    flags = flags or Flags()
     catalogue = _catalogue(indicators)
     picked = pick_targets(targets, year)
     actual_index = _index_actuals(actuals, year)
@@ -86,6 +142,9 @@ def compute_status(
                 actuals=actual_index.get((ward, indicator), []),
                 scenario=scenario_index.get((ward, indicator), {}),
                 has_report=ward in reported, bands=bands, year=year,
+                target_error=flags.targets.get((ward, indicator)),
+                actual_errors={p: m for (w, i, p), m in flags.actuals.items()
+                               if (w, i) == (ward, indicator)},
             )
             rows.extend(_evaluate(ctx, as_of) for as_of in periods_in_display_order(year))
     return sort_by_period(_frame(rows), "as_of")
@@ -109,6 +168,27 @@ def achievement_pct(actual: float, reference: float, direction: str) -> float:
     return math.nan if reference == 0 else _denoise(actual / reference * 100)
 
 
+def verdict_differs(status: object, verdict: object) -> bool:
+    """True when the ward judged itself differently from the computed status."""
+    claim = verdict_claim(verdict)
+    return claim is not None and not is_missing(status) and status != GREY and claim != status
+
+
+def verdict_claim(verdict: object) -> str | None:
+    """The status a ward's own verdict claims ('Đạt' → green), None if it claims none."""
+    if not isinstance(verdict, str):
+        return None
+    words = unicodedata.normalize("NFC", verdict).casefold().split()
+    return _VERDICT_STATUS.get(" ".join(words))
+
+
+def status_label_vi(status: object, reason: object = None) -> str:
+    """The words for a status: its colour's label, or for grey the reason's."""
+    if status == GREY and isinstance(reason, str) and reason in REASON_LABELS_VI:
+        return REASON_LABELS_VI[reason]
+    return STATUS_LABELS_VI.get(status, STATUS_LABELS_VI[GREY])
+
+
 # --- inputs ----------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -125,6 +205,7 @@ class _Actual:
     value: float
     value_text: str | None
     verdict: str | None
+    cutoff: dt.date | None
 
     @property
     def known(self) -> bool:
@@ -150,10 +231,12 @@ class _Context:
     target: Target
     has_target: bool
     actuals: list[_Actual]
-    scenario: dict
+    scenario: dict[str, Point]
     has_report: bool
     bands: StatusBands
     year: int
+    target_error: str | None = None
+    actual_errors: dict[str, str] = field(default_factory=dict)
     known: dict = field(init=False, compare=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -190,11 +273,24 @@ def _index_actuals(actuals: pd.DataFrame, year: int) -> dict[tuple[str, str], li
             period=str(row.period).strip(), parsed=parsed, value=as_float(row.value),
             value_text=as_str(getattr(row, "value_text", None)),
             verdict=as_str(getattr(row, "ward_verdict", None)),
+            cutoff=_date(getattr(row, "cutoff_date", None)),
         ))
     return index
 
 
+def _date(value: object) -> dt.date | None:
+    if is_missing(value):
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    return pd.Timestamp(value).date()
+
+
 def _index_scenario(scenario: pd.DataFrame, year: int) -> dict[tuple[str, str], dict]:
+    if scenario.empty:
+        return {}
     in_year = scenario[scenario["period"].map(lambda p: getattr(period_from_code(p), "year", None) == year)]
     return {key: scenario_lookup(group) for key, group in in_year.groupby(["ward_code", "indicator_code"])}
 
@@ -213,19 +309,36 @@ def _known_by_key(actuals: list[_Actual]) -> dict[tuple[str, int], _Actual]:
 @dataclass(frozen=True)
 class _ToDate:
     value: float
-    periods: tuple[str, ...] = ()
+    used: tuple[_Actual, ...] = ()
     missing_months: tuple[int, ...] = ()
-    stale_period: str | None = None
+    month: int = 0  # the last month the figure covers
+
+    @property
+    def known(self) -> bool:
+        return not is_missing(self.value)
 
     @property
     def period_text(self) -> str | None:
-        return "+".join(self.periods) if self.periods and not is_missing(self.value) else None
+        return "+".join(a.period for a in self.used) if self.used and self.known else None
+
+    @property
+    def cutoff(self) -> dt.date | None:
+        """The cut-off date of a partial last figure (data 'đến ngày …')."""
+        last = self.used[-1] if self.used else None
+        return last.cutoff if last is not None else None
+
+    def covered(self, year: int) -> float:
+        """The share of the last month's days the figure covers (1 unless partial)."""
+        cutoff = self.cutoff
+        if cutoff is None or (cutoff.year, cutoff.month) != (year, self.month):
+            return 1.0
+        return min(cutoff.day / calendar.monthrange(year, self.month)[1], 1.0)
 
 
 def _flow_to_date(known: dict, month: int) -> _ToDate:
     """Sum from January, using a quarter's (or the year's) figure where it covers whole months."""
     if month == 12 and ("year", 0) in known:
-        return _ToDate(known[("year", 0)].value, (known[("year", 0)].period,))
+        return _ToDate(known[("year", 0)].value, (known[("year", 0)],), month=12)
     used: list[_Actual] = []
     missing: list[int] = []
     current = 1
@@ -241,17 +354,43 @@ def _flow_to_date(known: dict, month: int) -> _ToDate:
             missing.append(current)
         current += 1
     value = math.nan if missing else sum(a.value for a in used)
-    return _ToDate(value, tuple(a.period for a in used), tuple(missing))
+    return _ToDate(value, tuple(used), tuple(missing), month)
 
 
 def _latest_to_date(actuals: list[_Actual], month: int) -> _ToDate:
-    """The most recent known level at or before `month`."""
+    """The most recent known figure at or before `month`."""
     candidates = [a for a in actuals if a.known and a.parsed.end_month <= month]
     if not candidates:
         return _ToDate(math.nan)
     latest = max(candidates, key=lambda a: a.recency)
-    stale = latest.period if latest.parsed.end_month < month else None
-    return _ToDate(latest.value, (latest.period,), stale_period=stale)
+    return _ToDate(latest.value, (latest,), month=latest.parsed.end_month)
+
+
+def _reported_to_date(ctx: _Context, month: int) -> _ToDate:
+    """The figure to judge at `month`: the last one the ward reported up to then.
+
+    A flow counts only when every month from January is covered; a later
+    month without a report does not make an earlier figure old news, and it
+    is never held against a later scenario.
+    """
+    if ctx.kind != kinds.FLOW:
+        return _latest_to_date(ctx.actuals, month)
+    first_missing = None
+    for last in range(month, 0, -1):
+        todate = _flow_to_date(ctx.known, last)
+        if todate.known:
+            return todate
+        first_missing = first_missing or todate
+    return first_missing or _ToDate(math.nan)
+
+
+def _earlier_level(ctx: _Context, todate: _ToDate) -> tuple[float, float] | None:
+    """The level reported before the one judged: (value, its month), for the trend."""
+    before = [a for a in ctx.actuals if a.known and a.parsed.end_month < todate.month]
+    if not before:
+        return None
+    latest = max(before, key=lambda a: a.recency)
+    return latest.value, float(latest.parsed.end_month)
 
 
 def _latest_verdict(actuals: list[_Actual], month: int) -> _Actual | None:
@@ -262,112 +401,163 @@ def _latest_verdict(actuals: list[_Actual], month: int) -> _Actual | None:
 # --- evaluation ------------------------------------------------------------
 
 def _evaluate(ctx: _Context, as_of: str) -> dict:
-    month = parse_period(as_of, expected_year=None).end_month
-    scen = scenario_detail(ctx.scenario, ctx.kind, month) if ctx.kind in kinds.PHASED else NO_SCENARIO
-    verdict_row = _latest_verdict(ctx.actuals, month)
-    row = {
+    month = period_from_code(as_of).end_month
+    row = {column: math.nan for column in STATUS_COLUMNS}
+    row.update({
         "ward_code": ctx.ward, "indicator_code": ctx.indicator, "as_of": as_of,
-        "actual_to_date": math.nan, "scenario_to_date": scen.value,
-        "target_value": ctx.target.value, "pct_of_scenario": math.nan, "pct_of_target": math.nan,
-        "status": GREY, "ward_verdict": verdict_row.verdict if verdict_row else None,
-        "note": "", "actual_period": None, "scenario_origin": scen.origin,
-    }
-    row.update(_judge(ctx, as_of, month, scen, verdict_row))
-    if ctx.kind in kinds.NUMERIC and is_missing(row["actual_to_date"]):
-        # The ward's verdict judged a figure; with no figure for this period there
-        # is nothing for it to agree or disagree with (the note still cites it).
-        row["ward_verdict"] = None
+        "target_value": ctx.target.value, "status": GREY, "status_reason": None,
+        "ward_verdict": None, "note": "", "actual_period": None, "cutoff_date": None,
+        "carried": False, "scenario_origin": None, "provisional": False,
+        "outlook_method": None, "on_course": False,
+    })
+    row.update(_judge(ctx, as_of, month))
+    if isinstance(row["actual_period"], str):
+        # Any figure from before the period viewed is the last report, not this period's.
+        last = period_from_code(row["actual_period"].split("+")[-1])
+        row["carried"] = last.end_month < month
     return row
 
 
-def _judge(ctx: _Context, as_of: str, month: int, scen: ScenarioToDate,
-           verdict_row: _Actual | None) -> dict:
+def _judge(ctx: _Context, as_of: str, month: int) -> dict:
     if not ctx.has_report:
-        return {"note": "Chưa có báo cáo."}
+        # Nothing to judge, but what the ward planned for the period is still worth showing.
+        scen = _scenario_at(ctx, month, 1.0) if ctx.target.usable else NO_SCENARIO
+        return {"status_reason": NO_REPORT, "note": "Chưa có báo cáo.",
+                "scenario_to_date": scen.value, "scenario_origin": scen.origin}
     if not ctx.has_target:
-        return {"note": f"Phường chưa đặt chỉ tiêu năm {ctx.year} cho chỉ tiêu này."}
-    if ctx.kind not in kinds.NUMERIC:
+        return {"status_reason": NO_TARGET,
+                "note": f"Phường chưa đặt chỉ tiêu năm {ctx.year} cho chỉ tiêu này."}
+    verdict_row = _latest_verdict(ctx.actuals, month)
+    if ctx.target_error:
+        # The figure itself is shown as reported; only the comparison is withheld.
+        todate = _reported_to_date(ctx, month) if ctx.kind in kinds.NUMERIC else _ToDate(math.nan)
+        return {**_data_error(ctx.target_error, "chỉ tiêu năm"),
+                "actual_to_date": todate.value, "actual_period": todate.period_text}
+    if ctx.kind in kinds.BY_VERDICT:
         return _by_verdict(verdict_row)
     if ctx.target.comparator == "relative":
         return _relative(ctx, month, verdict_row)
     if not ctx.target.usable:
         return _by_verdict(verdict_row, lead="Chỉ tiêu không có mức số cụ thể.")
+    todate = _reported_to_date(ctx, month)
+    flagged = [ctx.actual_errors[a.period] for a in todate.used if a.period in ctx.actual_errors]
+    if flagged:
+        result = _data_error(flagged[0], f"số liệu {period_label(todate.period_text)}")
+        return {**result, "actual_to_date": todate.value, "actual_period": todate.period_text}
     if ctx.kind == kinds.MILESTONE:
-        return _milestone(ctx, month, verdict_row)
-    return _numeric(ctx, as_of, month, scen, verdict_row)
+        return _milestone(ctx, month, todate, verdict_row)
+    return _numeric(ctx, as_of, month, todate, verdict_row)
 
 
-def _actual_to_date(ctx: _Context, month: int) -> _ToDate:
-    if ctx.kind == kinds.FLOW:
-        return _flow_to_date(ctx.known, month)
-    return _latest_to_date(ctx.actuals, month)
+def _data_error(message: str, what: str) -> dict:
+    return {"status_reason": DATA_ERROR,
+            "note": f"Lỗi dữ liệu ở {what}, nên không đánh giá: {message}"}
 
 
 def _by_verdict(verdict_row: _Actual | None, lead: str = "") -> dict:
     """Rank and qualitative targets: the ward's own assessment is all there is."""
     if verdict_row is None:
         note = "Trạng thái theo tự đánh giá của phường, nhưng phường chưa có đánh giá."
-        return {"status": GREY, "note": _join(lead, note)}
-    note = f"Trạng thái theo tự đánh giá của phường: '{verdict_row.verdict}' ({verdict_row.period})."
+        return {"status_reason": NO_VERDICT, "note": _join(lead, note)}
+    note = (f"Trạng thái theo tự đánh giá của phường: '{verdict_row.verdict}' "
+            f"({period_label(verdict_row.period)}).")
     if verdict_row.value_text and verdict_row.value_text != verdict_row.verdict:
         note += f" Phường báo cáo: {verdict_row.value_text}."
+    status = verdict_claim(verdict_row.verdict) or GREY
     return {
-        "status": verdict_claim(verdict_row.verdict) or GREY,
-        "note": _join(lead, note),
+        "status": status, "status_reason": NO_VERDICT if status == GREY else None,
+        "note": _join(lead, note), "ward_verdict": verdict_row.verdict,
         "actual_period": verdict_row.period,
     }
 
 
 def _relative(ctx: _Context, month: int, verdict_row: _Actual | None) -> dict:
-    todate = _actual_to_date(ctx, month)
+    todate = _reported_to_date(ctx, month)
     text = ctx.target.text or "so với kỳ gốc"
     parts = [f"Chỉ tiêu tương đối ({text}), chưa có số gốc để quy đổi."]
-    if not is_missing(todate.value):
+    if todate.known:
         parts.append(f"Số liệu {period_label(todate.period_text)}: {_qty(todate.value, ctx.unit)}.")
-    parts.append(_generic_verdict(verdict_row, GREY, month))
-    return {"status": GREY, "actual_to_date": todate.value, "actual_period": todate.period_text,
-            "note": _join(*parts)}
+    if verdict_row is not None:
+        parts.append(f"Phường đánh giá: '{verdict_row.verdict}' ({period_label(verdict_row.period)}).")
+    return {"status_reason": NO_BASE, "actual_to_date": todate.value,
+            "actual_period": todate.period_text, "note": _join(*parts)}
 
 
-def _milestone(ctx: _Context, month: int, verdict_row: _Actual | None) -> dict:
+def _milestone(ctx: _Context, month: int, todate: _ToDate, verdict_row: _Actual | None) -> dict:
     """Completion targets (e.g. schools reaching national standard) count only once reached."""
-    todate = _latest_to_date(ctx.actuals, month)
-    target = ctx.target.value
-    pct_target = achievement_pct(todate.value, target, ctx.direction)
-    status, lead = _milestone_status(ctx, month, todate.value)
-    note = _join(lead, _stale_note(todate), _generic_verdict(verdict_row, status, month))
-    return {"status": status, "actual_to_date": todate.value, "pct_of_target": pct_target,
-            "actual_period": todate.period_text, "note": note}
-
-
-def _milestone_status(ctx: _Context, month: int, value: float) -> tuple[str, str]:
     target_text = _qty(ctx.target.value, ctx.unit)
-    if not is_missing(value) and _meets(value, ctx.target.value, ctx.direction):
-        return GREEN, f"Đã hoàn thành: {_qty(value, ctx.unit)} (chỉ tiêu {target_text})."
+    value = todate.value
+    pct_target = achievement_pct(value, ctx.target.value, ctx.direction)
+    base = {"actual_to_date": value, "pct_of_target": pct_target,
+            "actual_period": todate.period_text}
+    if todate.known and _meets(value, ctx.target.value, ctx.direction):
+        return {**base, "status": GREEN,
+                "note": f"Đã hoàn thành: {_qty(value, ctx.unit)} (chỉ tiêu {target_text})."}
     if month < 12:
-        progress = (f"Hiện đạt {format_number_vi(value)}/{target_text}." if not is_missing(value)
-                    else "Chưa có số liệu.")
-        return GREY, _join("Chỉ tiêu đánh giá khi hoàn thành (cuối năm).", progress)
-    if is_missing(value):
-        return GREY, f"Chưa có số liệu cuối năm để đánh giá chỉ tiêu {target_text}."
-    return RED, f"Đến cuối năm mới đạt {_qty(value, ctx.unit)}, chưa đạt chỉ tiêu {target_text}."
+        progress = (f"Hiện đạt {format_number_vi(value)}/{target_text} "
+                    f"({period_label(todate.period_text)})." if todate.known else "Chưa có số liệu.")
+        return {**base, "status_reason": NOT_DUE,
+                "note": _join("Chỉ tiêu đánh giá khi hoàn thành (cuối năm).", progress)}
+    if not todate.known or todate.month < 12:
+        # Not reached by the last report is not "missed": only a year-end figure can say so.
+        latest = f" Số liệu mới nhất ({period_label(todate.period_text)}): " \
+                 f"{_qty(value, ctx.unit)}." if todate.known else ""
+        return {**base, "status_reason": NO_FIGURE,
+                "note": f"Chưa có số liệu cuối năm để đánh giá chỉ tiêu {target_text}.{latest}"}
+    return {**base, "status": RED,
+            "note": f"Đến cuối năm mới đạt {_qty(value, ctx.unit)}, chưa đạt chỉ tiêu {target_text}."}
 
 
-def _numeric(ctx: _Context, as_of: str, month: int, scen: ScenarioToDate,
+def _numeric(ctx: _Context, as_of: str, month: int, todate: _ToDate,
              verdict_row: _Actual | None) -> dict:
-    todate = _actual_to_date(ctx, month)
+    if not todate.known:
+        return {"status_reason": NO_FIGURE, "note": _missing_sentence(todate, as_of)}
+    covered = todate.covered(ctx.year)
+    scen = _scenario_at(ctx, todate.month, covered)
     pct_scenario = achievement_pct(todate.value, scen.value, ctx.direction)
     pct_target = achievement_pct(todate.value, ctx.target.value, ctx.direction)
     status = _numeric_status(todate.value, scen.value, pct_scenario, ctx)
-    facts = _Facts(ctx, as_of, month, scen, todate, pct_scenario, pct_target, status)
+    carried = todate.month < month
+    outlook = projection.project(
+        ctx.kind, ctx.direction, ctx.unit, actual=todate.value,
+        months=todate.month - 1 + covered, scenario=scen.value, target=ctx.target.value,
+        scenario_is_wards=scen.origin in (OFFICIAL, IMPLIED),
+        earlier=_earlier_level(ctx, todate) if ctx.kind == kinds.LEVEL else None)
+    facts = _Facts(ctx, as_of, scen, todate, pct_scenario, pct_target, status, covered)
+    verdict = verdict_row if verdict_row and verdict_row.parsed.end_month == todate.month else None
     note = _join(
+        _carried_sentence(facts) if carried else "",
         _result_sentence(facts),
         _scenario_sentence(facts),
-        _stale_note(todate),
-        _numeric_verdict(facts, verdict_row),
+        _partial_sentence(facts),
+        _verdict_sentence(facts, verdict) if verdict else _earlier_verdict(verdict_row, todate),
+        _outlook_sentence(facts, outlook),
     )
-    return {"status": status, "actual_to_date": todate.value, "pct_of_scenario": pct_scenario,
-            "pct_of_target": pct_target, "actual_period": todate.period_text, "note": note}
+    return {
+        "status": status, "status_reason": NO_SCENARIO_REASON if status == GREY else None,
+        "actual_to_date": todate.value, "scenario_to_date": scen.value,
+        "pct_of_scenario": pct_scenario, "pct_of_target": pct_target,
+        "actual_period": todate.period_text, "cutoff_date": todate.cutoff if covered < 1 else None,
+        "ward_verdict": verdict.verdict if verdict else None,
+        "scenario_origin": scen.origin,
+        "basis_official_pct": 100 * scen.shares[0], "basis_implied_pct": 100 * scen.shares[1],
+        "basis_derived_pct": 100 * scen.shares[2], "provisional": scen.provisional,
+        "outlook_value": outlook.value, "outlook_low": outlook.low, "outlook_high": outlook.high,
+        "outlook_pct_of_target": outlook.pct_of_target, "outlook_method": outlook.method or None,
+        "on_course": outlook.on_course, "note": note,
+    }
+
+
+def _scenario_at(ctx: _Context, month: int, covered: float) -> ScenarioToDate:
+    if ctx.kind not in kinds.PHASED or not ctx.scenario:
+        return NO_SCENARIO
+    full = scenario_to_date(ctx.scenario, ctx.kind, ctx.year, month)
+    if covered >= 1 or ctx.kind != kinds.FLOW:
+        return full
+    before = scenario_to_date(ctx.scenario, ctx.kind, ctx.year, month - 1) if month > 1 else None
+    start = before.value if before is not None and before.origin else 0.0
+    value = start + (full.value - start) * covered
+    return ScenarioToDate(value, full.origin, full.shares, full.parts)
 
 
 def _numeric_status(actual: float, scenario: float, pct: float, ctx: _Context) -> str:
@@ -389,12 +579,12 @@ def _numeric_status(actual: float, scenario: float, pct: float, ctx: _Context) -
 class _Facts:
     ctx: _Context
     as_of: str
-    month: int
     scen: ScenarioToDate
     todate: _ToDate
     pct_scenario: float
     pct_target: float
     status: str
+    covered: float
 
     def qty(self, value: float) -> str:
         return _qty(value, self.ctx.unit)
@@ -403,10 +593,17 @@ class _Facts:
         bands = self.ctx.bands
         return _fmt_pct(value, (100.0, bands.green_min_pct, bands.amber_min_pct))
 
+    @property
+    def judged_period(self) -> str:
+        return Period.of(self.ctx.year, "month", self.todate.month).code
+
+
+def _carried_sentence(f: _Facts) -> str:
+    return (f"Chưa có báo cáo kỳ {period_label(f.as_of)}; trạng thái theo số liệu "
+            f"{period_label(f.todate.period_text)}.")
+
 
 def _result_sentence(f: _Facts) -> str:
-    if is_missing(f.todate.value):
-        return _missing_sentence(f)
     if is_missing(f.scen.value):
         return f"{_measure_phrase(f)}; chưa có kịch bản cho kỳ này."
     versus_scenario = _versus(f, f.pct_scenario, f.scen.value,
@@ -421,7 +618,7 @@ def _result_sentence(f: _Facts) -> str:
 
 def _measure_phrase(f: _Facts) -> str:
     if f.ctx.kind == kinds.FLOW:
-        return f"Lũy kế đến {period_label(f.as_of)}: {f.qty(f.todate.value)}"
+        return f"Lũy kế đến hết {period_label(f.judged_period)}: {f.qty(f.todate.value)}"
     label = "Lũy kế" if f.ctx.kind == kinds.CUMULATIVE_PCT else "Mức"
     return f"{label} {period_label(f.todate.period_text)}: {f.qty(f.todate.value)}"
 
@@ -433,125 +630,111 @@ def _versus(f: _Facts, pct: float, reference: float, what: str, verb: str = "đ�
     return f"{verb} {f.pct(pct)} {what} ({f.qty(reference)})"
 
 
-def _missing_sentence(f: _Facts) -> str:
-    if f.todate.missing_months:
-        return f"Thiếu số liệu tháng {_month_list(f.todate.missing_months)}."
-    return f"Chưa có số liệu thực hiện đến {period_label(f.as_of)}."
+def _missing_sentence(todate: _ToDate, as_of: str) -> str:
+    if todate.missing_months:
+        return f"Thiếu số liệu tháng {_month_list(todate.missing_months)}."
+    return f"Chưa có số liệu thực hiện đến {period_label(as_of)}."
 
 
 def _scenario_sentence(f: _Facts) -> str:
-    """Where the scenario came from, so derived values are never taken for the ward's."""
-    scen = f.scen
-    if scen.origin is None:
+    """Where each piece of the scenario to date comes from; derived is never the ward's."""
+    if f.scen.origin is None:
         return ""
-    if f.ctx.kind != kinds.FLOW:
-        month_label = f"tháng {f.month:02d}"
-        if scen.origin == OFFICIAL:
-            return f"Kịch bản {month_label} là số chính thức của phường."
-        return f"Kịch bản {month_label} suy ra từ chỉ tiêu năm (không phải số của phường)."
-    if scen.derived_months == 0:
-        return "Kịch bản là số chính thức của phường."
-    if scen.official_months == 0:
-        return "Kịch bản suy ra từ chỉ tiêu năm (phường chưa có kịch bản chính thức cho giai đoạn này)."
-    return (f"Kịch bản gồm {scen.official_months} tháng chính thức, "
-            f"{scen.derived_months} tháng suy ra từ chỉ tiêu năm.")
+    pieces = _pieces(f)
+    tail = f" — {PROVISIONAL_VI} (phần lớn kịch bản do hệ thống phân bổ)." if f.scen.provisional else "."
+    return f"Kịch bản: {pieces}{tail}"
 
 
-def _stale_note(todate: _ToDate) -> str:
-    return f"Số liệu mới nhất: {period_label(todate.stale_period)}." if todate.stale_period else ""
+def _pieces(f: _Facts) -> str:
+    """'Quý I/2026 suy từ báo cáo của phường (72.884 triệu đồng)', merged by origin."""
+    groups: list[tuple[str, list[str], float]] = []
+    for period, value, origin in f.scen.parts:
+        if groups and groups[-1][0] == origin:
+            groups[-1][1].append(period)
+            groups[-1] = (origin, groups[-1][1], groups[-1][2] + value)
+        else:
+            groups.append((origin, [period], value))
+    words = []
+    for origin, periods, value in groups:
+        span = period_label(periods[0]) if len(periods) == 1 else \
+            f"{period_label(periods[0])} – {period_label(periods[-1])}"
+        words.append(f"{span} {ORIGIN_LABELS_VI[origin]} ({f.qty(value)})")
+    return "; ".join(words)
 
 
-def _numeric_verdict(f: _Facts, verdict_row: _Actual | None) -> str:
-    if verdict_row is None:
+def _partial_sentence(f: _Facts) -> str:
+    cutoff = f.todate.cutoff
+    if cutoff is None:
         return ""
-    if verdict_row.parsed.end_month < f.month:
-        return _earlier_verdict(verdict_row)
+    if f.covered < 1:
+        days = calendar.monthrange(f.ctx.year, f.todate.month)[1]
+        return (f"Số liệu đến ngày {cutoff:%d/%m/%Y} ({cutoff.day}/{days} ngày của tháng): "
+                "kịch bản tháng tính theo tỷ lệ số ngày.")
+    return f"Số liệu tính đến ngày {cutoff:%d/%m/%Y}."
+
+
+def _verdict_sentence(f: _Facts, verdict_row: _Actual) -> str:
     verdict = verdict_row.verdict
-    expected = verdict_claim(verdict)
-    if expected is None:
+    claim = verdict_claim(verdict)
+    if claim is None:
         return f"Phường đánh giá: '{verdict}'."
     if f.status == GREY:
         return f"Phường đánh giá '{verdict}' nhưng chưa đủ số liệu để đối chiếu."
-    if expected == GREEN and f.status != GREEN:
-        return _claims_met_but_behind(f, verdict)
-    if expected == RED and f.status == GREEN:
-        return _claims_missed_but_on_track(f, verdict)
-    if expected == GREEN and f.ctx.kind == kinds.LEVEL and f.pct_target < 100:
-        # A rate can match the month's scenario yet still be short of the
-        # year's target; the ward's 'Đạt' only covers the former.
+    if claim == GREEN and f.status != GREEN:
+        return _verdict_basis(f, verdict)
+    if claim == RED and f.status == GREEN:
+        return (f"Phường đánh giá '{verdict}' dù số liệu đạt {f.pct(f.pct_scenario)} kịch bản"
+                + (f"; so với chỉ tiêu năm mới bằng {f.pct(f.pct_target)}."
+                   if not is_missing(f.pct_target) and f.pct_target < 100 else "."))
+    if claim == GREEN and f.ctx.kind == kinds.LEVEL and f.pct_target < 100:
+        # A rate can match its scenario point yet still be short of the year's
+        # target; the ward's 'Đạt' only covers the former.
         return (f"Phường đánh giá '{verdict}' (khớp kịch bản {f.qty(f.scen.value)}), "
                 f"nhưng mức {f.qty(f.todate.value)} vẫn thấp hơn chỉ tiêu năm "
                 f"{f.qty(f.ctx.target.value)}.")
     return f"Phường đánh giá '{verdict}', khớp kết quả tính."
 
 
-def _claims_met_but_behind(f: _Facts, verdict: str) -> str:
-    head = f"Phường đánh giá '{verdict}' nhưng kết quả tính là '{STATUS_LABELS_VI[f.status]}'"
-    hint = _official_only_hint(f)
-    if hint and f.scen.derived_months:
-        return (f"{head}: {hint}, còn kịch bản lũy kế gồm cả {f.scen.derived_months} "
-                f"tháng suy ra từ chỉ tiêu năm nên cao hơn ({f.qty(f.scen.value)}).")
-    if f.scen.origin != OFFICIAL:
-        return f"{head}; kịch bản này có phần suy ra từ chỉ tiêu năm, không phải số của phường."
-    return f"{head}; theo chính kịch bản của phường, kết quả vẫn thấp hơn."
+def _verdict_basis(f: _Facts, verdict: str) -> str:
+    """Why the ward's 'Đạt' and our colour differ, from the figures on both sides."""
+    head = f"Phường đánh giá '{verdict}', hệ thống tính '{status_label_vi(f.status)}'"
+    ward_pieces = [(p, v) for p, v, o in f.scen.parts if o in (OFFICIAL, IMPLIED)]
+    if not ward_pieces:
+        return (f"{head}: phường không nêu kịch bản cho giai đoạn này, kịch bản so sánh "
+                "hoàn toàn do hệ thống phân bổ.")
+    comparisons = []
+    for period, planned in ward_pieces:
+        parsed = period_from_code(period)
+        own = f.ctx.known.get((parsed.kind, parsed.index))
+        if own is not None:
+            comparisons.append(
+                f"thực hiện {period_label(period)} {f.qty(own.value)} bằng "
+                f"{f.pct(achievement_pct(own.value, planned, f.ctx.direction))} kịch bản "
+                f"{period_label(period)} của phường ({f.qty(planned)})")
+    derived = [p for p, _, o in f.scen.parts if o == DERIVED]
+    tail = ""
+    if derived:
+        share = format_number_vi(100 * f.scen.derived_share, max_decimals=0)
+        tail = (f"; kịch bản lũy kế {f.qty(f.scen.value)} có {share}% do hệ thống phân bổ "
+                f"({', '.join(period_label(p) for p in derived)})")
+    middle = ": " + "; ".join(comparisons) if comparisons else ""
+    return f"{head}{middle}{tail}."
 
 
-def _official_only_hint(f: _Facts) -> str:
-    """Why a ward may say 'Đạt': it met the official piece of the scenario it published."""
-    if not f.scen.official_parts:
-        return ""
-    period, planned = f.scen.official_parts[-1]
-    parsed = period_from_code(period)
-    own = f.ctx.known.get((parsed.kind, parsed.index)) if parsed else None
-    if own is not None and _meets(own.value, planned, f.ctx.direction):
-        return (f"nhiều khả năng phường chỉ so với kịch bản chính thức {period_label(period)} "
-                f"({f.qty(planned)}; thực hiện {f.qty(own.value)})")
-    official_total = sum(value for _, value in f.scen.official_parts)
-    if f.ctx.kind == kinds.FLOW and _meets(f.todate.value, official_total, f.ctx.direction):
-        return f"nhiều khả năng phường chỉ so với phần kịch bản chính thức ({f.qty(official_total)})"
-    return ""
-
-
-def _claims_missed_but_on_track(f: _Facts, verdict: str) -> str:
-    sentence = f"Phường đánh giá '{verdict}' dù số liệu đạt {f.pct(f.pct_scenario)} kịch bản"
-    if not is_missing(f.pct_target) and f.pct_target < 100:
-        return (f"{sentence}; có thể phường so với chỉ tiêu năm "
-                f"(mới bằng {f.pct(f.pct_target)} của {f.qty(f.ctx.target.value)}).")
-    return f"{sentence}."
-
-
-def _generic_verdict(verdict_row: _Actual | None, status: str, month: int) -> str:
-    if verdict_row is None:
-        return ""
-    if verdict_row.parsed.end_month < month:
-        return _earlier_verdict(verdict_row)
-    expected = verdict_claim(verdict_row.verdict)
-    if expected is None or status == GREY:
-        return f"Phường đánh giá: '{verdict_row.verdict}'."
-    if expected == status:
-        return f"Phường đánh giá '{verdict_row.verdict}', khớp kết quả tính."
-    return f"Phường đánh giá '{verdict_row.verdict}', khác kết quả tính theo số liệu."
-
-
-def _earlier_verdict(verdict_row: _Actual) -> str:
+def _earlier_verdict(verdict_row: _Actual | None, todate: _ToDate) -> str:
     # A verdict about an earlier period says nothing about this one, so it is
     # shown for context but not argued with.
+    if verdict_row is None or verdict_row.parsed.end_month >= todate.month:
+        return ""
     return (f"Đánh giá gần nhất của phường ({period_label(verdict_row.period)}): "
             f"'{verdict_row.verdict}'.")
 
 
-def verdict_differs(status: object, verdict: object) -> bool:
-    """True when the ward judged itself differently from the computed status."""
-    claim = verdict_claim(verdict)
-    return claim is not None and not is_missing(status) and status != GREY and claim != status
-
-
-def verdict_claim(verdict: object) -> str | None:
-    """The status a ward's own verdict claims ('Đạt' → green), None if it claims none."""
-    if not isinstance(verdict, str):
-        return None
-    words = unicodedata.normalize("NFC", verdict).casefold().split()
-    return _VERDICT_STATUS.get(" ".join(words))
+def _outlook_sentence(f: _Facts, outlook: projection.Outlook) -> str:
+    text = projection.describe(outlook, f.ctx.unit)
+    if text and f.status in (RED, AMBER) and outlook.on_course:
+        return text + " Chậm so với kịch bản nhưng theo dự báo vẫn đạt chỉ tiêu năm."
+    return text
 
 
 # --- formatting ------------------------------------------------------------
@@ -568,7 +751,7 @@ def _fmt_pct(value: float, edges: tuple[float, ...]) -> str:
 def _qty(value: float, unit: str) -> str:
     if unit == "%":
         return f"{format_number_vi(value)}%"
-    return f"{format_number_vi(value)} {unit}".strip()
+    return f"{format_amount_vi(value)} {unit}".strip()
 
 
 def _month_list(months: tuple[int, ...]) -> str:

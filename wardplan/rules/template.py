@@ -148,6 +148,9 @@ ACTUALS = Sheet(
         Column("ward_verdict", "Đánh giá của phường", required=False,
                help_vi="Vượt, Đạt, Không đạt, Đang thực hiện"),
         Column("ward_summary", "Tóm tắt của phường (nguyên văn)", required=False),
+        Column("cutoff_date", "Số liệu đến ngày", required=False,
+               help_vi="Khi số liệu chưa đủ cả kỳ (văn bản ghi 'số liệu đến ngày …'): ngày "
+                       "chốt số, dạng dd/mm/yyyy; để trống nếu số liệu đủ kỳ"),
         *SOURCE_REF,
     ),
     "Số ước thực hiện/thực hiện: một dòng cho mỗi chỉ tiêu × kỳ.",

@@ -49,6 +49,7 @@ CREATE TABLE actuals (
     ward_code VARCHAR, indicator_code VARCHAR, period VARCHAR, period_kind VARCHAR,
     value DOUBLE, value_text VARCHAR, qualifier VARCHAR, placeholder VARCHAR, unit VARCHAR,
     unit_text VARCHAR, stated_pct_text VARCHAR, ward_verdict VARCHAR, ward_summary VARCHAR,
+    cutoff_date DATE,
     source_code VARCHAR, source_location VARCHAR, source_file VARCHAR, source_sheet VARCHAR,
     source_cell VARCHAR, source_ref VARCHAR,
     PRIMARY KEY (ward_code, indicator_code, period)
@@ -74,7 +75,8 @@ CREATE TABLE baselines (
 
 CREATE TABLE statements (
     ward_code VARCHAR, statement_kind VARCHAR, indicator_code VARCHAR, period VARCHAR,
-    value DOUBLE, unit_text VARCHAR, numerator DOUBLE, denominator DOUBLE, stated_pct DOUBLE,
+    value DOUBLE, value_as_written DOUBLE, unit_text VARCHAR, numerator DOUBLE,
+    denominator DOUBLE, stated_pct DOUBLE,
     stated_over_scenario_pct DOUBLE, text VARCHAR,
     source_code VARCHAR, source_location VARCHAR, source_file VARCHAR, source_sheet VARCHAR,
     source_cell VARCHAR, source_ref VARCHAR
@@ -82,7 +84,8 @@ CREATE TABLE statements (
 
 CREATE TABLE scenario (
     ward_code VARCHAR, indicator_code VARCHAR, period VARCHAR, planned_value DOUBLE,
-    origin VARCHAR CHECK (origin IN ('official', 'derived')), source_ref VARCHAR,
+    origin VARCHAR CHECK (origin IN ('official', 'implied', 'derived')),
+    share_official DOUBLE, share_implied DOUBLE, share_derived DOUBLE, source_ref VARCHAR,
     PRIMARY KEY (ward_code, indicator_code, period)
 );
 
@@ -90,12 +93,16 @@ CREATE TABLE status (
     ward_code VARCHAR, indicator_code VARCHAR, as_of VARCHAR, actual_to_date DOUBLE,
     scenario_to_date DOUBLE, target_value DOUBLE, pct_of_scenario DOUBLE, pct_of_target DOUBLE,
     status VARCHAR CHECK (status IN ('green', 'amber', 'red', 'grey')),
-    ward_verdict VARCHAR, note VARCHAR, actual_period VARCHAR, scenario_origin VARCHAR,
+    status_reason VARCHAR, ward_verdict VARCHAR, note VARCHAR, actual_period VARCHAR,
+    cutoff_date DATE, carried BOOLEAN, scenario_origin VARCHAR,
+    basis_official_pct DOUBLE, basis_implied_pct DOUBLE, basis_derived_pct DOUBLE,
+    provisional BOOLEAN, outlook_value DOUBLE, outlook_low DOUBLE, outlook_high DOUBLE,
+    outlook_pct_of_target DOUBLE, outlook_method VARCHAR, on_course BOOLEAN,
     PRIMARY KEY (ward_code, indicator_code, as_of)
 );
 
 CREATE TABLE tasks (
-    ward_code VARCHAR, task_no VARCHAR, office_vi VARCHAR, task_text VARCHAR, output_vi VARCHAR,
+    ward_code VARCHAR, plan_year INTEGER, task_no VARCHAR, office_vi VARCHAR, task_text VARCHAR, output_vi VARCHAR,
     partners_vi VARCHAR, deadline_text VARCHAR, authority_vi VARCHAR, report_period VARCHAR,
     progress_text VARCHAR, forecast_text VARCHAR, proposal_text VARCHAR,
     source_code VARCHAR, source_location VARCHAR, source_file VARCHAR, source_sheet VARCHAR,
@@ -103,7 +110,7 @@ CREATE TABLE tasks (
 );
 
 CREATE TABLE projects (
-    ward_code VARCHAR, group_code VARCHAR, project_no VARCHAR, project_name VARCHAR,
+    ward_code VARCHAR, plan_year INTEGER, group_code VARCHAR, project_no VARCHAR, project_name VARCHAR,
     row_kind VARCHAR, total_capital_mvnd DOUBLE, total_capital_text VARCHAR,
     planned_q1_mvnd DOUBLE, planned_q1_text VARCHAR, unit_text VARCHAR,
     disbursed_march_text VARCHAR, location_vi VARCHAR, progress_text VARCHAR,
@@ -115,7 +122,8 @@ CREATE TABLE projects (
 CREATE TABLE data_issues (
     ward_code VARCHAR, indicator_code VARCHAR, period VARCHAR,
     severity VARCHAR CHECK (severity IN ('error', 'warning', 'info')),
-    check_code VARCHAR, message VARCHAR, source_ref VARCHAR
+    check_code VARCHAR, message VARCHAR, source_ref VARCHAR,
+    flagged_figure VARCHAR CHECK (flagged_figure IN ('target', 'actual'))
 );
 
 CREATE TABLE load_files (

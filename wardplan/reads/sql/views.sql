@@ -24,20 +24,25 @@ FROM targets;
 
 CREATE VIEW v_actuals AS
 SELECT ward_code, indicator_code, period, value, value_text, source_ref, unit, qualifier,
-       placeholder, stated_pct_text, ward_verdict, ward_summary
+       placeholder, stated_pct_text, ward_verdict, ward_summary, cutoff_date
 FROM actuals;
 
 CREATE VIEW v_scenario AS
-SELECT ward_code, indicator_code, period, planned_value, origin, source_ref
+SELECT ward_code, indicator_code, period, planned_value, origin, share_official,
+       share_implied, share_derived, source_ref
 FROM scenario;
 
 CREATE VIEW v_status AS
 SELECT ward_code, indicator_code, as_of, actual_to_date, scenario_to_date, target_value,
-       pct_of_scenario, pct_of_target, status, ward_verdict, note, actual_period, scenario_origin
+       pct_of_scenario, pct_of_target, status, status_reason, ward_verdict, note, actual_period,
+       cutoff_date, carried, scenario_origin, basis_official_pct, basis_implied_pct,
+       basis_derived_pct, provisional, outlook_value, outlook_low, outlook_high,
+       outlook_pct_of_target, outlook_method, on_course
 FROM status;
 
 CREATE VIEW v_data_issues AS
-SELECT ward_code, indicator_code, period, severity, message, source_ref, check_code
+SELECT ward_code, indicator_code, period, severity, message, source_ref, check_code,
+       flagged_figure
 FROM data_issues;
 
 CREATE VIEW v_baselines AS
@@ -45,17 +50,18 @@ SELECT ward_code, indicator_code, period, value, value_text, unit, source_ref
 FROM baselines;
 
 CREATE VIEW v_statements AS
-SELECT ward_code, statement_kind, indicator_code, period, value, unit_text, numerator,
+SELECT ward_code, statement_kind, indicator_code, period, value, value_as_written, unit_text,
+       numerator,
        denominator, stated_pct, stated_over_scenario_pct, text, source_ref
 FROM statements;
 
 CREATE VIEW v_tasks AS
-SELECT ward_code, task_no, office_vi, task_text, output_vi, partners_vi, deadline_text,
+SELECT ward_code, plan_year, task_no, office_vi, task_text, output_vi, partners_vi, deadline_text,
        authority_vi, report_period, progress_text, forecast_text, proposal_text, source_ref
 FROM tasks;
 
 CREATE VIEW v_projects AS
-SELECT ward_code, group_code, project_no, project_name, row_kind, total_capital_mvnd,
+SELECT ward_code, plan_year, group_code, project_no, project_name, row_kind, total_capital_mvnd,
        planned_q1_mvnd, disbursed_march_text, progress_text, forecast_text, proposal_text,
        total_capital_text, planned_q1_text, unit_text, source_ref
 FROM projects;

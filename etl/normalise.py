@@ -18,6 +18,7 @@ from etl.validate import Checker, Row
 from wardplan.reads.tables import TABLES
 from wardplan.rules import kinds, parsing, template
 from wardplan.rules.numbers import ParseError, format_number_vi, parse_number
+from wardplan.rules.scenario import NON_NUMERIC_COMPARATORS
 from wardplan.rules.template import (
     DIRECTIONS,
     NUMBER_CONVENTIONS,
@@ -35,9 +36,6 @@ SAME_NUMBER = 1e-9
 class Catalogue:
     indicators: pd.DataFrame
     wards: pd.DataFrame
-
-    def indicator(self, code: str) -> dict:
-        return self.indicators.set_index("indicator_code").loc[code].to_dict()
 
 
 @dataclass
@@ -258,7 +256,7 @@ def _targets(rows: list[Row], ctx: _Context) -> pd.DataFrame:
                          f"văn '{target_text}' không nêu con số nào.")
         value = parsed.value if value is None else value
         value_high = parsed.value_high if value_high is None else value_high
-        if parsed.comparator in {"relative", "top", "qualitative"}:
+        if parsed.comparator in NON_NUMERIC_COMPARATORS:
             canonical_value, canonical_high = value, value_high
             unit = "%" if parsed.comparator == "relative" else indicator["unit"]
         else:

@@ -44,6 +44,7 @@ from exports.report import NO_REPORT, Report
 from wardplan.display import charts as wc
 from wardplan.display import format as fmt
 from wardplan.display import overview, progress, styles
+from wardplan.rules import kinds
 from wardplan.rules import status as status_rules
 from wardplan.rules.missing import is_missing, is_true, text_or
 from wardplan.rules.periods import end_month, period_label
@@ -568,7 +569,7 @@ class _Deck:
         series = r.series(ward, indicator)
         status = r.status_row(ward, indicator)
         shown = unit  # one scale per view: the slide's chart, panel and notes use the unit
-        cumulative = kind in ("flow", "cumulative_pct")
+        cumulative = kind in kinds.CUMULATIVE
         refs = r.source_refs(ward, indicator)
         name = r.ward_name(ward)
         notes = [f"{name} — {meta['name_vi']} ({unit or 'không đơn vị'}), đến {r.period_label}.",
@@ -608,21 +609,21 @@ class _Deck:
         wards = [v if o in WARD_ORIGINS else None
                  for v, o in zip(scenario, series["origin"], strict=True)]
         target = _finite(series["target"].iloc[0])
-        kinds = []
+        roles = []
         if any(v is not None for v in scenario):
             data.add_series("Kịch bản lũy kế" if cumulative else "Kịch bản (mức cần đạt)",
                             scenario)
-            kinds.append("scenario")
+            roles.append("scenario")
         if any(v is not None for v in wards):
             data.add_series(WARDS_SCENARIO_NAME, wards)
-            kinds.append("wards")
+            roles.append("wards")
         if target is not None:
             data.add_series(f"Chỉ tiêu năm {self.report.year}: {fmt.format_value(target, shown)}",
                             [target] * 12)
-            kinds.append("target")
+            roles.append("target")
         # Last, so it is drawn on top: an actual close to the scenario stays visible.
         data.add_series(wc.ACTUAL_NAME if cumulative else "Thực hiện (mức đạt)", actual)
-        kinds.append("actual")
+        roles.append("actual")
         frame = slide.shapes.add_chart(XL_CHART_TYPE.LINE_MARKERS, x, y, w, h, data)
         chart = frame.chart
         _chart_text(chart, 12)
@@ -630,9 +631,9 @@ class _Deck:
         chart.legend.position = XL_LEGEND_POSITION.TOP
         chart.legend.include_in_layout = False
         chart.legend.font.size = Pt(12)
-        for kind, line in zip(kinds, chart.plots[0].series, strict=True):
+        for role, line in zip(roles, chart.plots[0].series, strict=True):
             line.smooth = False
-            if kind == "actual":
+            if role == "actual":
                 _line(line, wc.ACTUAL_COLOUR, 3.0)
                 _marker(line, XL_MARKER_STYLE.DIAMOND, 11, wc.ACTUAL_COLOUR)
                 top = max([v for v in actual + scenario + [target] if v is not None], default=0)
@@ -641,10 +642,10 @@ class _Deck:
                         label = line.points[i].data_label
                         label.position = _label_position(value, scenario[i], top)
                         _write(label.text_frame, [_label_text(value, shown)], 13, bold=True)
-            elif kind == "scenario":
+            elif role == "scenario":
                 _line(line, wc.SCENARIO_COLOUR, 2.0, MSO_LINE_DASH_STYLE.DASH)
                 _marker(line, XL_MARKER_STYLE.CIRCLE, 5, wc.SCENARIO_COLOUR)
-            elif kind == "wards":
+            elif role == "wards":
                 # Shape, not fill, tells the ward's from ours: viewers differ on marker fills.
                 line.format.line.fill.background()
                 _marker(line, XL_MARKER_STYLE.SQUARE, 10, wc.SCENARIO_COLOUR)

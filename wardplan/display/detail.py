@@ -22,6 +22,7 @@ from wardplan.rules.quality import SEVERITY_LABELS_VI, SEVERITY_ORDER
 from wardplan.rules.scenario import (
     DERIVED,
     IMPLIED,
+    NON_NUMERIC_COMPARATORS,
     OFFICIAL,
     ORIGIN_LABELS_VI,
     ORIGIN_SHORT_VI,
@@ -60,7 +61,7 @@ def target_headline(target, unit: str) -> str:
     with a money unit."""
     if target is None:
         return "—"
-    if target.comparator in ("relative", "top", "qualitative"):
+    if target.comparator in NON_NUMERIC_COMPARATORS:
         if target.comparator == "qualitative":
             return text_or(target.target_text, "định tính")
         return target_short(target.comparator, target.target_value, target.target_value_high,

@@ -35,12 +35,6 @@ class Sheet:
     def headers(self) -> list[str]:
         return [c.header for c in self.columns]
 
-    def column(self, field: str) -> Column:
-        for c in self.columns:
-            if c.field == field:
-                return c
-        raise KeyError(field)
-
 
 SOURCE_REF = (
     Column("source_code", "Mã nguồn", help_vi="Mã văn bản nguồn, khai báo ở trang 'Nguồn'"),

@@ -40,7 +40,7 @@ def stage_copy(source: Path, staged: Path) -> None:
             dst.write(chunk)
             if first:
                 dst.flush()
-                crashpoints.reached("copy_half_written")
+                crashpoints.reached("while_staging")
                 first = False
         dst.flush()
         os.fsync(dst.fileno())

@@ -24,6 +24,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from etl.problems import Refused
+from wardplan.rules.numbers import format_number_vi
 
 WAIT_SECONDS = 120.0
 _POLL_SECONDS = 0.2
@@ -40,9 +41,10 @@ class WriterBusy(Refused):
         super().__init__(f"writer lock still held after {waited:.0f} s by {holder}")
 
     def report_vi(self) -> str:
+        waited = format_number_vi(self.waited, max_decimals=1)
         return (f"Không nạp dữ liệu: một lần nạp dữ liệu khác ({self.holder}) vẫn đang chạy sau "
-                f"{self.waited:.0f} giây chờ. Cơ sở dữ liệu và thư mục dữ liệu được giữ "
-                "nguyên; hãy thử lại sau ít phút.")
+                f"{waited} giây chờ. Cơ sở dữ liệu và thư mục dữ liệu được giữ nguyên; hãy thử "
+                "lại sau ít phút.")
 
 
 def lock_path(db_path: Path) -> Path:
@@ -79,10 +81,10 @@ def _acquire(fd: int, wait_seconds: float, notify: Callable[[str], None]) -> Non
             pass
         waited = time.monotonic() - started
         if waited >= wait_seconds:
-            raise WriterBusy(waited, _holder(fd))
+            raise WriterBusy(wait_seconds, _holder(fd))
         if not announced:
             notify(f"Đang chờ: một lần nạp dữ liệu khác ({_holder(fd)}) đang chạy; "
-                   f"chờ tối đa {wait_seconds:.0f} giây.")
+                   f"chờ tối đa {format_number_vi(wait_seconds, max_decimals=1)} giây.")
             announced = True
         time.sleep(min(_POLL_SECONDS, max(0.0, wait_seconds - waited)))
 

@@ -19,7 +19,7 @@ from dataclasses import asdict, dataclass
 
 import pandas as pd
 
-from wardplan.rules import kinds
+from wardplan.rules import kinds, plausibility
 from wardplan.rules.numbers import ParseError, format_number_vi, parse_number
 from wardplan.rules.parsing import canonical_unit, money_factor_to_million, parse_target
 from wardplan.rules.text import shorten
@@ -348,6 +348,7 @@ def run_checks(indicators: pd.DataFrame, targets: pd.DataFrame, actuals: pd.Data
         *implausible_baseline(baselines, targets, indicators),
         *impossible_percent_targets(targets),
         *project_totals(projects),
+        *plausibility.run_checks(indicators, targets, actuals, baselines, projects),
     ]
     frame = pd.DataFrame([asdict(f) for f in findings], columns=FINDING_COLUMNS)
     return frame.sort_values(["ward_code", "indicator_code", "period", "check_code"],

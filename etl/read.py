@@ -213,18 +213,38 @@ def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, tuple[str | None, bool]]
     return parts
 
 
+_CORRUPT = (zlib.error, zipfile.BadZipFile, EOFError)
+
+
 def _layout(archive: zipfile.ZipFile, name: str, part: str, hidden: bool) -> SheetLayout:
     try:
         with archive.open(part) as stream:
             return _scan_sheet(stream, name, hidden)
     except ParseError as exc:
+        if _compressed_data_corrupt(archive, part):
+            raise _corrupt(name, exc) from exc  # damaged bytes decompressed into garbage
         log.warning("sheet %r: broken XML: %s", name, exc)
         raise FileRejected("Nội dung trang bị hỏng (XML không đọc được, ví dụ ký tự sai mã); "
                            "hãy mở tệp bằng Excel, lưu lại rồi nạp lại.", name) from exc
-    except (zlib.error, zipfile.BadZipFile, EOFError) as exc:
-        log.warning("sheet %r: corrupt compressed data: %r", name, exc)
-        raise FileRejected("Tệp .xlsx bị hỏng: dữ liệu nén của trang này không giải nén được; "
-                           "hãy mở tệp bằng Excel, lưu lại rồi nạp lại.", name) from exc
+    except _CORRUPT as exc:
+        raise _corrupt(name, exc) from exc
+
+
+def _compressed_data_corrupt(archive: zipfile.ZipFile, part: str) -> bool:
+    """Whether a member fails its checksum: reading it whole checks the CRC."""
+    try:
+        with archive.open(part) as stream:
+            while stream.read(1 << 20):
+                pass
+        return False
+    except _CORRUPT:
+        return True
+
+
+def _corrupt(name: str, exc: Exception) -> FileRejected:
+    log.warning("sheet %r: corrupt compressed data: %r", name, exc)
+    return FileRejected("Tệp .xlsx bị hỏng: dữ liệu nén của trang này không giải nén được; "
+                        "hãy mở tệp bằng Excel, lưu lại rồi nạp lại.", name)
 
 
 def _scan_sheet(stream, name: str, hidden: bool) -> SheetLayout:

@@ -1,12 +1,20 @@
 """Chỉ tiêu 2026: entry point — page config, navigation, shared sidebar.
 
 Run with `streamlit run app.py` (or scripts/run).  The first run builds the
-database from the bundled workbooks if it does not exist yet.
+database from the bundled workbooks if it does not exist yet.  An unexpected
+error shows a short Vietnamese message with an error id; the traceback goes
+to the server log under that id (.streamlit/config.toml hides Streamlit's own
+error details).
 """
+
+import logging
+import secrets
 
 import streamlit as st
 
 from ui import components, data, nav
+
+log = logging.getLogger("chitieu.app")
 
 st.set_page_config(page_title="Chỉ tiêu 2026", page_icon=":material/monitoring:", layout="wide")
 
@@ -16,9 +24,15 @@ pages = [st.Page(page.path, title=page.title, url_path=page.url_path, icon=page.
 # Navigation before anything that draws (even a spinner): on a fresh server the
 # first deep link (/chi-tiet?…) otherwise gets a spurious "Page not found".
 current = st.navigation(pages)
-data.database()  # ensure_database() once, before any page reads
+try:
+    data.database()  # ensure_database() once, before any page reads
 
-st.sidebar.markdown("### Chỉ tiêu 2026")
-st.sidebar.caption("Theo dõi chỉ tiêu kinh tế - xã hội năm 2026 của các phường, Hải Phòng")
-current.run()
-components.sidebar_footer()
+    st.sidebar.markdown("### Chỉ tiêu 2026")
+    st.sidebar.caption("Theo dõi chỉ tiêu kinh tế - xã hội năm 2026 của các phường, Hải Phòng")
+    current.run()
+    components.sidebar_footer()
+except Exception:  # st.rerun/st.stop are BaseExceptions and pass through
+    error_id = secrets.token_hex(4)
+    log.exception("unexpected error %s on page %s", error_id, current.title)
+    st.error(f"Đã xảy ra lỗi không mong đợi (mã lỗi: {error_id}). Vui lòng tải lại trang; nếu "
+             "lỗi vẫn còn, hãy báo quản trị viên kèm mã lỗi này.", icon=":material/error:")

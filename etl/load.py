@@ -1,14 +1,18 @@
-"""Load: write a complete new DuckDB file, then swap it in atomically.
+"""Load: write a complete new DuckDB file, check it, then swap it in atomically.
 
 The app may hold the live database open read-only, and DuckDB refuses a
 writer while any reader holds the file, so the ETL never writes in place.
-It builds `<db>.building`, checkpoints and fsyncs it, keeps a copy of the
-database it replaces as `<db>.previous`, and `os.replace`s the new file over
-the live one.  A failure before the swap leaves the live file untouched.
+`prepare` builds `<db>.building`, checkpoints and fsyncs it, and checks it
+(every public view exists and answers, every table holds the rows written);
+`swap_in` keeps the database it replaces as `<db>.previous` — only if that
+one passes the same check, so a bad file never overwrites the good previous
+copy — and `os.replace`s the new file over the live one.  A crash at any
+moment leaves the live file and the previous copy whole.
 """
 
 from __future__ import annotations
 
+import logging
 import os
 import shutil
 from pathlib import Path
@@ -16,24 +20,60 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from wardplan.reads.tables import TABLES
+from etl import crashpoints
+from etl.files import building_path, fsync_dir, partial_path, wal_of
+from etl.problems import Refused
+from wardplan.reads.tables import TABLES, VIEWS
 
 SQL_DIR = Path(__file__).resolve().parent.parent / "wardplan" / "reads" / "sql"
+# Only declared names (wardplan/reads/tables.py) are ever interpolated into SQL.
+PUBLIC_VIEWS = tuple(VIEWS)
+
+log = logging.getLogger(__name__)
+
+
+class DatabaseUnusable(Refused):
+    """The new database failed its check: it was not swapped in."""
+
+    def report_vi(self) -> str:
+        return ("Không nạp dữ liệu: cơ sở dữ liệu mới không qua được bước kiểm tra cuối nên "
+                "không được dùng. Cơ sở dữ liệu hiện tại được giữ nguyên; chi tiết ghi trong "
+                "nhật ký.")
+
+
+def previous_path(db_path: Path) -> Path:
+    return db_path.with_name(db_path.stem + ".previous" + db_path.suffix)
 
 
 def write_database(tables: dict[str, pd.DataFrame], db_path: Path) -> None:
+    swap_in(prepare(tables, db_path), db_path)
+
+
+def prepare(tables: dict[str, pd.DataFrame], db_path: Path) -> Path:
+    """The new database, complete and checked, at `building_path(db_path)`."""
     unknown = set(tables) - set(TABLES)
     if unknown:
         raise ValueError(f"unknown tables: {sorted(unknown)}")
     db_path.parent.mkdir(parents=True, exist_ok=True)
-    building = db_path.with_name(db_path.name + ".building")
-    building.unlink(missing_ok=True)
+    building = building_path(db_path)
+    _remove(building)
     try:
         _write_new_file(tables, building)
-        _swap_in(building, db_path)
-    finally:
-        building.unlink(missing_ok=True)
-        building.with_name(building.name + ".wal").unlink(missing_ok=True)
+        crashpoints.reached("after_db_written")
+        expected = {name: len(frame) for name, frame in tables.items()}
+        problems = check_database(building, expected)
+        if problems:
+            log.error("new database %s failed its check: %s", building.name, "; ".join(problems))
+            raise DatabaseUnusable("; ".join(problems))
+    except BaseException:
+        _remove(building)
+        raise
+    return building
+
+
+def _remove(db_file: Path) -> None:
+    db_file.unlink(missing_ok=True)
+    wal_of(db_file).unlink(missing_ok=True)
 
 
 def _write_new_file(tables: dict[str, pd.DataFrame], path: Path) -> None:
@@ -47,6 +87,7 @@ def _write_new_file(tables: dict[str, pd.DataFrame], path: Path) -> None:
             con.register("incoming", frame)
             con.execute(f"INSERT INTO {name} BY NAME SELECT * FROM incoming")
             con.unregister("incoming")
+            crashpoints.reached(f"while_writing_{name}")
         con.execute((SQL_DIR / "views.sql").read_text(encoding="utf-8"))
         con.execute("CHECKPOINT")
     finally:
@@ -55,15 +96,77 @@ def _write_new_file(tables: dict[str, pd.DataFrame], path: Path) -> None:
         os.fsync(fh.fileno())
 
 
-def _swap_in(new_file: Path, db_path: Path) -> None:
-    if db_path.exists():
-        previous = db_path.with_name(db_path.stem + ".previous" + db_path.suffix)
-        staging = previous.with_name(previous.name + ".tmp")
-        shutil.copy2(db_path, staging)
-        os.replace(staging, previous)
-    os.replace(new_file, db_path)
-    directory = os.open(db_path.parent, os.O_RDONLY)
+def check_database(path: Path, expected_rows: dict[str, int] | None = None) -> list[str]:
+    """Why the database at `path` is not fit to serve (English, for the log); [] if it is.
+
+    Every public view must exist and answer; with `expected_rows`, every table
+    must hold exactly that many rows.  Opened through a fresh in-memory
+    connection: a plain reconnect could return a cached older file
+    (shared/STACK.md).
+    """
+    con = duckdb.connect(":memory:")
     try:
-        os.fsync(directory)
+        escaped = str(path).replace("'", "''")
+        con.execute(f"ATTACH '{escaped}' AS candidate (READ_ONLY)")
+        con.execute("USE candidate")
+        views = {name for (name,) in con.execute(
+            "SELECT view_name FROM duckdb_views() WHERE database_name = 'candidate' "
+            "AND NOT internal").fetchall()}
+        problems = [f"view {v} is missing" for v in PUBLIC_VIEWS if v not in views]
+        for view in PUBLIC_VIEWS:
+            if view in views:
+                con.execute(f"SELECT count(*) FROM {view}").fetchone()
+        for table, rows in (expected_rows or {}).items():
+            (found,) = con.execute(f"SELECT count(*) FROM {table}").fetchone()
+            if found != rows:
+                problems.append(f"table {table} holds {found} rows, {rows} were written")
+        return problems
+    except duckdb.Error as exc:
+        return [f"cannot be read: {exc}"]
     finally:
-        os.close(directory)
+        con.close()
+
+
+def loaded_sha256(db_path: Path, file: str) -> str | None:
+    """The hash of `file` (as named in load_files) in the live database, if it has one."""
+    if not db_path.exists() or check_database(db_path):
+        return None
+    con = duckdb.connect(":memory:")
+    try:
+        escaped = str(db_path).replace("'", "''")
+        con.execute(f"ATTACH '{escaped}' AS live (READ_ONLY)")
+        row = con.execute("SELECT sha256 FROM live.load_files WHERE file = ?", [file]).fetchone()
+        return row[0] if row else None
+    finally:
+        con.close()
+
+
+def swap_in(building: Path, db_path: Path) -> None:
+    """Make the checked new database live, keeping the one it replaces if it was sound."""
+    if db_path.exists():
+        _keep_as_previous(db_path)
+    crashpoints.reached("before_db_swap")
+    os.replace(building, db_path)
+    fsync_dir(db_path.parent)
+
+
+def _keep_as_previous(db_path: Path) -> None:
+    problems = check_database(db_path)
+    if problems:
+        # A broken live file must never replace the last good copy.
+        log.warning("live database failed its check (%s); %s left as it was",
+                    "; ".join(problems), previous_path(db_path).name)
+        return
+    previous = previous_path(db_path)
+    staged = partial_path(previous)
+    staged.unlink(missing_ok=True)
+    try:
+        # A hard link is instant and atomic; nothing ever writes the live file in place.
+        os.link(db_path, staged)
+    except OSError:
+        shutil.copy2(db_path, staged)  # a filesystem without hard links
+        with staged.open("rb") as fh:
+            os.fsync(fh.fileno())
+    crashpoints.reached("before_previous_replaced")
+    os.replace(staged, previous)
+    fsync_dir(previous.parent)

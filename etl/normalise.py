@@ -96,11 +96,12 @@ def _no_duplicate_codes(check: Checker, frame: pd.DataFrame, sheet: str, what_vi
 
 def ward_from(raw: RawWorkbook, file: str, check: Checker, catalogue: Catalogue) -> WardData | None:
     sheets = raw.sheets
-    info = _ward_info(check.rows(sheets.get(template.WARD_INFO.name), template.WARD_INFO), check)
+    info, cells = _ward_info(check.rows(sheets.get(template.WARD_INFO.name), template.WARD_INFO),
+                             check)
     ward_code = info.get("ward_code")
     if ward_code and ward_code not in set(catalogue.wards["ward_code"]):
-        check.add(template.WARD_INFO.name, "", f"Mã đơn vị '{ward_code}' không có trong danh mục "
-                  "đơn vị hành chính (data/catalogue.xlsx).")
+        check.at(cells["ward_code"], "value", f"Mã đơn vị '{ward_code}' không có trong danh mục "
+                 "đơn vị hành chính (data/catalogue.xlsx).")
         ward_code = None
     sources = _sources(check.rows(sheets.get(template.SOURCES.name), template.SOURCES), check)
     plan_year = info.get("plan_year")
@@ -126,18 +127,20 @@ def ward_from(raw: RawWorkbook, file: str, check: Checker, catalogue: Catalogue)
     )
 
 
-def _ward_info(rows: list[Row], check: Checker) -> dict:
-    """Ward code, name and plan year; the plan year is an int, or absent if unreadable."""
+def _ward_info(rows: list[Row], check: Checker) -> tuple[dict, dict[str, Row]]:
+    """Ward code, name and plan year (an int, or absent if unreadable), and their rows."""
     info: dict = {}
     cells: dict[str, Row] = {}
+    check.info_keys(rows, WARD_INFO_KEYS)
     for row in rows:
         key = WARD_INFO_KEYS.get(row.text("key"))
         if key:
             info[key] = row.text("value")
             cells[key] = row
     for label, key in WARD_INFO_KEYS.items():
-        if not info.get(key):
-            check.add(template.WARD_INFO.name, "", f"Thiếu mục '{label}'.")
+        if key not in cells:  # an empty value is reported where it is
+            check.add(template.WARD_INFO.name, "", f"Thiếu mục '{label}' (một dòng có cột "
+                      f"'Mục' là '{label}' và giá trị ở cột 'Giá trị').")
     year_text = info.pop("plan_year", "")
     if year_text:
         if year_text.isdigit() and int(year_text) in PLAN_YEARS:
@@ -145,7 +148,7 @@ def _ward_info(rows: list[Row], check: Checker) -> dict:
         else:
             check.at(cells["plan_year"], "value",
                      f"Năm kế hoạch '{year_text}' không hợp lệ (ghi bốn chữ số, ví dụ 2026).")
-    return info
+    return info, cells
 
 
 def _sources(rows: list[Row], check: Checker) -> dict[str, dict]:
@@ -205,6 +208,11 @@ class _Context:
                      indicator: dict) -> float | None:
         if value is None or indicator["kind"] not in kinds.CONVERTIBLE:
             return value
+        if not unit_text and indicator["unit"]:
+            # An empty unit would be read as the canonical one: '2.000 đồng' as 2.000 triệu.
+            self.check.at(row, "unit_text", f"Thiếu đơn vị cho giá trị {format_number_vi(value)}; "
+                          f"ghi đơn vị như văn bản nguồn (chỉ tiêu tính bằng '{indicator['unit']}').")
+            return None
         try:
             return parsing.convert_to_canonical(value, unit_text, indicator["unit"])
         except ParseError as exc:

@@ -17,7 +17,14 @@ class Problem:
         return f"{where}: {self.reason_vi}"
 
 
-class BuildFailed(Exception):
+class Refused(Exception):
+    """Any refusal a user sees: `report_vi()` says why, in Vietnamese; nothing was changed."""
+
+    def report_vi(self) -> str:
+        raise NotImplementedError
+
+
+class BuildFailed(Refused):
     """Raised when any input has problems; nothing is loaded."""
 
     def __init__(self, problems: list[Problem]):

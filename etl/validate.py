@@ -1,23 +1,30 @@
-"""Validate raw sheets against the template: columns, types, codes, periods, duplicates.
+"""Validate raw sheets against the template: sheets, columns, required cells,
+types, codes, periods, duplicates, and what a sheet hides.
 
 Every check appends a `Problem` (file, sheet, cell, Vietnamese reason) rather
 than stopping at the first one, so a user fixes a workbook in one pass.
-The output is a list of `Row`s whose cells are typed but not yet converted.
+Nothing the template does not know is skipped silently: an unknown sheet or
+column, a hidden row, a merged cell is refused, with the closest known name
+as a hint where there is one.  The output is a list of `Row`s whose cells are
+typed but not yet converted.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from openpyxl.utils import get_column_letter
+
 from etl.problems import Problem
-from etl.read import RawCell, RawSheet
+from etl.read import RawCell, RawSheet, RawWorkbook, sheet_key
 from wardplan.rules.numbers import ParseError, format_number_vi, parse_number
 from wardplan.rules.periods import Period, parse_period
-from wardplan.rules.template import Sheet
-from wardplan.rules.text import normalise_text
+from wardplan.rules.template import GUIDE_SHEET, WARD_INFO, Sheet
+from wardplan.rules.text import fold, normalise_text
 
 
 @dataclass
@@ -54,40 +61,111 @@ class Row:
         return cell.coordinate if cell else f"dòng {self.row_number}"
 
 
+def closest(name: str, known: Iterable[str]) -> str | None:
+    """The known name `name` was most likely meant to be (diacritics and case ignored)."""
+    by_fold = {fold(k): k for k in known}
+    match = difflib.get_close_matches(fold(name), list(by_fold), n=1, cutoff=0.6)
+    return by_fold[match[0]] if match else None
+
+
+def _hint(name: str, known: Iterable[str]) -> str:
+    guess = closest(name, known)
+    return f" Có phải là '{guess}'?" if guess else ""
+
+
+def _blank(value: object) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
 class Checker:
     """Collects problems for one file."""
 
     def __init__(self, file: str):
         self.file = file
         self.problems: list[Problem] = []
+        # Cells already reported as empty: one message per empty cell.
+        self._empty: set[tuple[str, str]] = set()
 
     def add(self, sheet: str, cell: str, reason_vi: str) -> None:
-        self.problems.append(Problem(self.file, sheet, cell, reason_vi))
+        if (sheet, cell) not in self._empty:
+            self.problems.append(Problem(self.file, sheet, cell, reason_vi))
 
     def at(self, row: Row, field: str, reason_vi: str) -> None:
         self.add(row.sheet, row.where(field), reason_vi)
 
     # --- structure -------------------------------------------------------
 
+    def sheets(self, raw: RawWorkbook, specs: Iterable[Sheet]) -> None:
+        """Every sheet must be one the template knows, visible, and a worksheet."""
+        known = {sheet_key(s.name): s.name for s in specs}
+        for name in raw.sheet_names:
+            key = sheet_key(name)
+            if key == sheet_key(GUIDE_SHEET):
+                continue
+            if key not in known:
+                self.add(name, "", f"Trang '{name}' không có trong mẫu nên không được đọc."
+                         f"{_hint(name, known.values())} Hãy đổi tên cho đúng hoặc xóa trang.")
+            elif key not in raw.sheets:
+                self.add(name, "", "Trang này không phải là bảng tính (ví dụ trang biểu đồ); "
+                         "hãy chép số liệu sang một trang bảng tính.")
+            elif raw.sheets[key].layout.hidden:
+                self.add(name, "", "Trang đang bị ẩn: hãy bỏ ẩn và kiểm tra lại, hoặc xóa hẳn "
+                         "nếu không dùng nữa.")
+
     def rows(self, raw: RawSheet | None, spec: Sheet, *, optional: bool = False) -> list[Row]:
         if raw is None:
             if not optional:
                 self.add(spec.name, "", f"Thiếu trang '{spec.name}'.")
             return []
+        self._hidden_and_merged(raw, spec)
         positions = self._header_positions(raw, spec)
         if positions is None:
             return []
         result = []
         for row_number, cells in raw.rows:
             mapped = {field: cells[i] for field, i in positions.items() if i < len(cells)}
-            result.append(Row(self.file, spec.name, row_number, mapped))
+            row = Row(self.file, spec.name, row_number, mapped)
+            self._required_cells(row, spec)
+            result.append(row)
         return result
 
+    def _hidden_and_merged(self, raw: RawSheet, spec: Sheet) -> None:
+        """What staff hid, merged or left uncalculated would be read wrong: refuse it."""
+        layout = raw.layout
+        every_row = [(1, raw.headers), *raw.rows]
+        for row_number, cells in every_row:
+            if row_number in layout.hidden_rows and any(not _blank(c.value) for c in cells):
+                self.add(spec.name, f"dòng {row_number}", f"Dòng {row_number} đang bị ẩn: hãy bỏ "
+                         "ẩn và kiểm tra (hoặc xóa hẳn dòng nếu không dùng nữa); bộ lọc cũng ẩn dòng.")
+        filled = {i for _, cells in every_row for i, c in enumerate(cells, start=1)
+                  if not _blank(c.value)}
+        for column in sorted(filled):
+            if layout.column_hidden(column):
+                letter = get_column_letter(column)
+                self.add(spec.name, f"cột {letter}", f"Cột {letter} đang bị ẩn: hãy bỏ ẩn và "
+                         "kiểm tra, hoặc xóa hẳn cột nếu không dùng nữa.")
+        for reference in layout.merged:
+            self.add(spec.name, reference, f"Ô gộp {reference}: chỉ ô đầu có giá trị nên các "
+                     "dòng khác sẽ bị đọc là trống; hãy bỏ gộp và điền giá trị vào từng ô.")
+        for cell in layout.uncalculated:
+            self.add(spec.name, cell, "Ô chứa công thức chưa có giá trị tính sẵn; hãy mở tệp bằng Excel "
+                     "để tính rồi lưu lại, hoặc nhập số trực tiếp.")
+
     def _header_positions(self, raw: RawSheet, spec: Sheet) -> dict[str, int] | None:
-        found = {}
+        known = {column.header for column in spec.columns}
+        found: dict[str, int] = {}
         for index, cell in enumerate(raw.headers):
-            if isinstance(cell.value, str):
-                found.setdefault(normalise_text(cell.value), index)
+            if _blank(cell.value):
+                continue
+            header = normalise_text(str(cell.value))
+            if header in found:
+                self.add(spec.name, cell.coordinate, f"Cột '{header}' xuất hiện hai lần; "
+                         "giữ một cột.")
+            elif header not in known:
+                self.add(spec.name, cell.coordinate, f"Cột '{header}' không có trong mẫu của trang "
+                         f"'{spec.name}' nên không được đọc.{_hint(header, known)}")
+            found.setdefault(header, index)
+        self._data_without_header(raw, spec)
         positions = {}
         missing = []
         for column in spec.columns:
@@ -100,6 +178,22 @@ class Checker:
         for header in missing:
             self.add(spec.name, "dòng 1", f"Thiếu cột bắt buộc '{header}'.")
         return None if missing else positions
+
+    def _data_without_header(self, raw: RawSheet, spec: Sheet) -> None:
+        untitled = {i for i, cell in enumerate(raw.headers) if _blank(cell.value)}
+        reported = set()
+        for _, cells in raw.rows:
+            for index, cell in enumerate(cells):
+                if index in untitled and index not in reported and not _blank(cell.value):
+                    reported.add(index)
+                    self.add(spec.name, cell.coordinate, "Ô có dữ liệu nhưng cột không có tiêu "
+                             "đề nên không được đọc; hãy thêm tiêu đề theo mẫu hoặc xóa dữ liệu.")
+
+    def _required_cells(self, row: Row, spec: Sheet) -> None:
+        for column in spec.columns:
+            if column.required and not column.only_with_figure and not row.text(column.field):
+                self.at(row, column.field, f"Cột '{column.header}' không được để trống.")
+                self._empty.add((row.sheet, row.where(column.field)))
 
     # --- cells -----------------------------------------------------------
 
@@ -120,7 +214,7 @@ class Checker:
         value = row.raw(field)
         if value is None or (isinstance(value, str) and not value.strip()):
             return None
-        if isinstance(value, bool) or isinstance(value, (dt.date, dt.datetime)):
+        if isinstance(value, bool) or isinstance(value, (dt.date, dt.datetime, dt.time)):
             self.at(row, field, f"Cột '{header}' phải là số, nhưng ô chứa '{value}'.")
             return None
         if isinstance(value, (int, float)):
@@ -140,6 +234,10 @@ class Checker:
         value = row.raw(field)
         if value is None or value == "":
             self.at(row, field, "Thiếu kỳ báo cáo.")
+            return None
+        if isinstance(value, (dt.date, dt.datetime, dt.time)):
+            # Excel turns a typed '2026-03' into 1 March 2026; a guess would be silent.
+            self.at(row, field, _date_as_period(value))
             return None
         try:
             return parse_period(value, expected_year=expected_year)
@@ -173,6 +271,18 @@ class Checker:
             return None
         return code
 
+    def info_keys(self, rows: list[Row], known: Iterable[str]) -> None:
+        """Each 'Thông tin' item once, and only items the template knows."""
+        known = list(known)
+        seen: dict[str, Row] = {}
+        for row in rows:
+            key = row.text("key")
+            if key in seen:
+                self.at(row, "key", f"Mục '{key}' đã có ở dòng {seen[key].row_number}; giữ một dòng.")
+            elif key not in known:
+                self.at(row, "key", f"Mục '{key}' không có trong mẫu.{_hint(key, known)}")
+            seen.setdefault(key, row)
+
     def no_duplicates(self, rows: list[tuple[tuple, Row]], field: str, what_vi: str) -> None:
         first_seen: dict[tuple, Row] = {}
         for key, row in rows:
@@ -183,3 +293,19 @@ class Checker:
                         f"{earlier.row_number}; giữ một dòng hoặc sửa kỳ/mã.")
             else:
                 first_seen[key] = row
+
+
+def _date_as_period(value: dt.date | dt.time) -> str:
+    if isinstance(value, dt.time):
+        return ("Kỳ báo cáo là một giờ, không phải mã kỳ; hãy định dạng ô là Văn bản (Text) "
+                "rồi gõ mã kỳ, ví dụ '2026-03', '2026-Q1' hoặc '2026'.")
+    return (f"Kỳ báo cáo là một ngày ({value:%d/%m/%Y}), không phải mã kỳ: Excel tự đổi chữ như "
+            f"'{value.year}-{value.month:02d}' thành ngày. Hãy định dạng ô là Văn bản (Text) rồi "
+            f"gõ lại mã kỳ, ví dụ '{value.year}-{value.month:02d}', '{value.year}-Q1' hoặc "
+            f"'{value.year}'.")
+
+
+def info_cell(raw: RawWorkbook, label: str) -> str:
+    """The cell holding the value of item `label` in the 'Thông tin' sheet ('' if none)."""
+    rows = Checker("").rows(raw.sheets.get(sheet_key(WARD_INFO.name)), WARD_INFO)
+    return next((row.where("value") for row in rows if row.text("key") == label), "")

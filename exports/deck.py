@@ -22,11 +22,14 @@ from __future__ import annotations
 import io
 import math
 from collections.abc import Sequence
+from contextlib import contextmanager
+from functools import cached_property
 
 import pandas as pd
 from lxml import etree
 from pptx import Presentation
 from pptx.chart.data import CategoryChartData
+from pptx.chart.xlsx import CategoryWorkbookWriter
 from pptx.dml.color import RGBColor
 from pptx.enum.chart import (
     XL_CHART_TYPE,
@@ -39,6 +42,7 @@ from pptx.enum.shapes import MSO_SHAPE
 from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE, PP_ALIGN
 from pptx.oxml.ns import qn
 from pptx.util import Emu, Inches, Pt
+from xlsxwriter import Workbook
 
 from exports.report import NO_REPORT, Report
 from wardplan.display import charts as wc
@@ -83,6 +87,31 @@ SUMMARY_WARDS = 9  # wards per summary slide
 NO_REPORT_DETAIL_MAX = 4  # beyond this many wards without a report, list them instead
 BAR_AXIS_MAX = 200  # % of the annual target
 FOOTER_CHARS = 155  # one 9 pt line across the footer box
+
+
+class _TextSafeWorkbookWriter(CategoryWorkbookWriter):
+    """The workbook behind a native chart ("Edit Data" in PowerPoint), text kept as text.
+
+    python-pptx writes it with xlsxwriter, which by default stores a string
+    starting with '=' as a formula and a URL as a link; a catalogue name or a
+    ward's text must never run in the reader's Excel.
+    """
+
+    @contextmanager
+    def _open_worksheet(self, xlsx_file):
+        workbook = Workbook(xlsx_file, {"in_memory": True, "strings_to_formulas": False,
+                                        "strings_to_urls": False})
+        worksheet = workbook.add_worksheet()
+        yield workbook, worksheet
+        workbook.close()
+
+
+class TextSafeChartData(CategoryChartData):
+    """CategoryChartData whose embedded workbook cannot turn data into formulas."""
+
+    @cached_property
+    def _workbook_writer(self):
+        return _TextSafeWorkbookWriter(self)
 
 
 def rgb(hex_colour: str) -> RGBColor:
@@ -508,7 +537,7 @@ class _Deck:
         _header(slide, f"{name} — Thực hiện so với chỉ tiêu năm{_page_suffix(index, count)}",
                 f"% chỉ tiêu năm đã đạt đến {r.period_label}, so với % mà kịch bản đặt ra "
                 "đến kỳ · nhãn: trạng thái so với kịch bản")
-        data = CategoryChartData(number_format='#,##0.0"%"')
+        data = TextSafeChartData(number_format='#,##0.0"%"')
         # Bar charts draw categories bottom-up: reverse so the worst comes first on top.
         ordered = rows.iloc[::-1]
         data.categories = [_shorten(_indicator_label(r, c), 72) for c in ordered["indicator_code"]]
@@ -601,7 +630,7 @@ class _Deck:
 
     def _line_chart(self, slide, series: pd.DataFrame, shown: str, cumulative: bool,
                     x, y, w, h) -> None:
-        data = CategoryChartData()
+        data = TextSafeChartData()
         data.categories = wc.MONTH_TICKS
         actual = [_finite(v) for v in series["actual"]]
         scenario = [_finite(v) for v in series["scenario"]]

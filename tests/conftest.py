@@ -6,9 +6,11 @@ built file so AppTest runs of the app read it instead of build/.
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
+from workbooks import copy_data
 
 from etl.build import build
 from wardplan.reads.db import Database
@@ -27,3 +29,18 @@ def built_db(tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def db(built_db: Path) -> Database:
     return Database(built_db)
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path) -> Path:
+    """A copy of data/ a test may break."""
+    return copy_data(tmp_path / "data")
+
+
+@pytest.fixture
+def live_db(built_db: Path, tmp_path: Path) -> Path:
+    """A live database as the bundled workbooks build it: built once per session
+    (`built_db`), copied for each test so a test may replace it."""
+    db = tmp_path / "live.duckdb"
+    shutil.copy2(built_db, db)
+    return db

@@ -7,74 +7,21 @@ byte-for-byte what it was before.
 
 from __future__ import annotations
 
-import hashlib
 import io
 import os
 import shutil
 import zipfile
 from pathlib import Path
 
-import duckdb
 import pytest
 from msoffcrypto.format.ooxml import OOXMLFile
 from openpyxl import load_workbook
+from workbooks import PHU_LIEN, column_of, digest, edit_workbook, find_row, query
 
 from etl import read
 from etl.__main__ import main as etl_main
 from etl.build import build
 from etl.problems import BuildFailed
-
-ROOT = Path(__file__).resolve().parent.parent
-PHU_LIEN = "wards/2026/phu_lien.xlsx"
-
-
-@pytest.fixture
-def data_dir(tmp_path: Path) -> Path:
-    target = tmp_path / "data"
-    shutil.copytree(ROOT / "data", target, ignore=shutil.ignore_patterns("README.md"))
-    return target
-
-
-@pytest.fixture
-def live_db(built_db: Path, tmp_path: Path) -> Path:
-    """A live database as the bundled workbooks build it: built once per session
-    (`built_db`), copied for each test so a test may replace it."""
-    db = tmp_path / "live.duckdb"
-    shutil.copy2(built_db, db)
-    return db
-
-
-def digest(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def query(db: Path, sql: str, params=None):
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        return con.execute(sql, params or []).fetchall()
-    finally:
-        con.close()
-
-
-def edit_workbook(path: Path, sheet: str, edit) -> None:
-    wb = load_workbook(path)
-    edit(wb[sheet])
-    wb.save(path)
-
-
-def column_of(ws, header: str) -> int:
-    for cell in ws[1]:
-        if cell.value == header:
-            return cell.column
-    raise KeyError(header)
-
-
-def find_row(ws, **match) -> int:
-    columns = {header: column_of(ws, header) for header in match}
-    for row in range(2, ws.max_row + 1):
-        if all(str(ws.cell(row, columns[h]).value) == str(v) for h, v in match.items()):
-            return row
-    raise LookupError(match)
 
 
 def expect_failure(data_dir: Path, db: Path, *fragments: str) -> BuildFailed:

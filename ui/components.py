@@ -17,11 +17,17 @@ _BADGE_COLOURS = {"green": "blue", "amber": "orange", "red": "red", "grey": "gra
 # Markdown (and Streamlit's :color[…] / :icon: directives, $ for LaTeX) must
 # not act on text that came from a workbook.
 _MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~=$:^&])")
+# GitHub-flavoured Markdown turns 'http://…', 'www.…' and 'a@b.c' into links even
+# when escaped (it looks for them in the text after escapes are read).  An
+# invisible word joiner after the scheme, the 'www' or the '@' keeps them plain.
+_AUTOLINK_STARTS = re.compile(r"(?i)(?<![^\W_])(?:https?(?=:)|www(?=\.))|@(?=[-\w])")
+WORD_JOINER = "\u2060"
 
 
 def md_escape(text: object) -> str:
-    """Text from the data, safe to embed in st.markdown / st.caption."""
-    return _MARKDOWN_SPECIALS.sub(r"\\\1", text_or(text))
+    """Text from the data, safe to embed in st.markdown / st.caption: no formatting, no links."""
+    plain = _AUTOLINK_STARTS.sub(lambda m: m.group(0) + WORD_JOINER, text_or(text))
+    return _MARKDOWN_SPECIALS.sub(r"\\\1", plain)
 
 
 def badge_markdown(status: str | None, reason: object = None) -> str:

@@ -59,7 +59,8 @@ _SOURCE_ITEM_MAX = 120
 # --- shared styling -----------------------------------------------------------------
 
 def _escape(text: str) -> str:
-    """Plotly renders a subset of HTML in text; data must stay literal."""
+    """Plotly renders a subset of HTML in titles, annotations, hover and tick labels;
+    data must stay literal."""
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
@@ -325,7 +326,9 @@ def compare_chart(rows: pd.DataFrame, *, indicator_name: str, unit: str, as_of: 
     `rows` is `presenters.compare_rows`.  Ratios make wards of any size comparable.
     """
     fig = go.Figure()
-    names = rows["ward_name"].tolist()
+    # Category labels are rendered as Plotly's HTML subset too: '<a href=…>' in a ward
+    # name would become a link on the axis and in the hover.
+    names = [_escape(text_or(n)) for n in rows["ward_name"]]
     series = (("pct_of_target", "% chỉ tiêu năm của phường", "#0072B2"),
               ("pct_of_scenario", "% kịch bản đến kỳ của phường", "#56B4E9"))
     for column, name, colour in series:
@@ -335,10 +338,10 @@ def compare_chart(rows: pd.DataFrame, *, indicator_name: str, unit: str, as_of: 
             x=x, y=names, orientation="h", name=name, marker=dict(color=colour),
             text=text, textposition="outside", textfont=dict(size=14), cliponaxis=False,
             hovertemplate="%{y}: %{x:,.1f}%<extra>" + _escape(name) + "</extra>"))
-    for row in rows.itertuples(index=False):
+    for row, name in zip(rows.itertuples(index=False), names, strict=True):
         if is_missing(row.pct_of_target) and is_missing(row.pct_of_scenario):
             why = "chưa có báo cáo" if not row.has_report else "chưa có số liệu kỳ này"
-            fig.add_annotation(x=0, y=row.ward_name, xanchor="left", showarrow=False,
+            fig.add_annotation(x=0, y=name, xanchor="left", showarrow=False,
                                text=_escape(f"{STATUS_STYLES[GREY].symbol} {why}"),
                                font=dict(size=14, color="#555555"))
     finite = [v for v in list(rows["pct_of_target"]) + list(rows["pct_of_scenario"])

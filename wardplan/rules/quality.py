@@ -19,7 +19,7 @@ from dataclasses import asdict, dataclass
 
 import pandas as pd
 
-from wardplan.rules import kinds
+from wardplan.rules import kinds, plausibility
 from wardplan.rules.numbers import ParseError, format_number_vi, parse_number
 from wardplan.rules.parsing import canonical_unit, money_factor_to_million, parse_target
 from wardplan.rules.periods import period_from_code, period_label
@@ -365,6 +365,7 @@ def run_checks(indicators: pd.DataFrame, targets: pd.DataFrame, actuals: pd.Data
         *implausible_baseline(baselines, targets, indicators),
         *impossible_percent_targets(targets),
         *project_totals(projects),
+        *plausibility.run_checks(indicators, targets, actuals, baselines, projects),
     ]
     return findings_frame(findings)
 

@@ -6,8 +6,9 @@ The transcription tool writes these sheets, the ETL reads them, and
 `data/README.md` describes them; all three take the headers from here.
 
 Each column maps a Vietnamese header (what staff see) to an English field
-name (what code uses).  Required columns must be present in the sheet;
-optional ones may be missing or empty.
+name (what code uses).  A required column must be present in the sheet and
+filled on every row (`only_with_figure`: on every row that states a number);
+an optional one may be missing or empty.
 """
 
 from __future__ import annotations
@@ -24,6 +25,8 @@ class Column:
     required: bool = True
     numeric: bool = False
     help_vi: str = ""
+    # Required only on rows that state a figure: a qualitative target has no unit.
+    only_with_figure: bool = False
 
 
 @dataclass(frozen=True)
@@ -108,7 +111,8 @@ TARGETS = Sheet(
                help_vi="Phần nêu mức chỉ tiêu, chép đúng văn bản: 'từ 100% trở lên', '> 55', 'Thuộc top 30'"),
         Column("value", "Giá trị", required=False, numeric=True),
         Column("value_high", "Giá trị cận trên", required=False, numeric=True),
-        Column("unit_text", "Đơn vị"),
+        Column("unit_text", "Đơn vị", only_with_figure=True,
+               help_vi="Bắt buộc khi chỉ tiêu nêu con số: 'triệu đồng', 'tỷ đồng', '%', 'doanh nghiệp'…"),
         Column("responsible_vi", "Đơn vị chịu trách nhiệm", required=False),
         *SOURCE_REF,
     ),
@@ -235,6 +239,9 @@ NOTES = Sheet(
     "Những điểm bất thường trong văn bản nguồn mà người chép số liệu ghi nhận "
     "(không tự sửa số liệu).",
 )
+
+# The column guide python -m tools.build_workbooks adds to every workbook; never read.
+GUIDE_SHEET = "Hướng dẫn"
 
 CATALOGUE_SHEETS = (INDICATORS, UNITS)
 WARD_SHEETS = (WARD_INFO, SOURCES, TARGETS, SCENARIO, ACTUALS, STATEMENTS, BASELINES, TASKS, PROJECTS,

@@ -28,6 +28,7 @@ from exports.__main__ import main as cli
 from exports.deck import SLIDE_HEIGHT, SLIDE_WIDTH, VI_INTEGER_FORMAT, build_deck
 from exports.report import ALL, SelectionError, load_report
 from exports.workbook import build_workbook, write_text
+from ui import nav
 from wardplan.display import styles
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -461,7 +462,7 @@ def test_cli_charts(built_db, tmp_path):
 # --- the app --------------------------------------------------------------------------------------
 
 def test_export_page_offers_the_downloads(built_db):
-    at = AppTest.from_file(str(ROOT / "pages" / "7_Xuat_bao_cao.py"), default_timeout=60)
+    at = AppTest.from_file(str(ROOT / nav.EXPORT.path), default_timeout=60)
     at.query_params["as_of"] = "2026-Q1"
     at.run()
     assert not at.exception, [e.message for e in at.exception]
@@ -480,7 +481,7 @@ def test_every_chart_has_png_and_svg_buttons(built_db):
     at.query_params["ward"] = "phu_lien"
     at.query_params["as_of"] = "2026-Q1"
     at.run()
-    at.switch_page("pages/2_Tien_do_phuong.py")
+    at.switch_page(nav.PROGRESS.path)
     at.run()
     assert not at.exception, [e.message for e in at.exception]
     labels = [b.proto.label for b in at.get("download_button")]

@@ -60,15 +60,21 @@ def full_length_screenshot(page: Page, path) -> None:
 
 
 @pytest.fixture(scope="module")
-def warm(server: str, browser) -> str:
-    # On a fresh server Streamlit's first session resolves URLs against the
-    # legacy pages/ folder and shows a spurious "Page not found" on deep links.
-    context = browser.new_context()
-    page = context.new_page()
-    page.goto(server)
-    settle(page, "Tổng quan · Quý I/2026")
-    context.close()
+def warm(server: str) -> str:
     return server
+
+
+def test_first_deep_link_to_a_fresh_server_opens_the_page(fresh_server, browser):
+    """Streamlit once resolved a fresh server's first URL against a legacy pages/ folder."""
+    with fresh_server() as url:
+        context = browser.new_context(viewport={"width": 1440, "height": 900})
+        page = context.new_page()
+        page.goto(url + "/chi-tiet?ward=phu_lien&indicator=budget_expenditure&as_of=2026-Q1")
+        settle(page, "Tổng chi ngân sách — Phù Liễn", charts=True)
+        page.wait_for_timeout(1000)
+        assert page.get_by_text("Page not found").count() == 0
+        assert page.get_by_text("You have requested page").count() == 0
+        context.close()
 
 
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")

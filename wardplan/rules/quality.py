@@ -22,6 +22,7 @@ import pandas as pd
 from wardplan.rules import kinds
 from wardplan.rules.numbers import ParseError, format_number_vi, parse_number
 from wardplan.rules.parsing import canonical_unit, money_factor_to_million, parse_target
+from wardplan.rules.periods import period_label
 from wardplan.rules.text import shorten
 
 # A flow's annual target this many times its 2025 estimate (or less than its
@@ -120,7 +121,7 @@ def stated_pct_of_plan(actuals: pd.DataFrame, targets: pd.DataFrame) -> list[Fin
             continue
         finding = _ratio_finding(row.ward_code, row.indicator_code, row.period, row.value,
                                  float(plan[key]), stated[0], stated[1],
-                                 f"{row.period}, '{row.value_text}' so với kế hoạch năm",
+                                 f"{period_label(row.period)}, '{row.value_text}' so với kế hoạch năm",
                                  row.source_ref)
         if finding:
             findings.append(finding)
@@ -136,7 +137,7 @@ def stated_ratios(statements: pd.DataFrame) -> list[Finding]:
         tolerance = rounding_tolerance(pct_match[-1]) if pct_match else 0.005
         finding = _ratio_finding(row.ward_code, row.indicator_code, row.period, row.numerator,
                                  row.denominator, row.stated_pct, tolerance,
-                                 f"{row.period}, '{row.text}'", row.source_ref)
+                                 f"{period_label(row.period)}, '{row.text}'", row.source_ref)
         if finding:
             findings.append(finding)
     return findings
@@ -158,7 +159,7 @@ def quarter_not_sum_of_months(actuals: pd.DataFrame, indicators: pd.DataFrame) -
         if not math.isclose(total, row.value, abs_tol=rounding_tolerance(row.value_text)):
             findings.append(Finding(
                 row.ward_code, row.indicator_code, row.period, "warning", "quarter_not_sum",
-                f"Số {row.period} là {format_number_vi(row.value)} nhưng tổng ba tháng là "
+                f"Số {period_label(row.period)} là {format_number_vi(row.value)} nhưng tổng ba tháng là "
                 f"{format_number_vi(total)}.", row.source_ref))
     return findings
 
@@ -178,7 +179,7 @@ def same_figure_for_two_indicators(actuals: pd.DataFrame, indicators: pd.DataFra
         for row in group.itertuples():
             findings.append(Finding(
                 ward, row.indicator_code, period, "warning", "same_figure",
-                f"{period}: {listed} cùng số {format_number_vi(value)} triệu đồng — nhiều khả "
+                f"{period_label(period)}: {listed} cùng số {format_number_vi(value)} triệu đồng — nhiều khả "
                 "năng chép nhầm số của chỉ tiêu này sang chỉ tiêu kia.", row.source_ref))
     return findings
 
@@ -236,9 +237,18 @@ def target_statements(targets: pd.DataFrame, statements: pd.DataFrame) -> list[F
         if comparator and comparator != target["comparator"]:
             findings.append(Finding(
                 row.ward_code, row.indicator_code, row.period, "info", "target_comparator",
-                f"Bảng chỉ tiêu ghi '{target['target_text']}' (so sánh '{target['comparator']}'), "
-                f"lời văn ghi '{shorten(row.text, 140)}' (so sánh '{comparator}').", refs))
+                f"Bảng chỉ tiêu ghi '{target['target_text']}' ({_comparison(target['comparator'])}), "
+                f"lời văn ghi '{shorten(row.text, 140)}' ({_comparison(comparator)}).", refs))
     return findings
+
+
+# How a finding names a comparator: in words, never as the code stored in the database.
+_COMPARISON_VI = {">": "lớn hơn", ">=": "từ mức đó trở lên", "<": "nhỏ hơn",
+                  "<=": "không quá mức đó", "=": "bằng", "range": "trong khoảng"}
+
+
+def _comparison(comparator: object) -> str:
+    return f"so sánh: {_COMPARISON_VI.get(str(comparator), str(comparator))}"
 
 
 def _same_unit(unit_text: str | None, canonical: str) -> bool:
@@ -273,8 +283,8 @@ def components_vs_parent(actuals: pd.DataFrame, indicators: pd.DataFrame) -> lis
             if abs(total - float(values[parent])) > rounding_tolerance(parent_row["value_text"]):
                 findings.append(Finding(
                     ward, parent, period, "warning", "components_not_sum",
-                    f"{period}: tổng {len(present)} khoản thành phần là {format_number_vi(total)} "
-                    f"nhưng tổng số ghi {format_number_vi(float(values[parent]))}.",
+                    f"{period_label(period)}: tổng {len(present)} khoản thành phần là "
+                    f"{format_number_vi(total)} nhưng tổng số ghi {format_number_vi(float(values[parent]))}.",
                     parent_row["source_ref"]))
     return findings
 

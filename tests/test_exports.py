@@ -253,7 +253,7 @@ def test_data_errors_are_flagged_and_do_not_flatten_the_bars(db):
     deck = build_deck(load_report(db, "2026-01", ["phu_lien"], produced_on=PRODUCED))
     slide = find_slide(deck, "Phù Liễn — Thu phí, lệ phí")
     text = "\n".join(s.text_frame.text for s in slide.shapes if s.has_text_frame)
-    assert "Lỗi dữ liệu: 2026-01" in text
+    assert "Lỗi dữ liệu: Tháng 1/2026" in text
     assert "Lỗi dữ liệu" in slide.notes_slide.notes_text_frame.text
     bars = [s.chart for slide in deck.slides for s in slide.shapes
             if s.has_chart and s.chart.chart_type == XL_CHART_TYPE.BAR_CLUSTERED]

@@ -46,6 +46,17 @@ ORDER BY source_code
 """
 
 
+BUILD_SQL = """
+SELECT green_min_pct, amber_min_pct, scenario_rule
+FROM v_build
+"""
+
+
+def build_info(db: Database) -> pd.DataFrame:
+    """The status bands and scenario rule the database was built with (one row)."""
+    return db.query(BUILD_SQL)
+
+
 def wards(db: Database) -> pd.DataFrame:
     return db.query(WARDS_SQL)
 

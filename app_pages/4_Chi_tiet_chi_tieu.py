@@ -3,7 +3,7 @@
 import streamlit as st
 
 from ui import components as ui
-from ui import data, state
+from ui import data, state, views
 from ui.charts import show_chart
 from wardplan.display import detail as detail_view
 from wardplan.display import format as fmt
@@ -13,6 +13,7 @@ from wardplan.rules import kinds
 from wardplan.rules import status as status_rules
 from wardplan.rules.missing import text_or
 from wardplan.rules.periods import parse_period, period_label
+from wardplan.rules.scenario import DERIVED, OFFICIAL, ORIGIN_LABELS_VI
 
 ward = state.select_ward()
 options = data.load(queries.ward_indicators, ward)
@@ -46,6 +47,7 @@ st.caption(ui.md_escape(
     f"kỳ đang xem: {period}"))
 
 st.subheader("Trạng thái")
+ui.help_link()
 if row is None:
     st.info(f"Không có trạng thái cho chỉ tiêu này tại kỳ {period} (phường không đặt chỉ tiêu "
             "năm cho chỉ tiêu này, nên không so được với kịch bản).")
@@ -59,7 +61,7 @@ else:
     else:
         verdict = f"Phường tự đánh giá “{ward_verdict}” — khớp kết quả tính."
     st.markdown(f"Kết quả tính: {ui.badge_markdown(row['status'])} · {ui.md_escape(verdict)}")
-    metrics = st.columns(5)
+    metrics = st.container(key="metrics-detail").columns(5)
     metrics[0].metric("Thực hiện đến kỳ", fmt.format_compact(row["actual_to_date"]))
     metrics[1].metric("Kịch bản đến kỳ", fmt.format_compact(row["scenario_to_date"]))
     metrics[2].metric("Chỉ tiêu năm", fmt.format_compact(row["target_value"]))
@@ -85,16 +87,18 @@ if projection.method_vi:
 
 if not detail["series"][["actual", "scenario"]].isna().all().all():
     show_chart(data.progress_figure(generation, ward, indicator, as_of), key="detail_chart",
-               filename=f"chi-tiet_{ward}_{indicator}_{as_of}")
+               filename=f"chi-tiet_{ward}_{indicator}_{as_of}",
+               narrow=data.progress_figure(generation, ward, indicator, as_of, narrow=True))
+views.detail_downloads(ward, indicator, as_of)
 
 st.subheader("Chỉ tiêu kế hoạch")
 targets = detail["targets"]
 if targets.empty:
     st.info("Phường không đặt chỉ tiêu năm cho chỉ tiêu này.")
 else:
-    st.dataframe(ui.dark_text(detail_view.transpose_view(detail_view.detail_targets_view(targets))),
-                 hide_index=True, width="stretch",
-                 column_config={"Mục": st.column_config.TextColumn(width=200, pinned=True)})
+    plan = detail_view.detail_targets_view(targets)
+    plan["Nguồn"] = plan["Nguồn"].map(data.source_labels().full)
+    ui.table(detail_view.transpose_view(plan))
 
 st.subheader("Số liệu thực hiện")
 actuals = detail["actuals"]
@@ -103,7 +107,7 @@ if actuals.empty:
             if not data.wards().set_index("ward_code").loc[ward, "has_report"]
             else "Chưa có số liệu thực hiện cho chỉ tiêu này.")
 else:
-    st.dataframe(detail_view.actuals_view(actuals), hide_index=True, width="stretch")
+    ui.table(detail_view.actuals_view(actuals), sources=["Nguồn"])
 
 st.subheader("Kịch bản tăng trưởng")
 scenario = detail["scenario"]
@@ -111,20 +115,20 @@ if scenario.empty:
     st.info("Không có kịch bản cho chỉ tiêu này (chỉ tiêu định tính, xếp hạng, đánh giá khi "
             "hoàn thành, hoặc chưa có chỉ tiêu năm dạng số).")
 else:
-    st.caption("“Chính thức” là số do phường lập; “suy ra” là phân bổ đều phần chỉ tiêu năm "
-               "còn lại, không phải số của phường.")
-    st.dataframe(detail_view.scenario_view(scenario, unit), hide_index=True, width="stretch")
+    st.caption(f"“{ORIGIN_LABELS_VI[OFFICIAL]}” là số do phường lập; “{ORIGIN_LABELS_VI[DERIVED]}”"
+               " là phân bổ đều phần chỉ tiêu năm còn lại, không phải số của phường.")
+    ui.help_link("Nguồn gốc kịch bản: chính thức, suy ra")
+    ui.table(detail_view.scenario_view(scenario, unit), sources=["Nguồn"])
 
 baselines = data.load(queries.baselines, ward, indicator)
 if not baselines.empty:
     st.subheader("Số liệu năm trước")
-    st.dataframe(detail_view.baselines_view(baselines), hide_index=True, width="stretch")
+    ui.table(detail_view.baselines_view(baselines), sources=["Nguồn"])
 
 statements = data.load(queries.statements, ward, indicator)
 if not statements.empty:
     st.subheader("Lời văn trong văn bản")
-    st.dataframe(detail_view.statements_view(statements), hide_index=True, width="stretch",
-                 column_config={"Lời văn (nguyên văn)": st.column_config.TextColumn(width="large")})
+    ui.table(detail_view.statements_view(statements), sources=["Nguồn"])
 
 st.subheader("Phát hiện về chất lượng dữ liệu")
 issues = data.load(queries.indicator_issues, ward, indicator)
@@ -132,6 +136,4 @@ if issues.empty:
     st.caption("Không có phát hiện nào cho chỉ tiêu này.")
 else:
     findings = detail_view.issues_view(issues, as_of, with_links=False)
-    st.dataframe(findings.drop(columns=["Phường", "Chỉ tiêu"]),
-                 hide_index=True, width="stretch",
-                 column_config={"Phát hiện": st.column_config.TextColumn(width="large")})
+    ui.table(findings.drop(columns=["Phường", "Chỉ tiêu", "Mã kiểm tra"]), sources=["Nguồn"])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 from pathlib import Path
 
 import numpy as np
@@ -44,6 +45,23 @@ def spec_values(values):
     if isinstance(values, dict) and "bdata" in values:
         return np.frombuffer(base64.b64decode(values["bdata"]), dtype=values["dtype"]).tolist()
     return values
+
+
+def plain(value):
+    """Table cells are Markdown with data escaped: the text as the reader sees it."""
+    if isinstance(value, str):
+        return re.sub(r"\\(.)", r"\1", value)
+    return value
+
+
+def tables(at: AppTest) -> list:
+    """Every st.table of the page as a DataFrame of the shown text (phone forms included)."""
+    frames = []
+    for element in at.get("table"):
+        frame = element.value.map(plain)
+        frame.columns = [plain(c) for c in frame.columns]
+        frames.append(frame.reset_index(drop=True))
+    return frames
 
 
 def figure(at: AppTest, index: int = 0) -> dict:
@@ -97,10 +115,10 @@ def test_overview_lists_red_and_amber_first_with_reasons_and_links():
     assert "Tổng chi ngân sách" in shown and "Doanh nghiệp thành lập mới" in shown
     assert "Lũy kế đến Quý I/2026: 86.450 triệu đồng" in shown  # the note's first sentence
     assert "≠ Phường tự đánh giá: “Đạt”" in shown
-    links = at.get("page_link")
+    links = [link for link in at.get("page_link") if link.proto.page == nav.DETAIL.url_path]
     queries = [link.proto.query_string for link in links]
     assert "ward=phu_lien&indicator=budget_expenditure&as_of=2026-Q1" in queries
-    assert all(link.proto.page == nav.DETAIL.url_path for link in links)
+    assert len(links) == 3  # each red and amber item links to its detail
     # Red items come before amber ones.
     assert queries.index("ward=phu_lien&indicator=budget_expenditure&as_of=2026-Q1") < \
         queries.index("ward=phu_lien&indicator=output_industry_construction&as_of=2026-Q1")
@@ -108,7 +126,7 @@ def test_overview_lists_red_and_amber_first_with_reasons_and_links():
 
 def test_overview_board_and_counts():
     at = open_page(nav.OVERVIEW)
-    frames = [df.value for df in at.dataframe]
+    frames = tables(at)
     counts = next(f for f in frames if "Phường" in f.columns and "▼ Chậm" in f.columns)
     by_ward = counts.set_index("Phường")
     assert by_ward.loc["Phù Liễn", "▼ Chậm"] == 2
@@ -145,7 +163,12 @@ def test_core_chart_for_phu_lien_budget_revenue():
     assert "Phù Liễn" in layout["title"]["text"]
     assert "triệu đồng" in layout["title"]["subtitle"]["text"]
     assert any(a.get("text", "").startswith("Nguồn:") for a in layout["annotations"])
-    assert len(at.get("plotly_chart")) == 2  # core chart + bullet summary
+    # core chart + bullet summary, each in a wide and a phone form
+    assert [c.key for c in at.get("plotly_chart")] == [
+        "progress_chart", "progress_chart_narrow", "bullet_chart", "bullet_chart_narrow"]
+    phone = figure(at, 1)
+    assert spec_values(phone["layout"]["xaxis"]["tickvals"]) == [1, 3, 6, 9, 12]
+    assert phone["layout"]["legend"]["orientation"] == "v"
 
 
 def test_ward_without_report_shows_its_targets_and_says_so():
@@ -154,7 +177,7 @@ def test_ward_without_report_shows_its_targets_and_says_so():
     assert not at.exception
     assert "Phường chưa gửi báo cáo thực hiện năm 2026" in texts(at)
     assert at.query_params["ward"] == "thuy_nguyen"
-    targets = at.dataframe[0].value
+    targets = tables(at)[0]
     assert "đạt 578,625 tỷ đồng" in targets["Chỉ tiêu kế hoạch (nguyên văn)"].tolist()
     assert {"So sánh", "Giá trị", "Đơn vị", "Nguồn"} <= set(targets.columns)
     assert not at.get("plotly_chart")
@@ -172,11 +195,11 @@ def test_changing_the_indicator_redraws_the_chart():
 
 def test_compare_shows_targets_side_by_side_and_normalised_progress():
     at = open_page(nav.COMPARE, indicator="budget_revenue", as_of="2026-Q1")
-    side = at.dataframe[0].value.set_index("Phường")
+    side = tables(at)[0].set_index("Phường")
     assert side.loc["Thủy Nguyên", "Chỉ tiêu (nguyên văn)"] == "đạt 578,625 tỷ đồng"
     assert side.loc["Phù Liễn", "% chỉ tiêu năm"] == "29,6%"
     assert side.loc["Kiến An", "Báo cáo"] == "Chưa gửi"
-    matrix = at.dataframe[1].value
+    matrix = tables(at)[1]
     assert {"Kiến An", "Phù Liễn", "Thủy Nguyên"} <= set(matrix.columns)
     spec = figure(at)
     assert "Thu ngân sách" in spec["layout"]["title"]["text"]
@@ -192,7 +215,7 @@ def test_detail_from_url_params_shows_every_figure_with_its_source():
     assert "Nếu giữ nhịp độ hiện tại, cuối năm 2026 ước đạt 423.516 triệu đồng" in shown
     assert "khớp kết quả tính" in shown
     assert [m.value for m in at.metric][:3] == ["105.879", "89.751", "357.450"]
-    frames = {tuple(df.value.columns): df.value for df in at.dataframe}
+    frames = {tuple(df.columns): df for df in tables(at)}
     actuals = next(f for cols, f in frames.items() if "Nguyên văn" in cols and "Kỳ" in cols
                    and "Phường đánh giá" in cols)
     assert "105,879" in actuals["Nguyên văn"].tolist()
@@ -204,7 +227,7 @@ def test_detail_from_url_params_shows_every_figure_with_its_source():
 def test_detail_shows_a_verdict_that_differs_and_the_findings():
     at = open_page(nav.DETAIL, ward="phu_lien", indicator="serious_crime_clearance",
                    as_of="2026-Q1")
-    frames = [df.value for df in at.dataframe]
+    frames = tables(at)
     findings = next(f for f in frames if "Phát hiện" in f.columns)
     assert "Lỗi" in findings["Mức độ"].tolist()
     at = open_page(nav.DETAIL, ward="phu_lien", indicator="budget_expenditure", as_of="2026-Q1")
@@ -221,32 +244,33 @@ def test_detail_projection_is_not_computable_without_figures():
 
 def test_quality_filters_by_ward_and_severity_with_links():
     at = open_page(nav.QUALITY, ward="thuy_nguyen")
-    one_ward = len(at.dataframe[0].value)
+    one_ward = len(tables(at)[0])
     at.toggle(key="dq_all_wards").set_value(True).run()
-    everything = at.dataframe[0].value
+    everything = tables(at)[0]
     assert len(everything) > one_ward
-    assert everything["Chi tiết"].dropna().str.contains("ward=").all()
+    links = everything["Chi tiết"][everything["Chi tiết"] != ""]
+    assert links.str.match(r"\[Mở\]\(chi-tiet\?ward=\w+&indicator=\w+&as_of=2026-Q1\)$").all()
     at.multiselect(key="dq_severity").set_value(["error"]).run()
-    assert set(at.dataframe[0].value["Mức độ"]) == {"Lỗi"}
+    assert set(tables(at)[0]["Mức độ"]) == {"Lỗi"}
 
 
 # --- tasks and projects ----------------------------------------------------------------------------
 
 def test_tasks_switch_between_plan_and_report_and_filter_by_office():
     at = open_page(nav.TASKS, ward="phu_lien")
-    plan = at.dataframe[0].value
+    plan = tables(at)[0]
     assert "Phối hợp" in plan.columns
     at.segmented_control(key="task_source").set_value("report").run()
-    report = at.dataframe[0].value
+    report = tables(at)[0]
     assert "Tiến độ / kết quả" in report.columns
     office = report["Đơn vị chủ trì"].iloc[0]
     at.multiselect(key="task_offices").set_value([office]).run()
-    assert set(at.dataframe[0].value["Đơn vị chủ trì"]) == {office}
+    assert set(tables(at)[0]["Đơn vị chủ trì"]) == {office}
 
 
 def test_projects_show_money_and_group_warnings():
     at = open_page(nav.TASKS, ward="phu_lien")
-    frames = [df.value for df in at.dataframe]
+    frames = tables(at)
     projects = next(f for f in frames if "Dự án / hạng mục" in f.columns)
     assert projects.loc[0, "Tổng vốn (triệu đồng)"] == "69.917,954"
     assert any("Nhóm B" in w.value for w in at.warning)

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from openpyxl.utils import column_index_from_string, get_column_letter
 from pptx import Presentation
 from pptx.enum.chart import XL_CHART_TYPE, XL_MARKER_STYLE
 from streamlit.testing.v1 import AppTest
@@ -302,13 +303,13 @@ def test_summary_sheet_has_labels_fills_filter_and_frozen_header(workbook):
 def test_ward_sheet_numbers_percentages_and_sources(workbook):
     ws = workbook["Phù Liễn"]
     header = [c.value for c in ws[6]]
-    assert header[:6] == ["Lĩnh vực", "Mã chỉ tiêu", "Chỉ tiêu", "Đơn vị", "Loại chỉ tiêu",
-                          "Chỉ tiêu năm"]
-    assert header[-3:] == ["Nhận xét", "Nguồn chỉ tiêu", "Nguồn số liệu thực hiện"]
-    assert ws.freeze_panes == "D7"
-    assert ws.auto_filter.ref.startswith("A6:R")
+    # What a reader needs first (and printed), then codes and full references.
+    assert header[:4] == ["Lĩnh vực", "Chỉ tiêu", "Đơn vị", "Chỉ tiêu năm"]
+    assert header[-3:] == ["Nguồn gốc kịch bản", "Nguồn chỉ tiêu", "Nguồn số liệu thực hiện"]
+    assert ws.freeze_panes == "C7"
+    assert ws.auto_filter.ref.startswith("A6:S")
     column = {name: i for i, name in enumerate(header, start=1)}
-    rows = {ws.cell(r, 2).value: r for r in range(7, ws.max_row + 1)}
+    rows = {ws.cell(r, column["Mã chỉ tiêu"]).value: r for r in range(7, ws.max_row + 1)}
     revenue = rows["budget_revenue"]
     target = ws.cell(revenue, column["Chỉ tiêu năm"])
     assert (target.value, target.number_format) == (357450, "#,##0")  # 357.450 in vi Excel
@@ -324,13 +325,40 @@ def test_ward_sheet_numbers_percentages_and_sources(workbook):
     assert "103/BC-UBND" in ws.cell(revenue, column["Nguồn số liệu thực hiện"]).value
     assert "08/KH-UBND" not in ws.cell(revenue, column["Nguồn số liệu thực hiện"]).value
     assert "Phù Liễn" in ws.cell(revenue, column["Nguồn chỉ tiêu"]).value
+    printed = ws.cell(revenue, column["Nguồn (văn bản)"]).value
+    assert printed == ("Chỉ tiêu: Kế hoạch số 08/KH-UBND ngày 10/01/2026. Thực hiện: Báo cáo "
+                       "tình hình thực hiện nhiệm vụ kinh tế - xã hội, quốc phòng - an ninh "
+                       "tháng 01; Phụ lục 3 kèm Báo cáo số 103/BC-UBND ngày 12/03/2026.")
 
 
 def test_ward_without_report_sheet_says_so(workbook):
     ws = workbook["Kiến An"]
     assert ws["A2"].value.startswith("Chưa có báo cáo")
-    statuses = {ws.cell(r, 14).value for r in range(7, ws.max_row + 1)}
+    column = [c.value for c in ws[6]].index("Trạng thái") + 1
+    statuses = {ws.cell(r, column).value for r in range(7, ws.max_row + 1)}
     assert statuses == {"○ Chưa có báo cáo"}
+
+
+def test_every_sheet_is_set_up_to_print(workbook):
+    """Landscape A4, one page wide, the header row on each page, long texts wrapped."""
+    for ws in workbook:
+        assert ws.page_setup.orientation == "landscape", ws.title
+        assert int(ws.page_setup.paperSize) == int(ws.PAPERSIZE_A4), ws.title
+        assert ws.sheet_properties.pageSetUpPr.fitToPage, ws.title
+        assert (ws.page_setup.fitToWidth, ws.page_setup.fitToHeight) == (1, 0), ws.title
+        header_row = int(ws.print_title_rows.split(":")[0].strip("$"))
+        assert ws.print_title_rows == f"${header_row}:${header_row}", ws.title
+        assert "Trang &P/&N" in ws.oddFooter.right.text
+        header = [c.value for c in ws[header_row]]
+        printed = ws.print_area.split(":")[-1].split("!")[-1].replace("$", "").rstrip("0123456789")
+        printed_width = sum(ws.column_dimensions[get_column_letter(i)].width
+                            for i in range(1, column_index_from_string(printed) + 1))
+        # About 190 width units print at three quarters of full size on A4 landscape.
+        assert printed_width <= 200, (ws.title, printed_width)
+        for i, name in enumerate(header, start=1):
+            if name in ("Chỉ tiêu", "Loại chỉ tiêu", "Nhận xét", "Nguồn (văn bản)", "Tên văn bản"):
+                cells = [ws.cell(r, i) for r in range(ws.max_row - 3, ws.max_row + 1)]
+                assert all(c.alignment.wrap_text for c in cells if c.value), (ws.title, name)
 
 
 def test_workbook_has_no_formulas(workbook):
@@ -372,17 +400,26 @@ def test_frame_to_csv_escapes_text_and_keeps_numbers():
     frame = pd.DataFrame({"Chỉ tiêu": ["=HYPERLINK(\"x\")", "Thu ngân sách"],
                           "Giá trị": [-1.5, 357450.0], "Ghi chú": [None, "@a"]})
     data = csv_export.frame_to_csv(frame)
-    assert data.startswith("\ufeff".encode())
-    rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
+    assert not data.startswith("\ufeff".encode())  # for machines: plain UTF-8
+    rows = list(csv.reader(io.StringIO(data.decode("utf-8"))))
     assert rows == [["Chỉ tiêu", "Giá trị", "Ghi chú"],
                     ["'=HYPERLINK(\"x\")", "-1.5", ""],
-                    ["Thu ngân sách", "357450.0", "'@a"]]
+                    ["Thu ngân sách", "357450", "'@a"]]
 
 
-def test_status_csv_of_a_report(report):
-    rows = list(csv.reader(io.StringIO(csv_export.status_csv(report).decode("utf-8-sig"))))
-    assert rows[0][:4] == ["ward_code", "indicator_code", "Phường", "Lĩnh vực"]
-    assert any(r[:2] == ["phu_lien", "budget_revenue"] for r in rows)
+def test_status_csv_of_a_report_is_for_machines(report):
+    import pandas as pd
+
+    data = csv_export.status_csv(report)
+    rows = list(csv.reader(io.StringIO(data.decode("utf-8"))))
+    assert rows[0][:6] == ["ward_code", "indicator_code", "as_of", "actual_period", "status",
+                           "Phường"]
+    frame = pd.read_csv(io.BytesIO(data))  # pandas' defaults read it as it is
+    revenue = frame.set_index(["ward_code", "indicator_code"]).loc[("phu_lien", "budget_revenue")]
+    assert revenue["Thực hiện đến kỳ"] == 105879
+    assert revenue["% chỉ tiêu năm"] == pytest.approx(29.62, abs=0.01)
+    assert (revenue["as_of"], revenue["actual_period"], revenue["status"]) == \
+        ("2026-Q1", "2026-Q1", "green")
 
 
 # --- images -------------------------------------------------------------------------------------
@@ -485,7 +522,10 @@ def test_every_chart_has_png_and_svg_buttons(built_db):
     at.run()
     assert not at.exception, [e.message for e in at.exception]
     labels = [b.proto.label for b in at.get("download_button")]
-    assert labels.count("Tải ảnh PNG") == len(at.get("plotly_chart")) == labels.count("Tải ảnh SVG")
+    charts = [c for c in at.get("plotly_chart") if not c.key.endswith("_narrow")]
+    # One pair per chart: the phone form of a chart shares its buttons (16:9 images).
+    assert labels.count("Tải ảnh PNG") == len(charts) == labels.count("Tải ảnh SVG") == 2
+    assert "Trình chiếu phần này (.pptx)" in labels
 
 
 # --- rendering with LibreOffice -------------------------------------------------------------------

@@ -31,7 +31,9 @@ TASKS = PageSpec("app_pages/6_Nhiem_vu_du_an.py", "Nhiệm vụ & dự án", "nh
 EXPORT = PageSpec("app_pages/7_Xuat_bao_cao.py", "Xuất báo cáo", "xuat-bao-cao",
                   ":material/download:")
 
-PAGES = (OVERVIEW, PROGRESS, COMPARE, DETAIL, QUALITY, TASKS, EXPORT)
+HELP = PageSpec("app_pages/8_Huong_dan.py", "Hướng dẫn sử dụng", "huong-dan", ":material/help:")
+
+PAGES = (OVERVIEW, PROGRESS, COMPARE, DETAIL, QUALITY, TASKS, EXPORT, HELP)
 
 
 def available_pages() -> list[PageSpec]:

@@ -16,7 +16,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from wardplan.display.format import display_unit, format_value, pct
-from wardplan.display.styles import STATUS_ORDER, STATUS_STYLES
+from wardplan.display.styles import MILESTONE_TEXT, STATUS_ORDER, STATUS_STYLES
 from wardplan.rules import kinds
 from wardplan.rules.missing import is_missing, text_or
 from wardplan.rules.periods import end_month, parse_period, period_label
@@ -37,7 +37,6 @@ MONTH_TICKS = [f"T{m}" for m in range(1, 13)]
 # A phone has room for five month ticks: January and each quarter's end.
 NARROW_MONTHS = [1, 3, 6, 9, 12]
 _SOURCE_ITEM_MAX = 120
-MILESTONE_TEXT = "đánh giá cuối năm"
 
 
 @dataclass(frozen=True)

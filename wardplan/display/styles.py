@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from wardplan.rules.numbers import format_pct_vi
-
 from wardplan.rules.status import (  # noqa: F401 (re-exported: the order goes with the styles)
     AMBER,
     GREEN,
@@ -34,6 +33,10 @@ STATUS_STYLES = {
     RED: StatusStyle("▼", STATUS_LABELS_VI[RED], "#D55E00", "#F7D3BE"),
     GREY: StatusStyle("○", STATUS_LABELS_VI[GREY], "#8C8C8C", "#EDEDED"),
 }
+
+# What a milestone (judged once, at year end) shows instead of a percentage of its target.
+MILESTONE_TEXT = "đánh giá cuối năm"
+
 
 def status_text(status: str | None) -> str:
     return STATUS_STYLES.get(status or GREY, STATUS_STYLES[GREY]).text

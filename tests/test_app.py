@@ -168,7 +168,7 @@ def test_core_chart_for_phu_lien_budget_revenue():
         "progress_chart", "progress_chart_narrow", "bullet_chart", "bullet_chart_narrow"]
     phone = figure(at, 1)
     assert spec_values(phone["layout"]["xaxis"]["tickvals"]) == [1, 3, 6, 9, 12]
-    assert phone["layout"]["legend"]["orientation"] == "v"
+    assert phone["layout"]["legend"]["entrywidthmode"] == "fraction"  # one entry a row
 
 
 def test_ward_without_report_shows_its_targets_and_says_so():

@@ -544,3 +544,97 @@ def test_deck_renders_with_libreoffice(report, tmp_path):
     pages = sorted(tmp_path.glob("page-*.png"))
     assert len(pages) == len(Presentation(deck).slides)
     assert all(png_size(p.read_bytes()) == (667, 375) for p in pages)
+
+
+# --- the PDF briefing -------------------------------------------------------------------------
+
+NEEDS_POPPLER = pytest.mark.skipif(shutil.which("pdftotext") is None or shutil.which("pdfinfo")
+                                   is None, reason="needs poppler-utils")
+
+
+def tiny_png(_figure) -> bytes:
+    """A stand-in for kaleido: the PDF's layout does not depend on what a chart shows."""
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (1280, 720), "white").save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+@pytest.fixture(scope="module")
+def briefing(report, tmp_path_factory):
+    from exports.pdf import build_pdf
+
+    path = tmp_path_factory.mktemp("pdf") / "bao-cao.pdf"
+    path.write_bytes(build_pdf(report, render=tiny_png))
+    return path
+
+
+def pdf_pages(path: Path) -> list[str]:
+    text = subprocess.run(["pdftotext", "-layout", str(path), "-"], check=True,
+                          capture_output=True, text=True).stdout
+    return text.split("\f")[:-1]
+
+
+@NEEDS_POPPLER
+def test_pdf_has_the_decks_content_in_the_decks_order(briefing, deck):
+    pages = pdf_pages(briefing)
+    assert len(pages) == 21
+    assert all(f"Trang {i}/{len(pages)}" in page for i, page in enumerate(pages, start=1))
+    assert all("Xuất ngày 02/04/2026" in page for page in pages)
+    # Every slide title of the deck heads a page of the PDF, in the same order (tables
+    # may page differently: a PDF page holds more rows than a slide).
+    first_page = {}
+    for title in (slide_title(s) for s in deck.slides):
+        base = title.split(" (")[0] if title.endswith(")") else title
+        first_page.setdefault(base, next(i for i, page in enumerate(pages)
+                                         if " ".join(base.split()) in " ".join(page.split())))
+    order = list(first_page.values())
+    assert order == sorted(order)
+    appendix = [i for i, page in enumerate(pages) if page.lstrip().startswith("Nguồn số liệu")]
+    assert appendix and appendix[0] > order[-1]  # every full reference, after the content
+
+
+@NEEDS_POPPLER
+def test_pdf_text_is_vietnamese_with_embedded_fonts(briefing):
+    text = "\n".join(pdf_pages(briefing))
+    for phrase in ("Tình hình thực hiện các chỉ tiêu kinh tế - xã hội năm 2026",
+                   "Phù Liễn — Thu ngân sách nhà nước trên địa bàn", "105.879 triệu đồng",
+                   "▲ Đạt/Vượt", "▼ Chậm", "● Cần chú ý", "○ Chưa có báo cáo",
+                   "đánh giá cuối năm", "Kế hoạch số 08/KH-UBND ngày 10/01/2026"):
+        assert phrase in " ".join(text.split()), phrase
+    # Full references in words: no workbook paths in what the reader gets.
+    assert ".xlsx" not in text and "settings.toml" not in text
+    fonts = subprocess.run(["pdffonts", str(briefing)], check=True, capture_output=True,
+                           text=True).stdout
+    assert "DejaVuSans" in fonts
+    assert all(line.split()[-5] == "yes" for line in fonts.splitlines()[2:]
+               if "DejaVu" in line), fonts  # embedded
+
+
+def test_pdf_tables_page_evenly_without_a_lone_row():
+    from exports import pdf
+
+    pdf._register_fonts()
+    rows = [[pdf._p(f"Chỉ tiêu {i}", pdf.CELL), pdf._p("▲ Đạt/Vượt", pdf.CELL)] for i in range(19)]
+    header = [pdf._p("Chỉ tiêu", pdf.CELL_BOLD), pdf._p("Phù Liễn", pdf.CELL_BOLD)]
+    one_row = pdf.Table([rows[0]], colWidths=[300, 200]).wrap(500, 1000)[1]
+    # Room for the header and 9 rows: 19 rows are three pages of about 6, not 9 + 9 + 1.
+    tables = pdf.paged_tables(header, rows, [300, 200], room=one_row * 10.5)
+    sizes = [len(t._cellvalues) - 1 for t in tables]
+    assert sum(sizes) == 19 and len(sizes) == 3 and min(sizes) >= 6, sizes
+    # Room for 10: two pages.
+    tables = pdf.paged_tables(header, rows, [300, 200], room=one_row * 11.5)
+    assert sorted(len(t._cellvalues) - 1 for t in tables) == [9, 10]
+
+
+@NEEDS_CHROMIUM
+@NEEDS_POPPLER
+def test_cli_pdf_with_real_charts(built_db, tmp_path):
+    out = tmp_path / "bao-cao.pdf"
+    assert cli(["pdf", "--as-of", "2026-Q1", "--wards", "phu_lien", "--indicators",
+                "budget_revenue", "--db", str(built_db), "--out", str(out)]) == 0
+    pages = pdf_pages(out)
+    assert any("Phù Liễn — Thu ngân sách nhà nước trên địa bàn" in p for p in pages)
+    images = subprocess.run(["pdfimages", "-list", str(out)], capture_output=True, text=True)
+    assert images.returncode != 0 or len(images.stdout.splitlines()) > 2  # a chart is drawn

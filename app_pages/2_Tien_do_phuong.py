@@ -27,7 +27,8 @@ if not ward_row["has_report"]:
         st.info("Phường chưa có chỉ tiêu kế hoạch trong cơ sở dữ liệu.")
     else:
         st.subheader(f"Chỉ tiêu kế hoạch năm {year} ({len(targets)} chỉ tiêu)")
-        ui.table(progress.targets_view(targets), sources=["Nguồn"])
+        ui.table(progress.targets_view(targets), sources=["Nguồn"], key="targets",
+                 narrow=["Chỉ tiêu", "Chỉ tiêu kế hoạch (nguyên văn)"])
     st.stop()
 
 with_data = data.load(queries.ward_indicators_with_actuals, ward)
@@ -70,4 +71,5 @@ else:
 views.progress_downloads(ward, indicator, as_of)
 
 with st.expander(f"Toàn bộ chỉ tiêu kế hoạch năm {year} của phường"):
-    ui.table(progress.targets_view(data.load(queries.ward_targets, ward)), sources=["Nguồn"])
+    ui.table(progress.targets_view(data.load(queries.ward_targets, ward)), sources=["Nguồn"],
+             key="all-targets", narrow=["Chỉ tiêu", "Chỉ tiêu kế hoạch (nguyên văn)"])

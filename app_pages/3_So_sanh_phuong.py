@@ -26,7 +26,8 @@ st.subheader(f"{ui.md_escape(view['name'])} — {period}")
 st.caption("Các phường khác nhau về quy mô, nên tiến độ được so bằng tỷ lệ: số thực hiện bằng "
            "bao nhiêu % chỉ tiêu năm của chính phường đó, và bao nhiêu % kịch bản đến kỳ của "
            "phường đó. Chỉ tiêu của mỗi phường được ghi nguyên văn.")
-ui.table(compare.compare_view(rows), sources=["Nguồn chỉ tiêu"])
+ui.table(compare.compare_view(rows), sources=["Nguồn chỉ tiêu"], key="compare",
+         narrow=["Phường", "Trạng thái", "% chỉ tiêu năm", "% kịch bản", "Thực hiện"])
 if not rows["has_report"].any():
     st.info("Chưa phường nào trong số này gửi báo cáo thực hiện: chỉ so sánh được chỉ tiêu.")
 show_chart(view["figure"], key="compare_chart", filename=f"so-sanh_{indicator}_{as_of}",

@@ -107,7 +107,8 @@ if actuals.empty:
             if not data.wards().set_index("ward_code").loc[ward, "has_report"]
             else "Chưa có số liệu thực hiện cho chỉ tiêu này.")
 else:
-    ui.table(detail_view.actuals_view(actuals), sources=["Nguồn"])
+    ui.table(detail_view.actuals_view(actuals), sources=["Nguồn"], key="actuals",
+             narrow=["Kỳ", "Số liệu", "Phường đánh giá", "Nguồn"])
 
 st.subheader("Kịch bản tăng trưởng")
 scenario = detail["scenario"]
@@ -118,17 +119,20 @@ else:
     st.caption(f"“{ORIGIN_LABELS_VI[OFFICIAL]}” là số do phường lập; “{ORIGIN_LABELS_VI[DERIVED]}”"
                " là phân bổ đều phần chỉ tiêu năm còn lại, không phải số của phường.")
     ui.help_link("Nguồn gốc kịch bản: chính thức, suy ra")
-    ui.table(detail_view.scenario_view(scenario, unit), sources=["Nguồn"])
+    ui.table(detail_view.scenario_view(scenario, unit), sources=["Nguồn"], key="scenario",
+             narrow=["Kỳ", "Kịch bản", "Nguồn gốc"])
 
 baselines = data.load(queries.baselines, ward, indicator)
 if not baselines.empty:
     st.subheader("Số liệu năm trước")
-    ui.table(detail_view.baselines_view(baselines), sources=["Nguồn"])
+    ui.table(detail_view.baselines_view(baselines), sources=["Nguồn"], key="baselines",
+             narrow=["Kỳ", "Số liệu", "Nguyên văn"])
 
 statements = data.load(queries.statements, ward, indicator)
 if not statements.empty:
     st.subheader("Lời văn trong văn bản")
-    ui.table(detail_view.statements_view(statements), sources=["Nguồn"])
+    ui.table(detail_view.statements_view(statements), sources=["Nguồn"], key="statements",
+             narrow=["Kỳ", "Lời văn (nguyên văn)", "Số nêu"])
 
 st.subheader("Phát hiện về chất lượng dữ liệu")
 issues = data.load(queries.indicator_issues, ward, indicator)
@@ -136,4 +140,5 @@ if issues.empty:
     st.caption("Không có phát hiện nào cho chỉ tiêu này.")
 else:
     findings = detail_view.issues_view(issues, as_of, with_links=False)
-    ui.table(findings.drop(columns=["Phường", "Chỉ tiêu", "Mã kiểm tra"]), sources=["Nguồn"])
+    ui.table(findings.drop(columns=["Phường", "Chỉ tiêu", "Mã kiểm tra"]), sources=["Nguồn"],
+             key="findings", narrow=["Mức độ", "Kỳ", "Phát hiện"])

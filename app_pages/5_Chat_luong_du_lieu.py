@@ -37,7 +37,8 @@ else:
     findings = detail_view.issues_view(shown, as_of).drop(columns=["Mã kiểm tra"])
     if not all_wards:
         findings = findings.drop(columns=["Phường"])
-    ui.table(findings, sources=["Nguồn"], links={"Chi tiết": "Mở"})
+    ui.table(findings, sources=["Nguồn"], links={"Chi tiết": "Mở"}, key="findings",
+             narrow=["Mức độ", "Chỉ tiêu", "Kỳ", "Phát hiện"])
     st.caption("Cột “Chi tiết” mở trang chi tiết của chỉ tiêu (phường, chỉ tiêu và kỳ nằm trong "
                "đường dẫn). Phát hiện về nhóm dự án không gắn với chỉ tiêu nào: xem trang "
                "Nhiệm vụ & dự án.")

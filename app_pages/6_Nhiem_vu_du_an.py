@@ -27,7 +27,8 @@ else:
     if view.empty:
         st.info("Không có nhiệm vụ nào với bộ lọc này.")
     else:
-        ui.table(view, sources=["Nguồn"])
+        ui.table(view, sources=["Nguồn"], key="tasks",
+                 narrow=["STT", "Đơn vị chủ trì", "Nhiệm vụ", "Thời hạn", "Tiến độ / kết quả"])
 
 st.subheader("Dự án đầu tư")
 projects = data.load(queries.projects, ward)
@@ -41,6 +42,7 @@ else:
                           & (issues["check_code"] == "project_group_total")]
     for message in group_issues["message"]:
         st.warning(f"Số liệu dòng nhóm chưa khớp: {ui.md_escape(message)}", icon=":material/warning:")
-    ui.table(task_view.projects_view(projects), sources=["Nguồn"])
+    ui.table(task_view.projects_view(projects), sources=["Nguồn"], key="projects",
+             narrow=["Dự án / hạng mục", "Tổng vốn (triệu đồng)", "Tiến độ"])
     st.caption("Số tiền đổi từ đồng (như văn bản ghi) sang triệu đồng. Dòng “Nhóm” là dòng tổng "
                "của văn bản; dòng “Hạng mục” (↳) là chi tiết của dự án ngay trên.")

@@ -105,6 +105,71 @@ def test_invalid_url_values_fall_back_to_defaults():
     assert at.query_params["ward"] == "phu_lien"
 
 
+def test_a_bad_link_says_so_in_vietnamese():
+    # AppTest's first run is the default page, which reads only the period; the ward is
+    # read on the progress page.  (In a browser a deep link shows both at once.)
+    at = open_page(nav.OVERVIEW, ward="xyz", as_of="2026-13")
+    warnings = [w.value for w in at.warning]
+    assert any("Đường dẫn có kỳ báo cáo không hợp lệ: “2026\\-13”" in w and "Quý I/2026" in w
+               for w in warnings), warnings
+    at = open_page(nav.PROGRESS, ward="xyz")
+    warnings = [w.value for w in at.warning]
+    assert any("Đường dẫn có phường không hợp lệ: “xyz”" in w and "Phù Liễn" in w
+               for w in warnings), warnings
+    # The link is corrected, so the next run (any widget change) no longer warns.
+    at.selectbox(key="as_of").select("2026-01").run()
+    assert not [w for w in at.warning if "Đường dẫn" in w.value]
+
+
+def test_a_good_link_raises_no_warning():
+    at = open_page(nav.DETAIL, ward="kien_an", indicator="budget_revenue", as_of="2026-Q1")
+    assert not [w for w in at.warning if "Đường dẫn" in w.value]
+
+
+def test_indicator_search_ignores_diacritics():
+    at = open_page(nav.DETAIL, ward="phu_lien", indicator="admin_online", as_of="2026-Q1")
+    at.text_input(key="indicator_search").input("ngan sach").run()
+    assert not at.exception
+    names = [at.selectbox(key="indicator").format_func(o) for o in at.selectbox(key="indicator").options]
+    assert names and all("ngân sách" in n.lower() for n in names), names
+    assert "Thu ngân sách nhà nước trên địa bàn" in names
+    at.text_input(key="indicator_search").input("khong co chi tieu nay").run()
+    assert any("Không tìm thấy chỉ tiêu nào khớp" in c.value for c in at.caption)
+
+
+def test_help_page_explains_every_status_origin_and_kind_with_the_codes_labels():
+    from wardplan.display import styles
+    from wardplan.rules import kinds
+    from wardplan.rules.scenario import ORIGIN_LABELS_VI
+
+    at = open_page(nav.HELP)
+    assert at.title[0].value == "Hướng dẫn sử dụng"
+    shown = texts(at) + "\n".join(t.to_csv() for t in tables(at))
+    for status in styles.STATUS_ORDER:
+        assert styles.STATUS_STYLES[status].label in shown
+    for label in ORIGIN_LABELS_VI.values():
+        assert label in shown
+    for label in kinds.LABELS_VI.values():
+        assert label in shown
+    assert "từ 100% kịch bản đến kỳ trở lên" in shown  # the bands of v_build
+    assert "tạm tính" in shown and "chưa có báo cáo kỳ này" in shown and "lỗi dữ liệu" in shown
+    assert [s.proto.body for s in at.subheader][:3] == [
+        "Trạng thái và ký hiệu", "Kịch bản tăng trưởng và nguồn gốc của nó", "Loại chỉ tiêu"]
+
+
+@pytest.mark.parametrize("page", [nav.OVERVIEW, nav.PROGRESS, nav.DETAIL, nav.EXPORT],
+                         ids=lambda p: p.url_path)
+def test_pages_that_use_the_words_link_to_the_help(page):
+    at = open_page(page, ward="phu_lien", indicator="budget_revenue", as_of="2026-Q1")
+    assert any(link.proto.page == nav.HELP.url_path for link in at.get("page_link"))
+
+
+def test_load_time_is_shown_in_vietnam_time():
+    at = open_page(nav.OVERVIEW)
+    footer = " ".join(c.value for c in at.sidebar.caption)
+    assert "(giờ Việt Nam)" in footer and "UTC" not in footer
+
+
 # --- overview ------------------------------------------------------------------------------
 
 def test_overview_lists_red_and_amber_first_with_reasons_and_links():
@@ -199,7 +264,10 @@ def test_compare_shows_targets_side_by_side_and_normalised_progress():
     assert side.loc["Thủy Nguyên", "Chỉ tiêu (nguyên văn)"] == "đạt 578,625 tỷ đồng"
     assert side.loc["Phù Liễn", "% chỉ tiêu năm"] == "29,6%"
     assert side.loc["Kiến An", "Báo cáo"] == "Chưa gửi"
-    matrix = tables(at)[1]
+    matrix = next(f for f in tables(at) if "Kiến An" in f.columns)
+    assert not (matrix.drop(columns="Chỉ tiêu") == "").all(axis=1).any()  # no blank rows
+    schools = matrix.set_index("Chỉ tiêu").loc["Phòng học thông minh", "Phù Liễn"]
+    assert schools == "= 5 phòng | ○ đánh giá cuối năm"  # a milestone, not "0% CT"
     assert {"Kiến An", "Phù Liễn", "Thủy Nguyên"} <= set(matrix.columns)
     spec = figure(at)
     assert "Thu ngân sách" in spec["layout"]["title"]["text"]

@@ -9,7 +9,7 @@ from urllib.parse import quote
 import pandas as pd
 import streamlit as st
 
-from ui import data, nav
+from ui import data, layout, nav
 from wardplan.display import overview
 from wardplan.display.format import SourceLabels
 from wardplan.display.styles import STATUS_ORDER, STATUS_STYLES
@@ -56,14 +56,26 @@ def _cell_markdown(value: object) -> object:
 
 def table(frame: pd.DataFrame, *, sources: Sequence[str] = (), css: pd.DataFrame | None = None,
           labels: SourceLabels | None = None, numbered: bool | None = None,
-          links: dict[str, str] | None = None) -> None:
+          links: dict[str, str] | None = None, narrow: Sequence[str] | None = None,
+          key: str | None = None) -> None:
     """A static table that wraps long texts to the page's width (and prints whole).
 
     st.table reads cells as Markdown, so every cell is escaped.  Columns named in
     `sources` show the short form of each reference (document and place); the full
     reference of every row follows in an expander, by row number.  Columns in `links`
     hold URLs we built (`format.detail_link`) and show as links with the given text.
+    With `narrow` (and a `key`), a phone gets only those columns; the rest stay one
+    tap away on a wider screen or on paper.
     """
+    if narrow is not None and key is not None:
+        with layout.wide(f"table-{key}"):
+            table(frame, sources=sources, css=css, labels=labels, numbered=numbered, links=links)
+        with layout.narrow(f"table-{key}"):
+            kept = [c for c in frame.columns if c in narrow]
+            table(frame[kept], sources=[c for c in sources if c in kept],
+                  css=css[kept] if css is not None else None, labels=labels, numbered=numbered,
+                  links={c: t for c, t in (links or {}).items() if c in kept})
+        return
     if frame.empty:
         return
     shown = frame.reset_index(drop=True).copy()

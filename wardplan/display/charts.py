@@ -68,7 +68,7 @@ WIDE = Frame(narrow=False, title_size=22, subtitle_size=15, font_size=15, tick_s
              source_chars=100, right=40, legend_row_px=26, source_line_px=17)
 NARROW = Frame(narrow=True, title_size=16, subtitle_size=12, font_size=12, tick_size=12,
                legend_size=12, source_size=11, title_chars=36, subtitle_chars=52,
-               source_chars=56, right=14, legend_row_px=21, source_line_px=15)
+               source_chars=50, right=14, legend_row_px=21, source_line_px=15)
 
 
 def frame_for(narrow: bool) -> Frame:
@@ -129,12 +129,15 @@ def _finish(fig: go.Figure, title: str, subtitle: str, source: str, height: int,
     else:
         legend_px = frame.legend_row_px * legend_rows
     bottom = axis_px + legend_px + 10 + frame.source_line_px * len(source_lines) + 12
-    top = int(22 + len(title_lines) * frame.title_size * 1.3
+    # On a phone Plotly's toolbar stays on screen above the chart: the title starts below it.
+    toolbar = 30 if frame.narrow else 0
+    top = int(22 + toolbar + len(title_lines) * frame.title_size * 1.3
               + len(subtitle_lines) * frame.subtitle_size * 1.4 + 30)
     total = top + bottom + plot_px if plot_px is not None else height + max(0, top - 104)
     fig.update_layout(
         title=dict(text="<br>".join(_escape(t) for t in title_lines), x=0.01, xanchor="left",
-                   xref="container", y=1 - 12 / total, yanchor="top", yref="container",
+                   xref="container", y=1 - (12 + toolbar) / total, yanchor="top",
+                   yref="container",
                    font=dict(size=frame.title_size, color=INK),
                    subtitle=dict(text="<br>".join(_escape(t) for t in subtitle_lines),
                                  font=dict(size=frame.subtitle_size, color="#333333"))),
@@ -144,10 +147,12 @@ def _finish(fig: go.Figure, title: str, subtitle: str, source: str, height: int,
         height=total,
         margin=dict(l=left, r=frame.right, t=top, b=bottom),
         hoverlabel=dict(font=dict(size=frame.font_size, family=FONT_FAMILY)),
-        legend=dict(orientation="v" if frame.narrow else "h", xref="container", x=0.01,
-                    xanchor="left", yref="container", y=(bottom - axis_px) / total,
-                    yanchor="top", font=dict(size=frame.legend_size),
-                    tracegroupgap=0),
+        # Horizontal in both forms: a vertical legend would push the plot aside.  On a
+        # phone each entry takes the full width, so entries stack one a row.
+        legend=dict(orientation="h", xref="container", x=0.01, xanchor="left",
+                    yref="container", y=(bottom - axis_px) / total, yanchor="top",
+                    font=dict(size=frame.legend_size),
+                    **({"entrywidth": 1, "entrywidthmode": "fraction"} if frame.narrow else {})),
         # Dragging zooms by default, which on a phone swallows the thumb that
         # scrolls the page; the zoom buttons remain.
         dragmode=False,
@@ -262,7 +267,8 @@ def progress_chart(series: pd.DataFrame, *, ward_name: str, indicator_name: str,
                            "<extra></extra>")))
     target = shown.scale(series["target"].iloc[0]) if len(series) else None
     if target is not None:
-        target_name = f"Chỉ tiêu năm {year}: {format_value(target, shown.unit)}"
+        target_name = (f"Chỉ tiêu năm: {format_value(target, shown.unit)}" if narrow else
+                       f"Chỉ tiêu năm {year}: {format_value(target, shown.unit)}")
         fig.add_trace(go.Scatter(
             x=[0.6, 12.4], y=[target, target], mode="lines", name=target_name,
             line=dict(color=TARGET_COLOUR, width=2.5, dash="dot"),
@@ -330,8 +336,9 @@ def bullet_chart(rows: pd.DataFrame, *, ward_name: str, as_of: str,
     names = [f"{n} ({u})" if u else n for n, u in
              zip(rows["indicator_name"], rows["unit"].map(text_or), strict=True)]
     # Category keys stay unique and short; a phone shows the label as an annotation.
+    # (Not bare numbers: Plotly reads a numeric category as a position.)
     labels = [_wrap_label(n) for n in names] if not narrow else \
-        [f"{i + 1}" for i in range(len(names))]
+        [f"#{i + 1}" for i in range(len(names))]
     milestone = _is_milestone(rows)
     values = [None if m or is_missing(v) else float(v)
               for v, m in zip(rows["pct_of_target"], milestone, strict=True)]

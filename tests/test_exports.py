@@ -499,12 +499,16 @@ def test_cli_charts(built_db, tmp_path):
 # --- the app --------------------------------------------------------------------------------------
 
 def test_export_page_offers_the_downloads(built_db):
-    at = AppTest.from_file(str(ROOT / nav.EXPORT.path), default_timeout=60)
+    # Through app.py: the page links to the help page, which only its navigation knows.
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
     at.query_params["as_of"] = "2026-Q1"
+    at.run()
+    at.switch_page(nav.EXPORT.path)
     at.run()
     assert not at.exception, [e.message for e in at.exception]
     labels = [b.proto.label for b in at.get("download_button")]
-    assert labels == ["PowerPoint (.pptx)", "Excel (.xlsx)", "Bảng trạng thái (.csv)"]
+    assert labels == ["PowerPoint (.pptx)", "Báo cáo PDF", "Excel (.xlsx)",
+                      "Bảng trạng thái (.csv)"]
     wards, indicators = at.multiselect
     assert wards.value == ["kien_an", "phu_lien", "thuy_nguyen"]
     assert "budget_revenue" in indicators.value

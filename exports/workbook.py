@@ -149,8 +149,9 @@ def _fit_rows(ws, first: int, last: int, columns: int) -> None:
         lines = 1
         for cell, width in zip(row, widths, strict=True):
             if isinstance(cell.value, str) and cell.alignment.wrap_text:
-                # ~1.1 characters per unit of column width at the default font.
-                per_line = max(int(width * 1.1), 1)
+                # ~1.3 characters per unit of column width at the default font (measured
+                # by rendering with LibreOffice: 1.1 left rows twice too tall).
+                per_line = max(int(width * 1.3), 1)
                 wrapped = sum(-(-max(len(part), 1) // per_line)
                               for part in cell.value.split("\n"))
                 lines = max(lines, wrapped)
@@ -234,8 +235,9 @@ WARD_COLUMNS = [
     ("Loại chỉ tiêu", 16, "wrap"),
     ("Chỉ tiêu (nguyên văn)", 36, "wrap"),
     ("Nguồn gốc kịch bản", 22, "wrap"),
-    ("Nguồn chỉ tiêu", 60, "wrap"),
-    ("Nguồn số liệu thực hiện", 60, "wrap"),
+    # Unwrapped: they are for lookup and machines, and must not make printed rows tall.
+    ("Nguồn chỉ tiêu", 60, "text"),
+    ("Nguồn số liệu thực hiện", 60, "text"),
 ]
 WARD_PRINTED = [c[0] for c in WARD_COLUMNS].index("Nguồn (văn bản)") + 1
 _FIELD = {"Mã chỉ tiêu": "indicator_code"}

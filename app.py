@@ -12,18 +12,22 @@ import secrets
 
 import streamlit as st
 
-from ui import components, data, nav
+from ui import components, data, layout, nav
 
 log = logging.getLogger("chitieu.app")
 
-st.set_page_config(page_title="Chỉ tiêu 2026", page_icon=":material/monitoring:", layout="wide")
+# The icon is a file of the app's own: a ":material/…:" page icon is fetched from a
+# font CDN that an intranet cannot reach.
+st.set_page_config(page_title="Chỉ tiêu 2026", page_icon=str(layout.ICON), layout="wide")
 
 pages = [st.Page(page.path, title=page.title, url_path=page.url_path, icon=page.icon,
                  default=page is nav.OVERVIEW)
          for page in nav.available_pages()]
-# Navigation before anything that draws (even a spinner): on a fresh server the
-# first deep link (/chi-tiet?…) otherwise gets a spurious "Page not found".
+# Navigation before anything that draws (even a spinner).  The pages live in
+# app_pages/, not pages/: Streamlit would treat pages/ as legacy multipage pages
+# and answer a fresh server's first deep link with a spurious "Page not found".
 current = st.navigation(pages)
+layout.stylesheet()
 try:
     data.database()  # ensure_database() once, before any page reads
 
@@ -35,4 +39,4 @@ except Exception:  # st.rerun/st.stop are BaseExceptions and pass through
     error_id = secrets.token_hex(4)
     log.exception("unexpected error %s on page %s", error_id, current.title)
     st.error(f"Đã xảy ra lỗi không mong đợi (mã lỗi: {error_id}). Vui lòng tải lại trang; nếu "
-             "lỗi vẫn còn, hãy báo quản trị viên kèm mã lỗi này.", icon=":material/error:")
+             "lỗi vẫn còn, hãy báo quản trị viên kèm mã lỗi này.")

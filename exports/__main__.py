@@ -3,6 +3,7 @@
     python -m exports deck --as-of 2026-Q1 [--wards phu_lien,thuy_nguyen]
                            [--indicators budget_revenue,...] --out bao-cao.pptx
     python -m exports workbook --as-of 2026-Q1 [--wards ...] [--indicators ...] --out bao-cao.xlsx
+    python -m exports pdf --as-of 2026-Q1 [--wards ...] [--indicators ...] --out bao-cao.pdf
     python -m exports charts --as-of 2026-Q1 --ward phu_lien --out thu-muc/ [--format png|svg]
 
 `--db PATH` reads another database file (default: CHITIEU_DB or
@@ -27,7 +28,8 @@ def _codes(text: str | None) -> list[str] | None:
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m exports",
-        description="Xuất báo cáo chỉ tiêu 2026: trình chiếu PowerPoint, sổ Excel, ảnh biểu đồ.")
+        description="Xuất báo cáo chỉ tiêu 2026: trình chiếu PowerPoint, báo cáo PDF, sổ Excel, "
+                    "ảnh biểu đồ.")
     commands = parser.add_subparsers(dest="command", required=True)
 
     def common(command: argparse.ArgumentParser) -> None:
@@ -41,6 +43,9 @@ def _parser() -> argparse.ArgumentParser:
     deck = commands.add_parser("deck", help="trình chiếu PowerPoint 16:9 (.pptx)")
     common(deck)
     deck.add_argument("--wards", help="mã phường, cách nhau bởi dấu phẩy (mặc định: tất cả)")
+    pdf = commands.add_parser("pdf", help="báo cáo PDF, cùng nội dung và thứ tự với trình chiếu")
+    common(pdf)
+    pdf.add_argument("--wards", help="mã phường, cách nhau bởi dấu phẩy (mặc định: tất cả)")
     workbook = commands.add_parser("workbook", help="sổ Excel (.xlsx)")
     common(workbook)
     workbook.add_argument("--wards", help="mã phường, cách nhau bởi dấu phẩy (mặc định: tất cả)")
@@ -71,6 +76,16 @@ def main(argv: list[str] | None = None) -> int:
 
         args.out.parent.mkdir(parents=True, exist_ok=True)
         write_deck(report, args.out)
+        written = [args.out]
+    elif args.command == "pdf":
+        from exports.pdf import FontMissing, write_pdf
+
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            write_pdf(report, args.out)
+        except FontMissing as error:
+            print(f"Lỗi: {error.message_vi}", file=sys.stderr)
+            return 2
         written = [args.out]
     elif args.command == "workbook":
         from exports.workbook import write_workbook

@@ -240,7 +240,25 @@ def _table(slide, rows: int, cols: int, x, y, w, h, widths: Sequence[float]):
 
 
 def _pages(items: list, size: int) -> list[list]:
-    return [items[i:i + size] for i in range(0, len(items), size)] or [[]]
+    """At most `size` items a slide, spread evenly: 19 rows at 9 a slide are 7, 6 and 6,
+    never 9, 9 and a single row left alone on a slide."""
+    if not items:
+        return [[]]
+    count = math.ceil(len(items) / size)
+    base, extra = divmod(len(items), count)
+    pages, start = [], 0
+    for index in range(count):
+        end = start + base + (1 if index < extra else 0)
+        pages.append(items[start:end])
+        start = end
+    return pages
+
+
+def text_lines(text: str, width, size: float) -> int:
+    """Lines a text takes in a box `width` (EMU) wide at `size` pt: an estimate on the safe
+    side (Arial averages about half an em a character; Vietnamese marks sit above it)."""
+    per_line = max(int(Emu(width).inches * 72 / (size * 0.55)), 1)
+    return sum(max(math.ceil(len(part) / per_line), 1) for part in str(text).split("\n"))
 
 
 def _page_suffix(index: int, count: int) -> str:
@@ -515,7 +533,7 @@ class _Deck:
             if not r.has_report(ward):
                 continue
             now = r.status_now[r.status_now["ward_code"] == ward]
-            rows = progress.bullet_rows(now)
+            rows = progress.summary_rows(now)
             if rows.empty:
                 continue
             pages = _pages(list(range(len(rows))), BAR_ROWS)
@@ -545,8 +563,11 @@ class _Deck:
         # the ward's own bar sits on top, next to its label.
         data.add_series(f"Kịch bản đến {r.period_label} (% chỉ tiêu năm)",
                         [_finite(v) for v in ordered["scenario_pct_of_target"]])
+        milestone = [k == kinds.MILESTONE for k in ordered["kind"]]
         data.add_series("Thực hiện (% chỉ tiêu năm)",
-                        [_finite(v) for v in ordered["pct_of_target"]])
+                        # 0 keeps the point, so its label can say why there is no bar.
+                        [0.0 if m else _finite(v)
+                         for v, m in zip(ordered["pct_of_target"], milestone, strict=True)])
         frame = slide.shapes.add_chart(XL_CHART_TYPE.BAR_CLUSTERED, MARGIN, CONTENT_TOP,
                                        CONTENT_WIDTH, CONTENT_BOTTOM - CONTENT_TOP, data)
         chart = frame.chart
@@ -569,7 +590,9 @@ class _Deck:
             point.format.fill.fore_color.rgb = rgb(style.colour)
             label = point.data_label
             label.position = XL_LABEL_POSITION.OUTSIDE_END
-            _write(label.text_frame, [f"{style.symbol} {fmt.pct(value)}"], 11)
+            # A milestone is judged at year end: no bar, and no "0 %" that reads as no progress.
+            text = wc.MILESTONE_TEXT if milestone[i] else fmt.pct(value)
+            _write(label.text_frame, [f"{style.symbol} {text}"], 11)
         axis = chart.value_axis
         axis.minimum_scale = 0
         top = max([110.0] + [float(v) * 1.15 for v in
@@ -732,25 +755,41 @@ class _Deck:
         if is_true(status["carried"]) and isinstance(status["actual_period"], str):
             figures.append(("Kỳ của số liệu", period_label(status["actual_period"])))
         top = y + Inches(0.7)
-        height = Inches(0.33) * len(figures)
+        label_width, value_width = Emu(int(w * 1.55 / 3.55)), Emu(int(w * 2.0 / 3.55))
+        # Rows grow with their text when rendered; place what follows below the grown table.
+        heights = [Emu(max(Inches(0.33), Inches(0.08) + Pt(15) * max(
+            text_lines(label, label_width - Inches(0.12), 11),
+            text_lines(value, value_width - Inches(0.12), 12)))) for label, value in figures]
+        height = Emu(sum(heights))
         table = _table(slide, len(figures), 2, x, top, w, height, [1.55, 2.0])
         for i, (label, value) in enumerate(figures):
+            table.rows[i].height = heights[i]
             _cell(table.cell(i, 0), label, 11, fill=HEADER_FILL)
             _cell(table.cell(i, 1), value, 12, bold=True, align=PP_ALIGN.RIGHT)
         note = fmt.first_sentence(status["note"])
         if status_rules.verdict_differs(status["status"], status["ward_verdict"]):
             note = text_or(status["note"])
-        lines = []
-        if errors:
-            lines.append((f"Lỗi dữ liệu: {_shorten(errors[0], 200)}", 10, True,
-                          rgb(styles.STATUS_STYLES[status_rules.RED].colour)))
-        if note:
-            lines.append(_shorten(note, 280 if errors else 480))
-        lines.append(scenario_note)
         note_top = top + height + Inches(0.2)
-        if note_top < CONTENT_BOTTOM - Inches(0.5):
-            _text(slide, x, note_top, w, CONTENT_BOTTOM - note_top, lines, 10,
-                  colour=MUTED, spacing=4)
+        room = CONTENT_BOTTOM - note_top
+        if room < Inches(0.5):
+            return
+        # Whole lines only, each paragraph cut to what is left: the box never runs
+        # into the footer.
+        line = Pt(10 * 1.2) + Pt(4) / 3
+        budget = int(room / line) - 1
+        lines = []
+        for text, size, bold, colour in (
+                [(f"Lỗi dữ liệu: {errors[0]}", 10, True,
+                  rgb(styles.STATUS_STYLES[status_rules.RED].colour))] if errors else []) + \
+                [(note, 10, False, MUTED), (scenario_note, 10, False, MUTED)]:
+            if not text or budget <= 0:
+                continue
+            per_line = max(int(Emu(w - Inches(0.08)).inches * 72 / (size * 0.55)), 1)
+            fitted = _shorten(text, per_line * budget)
+            budget -= text_lines(fitted, w - Inches(0.08), size)
+            lines.append((fitted, size, bold, colour))
+        if lines:
+            _text(slide, x, note_top, w, room, lines, 10, colour=MUTED, spacing=4)
 
 
 def _status_legend(bands: dict) -> list[str]:

@@ -25,7 +25,7 @@ def progress_figure(report: Report, ward: str, indicator: str) -> go.Figure:
 
 def summary_figure(report: Report, ward: str) -> go.Figure:
     now = report.status_now[report.status_now["ward_code"] == ward]
-    rows = progress.bullet_rows(now)
+    rows = progress.summary_rows(now)
     refs = [ref for code in rows["indicator_code"] for _, ref in report.source_refs(ward, code)]
     return wc.bullet_chart(rows, ward_name=report.ward_name(ward), as_of=report.as_of,
                            sources=report.document_titles(refs))

@@ -58,6 +58,19 @@ def for_export(fig: go.Figure, produced_on: date | None = None) -> go.Figure:
     return out
 
 
+def dated(fig: go.Figure, produced_on: date | None = None) -> go.Figure:
+    """A copy of `fig` at its own size, stamped with its production date (a long table
+    is not squeezed into 16:9)."""
+    out = go.Figure(copy.deepcopy(fig.to_dict()))
+    out.update_layout(autosize=False)
+    out.add_annotation(
+        text=produced_label(produced_on), xref="paper", yref="paper", x=1, y=0,
+        xanchor="right", yanchor="top", yshift=-_bottom_shift(out), showarrow=False,
+        align="right", font={"size": 12, "color": "#555555"},
+    )
+    return out
+
+
 def _bottom_shift(fig: go.Figure) -> int:
     """Pixels below the plot area where the date line sits (inside the bottom margin)."""
     bottom = fig.layout.margin.b if fig.layout.margin.b is not None else 80
@@ -86,7 +99,8 @@ class ChartRenderer:
             raise ValueError(f"Unsupported image format {fmt!r}; use one of {sorted(FORMATS)}")
         width = int(fig.layout.width or WIDTH)
         height = int(fig.layout.height or HEIGHT)
-        scale = PNG_WIDTH / width if fmt == "png" else 1
+        # At most 2560 px wide, and at most 2x: a tall table stays sharp and small.
+        scale = min(PNG_WIDTH / width, 2.0) if fmt == "png" else 1
         opts = {"format": fmt, "width": width, "height": height, "scale": scale}
         with self._lock:
             if not self._started:

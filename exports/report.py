@@ -252,25 +252,9 @@ def _group(report: Report, name: str, frame: pd.DataFrame, ward: str,
     return groups.get((ward, indicator), frame.iloc[0:0])
 
 
-_DOC_KINDS = {"KH": "Kế hoạch", "BC": "Báo cáo", "QĐ": "Quyết định", "CV": "Công văn"}
-
-
 def _document_label(source) -> str:
     """'Phụ lục 3 kèm Báo cáo số 103/BC-UBND ngày 12/03/2026' from a v_sources row."""
-    title = text_or(source.title_vi)
-    number = text_or(source.doc_number)
-    if not number:
-        short = title.split(" (")[0].split(";")[0]
-        return short if len(short) <= 100 else short[:99].rstrip(" ,") + "…"
-    parts = number.split("/")
-    kind = _DOC_KINDS.get(parts[1].split("-")[0], "Văn bản") if len(parts) > 1 else "Văn bản"
-    label = f"{kind} số {number}"
-    if text_or(source.doc_date):
-        label += f" ngày {source.doc_date}"
-    appendix = title.split(" kèm")[0] if title.startswith("Phụ lục") else ""
-    if appendix and len(appendix) <= 40:
-        label = f"{appendix} kèm {label}"
-    return label
+    return fmt.document_label(source.title_vi, source.doc_number, source.doc_date)
 
 
 def _sort_key(code: object) -> tuple:

@@ -101,23 +101,44 @@ def _header_row(ws, row: int, headers: Sequence[str], widths: Sequence[float]) -
 
 
 def _finish_table(ws, header_row: int, last_row: int, columns: int, freeze_column: int,
-                  fit_width: bool = False) -> None:
+                  print_columns: int | None = None, title: str = "") -> None:
     last = max(last_row, header_row)
     ws.auto_filter.ref = f"A{header_row}:{get_column_letter(columns)}{last}"
     ws.freeze_panes = f"{get_column_letter(freeze_column)}{header_row + 1}"
-    # Printed for a meeting: landscape A4 with the header on every page; the
-    # summary fits the page width (the wide ward sheets would become unreadable).
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.print_title_rows = f"{header_row}:{header_row}"
-    if fit_width:
-        ws.page_setup.fitToWidth = 1
-        ws.page_setup.fitToHeight = 0
-        ws.sheet_properties.pageSetUpPr.fitToPage = True
     for row in ws.iter_rows(min_row=header_row + 1, max_row=last, max_col=columns):
         for cell in row:
             cell.border = GRID
     _fit_rows(ws, header_row, last, columns)
+    setup_print(ws, header_row, last, print_columns or columns, title)
+
+
+def setup_print(ws, header_row: int, last_row: int, columns: int, title: str = "",
+                repeat_columns: str | None = None, fit_width: bool = True) -> None:
+    """Printed for a meeting: landscape A4, one page wide, the header row on every page,
+    the sheet's title and 'Trang x/y' on every page.
+
+    `columns` is how many columns from A are printed: a sheet keeps its columns for
+    machines (codes, full references) to the right of what a reader needs, outside the
+    print area, so the printed page stays readable.  A table too wide for one page
+    (many wards) prints across pages with `repeat_columns` on each instead.
+    """
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.print_options.horizontalCentered = True
+    ws.page_margins.left = ws.page_margins.right = 0.4
+    ws.page_margins.top = ws.page_margins.bottom = 0.6
+    ws.page_margins.header = ws.page_margins.footer = 0.25
+    ws.print_title_rows = f"{header_row}:{header_row}"
+    if repeat_columns:
+        ws.print_title_cols = repeat_columns
+    ws.print_area = f"A1:{get_column_letter(columns)}{max(last_row, header_row)}"
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_setup.fitToWidth = 1 if fit_width else 0
+    ws.page_setup.fitToHeight = 0
+    ws.oddFooter.left.text = title.replace("&", "&&")
+    ws.oddFooter.left.size = 8
+    ws.oddFooter.right.text = "Trang &P/&N"
+    ws.oddFooter.right.size = 8
 
 
 def _fit_rows(ws, first: int, last: int, columns: int) -> None:
@@ -128,13 +149,14 @@ def _fit_rows(ws, first: int, last: int, columns: int) -> None:
         lines = 1
         for cell, width in zip(row, widths, strict=True):
             if isinstance(cell.value, str) and cell.alignment.wrap_text:
-                # ~1.1 characters per unit of column width at the default font.
-                per_line = max(int(width * 1.1), 1)
+                # ~1.3 characters per unit of column width at the default font (measured
+                # by rendering with LibreOffice: 1.1 left rows twice too tall).
+                per_line = max(int(width * 1.3), 1)
                 wrapped = sum(-(-max(len(part), 1) // per_line)
                               for part in cell.value.split("\n"))
                 lines = max(lines, wrapped)
         if lines > 1:
-            ws.row_dimensions[row[0].row].height = 15 * min(lines, 12)
+            ws.row_dimensions[row[0].row].height = 15 * min(lines, 26)
 
 
 def _title(ws, title: str, lines: Sequence[str]) -> int:
@@ -169,14 +191,14 @@ def _summary(ws, report: Report) -> None:
     ])
     wards = r.ward_codes
     headers = ["Lĩnh vực", "Chỉ tiêu", "Đơn vị", *[r.ward_name(w) for w in wards]]
-    _header_row(ws, start, headers, [20, 55, 14, *[24] * len(wards)])
+    _header_row(ws, start, headers, [16, 46, 12, *[19] * len(wards)])
     row = start
     for code in r.indicator_codes:
         meta = r.indicator(code)
         row += 1
-        write_text(ws, row, 1, meta["group_vi"]).alignment = TOP
+        write_text(ws, row, 1, meta["group_vi"]).alignment = WRAP
         write_text(ws, row, 2, meta["name_vi"]).alignment = WRAP
-        write_text(ws, row, 3, text_or(meta["unit"])).alignment = TOP
+        write_text(ws, row, 3, text_or(meta["unit"])).alignment = WRAP
         for column, ward in enumerate(wards, start=4):
             label, status = r.status_label(ward, code)
             marks = " · ".join(styles.qualifiers(r.status_row(ward, code))) if status else ""
@@ -186,36 +208,57 @@ def _summary(ws, report: Report) -> None:
             fill = status_fill(status)
             if fill is not None:
                 cell.fill = fill
-    _finish_table(ws, start, row, len(headers), freeze_column=4, fit_width=True)
+    _finish_table(ws, start, row, len(headers), freeze_column=4,
+                  title=f"Tổng hợp trạng thái — {r.period_label}")
+    if len(wards) > SUMMARY_WARDS_PER_PAGE:
+        # A city of wards does not fit one page wide: pages across, names on each.
+        setup_print(ws, start, row, len(headers), ws["A1"].value, repeat_columns="A:C",
+                    fit_width=False)
 
 
+# Reader's columns first (they are printed), then the machine's: codes, kinds and the
+# full references, kept in the sheet but outside the print area.
 WARD_COLUMNS = [
     # header, width, kind
-    ("Lĩnh vực", 18, "text"),
+    ("Lĩnh vực", 12, "wrap"),
+    ("Chỉ tiêu", 28, "wrap"),
+    ("Đơn vị", 9, "wrap"),
+    ("Chỉ tiêu năm", 12, "number"),
+    ("Kịch bản đến kỳ", 12, "number"),
+    ("Thực hiện đến kỳ", 12, "number"),
+    ("Kỳ số liệu", 10, "wrap"),
+    ("% kịch bản", 9, "percent"),
+    ("% chỉ tiêu năm", 9, "percent"),
+    ("Trạng thái", 13, "status"),
+    ("Cơ sở trạng thái", 12, "wrap"),
+    ("Phường tự đánh giá", 10, "wrap"),
+    ("Nhận xét", 28, "wrap"),
+    ("Nguồn (văn bản)", 24, "wrap"),
     ("Mã chỉ tiêu", 24, "text"),
-    ("Chỉ tiêu", 45, "wrap"),
-    ("Đơn vị", 12, "text"),
-    ("Loại chỉ tiêu", 16, "text"),
-    ("Chỉ tiêu năm", 16, "number"),
+    ("Loại chỉ tiêu", 16, "wrap"),
     ("Chỉ tiêu (nguyên văn)", 36, "wrap"),
-    ("Kịch bản đến kỳ", 16, "number"),
-    ("Nguồn gốc kịch bản", 22, "text"),
+    ("Nguồn gốc kịch bản", 22, "wrap"),
     ("Cơ sở kịch bản", 26, "wrap"),
-    ("Thực hiện đến kỳ", 16, "number"),
-    ("Kỳ số liệu", 14, "text"),
-    ("% kịch bản", 12, "percent"),
-    ("% chỉ tiêu năm", 12, "percent"),
-    ("Trạng thái", 20, "status"),
-    ("Cơ sở trạng thái", 22, "wrap"),
     ("Dự báo cuối năm", 16, "number"),
     ("Dự báo (% chỉ tiêu năm)", 14, "percent"),
     ("Cách dự báo", 50, "wrap"),
-    ("Phường tự đánh giá", 14, "text"),
-    ("Nhận xét", 60, "wrap"),
-    ("Nguồn chỉ tiêu", 60, "wrap"),
-    ("Nguồn số liệu thực hiện", 60, "wrap"),
+    # Unwrapped: they are for lookup and machines, and must not make printed rows tall.
+    ("Nguồn chỉ tiêu", 60, "text"),
+    ("Nguồn số liệu thực hiện", 60, "text"),
 ]
+WARD_PRINTED = [c[0] for c in WARD_COLUMNS].index("Nguồn (văn bản)") + 1
 _FIELD = {"Mã chỉ tiêu": "indicator_code"}
+SUMMARY_WARDS_PER_PAGE = 6
+
+
+def _short_sources(report: Report, record: dict) -> str:
+    """'Chỉ tiêu: Kế hoạch số 08/KH-UBND …. Thực hiện: Báo cáo số 103/BC-UBND …' for print."""
+    parts = []
+    for label, column in (("Chỉ tiêu", "Nguồn chỉ tiêu"), ("Thực hiện", "Nguồn số liệu thực hiện")):
+        documents = report.short_sources(text_or(record.get(column)).split("\n"))
+        if documents:
+            parts.append(f"{label}: {'; '.join(documents)}.")
+    return " ".join(parts)
 
 
 def _ward_sheet(ws, report: Report, ward: str, table: pd.DataFrame) -> None:
@@ -235,7 +278,8 @@ def _ward_sheet(ws, report: Report, ward: str, table: pd.DataFrame) -> None:
     for record in rows.to_dict("records"):
         row += 1
         for column, (header, _, kind) in enumerate(WARD_COLUMNS, start=1):
-            value = record[_FIELD.get(header, header)]
+            value = _short_sources(r, record) if header == "Nguồn (văn bản)" else \
+                record[_FIELD.get(header, header)]
             if kind == "number":
                 write_number(ws, row, column, value).alignment = TOP
             elif kind == "percent":
@@ -247,14 +291,17 @@ def _ward_sheet(ws, report: Report, ward: str, table: pd.DataFrame) -> None:
                     fill = status_fill(record["status"])
                     if fill is not None:
                         cell.fill = fill
-    _finish_table(ws, start, row, len(WARD_COLUMNS), freeze_column=4)
+    _finish_table(ws, start, row, len(WARD_COLUMNS), freeze_column=3,
+                  print_columns=WARD_PRINTED, title=f"{name} — {r.period_label}")
 
 
 PERIOD_COLUMNS = [
-    ("Phường", 16), ("Mã chỉ tiêu", 24), ("Chỉ tiêu", 45), ("Đơn vị", 12), ("Kỳ", 14),
-    ("Mã kỳ", 10), ("Kịch bản của kỳ", 16), ("Nguồn gốc kịch bản", 22), ("Thực hiện", 16),
-    ("Nguyên văn trong báo cáo", 18), ("Phường đánh giá", 14), ("Nguồn số liệu thực hiện", 70),
+    ("Phường", 13), ("Chỉ tiêu", 34), ("Đơn vị", 10), ("Kỳ", 12), ("Kịch bản của kỳ", 14),
+    ("Nguồn gốc kịch bản", 15), ("Thực hiện", 14), ("Nguyên văn trong báo cáo", 14),
+    ("Phường đánh giá", 11), ("Nguồn số liệu thực hiện", 46),
+    ("Mã chỉ tiêu", 24), ("Mã kỳ", 10),
 ]
+PERIOD_PRINTED = 10
 
 
 def _periods_sheet(ws, report: Report) -> None:
@@ -283,23 +330,25 @@ def _periods_sheet(ws, report: Report) -> None:
     for record in merged.to_dict("records"):
         meta = r.indicator(record["indicator_code"])
         row += 1
-        write_text(ws, row, 1, r.ward_name(record["ward_code"]))
-        write_text(ws, row, 2, record["indicator_code"])
-        write_text(ws, row, 3, meta["name_vi"]).alignment = WRAP
-        write_text(ws, row, 4, text_or(meta["unit"]))
-        write_text(ws, row, 5, period_label(str(record["period"])))
-        write_text(ws, row, 6, record["period"])
-        write_number(ws, row, 7, record.get("planned_value"))
-        write_text(ws, row, 8, ORIGIN_LABELS_VI.get(record.get("origin"), ""))
-        write_number(ws, row, 9, record.get("value"))
-        write_text(ws, row, 10, record.get("value_text"))
-        write_text(ws, row, 11, record.get("ward_verdict"))
-        write_text(ws, row, 12, record.get("source_ref")).alignment = WRAP
-    _finish_table(ws, start, row, len(PERIOD_COLUMNS), freeze_column=6)
+        write_text(ws, row, 1, r.ward_name(record["ward_code"])).alignment = WRAP
+        write_text(ws, row, 2, meta["name_vi"]).alignment = WRAP
+        write_text(ws, row, 3, text_or(meta["unit"])).alignment = WRAP
+        write_text(ws, row, 4, period_label(str(record["period"]))).alignment = WRAP
+        write_number(ws, row, 5, record.get("planned_value")).alignment = TOP
+        write_text(ws, row, 6, ORIGIN_LABELS_VI.get(record.get("origin"), "")).alignment = WRAP
+        write_number(ws, row, 7, record.get("value")).alignment = TOP
+        write_text(ws, row, 8, record.get("value_text")).alignment = WRAP
+        write_text(ws, row, 9, record.get("ward_verdict")).alignment = WRAP
+        write_text(ws, row, 10, record.get("source_ref")).alignment = WRAP
+        write_text(ws, row, 11, record["indicator_code"]).alignment = TOP
+        write_text(ws, row, 12, record["period"]).alignment = TOP
+    _finish_table(ws, start, row, len(PERIOD_COLUMNS), freeze_column=3,
+                  print_columns=PERIOD_PRINTED, title=f"Số liệu theo kỳ — {r.period_label}")
 
 
-SOURCE_COLUMNS = [("Phường", 16), ("Mã nguồn", 20), ("Tên văn bản", 90), ("Số hiệu", 16),
-                  ("Ngày", 12), ("Tệp gốc", 28)]
+SOURCE_COLUMNS = [("Phường", 14), ("Tên văn bản", 90), ("Số hiệu", 16), ("Ngày", 12),
+                  ("Mã nguồn", 20), ("Tệp gốc", 28)]
+SOURCES_PRINTED = 4
 
 
 def _sources_sheet(ws, report: Report) -> None:
@@ -309,13 +358,14 @@ def _sources_sheet(ws, report: Report) -> None:
     row = start
     for source in r.sources.itertuples(index=False):
         row += 1
-        write_text(ws, row, 1, r.ward_name(source.ward_code))
-        write_text(ws, row, 2, source.source_code)
-        write_text(ws, row, 3, source.title_vi).alignment = WRAP
-        write_text(ws, row, 4, source.doc_number)
-        write_text(ws, row, 5, source.doc_date)
-        write_text(ws, row, 6, source.original_file)
-    _finish_table(ws, start, row, len(SOURCE_COLUMNS), freeze_column=1)
+        write_text(ws, row, 1, r.ward_name(source.ward_code)).alignment = WRAP
+        write_text(ws, row, 2, source.title_vi).alignment = WRAP
+        write_text(ws, row, 3, source.doc_number).alignment = TOP
+        write_text(ws, row, 4, source.doc_date).alignment = TOP
+        write_text(ws, row, 5, source.source_code).alignment = TOP
+        write_text(ws, row, 6, source.original_file).alignment = TOP
+    _finish_table(ws, start, row, len(SOURCE_COLUMNS), freeze_column=1,
+                  print_columns=SOURCES_PRINTED, title="Nguồn tài liệu")
 
 
 # --- public API -------------------------------------------------------------------------------

@@ -10,10 +10,10 @@ import shutil
 from pathlib import Path
 
 import pytest
-from workbooks import copy_data
 
 from etl.build import build
 from wardplan.reads.db import Database
+from workbooks import copy_data
 
 
 @pytest.fixture(scope="session")

@@ -10,33 +10,12 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from apppages import open_page, tables, texts
 from ui import nav
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGES = [nav.OVERVIEW, nav.PROGRESS, nav.COMPARE, nav.DETAIL, nav.QUALITY, nav.TASKS]
 WARDS = ["phu_lien", "thuy_nguyen", "kien_an"]
-
-
-def open_page(page: nav.PageSpec, **params: str) -> AppTest:
-    """Run app.py with `params` in the URL, then switch to `page` (navigation is app.py's)."""
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    for key, value in params.items():
-        at.query_params[key] = value
-    at.run()
-    if page is not nav.OVERVIEW:
-        at.switch_page(page.path)
-        at.run()
-    assert not at.exception, [e.message for e in at.exception]
-    return at
-
-
-def texts(at: AppTest) -> str:
-    """Everything shown as text on the page, for 'is it said' checks."""
-    parts = []
-    for kind in ("title", "header", "subheader", "markdown", "caption", "text", "info",
-                 "warning", "success", "error"):
-        parts += [str(e.value) for e in getattr(at, kind)]
-    return "\n".join(parts)
 
 
 def spec_values(values):
@@ -87,6 +66,71 @@ def test_invalid_url_values_fall_back_to_defaults():
     assert at.query_params["ward"] == "phu_lien"
 
 
+def test_a_bad_link_says_so_in_vietnamese():
+    # AppTest's first run is the default page, which reads only the period; the ward is
+    # read on the progress page.  (In a browser a deep link shows both at once.)
+    at = open_page(nav.OVERVIEW, ward="xyz", as_of="2026-13")
+    warnings = [w.value for w in at.warning]
+    assert any("Đường dẫn có kỳ báo cáo không hợp lệ: “2026\\-13”" in w and "Quý I/2026" in w
+               for w in warnings), warnings
+    at = open_page(nav.PROGRESS, ward="xyz")
+    warnings = [w.value for w in at.warning]
+    assert any("Đường dẫn có phường không hợp lệ: “xyz”" in w and "Phù Liễn" in w
+               for w in warnings), warnings
+    # The link is corrected, so the next run (any widget change) no longer warns.
+    at.selectbox(key="as_of").select("2026-01").run()
+    assert not [w for w in at.warning if "Đường dẫn" in w.value]
+
+
+def test_a_good_link_raises_no_warning():
+    at = open_page(nav.DETAIL, ward="kien_an", indicator="budget_revenue", as_of="2026-Q1")
+    assert not [w for w in at.warning if "Đường dẫn" in w.value]
+
+
+def test_indicator_search_ignores_diacritics():
+    at = open_page(nav.DETAIL, ward="phu_lien", indicator="admin_online", as_of="2026-Q1")
+    at.text_input(key="indicator_search").input("ngan sach").run()
+    assert not at.exception
+    names = [at.selectbox(key="indicator").format_func(o) for o in at.selectbox(key="indicator").options]
+    assert names and all("ngân sách" in n.lower() for n in names), names
+    assert "Thu ngân sách nhà nước trên địa bàn" in names
+    at.text_input(key="indicator_search").input("khong co chi tieu nay").run()
+    assert any("Không tìm thấy chỉ tiêu nào khớp" in c.value for c in at.caption)
+
+
+def test_help_page_explains_every_status_origin_and_kind_with_the_codes_labels():
+    from wardplan.display import styles
+    from wardplan.rules import kinds
+    from wardplan.rules.scenario import ORIGIN_LABELS_VI
+
+    at = open_page(nav.HELP)
+    assert at.title[0].value == "Hướng dẫn sử dụng"
+    shown = texts(at) + "\n".join(t.to_csv() for t in tables(at))
+    for status in styles.STATUS_ORDER:
+        assert styles.STATUS_STYLES[status].label in shown
+    for label in ORIGIN_LABELS_VI.values():
+        assert label in shown
+    for label in kinds.LABELS_VI.values():
+        assert label in shown
+    assert "từ 100% kịch bản đến kỳ trở lên" in shown  # the bands of v_build
+    assert "tạm tính" in shown and "chưa có báo cáo kỳ này" in shown and "lỗi dữ liệu" in shown
+    assert [s.proto.body for s in at.subheader][:3] == [
+        "Trạng thái và ký hiệu", "Kịch bản tăng trưởng và nguồn gốc của nó", "Loại chỉ tiêu"]
+
+
+@pytest.mark.parametrize("page", [nav.OVERVIEW, nav.PROGRESS, nav.DETAIL, nav.EXPORT],
+                         ids=lambda p: p.url_path)
+def test_pages_that_use_the_words_link_to_the_help(page):
+    at = open_page(page, ward="phu_lien", indicator="budget_revenue", as_of="2026-Q1")
+    assert any(link.proto.page == nav.HELP.url_path for link in at.get("page_link"))
+
+
+def test_load_time_is_shown_in_vietnam_time():
+    at = open_page(nav.OVERVIEW)
+    footer = " ".join(c.value for c in at.sidebar.caption)
+    assert "(giờ Việt Nam)" in footer and "UTC" not in footer
+
+
 # --- overview ------------------------------------------------------------------------------
 
 def test_overview_lists_red_and_amber_first_with_reasons_and_links():
@@ -95,22 +139,24 @@ def test_overview_lists_red_and_amber_first_with_reasons_and_links():
     shown = texts(at)
     assert "Quý I/2026" in at.title[0].value
     # On the ward's own scenario, new enterprises and industry are not behind in Q1.
-    assert "Tổng chi ngân sách" in shown and "Doanh nghiệp thành lập mới" not in shown
+    attention = [link.proto.query_string for link in at.get("page_link")
+                 if link.proto.page == nav.DETAIL.url_path]
+    assert "ward=phu_lien&indicator=budget_expenditure&as_of=2026-Q1" in attention
+    assert not any("indicator=new_enterprises&" in q for q in attention)
     assert "Lũy kế đến hết Tháng 3/2026: 86.450 triệu đồng" in shown  # the note's first sentence
     assert "Cơ sở: tạm tính" in shown
     assert "Dự báo cuối năm: 345.800 triệu đồng" in shown
     assert "≠ Phường tự đánh giá: “Đạt”" in shown
     assert "từ 100% kịch bản đến kỳ" in shown  # the legend reads the bands of the build
-    links = at.get("page_link")
+    links = [link for link in at.get("page_link") if link.proto.page == nav.DETAIL.url_path]
     queries = [link.proto.query_string for link in links]
     assert "ward=phu_lien&indicator=budget_expenditure&as_of=2026-Q1" in queries
     assert "ward=phu_lien&indicator=output_industry_construction&as_of=2026-Q1" not in queries
-    assert all(link.proto.page == nav.DETAIL.url_path for link in links)
 
 
 def test_overview_board_and_counts():
     at = open_page(nav.OVERVIEW)
-    frames = [df.value for df in at.dataframe]
+    frames = tables(at)
     counts = next(f for f in frames if "Phường" in f.columns and "▼ Chậm" in f.columns)
     by_ward = counts.set_index("Phường")
     assert by_ward.loc["Phù Liễn", "▼ Chậm"] == 3  # expenditure; land rent and tax (January)
@@ -145,7 +191,12 @@ def test_core_chart_for_phu_lien_budget_revenue():
     assert "Phù Liễn" in layout["title"]["text"]
     assert "triệu đồng" in layout["title"]["subtitle"]["text"]
     assert any(a.get("text", "").startswith("Nguồn:") for a in layout["annotations"])
-    assert len(at.get("plotly_chart")) == 2  # core chart + bullet summary
+    # core chart + bullet summary, each in a wide and a phone form
+    assert [c.key for c in at.get("plotly_chart")] == [
+        "progress_chart", "progress_chart_narrow", "bullet_chart", "bullet_chart_narrow"]
+    phone = figure(at, 1)
+    assert spec_values(phone["layout"]["xaxis"]["tickvals"]) == [1, 3, 6, 9, 12]
+    assert phone["layout"]["legend"]["entrywidthmode"] == "fraction"  # one entry a row
 
 
 def test_ward_without_report_shows_its_targets_and_says_so():
@@ -154,7 +205,7 @@ def test_ward_without_report_shows_its_targets_and_says_so():
     assert not at.exception
     assert "Phường chưa gửi báo cáo thực hiện năm 2026" in texts(at)
     assert at.query_params["ward"] == "thuy_nguyen"
-    targets = at.dataframe[0].value
+    targets = tables(at)[0]
     assert "đạt 578,625 tỷ đồng" in targets["Chỉ tiêu kế hoạch (nguyên văn)"].tolist()
     assert {"So sánh", "Giá trị", "Đơn vị", "Nguồn"} <= set(targets.columns)
     assert not at.get("plotly_chart")
@@ -172,11 +223,14 @@ def test_changing_the_indicator_redraws_the_chart():
 
 def test_compare_shows_targets_side_by_side_and_normalised_progress():
     at = open_page(nav.COMPARE, indicator="budget_revenue", as_of="2026-Q1")
-    side = at.dataframe[0].value.set_index("Phường")
+    side = tables(at)[0].set_index("Phường")
     assert side.loc["Thủy Nguyên", "Chỉ tiêu (nguyên văn)"] == "đạt 578,625 tỷ đồng"
     assert side.loc["Phù Liễn", "% chỉ tiêu năm"] == "29,6%"
     assert side.loc["Kiến An", "Báo cáo"] == "Chưa gửi"
-    matrix = at.dataframe[1].value
+    matrix = next(f for f in tables(at) if "Kiến An" in f.columns)
+    assert not (matrix.drop(columns="Chỉ tiêu") == "").all(axis=1).any()  # no blank rows
+    schools = matrix.set_index("Chỉ tiêu").loc["Phòng học thông minh", "Phù Liễn"]
+    assert schools == "= 5 phòng | ○ đánh giá cuối năm"  # a milestone, not "0% CT"
     assert {"Kiến An", "Phù Liễn", "Thủy Nguyên"} <= set(matrix.columns)
     spec = figure(at)
     assert "Thu ngân sách" in spec["layout"]["title"]["text"]
@@ -192,7 +246,7 @@ def test_detail_from_url_params_shows_every_figure_with_its_source():
     assert "Dự báo cuối năm: 519.268 triệu đồng (145,3% chỉ tiêu năm)" in shown
     assert "khớp kết quả tính" in shown
     assert [m.value for m in at.metric][:3] == ["105.879", "72.884", "357.450 triệu đồng"]
-    frames = {tuple(df.value.columns): df.value for df in at.dataframe}
+    frames = {tuple(df.columns): df for df in tables(at)}
     actuals = next(f for cols, f in frames.items() if "Nguyên văn" in cols and "Kỳ" in cols
                    and "Phường đánh giá" in cols)
     assert "105,879" in actuals["Nguyên văn"].tolist()
@@ -208,7 +262,7 @@ def test_detail_from_url_params_shows_every_figure_with_its_source():
 def test_detail_shows_a_verdict_that_differs_and_the_findings():
     at = open_page(nav.DETAIL, ward="phu_lien", indicator="serious_crime_clearance",
                    as_of="2026-Q1")
-    frames = [df.value for df in at.dataframe]
+    frames = tables(at)
     findings = next(f for f in frames if "Phát hiện" in f.columns)
     assert "Lỗi" in findings["Mức độ"].tolist()
     at = open_page(nav.DETAIL, ward="phu_lien", indicator="budget_expenditure", as_of="2026-Q1")
@@ -226,32 +280,33 @@ def test_detail_projection_is_not_computable_without_figures():
 
 def test_quality_filters_by_ward_and_severity_with_links():
     at = open_page(nav.QUALITY, ward="thuy_nguyen")
-    one_ward = len(at.dataframe[0].value)
+    one_ward = len(tables(at)[0])
     at.toggle(key="dq_all_wards").set_value(True).run()
-    everything = at.dataframe[0].value
+    everything = tables(at)[0]
     assert len(everything) > one_ward
-    assert everything["Chi tiết"].dropna().str.contains("ward=").all()
+    links = everything["Chi tiết"][everything["Chi tiết"] != ""]
+    assert links.str.match(r"\[Mở\]\(chi-tiet\?ward=\w+&indicator=\w+&as_of=2026-Q1\)$").all()
     at.multiselect(key="dq_severity").set_value(["error"]).run()
-    assert set(at.dataframe[0].value["Mức độ"]) == {"Lỗi"}
+    assert set(tables(at)[0]["Mức độ"]) == {"Lỗi"}
 
 
 # --- tasks and projects ----------------------------------------------------------------------------
 
 def test_tasks_switch_between_plan_and_report_and_filter_by_office():
     at = open_page(nav.TASKS, ward="phu_lien")
-    plan = at.dataframe[0].value
+    plan = tables(at)[0]
     assert "Phối hợp" in plan.columns
     at.segmented_control(key="task_source").set_value("report").run()
-    report = at.dataframe[0].value
+    report = tables(at)[0]
     assert "Tiến độ / kết quả" in report.columns
     office = report["Đơn vị chủ trì"].iloc[0]
     at.multiselect(key="task_offices").set_value([office]).run()
-    assert set(at.dataframe[0].value["Đơn vị chủ trì"]) == {office}
+    assert set(tables(at)[0]["Đơn vị chủ trì"]) == {office}
 
 
 def test_projects_show_money_and_group_warnings():
     at = open_page(nav.TASKS, ward="phu_lien")
-    frames = [df.value for df in at.dataframe]
+    frames = tables(at)
     projects = next(f for f in frames if "Dự án / hạng mục" in f.columns)
     assert projects.loc[0, "Tổng vốn (triệu đồng)"] == "69.917,954"
     assert any("Nhóm B" in w.value for w in at.warning)

@@ -10,6 +10,7 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
+from apppages import tables
 from etl.build import build
 from exports.deck import build_deck
 from exports.report import load_report
@@ -53,7 +54,7 @@ def test_the_board_and_its_legend_follow(on_strict_db: Path):
     assert not at.exception
     captions = "\n".join(c.value for c in at.caption)
     assert "từ 150% kịch bản đến kỳ" in captions and "từ 120% đến dưới 150%" in captions
-    board = next(df.value for df in at.dataframe if "Lĩnh vực" in df.value.columns)
+    board = next(df for df in tables(at) if "Lĩnh vực" in df.columns)
     revenue = board.set_index("Chỉ tiêu").loc["Thu ngân sách nhà nước trên địa bàn", "Phù Liễn"]
     assert revenue.startswith("●")  # 145,3% of scenario: amber under these bands
 

@@ -16,12 +16,12 @@ from pathlib import Path
 import pytest
 from msoffcrypto.format.ooxml import OOXMLFile
 from openpyxl import load_workbook
-from workbooks import PHU_LIEN, column_of, digest, edit_workbook, find_row, query
 
 from etl import read
 from etl.__main__ import main as etl_main
 from etl.build import build
 from etl.problems import BuildFailed
+from workbooks import PHU_LIEN, column_of, digest, edit_workbook, find_row, query
 
 
 def expect_failure(data_dir: Path, db: Path, *fragments: str) -> BuildFailed:

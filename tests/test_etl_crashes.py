@@ -24,7 +24,6 @@ from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
-from workbooks import PHU_LIEN, column_of, copy_data, digest, edit_workbook, find_row, query
 
 from etl import journal
 from etl.build import build
@@ -35,6 +34,7 @@ from etl.lock import WriterBusy, writer_lock
 from etl.problems import BuildFailed
 from etl.read import sha256_of
 from wardplan.reads.db import Database
+from workbooks import PHU_LIEN, column_of, copy_data, digest, edit_workbook, find_row, query
 
 ROOT = Path(__file__).resolve().parent.parent
 SYNTHETIC_UNITS = 8

@@ -17,6 +17,10 @@ import sys
 from pathlib import Path
 
 import pytest
+
+from etl.__main__ import main as etl_main
+from etl.build import build
+from etl.problems import BuildFailed
 from workbooks import (
     PHU_LIEN,
     column_of,
@@ -30,10 +34,6 @@ from workbooks import (
     sheet_part,
     tree_digest,
 )
-
-from etl.__main__ import main as etl_main
-from etl.build import build
-from etl.problems import BuildFailed
 
 ROOT = Path(__file__).resolve().parent.parent
 # English a library might leak into a message meant for ward staff.

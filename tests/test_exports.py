@@ -19,6 +19,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from openpyxl.utils import column_index_from_string, get_column_letter
 from pptx import Presentation
 from pptx.enum.chart import XL_CHART_TYPE, XL_MARKER_STYLE
 from streamlit.testing.v1 import AppTest
@@ -34,6 +35,7 @@ from exports.deck import (
 )
 from exports.report import ALL, SelectionError, load_report
 from exports.workbook import build_workbook, write_text
+from ui import nav
 from wardplan.display import styles
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -306,13 +308,13 @@ def test_summary_sheet_has_labels_fills_filter_and_frozen_header(workbook):
 def test_ward_sheet_numbers_percentages_and_sources(workbook):
     ws = workbook["Phù Liễn"]
     header = [c.value for c in ws[6]]
-    assert header[:6] == ["Lĩnh vực", "Mã chỉ tiêu", "Chỉ tiêu", "Đơn vị", "Loại chỉ tiêu",
-                          "Chỉ tiêu năm"]
-    assert header[-3:] == ["Nhận xét", "Nguồn chỉ tiêu", "Nguồn số liệu thực hiện"]
-    assert ws.freeze_panes == "D7"
-    assert ws.auto_filter.ref.startswith("A6:W")
+    # What a reader needs first (and printed), then codes and full references.
+    assert header[:4] == ["Lĩnh vực", "Chỉ tiêu", "Đơn vị", "Chỉ tiêu năm"]
+    assert header[-3:] == ["Cách dự báo", "Nguồn chỉ tiêu", "Nguồn số liệu thực hiện"]
+    assert ws.freeze_panes == "C7"
+    assert ws.auto_filter.ref.startswith("A6:X")
     column = {name: i for i, name in enumerate(header, start=1)}
-    rows = {ws.cell(r, 2).value: r for r in range(7, ws.max_row + 1)}
+    rows = {ws.cell(r, column["Mã chỉ tiêu"]).value: r for r in range(7, ws.max_row + 1)}
     revenue = rows["budget_revenue"]
     target = ws.cell(revenue, column["Chỉ tiêu năm"])
     assert (target.value, target.number_format) == (357450, "#,##0")  # 357.450 in vi Excel
@@ -328,14 +330,40 @@ def test_ward_sheet_numbers_percentages_and_sources(workbook):
     assert "103/BC-UBND" in ws.cell(revenue, column["Nguồn số liệu thực hiện"]).value
     assert "08/KH-UBND" not in ws.cell(revenue, column["Nguồn số liệu thực hiện"]).value
     assert "Phù Liễn" in ws.cell(revenue, column["Nguồn chỉ tiêu"]).value
+    printed = ws.cell(revenue, column["Nguồn (văn bản)"]).value
+    assert printed == ("Chỉ tiêu: Kế hoạch số 08/KH-UBND ngày 10/01/2026. Thực hiện: Báo cáo "
+                       "tình hình thực hiện nhiệm vụ kinh tế - xã hội, quốc phòng - an ninh "
+                       "tháng 01; Phụ lục 3 kèm Báo cáo số 103/BC-UBND ngày 12/03/2026.")
 
 
 def test_ward_without_report_sheet_says_so(workbook):
     ws = workbook["Kiến An"]
     assert ws["A2"].value.startswith("Chưa có báo cáo")
-    header = [c.value for c in ws[6]]
-    statuses = {ws.cell(r, header.index("Trạng thái") + 1).value for r in range(7, ws.max_row + 1)}
+    column = [c.value for c in ws[6]].index("Trạng thái") + 1
+    statuses = {ws.cell(r, column).value for r in range(7, ws.max_row + 1)}
     assert statuses == {"○ Chưa có báo cáo"}
+
+
+def test_every_sheet_is_set_up_to_print(workbook):
+    """Landscape A4, one page wide, the header row on each page, long texts wrapped."""
+    for ws in workbook:
+        assert ws.page_setup.orientation == "landscape", ws.title
+        assert int(ws.page_setup.paperSize) == int(ws.PAPERSIZE_A4), ws.title
+        assert ws.sheet_properties.pageSetUpPr.fitToPage, ws.title
+        assert (ws.page_setup.fitToWidth, ws.page_setup.fitToHeight) == (1, 0), ws.title
+        header_row = int(ws.print_title_rows.split(":")[0].strip("$"))
+        assert ws.print_title_rows == f"${header_row}:${header_row}", ws.title
+        assert "Trang &P/&N" in ws.oddFooter.right.text
+        header = [c.value for c in ws[header_row]]
+        printed = ws.print_area.split(":")[-1].split("!")[-1].replace("$", "").rstrip("0123456789")
+        printed_width = sum(ws.column_dimensions[get_column_letter(i)].width
+                            for i in range(1, column_index_from_string(printed) + 1))
+        # About 190 width units print at three quarters of full size on A4 landscape.
+        assert printed_width <= 200, (ws.title, printed_width)
+        for i, name in enumerate(header, start=1):
+            if name in ("Chỉ tiêu", "Loại chỉ tiêu", "Nhận xét", "Nguồn (văn bản)", "Tên văn bản"):
+                cells = [ws.cell(r, i) for r in range(ws.max_row - 3, ws.max_row + 1)]
+                assert all(c.alignment.wrap_text for c in cells if c.value), (ws.title, name)
 
 
 def test_workbook_has_no_formulas(workbook):
@@ -377,17 +405,26 @@ def test_frame_to_csv_escapes_text_and_keeps_numbers():
     frame = pd.DataFrame({"Chỉ tiêu": ["=HYPERLINK(\"x\")", "Thu ngân sách"],
                           "Giá trị": [-1.5, 357450.0], "Ghi chú": [None, "@a"]})
     data = csv_export.frame_to_csv(frame)
-    assert data.startswith("\ufeff".encode())
-    rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
+    assert not data.startswith("\ufeff".encode())  # for machines: plain UTF-8
+    rows = list(csv.reader(io.StringIO(data.decode("utf-8"))))
     assert rows == [["Chỉ tiêu", "Giá trị", "Ghi chú"],
                     ["'=HYPERLINK(\"x\")", "-1.5", ""],
-                    ["Thu ngân sách", "357450.0", "'@a"]]
+                    ["Thu ngân sách", "357450", "'@a"]]
 
 
-def test_status_csv_of_a_report(report):
-    rows = list(csv.reader(io.StringIO(csv_export.status_csv(report).decode("utf-8-sig"))))
-    assert rows[0][:4] == ["ward_code", "indicator_code", "Phường", "Lĩnh vực"]
-    assert any(r[:2] == ["phu_lien", "budget_revenue"] for r in rows)
+def test_status_csv_of_a_report_is_for_machines(report):
+    import pandas as pd
+
+    data = csv_export.status_csv(report)
+    rows = list(csv.reader(io.StringIO(data.decode("utf-8"))))
+    assert rows[0][:6] == ["ward_code", "indicator_code", "as_of", "actual_period", "status",
+                           "Phường"]
+    frame = pd.read_csv(io.BytesIO(data))  # pandas' defaults read it as it is
+    revenue = frame.set_index(["ward_code", "indicator_code"]).loc[("phu_lien", "budget_revenue")]
+    assert revenue["Thực hiện đến kỳ"] == 105879
+    assert revenue["% chỉ tiêu năm"] == pytest.approx(29.62, abs=0.01)
+    assert (revenue["as_of"], revenue["actual_period"], revenue["status"]) == \
+        ("2026-Q1", "2026-Q1", "green")
 
 
 # --- images -------------------------------------------------------------------------------------
@@ -467,12 +504,16 @@ def test_cli_charts(built_db, tmp_path):
 # --- the app --------------------------------------------------------------------------------------
 
 def test_export_page_offers_the_downloads(built_db):
-    at = AppTest.from_file(str(ROOT / "pages" / "7_Xuat_bao_cao.py"), default_timeout=60)
+    # Through app.py: the page links to the help page, which only its navigation knows.
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
     at.query_params["as_of"] = "2026-Q1"
+    at.run()
+    at.switch_page(nav.EXPORT.path)
     at.run()
     assert not at.exception, [e.message for e in at.exception]
     labels = [b.proto.label for b in at.get("download_button")]
-    assert labels == ["PowerPoint (.pptx)", "Excel (.xlsx)", "Bảng trạng thái (.csv)"]
+    assert labels == ["PowerPoint (.pptx)", "Báo cáo PDF", "Excel (.xlsx)",
+                      "Bảng trạng thái (.csv)"]
     wards, indicators = at.multiselect
     assert wards.value == ["kien_an", "phu_lien", "thuy_nguyen"]
     assert "budget_revenue" in indicators.value
@@ -486,11 +527,14 @@ def test_every_chart_has_png_and_svg_buttons(built_db):
     at.query_params["ward"] = "phu_lien"
     at.query_params["as_of"] = "2026-Q1"
     at.run()
-    at.switch_page("pages/2_Tien_do_phuong.py")
+    at.switch_page(nav.PROGRESS.path)
     at.run()
     assert not at.exception, [e.message for e in at.exception]
     labels = [b.proto.label for b in at.get("download_button")]
-    assert labels.count("Tải ảnh PNG") == len(at.get("plotly_chart")) == labels.count("Tải ảnh SVG")
+    charts = [c for c in at.get("plotly_chart") if not c.key.endswith("_narrow")]
+    # One pair per chart: the phone form of a chart shares its buttons (16:9 images).
+    assert labels.count("Tải ảnh PNG") == len(charts) == labels.count("Tải ảnh SVG") == 2
+    assert "Trình chiếu phần này (.pptx)" in labels
 
 
 # --- rendering with LibreOffice -------------------------------------------------------------------
@@ -509,3 +553,97 @@ def test_deck_renders_with_libreoffice(report, tmp_path):
     pages = sorted(tmp_path.glob("page-*.png"))
     assert len(pages) == len(Presentation(deck).slides)
     assert all(png_size(p.read_bytes()) == (667, 375) for p in pages)
+
+
+# --- the PDF briefing -------------------------------------------------------------------------
+
+NEEDS_POPPLER = pytest.mark.skipif(shutil.which("pdftotext") is None or shutil.which("pdfinfo")
+                                   is None, reason="needs poppler-utils")
+
+
+def tiny_png(_figure) -> bytes:
+    """A stand-in for kaleido: the PDF's layout does not depend on what a chart shows."""
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (1280, 720), "white").save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+@pytest.fixture(scope="module")
+def briefing(report, tmp_path_factory):
+    from exports.pdf import build_pdf
+
+    path = tmp_path_factory.mktemp("pdf") / "bao-cao.pdf"
+    path.write_bytes(build_pdf(report, render=tiny_png))
+    return path
+
+
+def pdf_pages(path: Path) -> list[str]:
+    text = subprocess.run(["pdftotext", "-layout", str(path), "-"], check=True,
+                          capture_output=True, text=True).stdout
+    return text.split("\f")[:-1]
+
+
+@NEEDS_POPPLER
+def test_pdf_has_the_decks_content_in_the_decks_order(briefing, deck):
+    pages = pdf_pages(briefing)
+    assert len(pages) == 29
+    assert all(f"Trang {i}/{len(pages)}" in page for i, page in enumerate(pages, start=1))
+    assert all("Xuất ngày 02/04/2026" in page for page in pages)
+    # Every slide title of the deck heads a page of the PDF, in the same order (tables
+    # may page differently: a PDF page holds more rows than a slide).
+    first_page = {}
+    for title in (slide_title(s) for s in deck.slides):
+        base = title.split(" (")[0] if title.endswith(")") else title
+        first_page.setdefault(base, next(i for i, page in enumerate(pages)
+                                         if " ".join(base.split()) in " ".join(page.split())))
+    order = list(first_page.values())
+    assert order == sorted(order)
+    appendix = [i for i, page in enumerate(pages) if page.lstrip().startswith("Nguồn số liệu")]
+    assert appendix and appendix[0] > order[-1]  # every full reference, after the content
+
+
+@NEEDS_POPPLER
+def test_pdf_text_is_vietnamese_with_embedded_fonts(briefing):
+    text = "\n".join(pdf_pages(briefing))
+    for phrase in ("Tình hình thực hiện các chỉ tiêu kinh tế - xã hội năm 2026",
+                   "Phù Liễn — Thu ngân sách nhà nước trên địa bàn", "105.879 triệu đồng",
+                   "▲ Đạt/Vượt", "▼ Chậm", "● Cần chú ý", "○ Chưa có báo cáo",
+                   "đánh giá cuối năm", "Kế hoạch số 08/KH-UBND ngày 10/01/2026"):
+        assert phrase in " ".join(text.split()), phrase
+    # Full references in words: no workbook paths in what the reader gets.
+    assert ".xlsx" not in text and "settings.toml" not in text
+    fonts = subprocess.run(["pdffonts", str(briefing)], check=True, capture_output=True,
+                           text=True).stdout
+    assert "DejaVuSans" in fonts
+    assert all(line.split()[-5] == "yes" for line in fonts.splitlines()[2:]
+               if "DejaVu" in line), fonts  # embedded
+
+
+def test_pdf_tables_page_evenly_without_a_lone_row():
+    from exports import pdf
+
+    pdf._register_fonts()
+    rows = [[pdf._p(f"Chỉ tiêu {i}", pdf.CELL), pdf._p("▲ Đạt/Vượt", pdf.CELL)] for i in range(19)]
+    header = [pdf._p("Chỉ tiêu", pdf.CELL_BOLD), pdf._p("Phù Liễn", pdf.CELL_BOLD)]
+    one_row = pdf.Table([rows[0]], colWidths=[300, 200]).wrap(500, 1000)[1]
+    # Room for the header and 9 rows: 19 rows are three pages of about 6, not 9 + 9 + 1.
+    tables = pdf.paged_tables(header, rows, [300, 200], room=one_row * 10.5)
+    sizes = [len(t._cellvalues) - 1 for t in tables]
+    assert sum(sizes) == 19 and len(sizes) == 3 and min(sizes) >= 6, sizes
+    # Room for 10: two pages.
+    tables = pdf.paged_tables(header, rows, [300, 200], room=one_row * 11.5)
+    assert sorted(len(t._cellvalues) - 1 for t in tables) == [9, 10]
+
+
+@NEEDS_CHROMIUM
+@NEEDS_POPPLER
+def test_cli_pdf_with_real_charts(built_db, tmp_path):
+    out = tmp_path / "bao-cao.pdf"
+    assert cli(["pdf", "--as-of", "2026-Q1", "--wards", "phu_lien", "--indicators",
+                "budget_revenue", "--db", str(built_db), "--out", str(out)]) == 0
+    pages = pdf_pages(out)
+    assert any("Phù Liễn — Thu ngân sách nhà nước trên địa bàn" in p for p in pages)
+    images = subprocess.run(["pdfimages", "-list", str(out)], capture_output=True, text=True)
+    assert images.returncode != 0 or len(images.stdout.splitlines()) > 2  # a chart is drawn

@@ -6,11 +6,11 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from workbooks import PHU_LIEN, column_of, edit_workbook, find_row, query, tree_digest
 
 from etl.build import build
 from wardplan.rules import plausibility
 from wardplan.rules.plausibility import Limits, limits
+from workbooks import PHU_LIEN, column_of, edit_workbook, find_row, query, tree_digest
 
 # How each kind of bundled indicator is bounded, and why (see the module docstring).
 CLASSIFIED = {

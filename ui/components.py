@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
+from urllib.parse import quote
 
+import pandas as pd
 import streamlit as st
 
-from ui import data, nav
+from ui import data, layout, nav
+from wardplan.display import overview
+from wardplan.display.format import SourceLabels
 from wardplan.display.styles import STATUS_ORDER, STATUS_STYLES, status_text
-from wardplan.rules.missing import text_or
+from wardplan.rules.missing import is_missing, text_or
 from wardplan.rules.periods import period_label
 from wardplan.rules.scenario import DERIVED, ORIGIN_LABELS_VI, PROVISIONAL_VI
 
@@ -39,6 +44,109 @@ def badge_markdown(status: str | None, reason: object = None) -> str:
 def status_legend() -> None:
     badges = " ".join(badge_markdown(s) for s in STATUS_ORDER)
     st.markdown(f"Chú giải (so với kịch bản đến kỳ): {badges}")
+
+
+def help_link(label: str = "Cách đọc trạng thái và nguồn số liệu") -> None:
+    """A link to the help page, next to the words it explains."""
+    st.page_link(nav.HELP.path, label=label, icon=":material/help:")
+
+
+# --- tables ----------------------------------------------------------------------------------
+
+def _cell_markdown(value: object) -> object:
+    if is_missing(value):
+        return ""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return value  # numbers stay numbers (right-aligned, nothing to escape)
+    return md_escape(value)
+
+
+def table(frame: pd.DataFrame, *, sources: Sequence[str] = (), css: pd.DataFrame | None = None,
+          labels: SourceLabels | None = None, numbered: bool | None = None,
+          links: dict[str, str] | None = None, narrow: Sequence[str] | None = None,
+          key: str | None = None) -> None:
+    """A static table that wraps long texts to the page's width (and prints whole).
+
+    st.table reads cells as Markdown, so every cell is escaped.  Columns named in
+    `sources` show the short form of each reference (document and place); the full
+    reference of every row follows in an expander, by row number.  Columns in `links`
+    hold URLs we built (`format.detail_link`) and show as links with the given text.
+    With `narrow` (and a `key`), a phone gets only those columns; the rest stay one
+    tap away on a wider screen or on paper.
+    """
+    if narrow is not None and key is not None:
+        with layout.wide(f"table-{key}"):
+            table(frame, sources=sources, css=css, labels=labels, numbered=numbered, links=links)
+        with layout.narrow(f"table-{key}"):
+            kept = [c for c in frame.columns if c in narrow]
+            table(frame[kept], sources=[c for c in sources if c in kept],
+                  css=css[kept] if css is not None else None, labels=labels, numbered=numbered,
+                  links={c: t for c, t in (links or {}).items() if c in kept})
+        return
+    if frame.empty:
+        return
+    shown = frame.reset_index(drop=True).copy()
+    links = links or {}
+    labels = labels or data.source_labels()
+    notes: list[tuple[int, str]] = []
+    for column in sources:
+        if column not in shown:
+            continue
+        for i, ref in enumerate(shown[column]):
+            if text_or(ref):
+                notes.append((i + 1, labels.full(ref)))
+        shown[column] = shown[column].map(lambda ref: labels.short(ref) if text_or(ref) else "")
+    escaped = shown.drop(columns=list(links)).map(_cell_markdown)
+    for column, text in links.items():
+        escaped[column] = [f"[{text}]({_safe_url(url)})" if text_or(url) else ""
+                           for url in shown[column]]
+    escaped = escaped[list(shown.columns)]
+    numbered = bool(notes) if numbered is None else numbered
+    escaped.index = pd.RangeIndex(1, len(escaped) + 1)
+    styled = escaped.style.apply(lambda _: css.set_axis(escaped.index), axis=None) \
+        if css is not None else escaped
+    st.table(styled, hide_index=not numbered)
+    if notes:
+        with st.expander(f"Nguồn đầy đủ của từng dòng ({len(notes)})"):
+            st.markdown("\n".join(f"{i}\\. {md_escape(text)}  " for i, text in notes))
+
+
+def _safe_url(url: str) -> str:
+    """A relative URL of ours; anything that could end the Markdown link is encoded."""
+    return quote(str(url), safe="/?=&%-_.~")
+
+
+# --- the status board ---------------------------------------------------------------------------
+
+def status_board_wide(board: overview.Board) -> None:
+    """Ward × indicator as a tinted static table: every ward's column fits the page."""
+    table(board.text, css=overview.board_css(board), numbered=False)
+
+
+def status_board_narrow(wards: list[overview.PhoneWard]) -> None:
+    """Per ward, red and amber first, then the rest behind one tap."""
+    for ward in wards:
+        counts = " · ".join(f"{STATUS_STYLES[s].symbol} {ward.counts[s]}" for s in STATUS_ORDER
+                            if ward.counts[s])
+        st.markdown(f"#### {md_escape(ward.ward_name)}")
+        if not ward.has_report:
+            st.caption(f"Chưa gửi báo cáo thực hiện: {counts} chỉ tiêu chưa đánh giá được.")
+        else:
+            st.caption(counts)
+        if ward.first:
+            st.markdown("\n\n".join(_phone_item(item) for item in ward.first))
+        elif ward.has_report:
+            st.caption("Không có chỉ tiêu nào ▼ Chậm hoặc ● Cần chú ý.")
+        if ward.rest and ward.has_report:
+            with st.expander(f"Các chỉ tiêu khác ({len(ward.rest)})"):
+                st.markdown("\n\n".join(_phone_item(item) for item in ward.rest))
+
+
+def _phone_item(item: overview.PhoneItem) -> str:
+    figures = " · ".join(md_escape(t) for t in (item.figure, item.pct_scenario, *item.qualifiers)
+                         if t and t != "—")
+    line = f"{badge_markdown(item.status, item.reason)} **{md_escape(item.indicator_name)}**"
+    return f"{line}  \n{figures}" if figures else line
 
 
 TARGET_COLUMNS = {
@@ -79,10 +187,10 @@ def sidebar_footer() -> None:
     loaded = data.loaded_at()
     st.sidebar.divider()
     if loaded:
-        st.sidebar.caption(f"Dữ liệu nạp lúc {loaded} (UTC) từ các tệp Excel của phường.")
-    st.sidebar.caption(f"Số liệu tiền tệ: triệu đồng. Kịch bản “{ORIGIN_LABELS_VI[DERIVED]}” "
-                       "là phần hệ thống tự phân bổ, không phải số của phường; trạng thái dựa "
-                       f"chủ yếu vào phần đó được ghi “{PROVISIONAL_VI}”.")
+        st.sidebar.caption(f"Dữ liệu nạp lúc {loaded} (giờ Việt Nam) từ các sổ Excel của phường.")
+    st.sidebar.caption(f"Số liệu tiền tệ: triệu đồng (số lớn: tỷ đồng). Kịch bản "
+                       f"“{ORIGIN_LABELS_VI[DERIVED]}” là phần hệ thống tự phân bổ, không phải số "
+                       f"của phường; trạng thái dựa chủ yếu vào phần đó được ghi “{PROVISIONAL_VI}”.")
 
 
 def no_data_message(as_of: str, latest: str | None) -> str:

@@ -79,11 +79,21 @@ def default_as_of() -> str | None:
     return display_periods.default_as_of(load(queries.actual_periods), plan_years())
 
 
+def source_labels() -> fmt.SourceLabels:
+    """Short and full wording of source references, documents named by number and date."""
+    return _source_labels(generation())
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def _source_labels(generation: Any) -> fmt.SourceLabels:
+    return fmt.SourceLabels(load(queries.sources))
+
+
 def loaded_at() -> str | None:
     files = load(queries.load_files)
     if files.empty:
         return None
-    return pd.Timestamp(files["loaded_at"].max()).strftime("%d/%m/%Y %H:%M")
+    return fmt.local_time_text(pd.Timestamp(files["loaded_at"].max()).to_pydatetime())
 
 
 def bands() -> dict:
@@ -107,6 +117,7 @@ def overview_view(generation: Any, as_of: str) -> dict:
         "board": overview.status_board(status),
         "counts": overview.ward_counts(status),
         "attention": overview.attention_items(status),
+        "phone": overview.phone_board(status, as_of),
         "has_actuals": overview.period_has_actuals(status, as_of),
         "latest": overview.latest_data_period(status),
     }
@@ -132,7 +143,7 @@ def indicator_bundle(generation: Any, ward: str, indicator: str, year: int) -> I
 
 
 @st.cache_data(show_spinner=False, max_entries=512)
-def progress_figure(generation: Any, ward: str, indicator: str, as_of: str):
+def progress_figure(generation: Any, ward: str, indicator: str, as_of: str, narrow: bool = False):
     data = indicator_bundle(generation, ward, indicator, parse_period(as_of).year)
     info = indicator_info()
     row = info.loc[indicator] if indicator in info.index else None
@@ -141,12 +152,12 @@ def progress_figure(generation: Any, ward: str, indicator: str, as_of: str):
         indicator_name=row["name_vi"] if row is not None else indicator,
         unit=text_or(row["unit"]) if row is not None else "",
         kind=row["kind"] if row is not None else None, as_of=as_of,
-        sources=data.chart_sources(as_of))
+        sources=data.chart_sources(as_of), narrow=narrow)
 
 
 @st.cache_data(show_spinner=False, max_entries=512)
-def bullet_figure(generation: Any, ward: str, as_of: str):
-    rows = progress.bullet_rows(ward_status(generation, ward, as_of))
+def bullet_figure(generation: Any, ward: str, as_of: str, narrow: bool = False):
+    rows = progress.summary_rows(ward_status(generation, ward, as_of))
     shown = rows["indicator_code"]
     year = parse_period(as_of).year
     targets = load(queries.targets, ward=ward, year=year)
@@ -154,7 +165,7 @@ def bullet_figure(generation: Any, ward: str, as_of: str):
     refs = [*actuals[actuals["indicator_code"].isin(shown) & actuals["value"].notna()]["source_ref"],
             *targets[targets["indicator_code"].isin(shown)]["source_ref"]]
     return rows, charts.bullet_chart(rows, ward_name=ward_names().get(ward, ward), as_of=as_of,
-                                     sources=fmt.document_titles(refs))
+                                     sources=fmt.document_titles(refs), narrow=narrow)
 
 
 @st.cache_data(show_spinner=False, max_entries=512)
@@ -166,9 +177,11 @@ def compare_view(generation: Any, indicator: str, as_of: str) -> dict:
     info = indicator_info()
     name = info.loc[indicator, "name_vi"] if indicator in info.index else indicator
     unit = text_or(info.loc[indicator, "unit"]) if indicator in info.index else ""
-    figure = charts.compare_chart(rows, indicator_name=name, unit=unit, as_of=as_of,
-                                  sources=fmt.document_titles(targets["source_ref"]))
-    return {"rows": rows, "figure": figure, "name": name, "unit": unit}
+    figures = [charts.compare_chart(rows, indicator_name=name, unit=unit, as_of=as_of,
+                                    sources=fmt.document_titles(targets["source_ref"]),
+                                    narrow=narrow) for narrow in (False, True)]
+    return {"rows": rows, "figure": figures[0], "narrow_figure": figures[1], "name": name,
+            "unit": unit}
 
 
 @st.cache_data(show_spinner=False, max_entries=64)

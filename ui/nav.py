@@ -16,22 +16,24 @@ class PageSpec:
     icon: str
 
 
-OVERVIEW = PageSpec("pages/1_Tong_quan.py", "Tổng quan", "tong-quan", ":material/dashboard:")
-PROGRESS = PageSpec("pages/2_Tien_do_phuong.py", "Tiến độ theo phường", "tien-do",
+OVERVIEW = PageSpec("app_pages/1_Tong_quan.py", "Tổng quan", "tong-quan", ":material/dashboard:")
+PROGRESS = PageSpec("app_pages/2_Tien_do_phuong.py", "Tiến độ theo phường", "tien-do",
                     ":material/show_chart:")
-COMPARE = PageSpec("pages/3_So_sanh_phuong.py", "So sánh phường", "so-sanh",
+COMPARE = PageSpec("app_pages/3_So_sanh_phuong.py", "So sánh phường", "so-sanh",
                    ":material/compare_arrows:")
-DETAIL = PageSpec("pages/4_Chi_tiet_chi_tieu.py", "Chi tiết chỉ tiêu", "chi-tiet",
+DETAIL = PageSpec("app_pages/4_Chi_tiet_chi_tieu.py", "Chi tiết chỉ tiêu", "chi-tiet",
                   ":material/search:")
-QUALITY = PageSpec("pages/5_Chat_luong_du_lieu.py", "Chất lượng dữ liệu", "chat-luong",
+QUALITY = PageSpec("app_pages/5_Chat_luong_du_lieu.py", "Chất lượng dữ liệu", "chat-luong",
                    ":material/rule:")
-TASKS = PageSpec("pages/6_Nhiem_vu_du_an.py", "Nhiệm vụ & dự án", "nhiem-vu",
+TASKS = PageSpec("app_pages/6_Nhiem_vu_du_an.py", "Nhiệm vụ & dự án", "nhiem-vu",
                  ":material/task_alt:")
 # Owned by the exports helper; listed only once its file exists.
-EXPORT = PageSpec("pages/7_Xuat_bao_cao.py", "Xuất báo cáo", "xuat-bao-cao",
+EXPORT = PageSpec("app_pages/7_Xuat_bao_cao.py", "Xuất báo cáo", "xuat-bao-cao",
                   ":material/download:")
 
-PAGES = (OVERVIEW, PROGRESS, COMPARE, DETAIL, QUALITY, TASKS, EXPORT)
+HELP = PageSpec("app_pages/8_Huong_dan.py", "Hướng dẫn sử dụng", "huong-dan", ":material/help:")
+
+PAGES = (OVERVIEW, PROGRESS, COMPARE, DETAIL, QUALITY, TASKS, EXPORT, HELP)
 
 
 def available_pages() -> list[PageSpec]:

@@ -6,6 +6,7 @@ started on 127.0.0.1 on a free port and stopped at the end of the session.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import subprocess
@@ -37,10 +38,11 @@ def browser_type_launch_args(browser_type_launch_args):
     return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_FLAGS}
 
 
-@pytest.fixture(scope="session")
-def server(built_db: Path):
+@contextlib.contextmanager
+def streamlit_server(db: Path):
+    """A Streamlit server on a free port of 127.0.0.1, stopped on exit; yields its URL."""
     port = _free_port()
-    env = {**os.environ, "CHITIEU_DB": str(built_db)}
+    env = {**os.environ, "CHITIEU_DB": str(db)}
     process = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
          "--server.headless", "true", "--server.address", "127.0.0.1",
@@ -69,6 +71,18 @@ def server(built_db: Path):
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+
+
+@pytest.fixture
+def fresh_server(built_db: Path):
+    """`with fresh_server() as url:` a server of its own, whose first request is the test's."""
+    return lambda: streamlit_server(built_db)
+
+
+@pytest.fixture(scope="session")
+def server(built_db: Path):
+    with streamlit_server(built_db) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

@@ -23,10 +23,6 @@ IDLE = ('[data-testid="stApp"][data-test-script-state="notRunning"]'
 def page(server, browser):
     context = browser.new_context(accept_downloads=True, viewport={"width": 1366, "height": 900})
     page = context.new_page()
-    # A fresh server's first session shows a spurious "Page not found" on deep
-    # links (it resolves them against the legacy pages/ folder).
-    page.goto(server)
-    settle(page, "Tổng quan")
     yield page
     context.close()
 

@@ -16,7 +16,6 @@ pytestmark = pytest.mark.browser
 
 IDLE = ('[data-testid="stApp"][data-test-script-state="notRunning"]'
         '[data-test-connection-state="CONNECTED"]')
-SIZES = [(1366, 768), (1920, 1080)]
 PAGES = [  # (url path, a text the page must show, whether it draws charts)
     ("/", "Tổng quan · Quý I/2026", False),
     ("/tien-do", "Tiến độ theo phường — Phù Liễn", True),
@@ -30,10 +29,10 @@ PAGES = [  # (url path, a text the page must show, whether it draws charts)
 def settle(page: Page, text: str | None = None, charts: bool = False) -> None:
     """Wait for the expected content first, then for the run to finish (old elements linger)."""
     if text:
-        expect(page.get_by_text(text, exact=False).first).to_be_visible(timeout=30_000)
-    page.wait_for_selector(IDLE, timeout=30_000)
+        expect(page.get_by_text(text, exact=False).first).to_be_visible(timeout=60_000)
+    page.wait_for_selector(IDLE, timeout=60_000)
     if charts:
-        page.wait_for_selector(".js-plotly-plot .main-svg", timeout=30_000)
+        page.wait_for_selector(".js-plotly-plot .main-svg >> visible=true", timeout=30_000)
     page.wait_for_timeout(400)  # fonts and Plotly transitions
 
 
@@ -60,33 +59,170 @@ def full_length_screenshot(page: Page, path) -> None:
 
 
 @pytest.fixture(scope="module")
-def warm(server: str, browser) -> str:
-    # On a fresh server Streamlit's first session resolves URLs against the
-    # legacy pages/ folder and shows a spurious "Page not found" on deep links.
-    context = browser.new_context()
-    page = context.new_page()
-    page.goto(server)
-    settle(page, "Tổng quan · Quý I/2026")
-    context.close()
+def warm(server: str) -> str:
     return server
 
 
-@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
-def test_every_page_renders_and_is_captured(warm: str, browser, screenshots, size):
-    context = browser.new_context(viewport={"width": size[0], "height": size[1]}, locale="vi-VN")
+def test_first_deep_link_to_a_fresh_server_opens_the_page(fresh_server, browser):
+    """Streamlit once resolved a fresh server's first URL against a legacy pages/ folder."""
+    with fresh_server() as url:
+        context = browser.new_context(viewport={"width": 1440, "height": 900})
+        page = context.new_page()
+        page.goto(url + "/chi-tiet?ward=phu_lien&indicator=budget_expenditure&as_of=2026-Q1")
+        settle(page, "Tổng chi ngân sách — Phù Liễn", charts=True)
+        page.wait_for_timeout(1000)
+        assert page.get_by_text("Page not found").count() == 0
+        assert page.get_by_text("You have requested page").count() == 0
+        context.close()
+
+
+LAYOUT_SIZES = [(390, 844), (768, 1024), (1440, 900)]
+LAYOUT_PAGES = PAGES + [("/huong-dan", "Hướng dẫn sử dụng", False),
+                        ("/xuat-bao-cao", "Xuất báo cáo", False)]
+
+FITS = """() => {
+    const visible = e => e.offsetParent !== null && e.getClientRects().length > 0;
+    const main = document.querySelector('[data-testid="stMain"]');
+    const block = document.querySelector('[data-testid="stMainBlockContainer"]');
+    const tooWide = [...document.querySelectorAll(
+            '[data-testid="stTable"], [data-testid="stPlotlyChart"], [data-testid="stMarkdown"]')]
+        .filter(visible)
+        .filter(e => e.scrollWidth > e.clientWidth + 2 || e.getBoundingClientRect().right >
+                     block.getBoundingClientRect().right + 2)
+        .map(e => (e.getAttribute('data-testid') + ': ' + e.innerText.slice(0, 60)));
+    return {main: [main.scrollWidth, main.clientWidth], block: [block.scrollWidth, block.clientWidth],
+            tooWide};
+}"""
+
+TICKS_OVERLAP = """() => {
+    const out = [];
+    for (const plot of document.querySelectorAll('.js-plotly-plot')) {
+        if (plot.offsetParent === null) continue;
+        const boxes = [...plot.querySelectorAll('.xtick text')].map(t => t.getBoundingClientRect())
+            .filter(b => b.width > 0).sort((a, b) => a.left - b.left);
+        for (let i = 1; i < boxes.length; i++)
+            if (boxes[i].left < boxes[i - 1].right - 1)
+                out.push(plot.closest('[class*="st-key"]')?.className);
+    }
+    return out;
+}"""
+
+
+def test_no_page_is_cut_at_phone_tablet_or_desktop_width(warm: str, browser, screenshots):
+    """Nothing wider than the main column, no overlapping month ticks, no outside request."""
+    outside: list[str] = []
+    for width, height in LAYOUT_SIZES:
+        context = browser.new_context(viewport={"width": width, "height": height},
+                                      is_mobile=width < 800, has_touch=width < 800, locale="vi-VN")
+        page = context.new_page()
+        page.on("request", lambda r: outside.append(r.url)
+                if not r.url.startswith(("http://127.0.0.1", "data:", "blob:")) else None)
+        for path, text, charts in LAYOUT_PAGES:
+            page.goto(warm + path)
+            settle(page, text, charts)
+            expect(page.locator('[data-testid="stException"]')).to_have_count(0)
+            fits = page.evaluate(FITS)
+            assert fits["main"][0] <= fits["main"][1] + 1, (path, width, fits)
+            assert fits["block"][0] <= fits["block"][1] + 1, (path, width, fits)
+            assert not fits["tooWide"], (path, width, fits["tooWide"])
+            assert not page.evaluate(TICKS_OVERLAP), (path, width)
+            name = path.strip("/") or "tong-quan"
+            page.screenshot(path=screenshots / f"{name}_{width}x{height}.png")
+            full_length_screenshot(page, screenshots / f"{name}_{width}_full.png")
+        context.close()
+    assert not outside, outside  # an intranet reaches nothing else (page icon included)
+
+
+@pytest.mark.parametrize("size", LAYOUT_SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_every_red_and_amber_item_is_visible_on_the_overview(warm: str, browser, db, size):
+    from wardplan.display import overview
+    from wardplan.reads import queries
+
+    status = queries.status(db, as_of="2026-Q1")
+    items = overview.attention_items(status)
+    context = browser.new_context(viewport={"width": size[0], "height": size[1]},
+                                  is_mobile=size[0] < 800, has_touch=size[0] < 800)
     page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    for path, text, charts in PAGES:
+    page.goto(warm + "/")
+    settle(page, "Bảng trạng thái phường × chỉ tiêu")
+    board = page.locator('[class*="st-key-narrow-board"]' if size[0] < 700
+                         else '[class*="st-key-wide-board"]')
+    expect(board).to_be_visible()
+    first = items.iloc[0]["indicator_name"]
+    expect(board.get_by_text(first, exact=False).first).to_be_visible(timeout=30_000)
+    text = board.inner_text()
+    for item in items.itertuples(index=False):
+        assert item.indicator_name in text, item.indicator_name
+    if size[0] >= 700:
+        # Every ward's column is on screen whole: no cell is cut off to the right.
+        cut = page.evaluate("""() => {
+            const table = document.querySelector('[class*="st-key-wide-board"] table');
+            const right = table.closest('[data-testid="stMainBlockContainer"]')
+                               .getBoundingClientRect().right;
+            return [...table.querySelectorAll('td, th')]
+                .filter(c => c.getBoundingClientRect().right > right + 1).length;
+        }""")
+        assert cut == 0
+        ward_names = set(status["ward_name"])
+        headers = page.locator('[class*="st-key-wide-board"] th').all_inner_texts()
+        assert ward_names <= {h.strip() for h in headers}
+    context.close()
+
+
+def test_chart_toolbar_speaks_vietnamese(warm: str, browser):
+    from ui.charts import PLOTLY_VI
+
+    context = browser.new_context(viewport={"width": 1440, "height": 900})
+    page = context.new_page()
+    page.goto(warm + "/tien-do?ward=phu_lien&indicator=budget_revenue&as_of=2026-Q1")
+    settle(page, "Tiến độ theo phường — Phù Liễn", charts=True)
+    chart = page.locator('[class*="st-key-wide-progress_chart"] .js-plotly-plot').first
+    chart.hover()
+    titles = page.evaluate("""() => [...document.querySelectorAll(
+        '[class*="st-key-wide-progress_chart"] .modebar-btn')].map(b => b.getAttribute('data-title'))""")
+    assert titles, "the chart has a toolbar"
+    vietnamese = set(PLOTLY_VI.values())
+    assert all(t in vietnamese or t == "Fullscreen" for t in titles), titles
+    tooltip = page.evaluate("""() => {
+        const b = document.querySelector(
+            '[class*="st-key-wide-progress_chart"] .modebar-btn[data-title="Fullscreen"]');
+        return b ? getComputedStyle(b, '::after').content : 'none';
+    }""")
+    assert "Toàn màn hình" in tooltip
+    context.close()
+
+
+def test_a_bad_deep_link_warns_about_each_wrong_value(warm: str, browser):
+    context = browser.new_context(viewport={"width": 1440, "height": 900})
+    page = context.new_page()
+    page.goto(warm + "/tien-do?ward=xyz&as_of=2026-13")
+    settle(page, "Tiến độ theo phường — Phù Liễn", charts=True)
+    expect(page.get_by_text("Đường dẫn có phường không hợp lệ").first).to_be_visible()
+    expect(page.get_by_text("Đường dẫn có kỳ báo cáo không hợp lệ").first).to_be_visible()
+    context.close()
+
+
+def test_printing_a_page_gives_the_page_without_the_app_around_it(warm: str, browser, screenshots):
+    """Print media: no sidebar or buttons, the desktop forms, charts whole on A4 landscape."""
+    context = browser.new_context(viewport={"width": 1440, "height": 900})
+    page = context.new_page()
+    for path, text, charts in [("/", "Bảng trạng thái phường × chỉ tiêu", False),
+                               ("/tien-do?ward=phu_lien&indicator=budget_revenue&as_of=2026-Q1",
+                                "Tiến độ theo phường — Phù Liễn", True)]:
         page.goto(warm + path)
         settle(page, text, charts)
-        expect(page.locator('[data-testid="stException"]')).to_have_count(0)
-        name = path.strip("/") or "tong-quan"
-        page.screenshot(path=screenshots / f"{name}_{size[0]}x{size[1]}.png")
-        if size == SIZES[0]:
-            full_length_screenshot(page, screenshots / f"{name}_full.png")
+        page.emulate_media(media="print")
+        for selector in ('[data-testid="stSidebar"]', '[data-testid="stHeader"]',
+                         '[data-testid="stDownloadButton"]', '[class*="st-key-narrow-"]'):
+            for element in page.locator(selector).all():
+                expect(element).to_be_hidden()
+        expect(page.locator('[class*="st-key-wide-"]').first).to_be_visible()
+        name = urlparse(path).path.strip("/") or "tong-quan"
+        pdf = screenshots / f"in_{name}.pdf"
+        page.pdf(path=str(pdf), landscape=True, format="A4", print_background=True)
+        assert pdf.stat().st_size > 10_000
+        page.emulate_media(media="screen")
     context.close()
-    assert not errors
 
 
 def test_change_ward_and_period(warm: str, page: Page, screenshots):

@@ -10,12 +10,19 @@ from __future__ import annotations
 
 import itertools
 import textwrap
+from dataclasses import dataclass
 
 import pandas as pd
 import plotly.graph_objects as go
 
 from wardplan.display.format import format_value, pct
-from wardplan.display.styles import PROVISIONAL_MARK, STATUS_ORDER, STATUS_STYLES, style_of
+from wardplan.display.styles import (
+    MILESTONE_TEXT,
+    PROVISIONAL_MARK,
+    STATUS_ORDER,
+    STATUS_STYLES,
+    style_of,
+)
 from wardplan.rules import kinds
 from wardplan.rules.missing import is_missing, is_true, text_or
 from wardplan.rules.periods import end_month, parse_period, period_label
@@ -52,8 +59,45 @@ PROGRESS_CAPTION = (
     "(tính ngược từ câu “vượt kịch bản X%”), chấm rỗng là phần "
     f"{ORIGIN_LABELS_VI[DERIVED]} ({PROVISIONAL_VI}). Đường chấm ngang: chỉ tiêu năm.")
 MONTH_TICKS = [f"T{m}" for m in range(1, 13)]
-_SOURCE_WIDTH = 125  # characters per source line: fits a laptop-width chart
+# A phone has room for five month ticks: January and each quarter's end.
+NARROW_MONTHS = [1, 3, 6, 9, 12]
 _SOURCE_ITEM_MAX = 120
+
+
+@dataclass(frozen=True)
+class Frame:
+    """Type sizes and text widths of a figure for one class of screen.
+
+    Plotly never wraps text, so titles and the source line are wrapped here at
+    a number of characters that fits the narrowest screen of the class: WIDE
+    from a 700 px wide chart (a tablet) to a slide, NARROW a 360 px phone.
+    """
+
+    narrow: bool
+    title_size: int
+    subtitle_size: int
+    font_size: int
+    tick_size: int
+    legend_size: int
+    source_size: int
+    title_chars: int
+    subtitle_chars: int
+    source_chars: int
+    right: int
+    legend_row_px: int
+    source_line_px: int
+
+
+WIDE = Frame(narrow=False, title_size=22, subtitle_size=15, font_size=15, tick_size=15,
+             legend_size=14, source_size=12, title_chars=62, subtitle_chars=88,
+             source_chars=100, right=40, legend_row_px=26, source_line_px=17)
+NARROW = Frame(narrow=True, title_size=16, subtitle_size=12, font_size=12, tick_size=12,
+               legend_size=12, source_size=11, title_chars=36, subtitle_chars=52,
+               source_chars=50, right=14, legend_row_px=21, source_line_px=15)
+
+
+def frame_for(narrow: bool) -> Frame:
+    return NARROW if narrow else WIDE
 
 
 # --- shared styling -----------------------------------------------------------------
@@ -74,43 +118,76 @@ def source_line(parts: list[tuple[str, list[str]]]) -> str:
     return "Nguồn: " + (" ".join(items) if items else "cơ sở dữ liệu chỉ tiêu 2026.")
 
 
-def _wrapped(text: str, width: int = _SOURCE_WIDTH) -> list[str]:
+def _wrapped(text: str, width: int) -> list[str]:
     return textwrap.wrap(text, width=width) or [""]
+
+
+def _lines(text: str, width: int) -> str:
+    return "<br>".join(_escape(line) for line in _wrapped(text, width))
 
 
 # Vertical space below the plot area, in pixels: tick labels and axis title,
 # then the legend rows, then the source lines.  Positions are computed in
 # pixels so nothing overlaps whatever the figure's height.
 _AXIS_PX = 64
-_LEGEND_ROW_PX = 26
-_SOURCE_LINE_PX = 17
+
+
+def _legend_entries(fig: go.Figure) -> int:
+    return sum(1 for t in fig.data if t.showlegend is not False and t.name)
 
 
 def _finish(fig: go.Figure, title: str, subtitle: str, source: str, height: int,
-            legend_rows: int = 2, left: int = 80, axis_px: int = _AXIS_PX) -> go.Figure:
-    source_lines = _wrapped(source)
-    legend_px = _LEGEND_ROW_PX * legend_rows if fig.layout.showlegend is not False else 0
-    bottom = axis_px + legend_px + 10 + _SOURCE_LINE_PX * len(source_lines) + 12
+            legend_rows: int = 2, left: int = 80, axis_px: int = _AXIS_PX,
+            frame: Frame = WIDE, plot_px: int | None = None) -> go.Figure:
+    """Title, subtitle, legend and source line placed in pixels around the plot.
+
+    The figure is `height` tall (more if the title wraps), or, with `plot_px`, the
+    plot area is that tall and the margins come on top.  A narrow frame stacks the
+    legend one entry per row, so its height is known.
+    """
+    source_lines = _wrapped(source, frame.source_chars)
+    title_lines = _wrapped(title, frame.title_chars)
+    subtitle_lines = _wrapped(subtitle, frame.subtitle_chars)
+    if fig.layout.showlegend is False:
+        legend_px = 0
+    elif frame.narrow:
+        legend_px = frame.legend_row_px * _legend_entries(fig)
+    else:
+        legend_px = frame.legend_row_px * legend_rows
+    bottom = axis_px + legend_px + 10 + frame.source_line_px * len(source_lines) + 12
+    # On a phone Plotly's toolbar stays on screen above the chart: the title starts below it.
+    toolbar = 30 if frame.narrow else 0
+    top = int(22 + toolbar + len(title_lines) * frame.title_size * 1.3
+              + len(subtitle_lines) * frame.subtitle_size * 1.4 + 30)
+    total = top + bottom + plot_px if plot_px is not None else height + max(0, top - 104)
     fig.update_layout(
-        title=dict(text=_escape(title), x=0.01, xanchor="left", xref="container",
-                   y=0.985, yanchor="top", yref="container",
-                   font=dict(size=22, color=INK),
-                   subtitle=dict(text=_escape(subtitle), font=dict(size=15, color="#333333"))),
+        title=dict(text="<br>".join(_escape(t) for t in title_lines), x=0.01, xanchor="left",
+                   xref="container", y=1 - (12 + toolbar) / total, yanchor="top",
+                   yref="container",
+                   font=dict(size=frame.title_size, color=INK),
+                   subtitle=dict(text="<br>".join(_escape(t) for t in subtitle_lines),
+                                 font=dict(size=frame.subtitle_size, color="#333333"))),
         separators=",.",
-        font=dict(family=FONT_FAMILY, size=15, color=INK),
+        font=dict(family=FONT_FAMILY, size=frame.font_size, color=INK),
         template="plotly_white",
-        height=height,
-        margin=dict(l=left, r=40, t=104, b=bottom),
-        hoverlabel=dict(font=dict(size=15, family=FONT_FAMILY)),
+        height=total,
+        margin=dict(l=left, r=frame.right, t=top, b=bottom),
+        hoverlabel=dict(font=dict(size=frame.font_size, family=FONT_FAMILY)),
+        # Horizontal in both forms: a vertical legend would push the plot aside.  On a
+        # phone each entry takes the full width, so entries stack one a row.
         legend=dict(orientation="h", xref="container", x=0.01, xanchor="left",
-                    yref="container", y=(bottom - axis_px) / height, yanchor="top",
-                    font=dict(size=14)),
+                    yref="container", y=(bottom - axis_px) / total, yanchor="top",
+                    font=dict(size=frame.legend_size),
+                    **({"entrywidth": 1, "entrywidthmode": "fraction"} if frame.narrow else {})),
+        # Dragging zooms by default, which on a phone swallows the thumb that
+        # scrolls the page; the zoom buttons remain.
+        dragmode=False,
     )
     fig.add_annotation(
         text="<br>".join(_escape(line) for line in source_lines),
         xref="paper", yref="paper", x=0, xanchor="left", xshift=-left + 12,
         y=0, yanchor="top", yshift=-(axis_px + legend_px + 10), showarrow=False,
-        align="left", font=dict(size=12, color=SOURCE_COLOUR), name="source")
+        align="left", font=dict(size=frame.source_size, color=SOURCE_COLOUR), name="source")
     return fig
 
 
@@ -129,11 +206,14 @@ def _unit_suffix(unit: str) -> str:
 
 def progress_chart(series: pd.DataFrame, *, ward_name: str, indicator_name: str, unit: str,
                    kind: str | None, as_of: str,
-                   sources: dict[str, list[str]] | None = None) -> go.Figure:
+                   sources: dict[str, list[str]] | None = None,
+                   narrow: bool = False) -> go.Figure:
     """Actual to date vs the scenario path vs the annual target, month by month.
 
     `series` is `presenters.progress_series`: month, actual, scenario, origin, target.
+    `narrow`: laid out for a phone (fewer month ticks, legend stacked below).
     """
+    frame = frame_for(narrow)
     year = parse_period(as_of).year
     values = list(series["actual"]) + list(series["scenario"]) + list(series["target"])
     cumulative = kind in kinds.CUMULATIVE
@@ -206,13 +286,14 @@ def progress_chart(series: pd.DataFrame, *, ward_name: str, indicator_name: str,
             connectgaps=False,
             marker=dict(symbol="diamond", size=13, color=ACTUAL_COLOUR),
             text=gapped([format_value(p[1], None) for p in points]), textposition="top center",
-            textfont=dict(size=15, color=ACTUAL_COLOUR), cliponaxis=False,
+            textfont=dict(size=frame.font_size, color=ACTUAL_COLOUR), cliponaxis=False,
             customdata=gapped([p[2] for p in points]),
             hovertemplate=(f"<b>{actual_label}</b><br>%{{customdata}}: %{{y:{fmt}}}{suffix}"
                            "<extra></extra>")))
     target = scaled("target")[0] if len(series) else None
     if target is not None:
-        target_name = f"Chỉ tiêu năm {year}: {format_value(target, unit)}"
+        target_name = (f"Chỉ tiêu năm: {format_value(target, unit)}" if narrow else
+                       f"Chỉ tiêu năm {year}: {format_value(target, unit)}")
         fig.add_trace(go.Scatter(
             x=[0.6, 12.4], y=[target, target], mode="lines", name=target_name,
             line=dict(color=TARGET_COLOUR, width=2.5, dash="dot"),
@@ -222,15 +303,18 @@ def progress_chart(series: pd.DataFrame, *, ward_name: str, indicator_name: str,
         fig.add_vline(x=cut, line=dict(color="#999999", width=1.5, dash="dot"))
         fig.add_annotation(x=cut, xref="x", y=1, yref="paper", yanchor="bottom",
                            text=_escape(f"Kỳ đang xem: {period_label(as_of)}"),
-                           showarrow=False, font=dict(size=13, color="#444444"))
+                           xanchor="right" if narrow and cut > 8 else "center",
+                           showarrow=False, font=dict(size=frame.tick_size - 1, color="#444444"))
     if not fig.data:
         fig.add_annotation(text="Chưa có số liệu để vẽ", xref="paper", yref="paper",
                            x=0.5, y=0.5, showarrow=False, font=dict(size=18, color="#666666"))
-    fig.update_xaxes(tickmode="array", tickvals=months, ticktext=MONTH_TICKS,
+    ticks = NARROW_MONTHS if narrow else months
+    fig.update_xaxes(tickmode="array", tickvals=ticks, ticktext=[MONTH_TICKS[m - 1] for m in ticks],
                      range=[0.5, 12.5], title=dict(text=f"Tháng (năm {year})"),
-                     showgrid=False, tickfont=dict(size=15))
+                     showgrid=False, tickfont=dict(size=frame.tick_size))
     fig.update_yaxes(title=dict(text=unit or "giá trị"), tickformat=fmt,
-                     rangemode="tozero", tickfont=dict(size=15), gridcolor="#E5E5E5")
+                     rangemode="tozero", tickfont=dict(size=frame.tick_size), gridcolor="#E5E5E5",
+                     nticks=6 if narrow else None)
     what = "lũy kế thực hiện" if cumulative else "mức đạt"
     title = f"{ward_name} — {indicator_name}"
     subtitle = (f"{what.capitalize()} so với kịch bản và chỉ tiêu năm · đơn vị: "
@@ -239,6 +323,9 @@ def progress_chart(series: pd.DataFrame, *, ward_name: str, indicator_name: str,
     source = source_line([("Thực hiện", sources.get("actual", [])),
                           ("Chỉ tiêu", sources.get("target", [])),
                           ("Kịch bản", sources.get("scenario", []))])
+    if narrow:
+        return _finish(fig, title, subtitle, source, height=0, left=64, axis_px=56,
+                       frame=frame, plot_px=300)
     return _finish(fig, title, subtitle, source, height=620)
 
 
@@ -254,77 +341,121 @@ def _wrap_label(text: str, width: int = 40) -> str:
     return "<br>".join(_escape(line) for line in lines)
 
 
+def _is_milestone(rows: pd.DataFrame) -> list[bool]:
+    """Milestones are judged at year end: a bar at 0 % would read as no progress."""
+    if "kind" not in rows:
+        return [False] * len(rows)
+    return [k == kinds.MILESTONE for k in rows["kind"]]
+
+
 def bullet_chart(rows: pd.DataFrame, *, ward_name: str, as_of: str,
-                 sources: list[str] | None = None) -> go.Figure:
+                 sources: list[str] | None = None, narrow: bool = False) -> go.Figure:
     """A bar per indicator: actual as % of the annual target, tick at the scenario to date.
 
-    `rows` is `presenters.bullet_rows`.
+    `rows` is `progress.bullet_rows` (with `kind` from `progress.summary_rows`, milestones
+    read "đánh giá cuối năm" instead of a bar).  `narrow` puts each label above its
+    bar instead of beside it, so the bars keep the width of a phone.
     """
+    frame = frame_for(narrow)
     fig = go.Figure()
-    labels = [_wrap_label(f"{n} ({u})" if u else n) for n, u in
-              zip(rows["indicator_name"], rows["unit"].map(text_or), strict=True)]
+    names = [f"{n} ({u})" if u else n for n, u in
+             zip(rows["indicator_name"], rows["unit"].map(text_or), strict=True)]
+    # Category keys stay unique and short; a phone shows the label as an annotation.
+    # (Not bare numbers: Plotly reads a numeric category as a position.)
+    labels = [_wrap_label(n) for n in names] if not narrow else \
+        [f"#{i + 1}" for i in range(len(names))]
+    milestone = _is_milestone(rows)
+    values = [None if m or is_missing(v) else float(v)
+              for v, m in zip(rows["pct_of_target"], milestone, strict=True)]
     for status in STATUS_ORDER:
-        mask = (rows["status"].fillna(GREY) == status).tolist()
+        mask = [(s if not is_missing(s) else GREY) == status and not m
+                for s, m in zip(rows["status"], milestone, strict=True)]
         if not any(mask):
             continue
         style = STATUS_STYLES[status]
-        x = [v for v, keep in zip(rows["pct_of_target"], mask, strict=True) if keep]
+        x = [v for v, keep in zip(values, mask, strict=True) if keep]
         fig.add_trace(go.Bar(
-            x=x, y=[label for label, keep in zip(labels, mask, strict=True) if keep], orientation="h",
-            name=style.text, marker=dict(color=style.colour, line=dict(width=0)),
+            x=x, y=[label for label, keep in zip(labels, mask, strict=True) if keep],
+            orientation="h", name=style.text, marker=dict(color=style.colour, line=dict(width=0)),
             text=[f"{style.symbol} {pct(v)}" for v in x], textposition="none",
-            hovertemplate="%{y}<br>Thực hiện: %{x:,.1f}% chỉ tiêu năm<extra>"
+            customdata=[_escape(n) for n, keep in zip(names, mask, strict=True) if keep],
+            hovertemplate="%{customdata}<br>Thực hiện: %{x:,.1f}% chỉ tiêu năm<extra>"
                           + _escape(style.text) + "</extra>"))
-    marks = rows["scenario_pct_of_target"].tolist()
-    finite = [v for v in list(rows["pct_of_target"]) + marks if not is_missing(v)]
-    top = max([120.0] + [v * 1.18 for v in finite])
+    marks = [None if m or is_missing(v) else float(v)
+             for v, m in zip(rows["scenario_pct_of_target"], milestone, strict=True)]
+    finite = [v for v in values + marks if v is not None]
+    top = max([125.0 if narrow else 120.0] + [v * (1.3 if narrow else 1.18) for v in finite])
 
-    def label_at(value: float, mark: float) -> float:
+    def label_at(value: float | None, mark: float | None) -> float:
         # Right of the bar, or of the scenario tick when the tick sits just past
         # the bar's end and would cover the figure.
-        near = not is_missing(mark) and value <= mark <= value + 0.08 * top
+        if value is None:
+            return 0.0
+        near = mark is not None and value <= mark <= value + 0.08 * top
         return float(mark) if near else float(value)
 
-    label_x = [label_at(v, m) for v, m in zip(rows["pct_of_target"], marks, strict=True)]
+    def value_text(status, value, is_milestone, provisional) -> str:
+        symbol = style_of(status).symbol
+        if is_milestone:
+            return f"  {symbol} {MILESTONE_TEXT}"
+        return f"  {symbol} {pct(value)}{PROVISIONAL_MARK if is_true(provisional) else ''}"
+
     fig.add_trace(go.Scatter(
-        x=label_x, y=labels, mode="text", showlegend=False, hoverinfo="skip",
-        text=[f"  {style_of(s).symbol} {pct(v)}{PROVISIONAL_MARK if is_true(p) else ''}"
-              for s, v, p in zip(rows["status"], rows["pct_of_target"],
-                                 rows.get("provisional", [False] * len(rows)), strict=True)],
-        textposition="middle right", textfont=dict(size=14, color=INK), cliponaxis=False))
-    if any(not is_missing(v) for v in marks):
+        x=[label_at(v, m) for v, m in zip(values, marks, strict=True)], y=labels, mode="text",
+        showlegend=False, hoverinfo="skip",
+        text=[value_text(s, v, m, p) for s, v, m, p in zip(
+            rows["status"], rows["pct_of_target"], milestone,
+            rows.get("provisional", [False] * len(rows)), strict=True)],
+        textposition="middle right", textfont=dict(size=frame.legend_size, color=INK),
+        cliponaxis=False))
+    if any(v is not None for v in marks):
         fig.add_trace(go.Scatter(
-            x=[None if is_missing(v) else v for v in marks], y=labels, mode="markers",
-            name="Kịch bản đến kỳ",
-            marker=dict(symbol="line-ns", size=30, line=dict(width=4, color=INK), color=INK),
-            hovertemplate="%{y}<br>Kịch bản đến kỳ: %{x:,.1f}% chỉ tiêu năm<extra></extra>"))
+            x=marks, y=labels, mode="markers", name="Kịch bản đến kỳ",
+            marker=dict(symbol="line-ns", size=24 if narrow else 30, line=dict(width=4, color=INK),
+                        color=INK),
+            customdata=[_escape(n) for n in names],
+            hovertemplate="%{customdata}<br>Kịch bản đến kỳ: %{x:,.1f}% chỉ tiêu năm"
+                          "<extra></extra>"))
     fig.add_vline(x=100, line=dict(color=TARGET_COLOUR, width=2, dash="dot"))
     fig.add_annotation(x=100, xref="x", y=1, yref="paper", yanchor="bottom", showarrow=False,
-                       text="100% chỉ tiêu năm", font=dict(size=13, color="#444444"))
+                       text="100% chỉ tiêu năm", font=dict(size=frame.tick_size - 1, color="#444444"))
     if not len(rows):
         fig.add_annotation(text="Chưa có chỉ tiêu nào có số liệu thực hiện", xref="paper",
                            yref="paper", x=0.5, y=0.5, showarrow=False,
                            font=dict(size=18, color="#666666"))
-    fig.update_layout(barmode="overlay", bargap=0.35)
     fig.update_xaxes(range=[0, top], title=dict(text="% chỉ tiêu năm"), ticksuffix="%",
-                     gridcolor="#E5E5E5", tickfont=dict(size=14))
+                     gridcolor="#E5E5E5", tickfont=dict(size=frame.tick_size),
+                     nticks=5 if narrow else None)
     fig.update_yaxes(categoryorder="array", categoryarray=list(reversed(labels)),
-                     tickfont=dict(size=14), automargin=False)
+                     tickfont=dict(size=14), automargin=False, showticklabels=not narrow)
     source = source_line([("Thực hiện và chỉ tiêu", sources or [])])
-    height = max(440, 320 + 42 * len(rows))
-    return _finish(fig, f"{ward_name} — Tiến độ các chỉ tiêu có số liệu",
-                   f"Thực hiện so với chỉ tiêu năm (%), vạch đen: kịch bản đến kỳ · "
-                   f"đến {period_label(as_of)}", source, height=height, left=_BULLET_LEFT_PX)
+    title = f"{ward_name} — Tiến độ các chỉ tiêu có số liệu"
+    subtitle = (f"Thực hiện so với chỉ tiêu năm (%), vạch đen: kịch bản đến kỳ · "
+                f"đến {period_label(as_of)}")
+    if not narrow:
+        fig.update_layout(barmode="overlay", bargap=0.35)
+        return _finish(fig, title, subtitle, source, height=max(440, 320 + 42 * len(rows)),
+                       left=_BULLET_LEFT_PX, frame=frame)
+    # One row per indicator, 76 px: two label lines above a bar of about 26 px.
+    row_px = 76
+    fig.update_layout(barmode="overlay", bargap=0.62)
+    for label, name in zip(labels, names, strict=True):
+        fig.add_annotation(x=0, xref="x", xanchor="left", y=label, yref="y", yanchor="bottom",
+                           yshift=14, text=_wrap_label(name, 46), showarrow=False, align="left",
+                           font=dict(size=frame.font_size, color=INK))
+    return _finish(fig, title, subtitle, source, height=0, left=16, axis_px=52, frame=frame,
+                   plot_px=row_px * max(len(rows), 2) + 20)
 
 
 # --- compare wards --------------------------------------------------------------------
 
 def compare_chart(rows: pd.DataFrame, *, indicator_name: str, unit: str, as_of: str,
-                  sources: list[str] | None = None) -> go.Figure:
+                  sources: list[str] | None = None, narrow: bool = False) -> go.Figure:
     """Per ward: progress as % of its own annual target and % of its scenario to date.
 
-    `rows` is `presenters.compare_rows`.  Ratios make wards of any size comparable.
+    `rows` is `compare.compare_rows`.  Ratios make wards of any size comparable.
     """
+    frame = frame_for(narrow)
     fig = go.Figure()
     # Category labels are rendered as Plotly's HTML subset too: '<a href=…>' in a ward
     # name would become a link on the axis and in the hover.
@@ -336,29 +467,34 @@ def compare_chart(rows: pd.DataFrame, *, indicator_name: str, unit: str, as_of: 
         text = [pct(v) if v is not None else "" for v in x]
         fig.add_trace(go.Bar(
             x=x, y=names, orientation="h", name=name, marker=dict(color=colour),
-            text=text, textposition="outside", textfont=dict(size=14), cliponaxis=False,
+            text=text, textposition="outside", textfont=dict(size=frame.legend_size),
+            cliponaxis=False,
             hovertemplate="%{y}: %{x:,.1f}%<extra>" + _escape(name) + "</extra>"))
     for row, name in zip(rows.itertuples(index=False), names, strict=True):
         if is_missing(row.pct_of_target) and is_missing(row.pct_of_scenario):
             why = "chưa có báo cáo" if not row.has_report else "chưa có số liệu kỳ này"
             fig.add_annotation(x=0, y=name, xanchor="left", showarrow=False,
                                text=_escape(f"{STATUS_STYLES[GREY].symbol} {why}"),
-                               font=dict(size=14, color="#555555"))
+                               font=dict(size=frame.legend_size, color="#555555"))
     finite = [v for v in list(rows["pct_of_target"]) + list(rows["pct_of_scenario"])
               if not is_missing(v)]
-    top = max([110.0] + [float(v) * 1.2 for v in finite])
+    top = max([110.0] + [float(v) * (1.3 if narrow else 1.2) for v in finite])
     fig.add_vline(x=100, line=dict(color=TARGET_COLOUR, width=2, dash="dot"))
     fig.update_layout(barmode="group", bargap=0.3)
     fig.update_xaxes(range=[0, top], ticksuffix="%", title=dict(text="% (chuẩn hóa)"),
-                     gridcolor="#E5E5E5")
+                     gridcolor="#E5E5E5", tickfont=dict(size=frame.tick_size),
+                     nticks=5 if narrow else None)
     fig.update_yaxes(categoryorder="array", categoryarray=list(reversed(names)),
-                     tickfont=dict(size=15), automargin=False)
+                     tickfont=dict(size=frame.tick_size), automargin=False)
     source = source_line([("Chỉ tiêu và thực hiện", sources or [])])
-    height = max(440, 300 + 80 * len(rows))
-    return _finish(fig, f"So sánh phường — {indicator_name}",
-                   f"Tiến độ theo % chỉ tiêu năm và % kịch bản của từng phường "
-                   f"(đơn vị gốc: {unit or 'không có'}) · {period_label(as_of)}",
-                   source, height=height, left=150, legend_rows=1)
+    title = f"So sánh phường — {indicator_name}"
+    subtitle = (f"Tiến độ theo % chỉ tiêu năm và % kịch bản của từng phường "
+                f"(đơn vị gốc: {unit or 'không có'}) · {period_label(as_of)}")
+    if narrow:
+        return _finish(fig, title, subtitle, source, height=0, left=96, frame=frame,
+                       axis_px=52, plot_px=max(160, 64 * len(rows)))
+    return _finish(fig, title, subtitle, source, height=max(440, 300 + 80 * len(rows)),
+                   left=150, legend_rows=1, frame=frame)
 
 
 def figure_values(fig: go.Figure, name: str) -> list:

@@ -11,7 +11,8 @@ from wardplan.display.format import (
     target_short,
     target_value_text,
 )
-from wardplan.display.styles import STATUS_STYLES, status_caption
+from wardplan.display.styles import MILESTONE_TEXT, STATUS_STYLES, status_caption
+from wardplan.rules import kinds
 from wardplan.rules.missing import is_missing, text_or
 from wardplan.rules.status import GREY
 from wardplan.rules.text import fold
@@ -67,14 +68,18 @@ def shared_matrix(shared: pd.DataFrame, status: pd.DataFrame) -> pd.DataFrame:
     """Shared indicators × wards; each cell: the target, then status and % of target."""
     if shared.empty:
         return pd.DataFrame()
-    progress = status[["ward_code", "indicator_code", "status", "pct_of_target"]] \
-        if not status.empty else pd.DataFrame(
-            columns=["ward_code", "indicator_code", "status", "pct_of_target"])
+    wanted = ["ward_code", "indicator_code", "status", "pct_of_target", "kind"]
+    progress = status[[c for c in wanted if c in status]] \
+        if not status.empty else pd.DataFrame(columns=wanted)
     frame = shared.merge(progress, on=["ward_code", "indicator_code"], how="left")
+    if "kind" not in frame:
+        frame["kind"] = None
 
     def cell(row) -> str:
         head = target_short(row.comparator, row.target_value, row.target_value_high, row.unit)
         style = STATUS_STYLES.get(row.status if not is_missing(row.status) else GREY)
+        if row.kind == kinds.MILESTONE:
+            return f"{head} | {style.symbol} {MILESTONE_TEXT}"
         tail = style.symbol + (f" {pct(row.pct_of_target)} CT" if not is_missing(row.pct_of_target) else "")
         return f"{head} | {tail}"
 

@@ -3,8 +3,11 @@ characters, source references cut to their document, links to the detail page.""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
+from dataclasses import dataclass
 from urllib.parse import urlencode
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from wardplan.rules.missing import as_float, is_missing, is_true, text_or
 from wardplan.rules.numbers import format_amount_vi, format_number_vi, format_pct_vi
@@ -92,6 +95,125 @@ def target_short(comparator: object, value: object, value_high: object, unit: ob
         return COMPARATOR_LABELS.get(comparator, comparator) or "—"
     return f"{COMPARATOR_LABELS.get(comparator, comparator)} {with_unit}"
 
+_DOC_KINDS = {"KH": "Kế hoạch", "BC": "Báo cáo", "QĐ": "Quyết định", "CV": "Công văn"}
+
+
+def document_label(title: object, number: object, date: object) -> str:
+    """'Phụ lục 3 kèm Báo cáo số 103/BC-UBND ngày 12/03/2026' from a document's
+    title, number and date (a v_sources row); a long title without number is cut."""
+    title, number = text_or(title), text_or(number)
+    if not number:
+        short = title.split(" (")[0].split(";")[0]
+        return short if len(short) <= 100 else short[:99].rstrip(" ,") + "…"
+    parts = number.split("/")
+    kind = _DOC_KINDS.get(parts[1].split("-")[0], "Văn bản") if len(parts) > 1 else "Văn bản"
+    label = f"{kind} số {number}"
+    if text_or(date):
+        label += f" ngày {date}"
+    appendix = title.split(" kèm")[0] if title.startswith("Phụ lục") else ""
+    if appendix and len(appendix) <= 40:
+        label = f"{appendix} kèm {label}"
+    return label
+
+
+# --- source references -------------------------------------------------------------------
+# The ETL writes each figure's source as "<document title> — <place in the document>
+# [<workbook> › <sheet>!<cell>]"; several sources are joined with " | ", and a derived
+# scenario month says how it was derived.  Readers get the document's short name and
+# the place in a table cell, and the whole reference, in words, in a detail row.
+
+_CELL = re.compile(r"\s*\[(?P<book>[^\]]*?)\s*›\s*(?P<sheet>[^\]]*)!(?P<cell>\$?[A-Z]+\$?\d+)\]\s*$")
+_LEAD = re.compile(r"^(?P<lead>Gồm số chính thức|Phần còn lại):\s*")
+_DERIVED = re.compile(r"^Suy ra từ chỉ tiêu năm(?: \([^)]*\))?:\s*")
+DERIVED_SOURCE = "suy ra từ chỉ tiêu năm (phân bổ đều phần còn lại)"
+
+
+@dataclass(frozen=True)
+class SourcePart:
+    lead: str  # "Gồm số chính thức", "Phần còn lại" or ""
+    derived: bool  # the figure was worked out from the annual target, not written
+    document: str  # the document's title as the reference gives it
+    place: str  # where in the document: "Phụ lục 1, STT 1, cột '…'"
+    sheet: str  # the data-entry workbook's sheet and cell the figure was read from
+    cell: str
+
+
+def source_parts(ref: object) -> list[SourcePart]:
+    parts = []
+    for piece in text_or(ref).split(" | "):
+        piece = piece.strip()
+        if not piece:
+            continue
+        lead = _LEAD.match(piece)
+        piece = piece[lead.end():] if lead else piece
+        derived = _DERIVED.match(piece)
+        piece = piece[derived.end():] if derived else piece
+        cell = _CELL.search(piece)
+        sheet, where = (cell.group("sheet").strip(), cell.group("cell")) if cell else ("", "")
+        piece = piece[:cell.start()] if cell else piece
+        document, _, place = piece.partition(" — ")
+        parts.append(SourcePart(lead.group("lead") if lead else "", bool(derived),
+                                document.strip(), place.strip(), sheet, where))
+    return parts
+
+
+class SourceLabels:
+    """Short and full wording of source references, naming documents by number and date.
+
+    `documents` is a v_sources frame (title_vi, doc_number, doc_date); a reference whose
+    document is not in it keeps a shortened title.
+    """
+
+    def __init__(self, documents=None):
+        rows = [] if documents is None or len(documents) == 0 else [
+            (text_or(t), document_label(t, n, d)) for t, n, d in zip(
+                documents["title_vi"], documents["doc_number"], documents["doc_date"],
+                strict=True) if text_or(t)]
+        self._titles = sorted(rows, key=lambda item: -len(item[0]))
+
+    def document(self, title: str) -> str:
+        match = next((label for known, label in self._titles if title.startswith(known)), None)
+        if match:
+            return match
+        short = title.split(" (")[0]
+        return short if len(short) <= 90 else short[:89].rstrip(" ,") + "…"
+
+    def _head(self, part: SourcePart) -> str:
+        head = f"{part.lead}: " if part.lead else ""
+        return head + (f"{DERIVED_SOURCE} theo " if part.derived else "")
+
+    def short(self, ref: object, place_chars: int = 60) -> str:
+        """'Báo cáo số 103/BC-UBND ngày 12/03/2026, Phụ lục 3, STT 20' for a table cell."""
+        out = []
+        for part in source_parts(ref):
+            document = self.document(part.document)
+            place = part.place
+            appendix = document.split(" kèm ")[0]
+            if appendix != document and place.startswith(appendix + ", "):
+                place = place[len(appendix) + 2:]  # 'Phụ lục 3 kèm …, Phụ lục 3, STT 20'
+            text = self._head(part) + document
+            if place:
+                place = place if len(place) <= place_chars else \
+                    place[:place_chars - 1].rstrip(" ,(") + "…"
+                text += f", {place}"
+            text = text[:1].upper() + text[1:]
+            if text not in out:
+                out.append(text)
+        return "; ".join(out)
+
+    def full(self, ref: object) -> str:
+        """Every part in words: document, place, and the data-entry sheet and cell."""
+        out = []
+        for part in source_parts(ref):
+            text = self._head(part) + part.document
+            if part.place:
+                text += f" — {part.place}"
+            if part.sheet:
+                text += f" (sổ nhập liệu của phường: trang “{part.sheet}”, ô {part.cell})"
+            out.append(text[:1].upper() + text[1:])
+        return " | ".join(out)
+
+
 def document_titles(refs) -> list[str]:
     """Source references cut to the document (before ' — ' or ' ['), deduplicated:
     the short form a chart's source line has room for."""
@@ -137,3 +259,21 @@ def outlook_short(row) -> str:
     if not outlook.method or is_missing(outlook.pct_of_target):
         return ""
     return f"≈ {pct(outlook.pct_of_target)} chỉ tiêu năm ({METHOD_LABELS_VI[outlook.method]})"
+# --- times ----------------------------------------------------------------------------
+
+def _vietnam() -> dt.tzinfo:
+    try:
+        return ZoneInfo("Asia/Ho_Chi_Minh")
+    except ZoneInfoNotFoundError:  # no tz database on the machine: Vietnam is UTC+7, no DST
+        return dt.timezone(dt.timedelta(hours=7), "ICT")
+
+
+VIETNAM = _vietnam()
+
+
+def local_time_text(utc: object) -> str:
+    """A UTC time (naive, as the database stores it) in Vietnam: '01/12/2026 16:42'."""
+    moment = utc if isinstance(utc, dt.datetime) else dt.datetime.fromisoformat(str(utc))
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.UTC)
+    return moment.astimezone(VIETNAM).strftime("%d/%m/%Y %H:%M")

@@ -203,3 +203,64 @@ def period_has_actuals(status: pd.DataFrame, as_of: str) -> bool:
 def latest_data_period(status: pd.DataFrame) -> str | None:
     reported = status["actual_period"].dropna().unique().tolist() if not status.empty else []
     return max(reported, key=period_sort_key) if reported else None
+
+
+def board_css(board: Board) -> pd.DataFrame:
+    """Per cell of `board.text`: the CSS that tints it by status (dark text everywhere)."""
+    css = pd.DataFrame("color: #1A1A1A", index=board.text.index, columns=board.text.columns)
+    for column in board.status.columns[3:]:
+        css[column] = board.status[column].map(
+            lambda s: "color: #1A1A1A" if is_missing(s) else
+            f"background-color: {STATUS_STYLES[s].tint}; color: #1A1A1A")
+    return css
+
+
+# --- the board on a phone -----------------------------------------------------------------
+
+@dataclass(frozen=True)
+class PhoneItem:
+    status: str
+    indicator_name: str
+    figure: str  # "86.450 triệu đồng" or "—"
+    pct_scenario: str  # "87,6% KB" or ""
+    reason: str | None  # why a grey status is grey
+    qualifiers: list[str]  # what the status rests on: tạm tính, số liệu Tháng 1/2026, …
+
+
+@dataclass(frozen=True)
+class PhoneWard:
+    ward_code: str
+    ward_name: str
+    has_report: bool
+    counts: dict[str, int]
+    first: list[PhoneItem]  # red and amber, worst first: what a leader reads
+    rest: list[PhoneItem]  # green, then grey
+
+
+def phone_board(status: pd.DataFrame, as_of: str) -> list[PhoneWard]:
+    """The board as a list a thumb can scroll: per ward (worst first) its indicators with
+    status, name, figure and % of the scenario to date."""
+    if status.empty:
+        return []
+    counts = ward_counts(status)
+    rank = {s: i for i, s in enumerate(STATUS_ORDER)}
+    wards = []
+    for ward in counts.itertuples(index=False):
+        rows = status[status["ward_code"] == ward.ward_code].copy()
+        rows["status"] = rows["status"].where(rows["status"].isin(list(STATUS_STYLES)), GREY)
+        rows["indicator_name"] = rows["indicator_name"].fillna(rows["indicator_code"])
+        rows["_rank"] = rows["status"].map(rank)
+        rows["_name"] = rows["indicator_name"].map(fold)
+        rows = rows.sort_values(["_rank", "pct_of_scenario", "_name"], na_position="last")
+        items = [PhoneItem(
+            status=r.status, indicator_name=str(r.indicator_name),
+            figure=format_value(r.actual_to_date, r.unit),
+            pct_scenario="" if is_missing(r.pct_of_scenario) else f"{pct(r.pct_of_scenario)} KB",
+            reason=text_or(r.status_reason) or None, qualifiers=qualifiers(r))
+            for r in rows.itertuples(index=False)]
+        wards.append(PhoneWard(
+            ward_code=ward.ward_code, ward_name=ward.ward_name, has_report=bool(ward.has_report),
+            counts={s: int(getattr(ward, s)) for s in STATUS_ORDER},
+            first=[i for i in items if i.status in (RED, AMBER)],
+            rest=[i for i in items if i.status not in (RED, AMBER)]))
+    return wards

@@ -108,6 +108,15 @@ def bullet_rows(ward_status: pd.DataFrame) -> pd.DataFrame:
     return rows[columns].reset_index(drop=True)
 
 
+def summary_rows(ward_status: pd.DataFrame) -> pd.DataFrame:
+    """`bullet_rows` plus each indicator's `kind`: charts show milestones, which are
+    judged at year end, as "đánh giá cuối năm" instead of a bar at 0 %."""
+    rows = bullet_rows(ward_status)
+    kind = (dict(zip(ward_status["indicator_code"], ward_status["kind"], strict=True))
+            if "kind" in ward_status else {})
+    return rows.assign(kind=rows["indicator_code"].map(kind))
+
+
 def targets_view(targets: pd.DataFrame) -> pd.DataFrame:
     """A ward's targets as the plan wrote them, for wards without a report too."""
     return pd.DataFrame({

@@ -46,6 +46,10 @@ STATUS_STYLES = {
 PROVISIONAL_MARK = "*"
 
 
+# What a milestone (judged once, at year end) shows instead of a percentage of its target.
+MILESTONE_TEXT = "đánh giá cuối năm"
+
+
 def style_of(status: object) -> StatusStyle:
     return STATUS_STYLES.get(status, STATUS_STYLES[GREY]) if isinstance(status, str) else STATUS_STYLES[GREY]
 
@@ -75,14 +79,27 @@ def status_caption(row) -> str:
                        *qualifiers(row)])
 
 
-def legend_lines(green_min_pct: float, amber_min_pct: float) -> list[str]:
-    """What each status means, with the bands the database was built with (v_build)."""
+def band_legend(green_min_pct: float, amber_min_pct: float) -> dict[str, str]:
+    """What each status means in the bands the database was built with (v_build)."""
     green, amber = format_pct_vi(green_min_pct), format_pct_vi(amber_min_pct)
-    return [f"{STATUS_STYLES[GREEN].text}: thực hiện đạt từ {green} kịch bản đến kỳ",
-            f"{STATUS_STYLES[AMBER].text}: từ {amber} đến dưới {green} kịch bản",
-            f"{STATUS_STYLES[RED].text}: dưới {amber} kịch bản",
-            f"{STATUS_STYLES[GREY].symbol} xám: chưa có số liệu, lỗi dữ liệu, chỉ tiêu đánh giá "
-            "cuối năm hoặc không so được với kịch bản",
+    return {
+        GREEN: f"thực hiện đến kỳ từ {green} kịch bản đến kỳ trở lên",
+        AMBER: f"từ {amber} đến dưới {green} kịch bản đến kỳ",
+        RED: f"dưới {amber} kịch bản đến kỳ",
+        GREY: "chưa có số liệu, lỗi dữ liệu, chỉ tiêu đánh giá cuối năm hoặc không so được với "
+              "kịch bản",
+    }
+
+
+def legend_lines(green_min_pct: float, amber_min_pct: float) -> list[str]:
+    """Each status and mark with what it means, for captions and the exports' notes."""
+    legend = band_legend(green_min_pct, amber_min_pct)
+    return [*(f"{STATUS_STYLES[s].text}: {legend[s]}" for s in STATUS_ORDER),
             f"{PROVISIONAL_MARK} {PROVISIONAL_VI}: kịch bản đến kỳ phần lớn do hệ thống phân bổ, "
             "không phải số của phường",
             "↩ chưa có báo cáo kỳ này: trạng thái theo số liệu kỳ gần nhất"]
+
+
+def legend_sentence(green_min_pct: float, amber_min_pct: float) -> str:
+    """The legend in one line, for captions."""
+    return "; ".join(legend_lines(green_min_pct, amber_min_pct)) + "."

@@ -244,9 +244,18 @@ def target_statements(targets: pd.DataFrame, statements: pd.DataFrame) -> list[F
         if comparator and comparator != target["comparator"]:
             findings.append(Finding(
                 row.ward_code, row.indicator_code, row.period, "info", "target_comparator",
-                f"Bảng chỉ tiêu ghi '{target['target_text']}' (so sánh '{target['comparator']}'), "
-                f"lời văn ghi '{shorten(row.text, 140)}' (so sánh '{comparator}').", refs))
+                f"Bảng chỉ tiêu ghi '{target['target_text']}' ({_comparison(target['comparator'])}), "
+                f"lời văn ghi '{shorten(row.text, 140)}' ({_comparison(comparator)}).", refs))
     return findings
+
+
+# How a finding names a comparator: in words, never as the code stored in the database.
+_COMPARISON_VI = {">": "lớn hơn", ">=": "từ mức đó trở lên", "<": "nhỏ hơn",
+                  "<=": "không quá mức đó", "=": "bằng", "range": "trong khoảng"}
+
+
+def _comparison(comparator: object) -> str:
+    return f"so sánh: {_COMPARISON_VI.get(str(comparator), str(comparator))}"
 
 
 def _same_unit(unit_text: str | None, canonical: str) -> bool:

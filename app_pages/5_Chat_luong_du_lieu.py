@@ -22,7 +22,7 @@ left, right = st.columns([1, 2])
 all_wards = left.toggle("Xem tất cả các phường", key="dq_all_wards")
 severities = right.multiselect(
     "Mức độ", list(quality.SEVERITY_ORDER), default=list(quality.SEVERITY_ORDER), key="dq_severity",
-    format_func=lambda s: quality.SEVERITY_LABELS_VI.get(s, s))
+    format_func=lambda s: quality.SEVERITY_LABELS_VI.get(s, s), placeholder="Chọn mức độ")
 shown = detail_view.filter_issues(issues, None if all_wards else [ward], severities)
 
 scope = "tất cả các phường" if all_wards else f"phường {names.get(ward, ward)}"
@@ -34,16 +34,11 @@ for column, severity in zip(st.columns(3), quality.SEVERITY_ORDER, strict=True):
 if shown.empty:
     st.info("Không có phát hiện nào với bộ lọc này.")
 else:
-    st.dataframe(detail_view.issues_view(shown, as_of), hide_index=True, width="stretch",
-                 height=min(90 * len(shown) + 40, 1200), row_height=90,
-                 column_config={
-                     "Mức độ": st.column_config.TextColumn(width=85),
-                     "Chỉ tiêu": st.column_config.TextColumn(width=190),
-                     "Kỳ": st.column_config.TextColumn(width=95),
-                     "Phát hiện": st.column_config.TextColumn(width=430),
-                     "Chi tiết": st.column_config.LinkColumn("Chi tiết", display_text="Mở chi tiết",
-                                                            width=95),
-                 })
+    findings = detail_view.issues_view(shown, as_of).drop(columns=["Mã kiểm tra"])
+    if not all_wards:
+        findings = findings.drop(columns=["Phường"])
+    ui.table(findings, sources=["Nguồn"], links={"Chi tiết": "Mở"}, key="findings",
+             narrow=["Mức độ", "Chỉ tiêu", "Kỳ", "Phát hiện"])
     st.caption("Cột “Chi tiết” mở trang chi tiết của chỉ tiêu (phường, chỉ tiêu và kỳ nằm trong "
                "đường dẫn). Phát hiện về nhóm dự án không gắn với chỉ tiêu nào: xem trang "
                "Nhiệm vụ & dự án.")

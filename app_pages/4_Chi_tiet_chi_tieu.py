@@ -3,7 +3,7 @@
 import streamlit as st
 
 from ui import components as ui
-from ui import data, state
+from ui import data, state, views
 from ui.charts import show_chart
 from wardplan.display import detail as detail_view
 from wardplan.display import format as fmt
@@ -45,6 +45,7 @@ st.caption(ui.md_escape(
     f"kỳ đang xem: {period}"))
 
 st.subheader("Trạng thái")
+ui.help_link()
 if row is None:
     st.info(f"Không có trạng thái cho chỉ tiêu này tại kỳ {period} (phường không đặt chỉ tiêu "
             "năm cho chỉ tiêu này, nên không so được với kịch bản).")
@@ -63,7 +64,7 @@ else:
     if qualifiers:
         st.caption(ui.md_escape("Cơ sở của trạng thái: " + " · ".join(qualifiers)
                                 + (f" ({fmt.scenario_basis(row)})" if fmt.scenario_basis(row) else "")))
-    metrics = st.columns(5)
+    metrics = st.container(key="metrics-detail").columns(5)
     metrics[0].metric("Thực hiện đến kỳ", fmt.format_amount(row["actual_to_date"]))
     metrics[1].metric("Kịch bản đến kỳ", fmt.format_amount(row["scenario_to_date"]))
     metrics[2].metric("Chỉ tiêu năm", detail_view.target_headline(target, unit))
@@ -82,16 +83,18 @@ st.caption("Dự báo là phép ngoại suy của hệ thống từ số liệu 
 
 if not detail.series[["actual", "scenario"]].isna().all().all():
     show_chart(data.progress_figure(generation, ward, indicator, as_of), key="detail_chart",
-               filename=f"chi-tiet_{ward}_{indicator}_{as_of}")
+               filename=f"chi-tiet_{ward}_{indicator}_{as_of}",
+               narrow=data.progress_figure(generation, ward, indicator, as_of, narrow=True))
+views.detail_downloads(ward, indicator, as_of)
 
 st.subheader("Chỉ tiêu kế hoạch")
 targets = detail.targets
 if targets.empty:
     st.info("Phường không đặt chỉ tiêu năm cho chỉ tiêu này.")
 else:
-    st.dataframe(ui.dark_text(detail_view.transpose_view(detail_view.detail_targets_view(targets))),
-                 hide_index=True, width="stretch",
-                 column_config={"Mục": st.column_config.TextColumn(width=200, pinned=True)})
+    plan = detail_view.detail_targets_view(targets)
+    plan["Nguồn"] = plan["Nguồn"].map(data.source_labels().full)
+    ui.table(detail_view.transpose_view(plan))
 
 st.subheader("Số liệu thực hiện")
 actuals = detail.actuals
@@ -100,7 +103,8 @@ if actuals.empty:
             if not data.has_report(ward, year)
             else "Chưa có số liệu thực hiện cho chỉ tiêu này.")
 else:
-    st.dataframe(detail_view.actuals_view(actuals), hide_index=True, width="stretch")
+    ui.table(detail_view.actuals_view(actuals), sources=["Nguồn"], key="actuals",
+             narrow=["Kỳ", "Số liệu", "Phường đánh giá", "Nguồn"])
 
 st.subheader("Kịch bản tăng trưởng")
 scenario = detail.scenario
@@ -109,18 +113,21 @@ if scenario.empty:
             "hoàn thành, hoặc chưa có chỉ tiêu năm dạng số).")
 else:
     st.caption(detail_view.SCENARIO_ORIGINS_CAPTION)
-    st.dataframe(detail_view.scenario_view(scenario, unit), hide_index=True, width="stretch")
+    ui.help_link("Nguồn gốc kịch bản: chính thức, ngầm định, hệ thống phân bổ")
+    ui.table(detail_view.scenario_view(scenario, unit), sources=["Nguồn"], key="scenario",
+             narrow=["Kỳ", "Kịch bản", "Nguồn gốc"])
 
 baselines = data.load(queries.baselines, ward=ward, indicator=indicator)
 if not baselines.empty:
     st.subheader("Số liệu năm trước")
-    st.dataframe(detail_view.baselines_view(baselines), hide_index=True, width="stretch")
+    ui.table(detail_view.baselines_view(baselines), sources=["Nguồn"], key="baselines",
+             narrow=["Kỳ", "Số liệu", "Nguyên văn"])
 
 statements = data.load(queries.statements, ward=ward, indicator=indicator)
 if not statements.empty:
     st.subheader("Lời văn trong văn bản")
-    st.dataframe(detail_view.statements_view(statements), hide_index=True, width="stretch",
-                 column_config={"Lời văn (nguyên văn)": st.column_config.TextColumn(width="large")})
+    ui.table(detail_view.statements_view(statements), sources=["Nguồn"], key="statements",
+             narrow=["Kỳ", "Lời văn (nguyên văn)", "Số nêu"])
 
 st.subheader("Phát hiện về chất lượng dữ liệu")
 issues = data.load(queries.data_issues, ward=ward, indicator=indicator)
@@ -128,6 +135,5 @@ if issues.empty:
     st.caption("Không có phát hiện nào cho chỉ tiêu này.")
 else:
     findings = detail_view.issues_view(issues, as_of, with_links=False)
-    st.dataframe(findings.drop(columns=["Phường", "Chỉ tiêu"]),
-                 hide_index=True, width="stretch",
-                 column_config={"Phát hiện": st.column_config.TextColumn(width="large")})
+    ui.table(findings.drop(columns=["Phường", "Chỉ tiêu", "Mã kiểm tra"]), sources=["Nguồn"],
+             key="findings", narrow=["Mức độ", "Kỳ", "Phát hiện"])

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from ui import components as ui
-from ui import data, state
+from ui import data, state, views
 from ui.charts import show_chart
 from wardplan.display import charts, overview, progress, styles
 from wardplan.display import format as fmt
@@ -27,9 +27,8 @@ if not data.has_report(ward, year):
         st.info("Phường chưa có chỉ tiêu kế hoạch trong cơ sở dữ liệu.")
     else:
         st.subheader(f"Chỉ tiêu kế hoạch năm {year} ({len(targets)} chỉ tiêu)")
-        st.dataframe(progress.targets_view(targets), hide_index=True, width="stretch",
-                     height=min(36 * (len(targets) + 1) + 4, 900),
-                     column_config=ui.TARGET_COLUMNS)
+        ui.table(progress.targets_view(targets), sources=["Nguồn"], key="targets",
+                 narrow=["Chỉ tiêu", "Chỉ tiêu kế hoạch (nguyên văn)"])
     st.stop()
 
 with_data = data.load(queries.ward_indicators_with_actuals, ward, year)
@@ -53,22 +52,27 @@ else:
                     + ui.md_escape(fmt.first_sentence(row["note"])))
         if fmt.outlook_text(row):
             st.caption(ui.md_escape(fmt.outlook_text(row)))
-    figure = data.progress_figure(generation, ward, indicator, as_of)
-    show_chart(figure, key="progress_chart", filename=f"tien-do_{ward}_{indicator}_{as_of}")
+    show_chart(data.progress_figure(generation, ward, indicator, as_of), key="progress_chart",
+               filename=f"tien-do_{ward}_{indicator}_{as_of}",
+               narrow=data.progress_figure(generation, ward, indicator, as_of, narrow=True))
     st.caption(charts.PROGRESS_CAPTION)
     ui.detail_link(ward, indicator, as_of, label="Xem chi tiết, nguồn số liệu và dự báo cuối năm")
+    ui.help_link("Cách đọc biểu đồ tiến độ")
 
 st.subheader(f"Tóm tắt các chỉ tiêu có số liệu — {period}")
 rows, bullet = data.bullet_figure(generation, ward, as_of)
 if rows.empty:
     st.info(f"Không có chỉ tiêu nào có số liệu thực hiện tính đến {period}.")
 else:
-    show_chart(bullet, key="bullet_chart", filename=f"tom-tat_{ward}_{as_of}")
+    show_chart(bullet, key="bullet_chart", filename=f"tom-tat_{ward}_{as_of}",
+               narrow=data.bullet_figure(generation, ward, as_of, narrow=True)[1])
     st.caption("Thanh: số thực hiện bằng bao nhiêu % chỉ tiêu năm (màu và ký hiệu theo trạng "
                "thái). Vạch đen: kịch bản đến kỳ tính bằng % chỉ tiêu năm — thanh vượt vạch là "
-               "đang đi trước kịch bản.")
+               "đang đi trước kịch bản. Chỉ tiêu đánh giá khi hoàn thành không có thanh: "
+               "được đánh giá cuối năm.")
+views.progress_downloads(ward, indicator, as_of)
 
 with st.expander(f"Toàn bộ chỉ tiêu kế hoạch năm {year} của phường"):
-    st.dataframe(progress.targets_view(data.load(queries.targets, ward=ward, year=year)),
-                 hide_index=True,
-                 width="stretch", column_config=ui.TARGET_COLUMNS)
+    ui.table(progress.targets_view(data.load(queries.targets, ward=ward, year=year)),
+             sources=["Nguồn"], key="all-targets",
+             narrow=["Chỉ tiêu", "Chỉ tiêu kế hoạch (nguyên văn)"])

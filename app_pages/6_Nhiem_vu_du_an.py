@@ -28,12 +28,8 @@ else:
     if view.empty:
         st.info("Không có nhiệm vụ nào với bộ lọc này.")
     else:
-        st.dataframe(view, hide_index=True, width="stretch",
-                     height=min(72 * len(view) + 40, 1000), row_height=72,
-                     column_config={"STT": st.column_config.TextColumn(width=50),
-                                    "Đơn vị chủ trì": st.column_config.TextColumn(width=180),
-                                    "Nhiệm vụ": st.column_config.TextColumn(width=400),
-                                    "Thời hạn": st.column_config.TextColumn(width=140)})
+        ui.table(view, sources=["Nguồn"], key="tasks",
+                 narrow=["STT", "Đơn vị chủ trì", "Nhiệm vụ", "Thời hạn", "Tiến độ / kết quả"])
 
 st.subheader("Dự án đầu tư")
 projects = data.load(queries.projects, ward, year)
@@ -41,16 +37,13 @@ if projects.empty:
     st.info("Phường chưa có danh mục dự án trong cơ sở dữ liệu.")
 else:
     st.caption("Tổng hợp theo nhóm, cộng từ các dòng dự án (không tính dòng hạng mục):")
-    st.dataframe(task_view.project_summary(projects), hide_index=True, width="stretch")
+    ui.table(task_view.project_summary(projects))
     issues = data.load(queries.data_issues, ward=ward)
     group_issues = issues[(issues["ward_code"] == ward) & issues["indicator_code"].isna()
                           & (issues["check_code"] == "project_group_total")]
     for message in group_issues["message"]:
         st.warning(f"Số liệu dòng nhóm chưa khớp: {ui.md_escape(message)}", icon=":material/warning:")
-    st.dataframe(task_view.projects_view(projects), hide_index=True, width="stretch",
-                 height=min(36 * (len(projects) + 1) + 4, 900),
-                 column_config={"Nhóm": st.column_config.TextColumn(width=60),
-                                "Loại dòng": st.column_config.TextColumn(width=85),
-                                "Dự án / hạng mục": st.column_config.TextColumn(width=420)})
+    ui.table(task_view.projects_view(projects), sources=["Nguồn"], key="projects",
+             narrow=["Dự án / hạng mục", "Tổng vốn (triệu đồng)", "Tiến độ"])
     st.caption("Số tiền đổi từ đồng (như văn bản ghi) sang triệu đồng. Dòng “Nhóm” là dòng tổng "
                "của văn bản; dòng “Hạng mục” (↳) là chi tiết của dự án ngay trên.")

@@ -10,13 +10,16 @@ import streamlit as st
 
 from exports import csv as csv_export
 from exports.deck import deck_bytes
+from exports.pdf import pdf_bytes
 from exports.report import ALL, REPORTED, indicator_choices, load_report
 from exports.workbook import workbook_bytes
+from ui import components as ui
 from ui import data, state
 from wardplan.rules.periods import period_label
 
 PPTX = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+PDF = "application/pdf"
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -43,16 +46,20 @@ names = data.ward_names()
 period = period_label(as_of)
 
 st.title("Xuất báo cáo")
-st.caption(f"Trình chiếu và sổ Excel cho cuộc họp, số liệu tính đến {period}. Mọi con số "
-           "đều kèm nguồn (chân trang và ghi chú của trình chiếu; các cột nguồn trong Excel).")
+st.caption(f"Trình chiếu, báo cáo PDF và sổ Excel cho cuộc họp, số liệu tính đến {period}. "
+           "Mọi con số đều kèm nguồn (chân trang và ghi chú của trình chiếu; mục Nguồn số liệu "
+           "cuối báo cáo PDF; các cột nguồn trong Excel).")
+ui.help_link("Các loại tệp xuất và cách in")
 
 wards = st.multiselect("Phường", data.ward_codes(), default=data.ward_codes(),
-                       format_func=lambda code: names.get(code, code), key="export_wards")
+                       format_func=lambda code: names.get(code, code), key="export_wards",
+                       placeholder="Chọn phường")
 options, default = _choices(generation, as_of, tuple(wards))
 indicator_names = data.indicator_names()
 indicators = st.multiselect(
     "Chỉ tiêu", options, default=default, key=f"export_indicators_{as_of}_{'-'.join(wards)}",
     format_func=lambda code: indicator_names.get(code, code),
+    placeholder="Tất cả chỉ tiêu của các phường đã chọn",
     help="Mặc định: các chỉ tiêu đã có số liệu thực hiện đến kỳ này. Bỏ trống để lấy tất "
          "cả chỉ tiêu của các phường đã chọn.")
 
@@ -79,17 +86,26 @@ with st.container(horizontal=True, gap="small"):
         help="Trình chiếu 16:9: trang bìa, tổng hợp trạng thái, phường chưa có báo cáo, "
              "tiến độ từng phường và biểu đồ từng chỉ tiêu (biểu đồ PowerPoint sửa được).")
     st.download_button(
+        "Báo cáo PDF", data=_producer(pdf_bytes, as_of, wards, chosen, REPORTED),
+        file_name=f"{stem}.pdf", mime=PDF, key="export_pdf", on_click="ignore",
+        icon=":material/picture_as_pdf:",
+        help="Cùng nội dung và thứ tự với trình chiếu, khổ A4 ngang để in; nguồn đầy đủ của "
+             "từng số liệu ở cuối báo cáo.")
+    st.download_button(
         "Excel (.xlsx)", data=_producer(workbook_bytes, as_of, wards, chosen, ALL),
         file_name=f"{stem}.xlsx", mime=XLSX, key="export_xlsx", on_click="ignore",
         icon=":material/table_view:",
         help="Trang tổng hợp, một trang cho mỗi phường (chỉ tiêu, kịch bản, thực hiện, %, "
-             "đánh giá, nguồn), số liệu theo kỳ và danh sách văn bản nguồn.")
+             "đánh giá, nguồn), số liệu theo kỳ và danh sách văn bản nguồn; đặt sẵn để in "
+             "(A4 ngang, vừa chiều ngang trang, lặp dòng tiêu đề).")
     st.download_button(
         "Bảng trạng thái (.csv)",
         data=_producer(csv_export.status_csv, as_of, wards, chosen, ALL),
         file_name=f"{stem}_trang-thai.csv", mime="text/csv", key="export_csv",
         on_click="ignore", icon=":material/download:",
-        help="Dạng bảng phẳng cho phân tích; mở bằng Excel với mã hóa UTF-8.")
+        help="Cho máy tính đọc (phần mềm phân tích, Power BI, pandas): UTF-8, dấu phẩy phân "
+             "cách, số dạng 357450 và 29.62, kèm mã phường, chỉ tiêu, kỳ và trạng thái. Để mở "
+             "và in bằng Excel, dùng tệp Excel (.xlsx).")
 
 st.caption("Trình chiếu dùng biểu đồ gốc của PowerPoint: có thể đổi màu, cỡ chữ, dữ liệu ngay "
            "trong PowerPoint. Trục số theo kiểu Việt Nam (357.450); nguồn đầy đủ của từng số "

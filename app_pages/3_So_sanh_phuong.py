@@ -3,7 +3,7 @@
 import streamlit as st
 
 from ui import components as ui
-from ui import data, state
+from ui import data, state, views
 from ui.charts import show_chart
 from wardplan.display import compare
 from wardplan.rules.periods import period_label
@@ -26,19 +26,16 @@ st.subheader(f"{ui.md_escape(view['name'])} — {period}")
 st.caption("Các phường khác nhau về quy mô, nên tiến độ được so bằng tỷ lệ: số thực hiện bằng "
            "bao nhiêu % chỉ tiêu năm của chính phường đó, và bao nhiêu % kịch bản đến kỳ của "
            "phường đó. Chỉ tiêu của mỗi phường được ghi nguyên văn.")
-st.dataframe(compare.compare_view(rows), hide_index=True, width="stretch",
-             column_config={"Chỉ tiêu (nguyên văn)": st.column_config.TextColumn(width="large")})
+ui.table(compare.compare_view(rows), sources=["Nguồn chỉ tiêu"], key="compare",
+         narrow=["Phường", "Trạng thái", "% chỉ tiêu năm", "% kịch bản", "Thực hiện"])
 if not rows["has_report"].any():
     st.info("Chưa phường nào trong số này gửi báo cáo thực hiện: chỉ so sánh được chỉ tiêu.")
-show_chart(view["figure"], key="compare_chart", filename=f"so-sanh_{indicator}_{as_of}")
+show_chart(view["figure"], key="compare_chart", filename=f"so-sanh_{indicator}_{as_of}",
+           narrow=view["narrow_figure"])
+views.compare_downloads(indicator, rows["ward_code"].tolist(), as_of)
 
 st.subheader(f"Tất cả chỉ tiêu chung × phường — {period}")
 st.caption("Mỗi ô: chỉ tiêu của phường (phép so sánh, giá trị, đơn vị), sau dấu | là trạng thái "
            "và số thực hiện bằng bao nhiêu % chỉ tiêu năm (CT). Ô trống: phường không đặt chỉ "
            "tiêu này.")
-matrix = shared["matrix"]
-st.dataframe(ui.dark_text(matrix), hide_index=True, width="stretch",
-             height=min(36 * (len(matrix) + 1) + 4, 1200),
-             column_config={column: st.column_config.TextColumn(
-                 width=300 if column == "Chỉ tiêu" else 230, pinned=column == "Chỉ tiêu")
-                 for column in matrix.columns})
+ui.table(shared["matrix"])

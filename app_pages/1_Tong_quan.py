@@ -3,7 +3,7 @@
 import streamlit as st
 
 from ui import components as ui
-from ui import data, state
+from ui import data, layout, state, views
 from wardplan.display import overview, styles
 from wardplan.rules.periods import parse_period, period_label
 
@@ -19,20 +19,24 @@ bands = data.bands()
 st.title(f"Tổng quan · {period}")
 st.caption("Trạng thái so sánh số thực hiện lũy kế với kịch bản tăng trưởng đến kỳ báo cáo "
            "gần nhất (không so với cả năm). "
-           + "; ".join(styles.legend_lines(bands["green_min_pct"], bands["amber_min_pct"])) + ".")
+           + styles.legend_sentence(bands["green_min_pct"], bands["amber_min_pct"]))
+ui.help_link()
 
 if not view["has_actuals"]:
     st.info(ui.no_data_message(as_of, view["latest"]), icon=":material/info:")
 
 counts = view["counts"]
 totals = {s: int(counts[s].sum()) if not counts.empty else 0 for s in styles.STATUS_ORDER}
-for column, status in zip(st.columns(len(styles.STATUS_ORDER)), styles.STATUS_ORDER, strict=True):
-    column.metric(ui.badge_markdown(status), totals[status], border=True)
+with st.container(key="metrics-status"):
+    for column, status in zip(st.columns(len(styles.STATUS_ORDER)), styles.STATUS_ORDER,
+                              strict=True):
+        column.metric(ui.badge_markdown(status), totals[status], border=True)
 
 st.subheader("Cần chú ý trước")
 attention = view["attention"]
 if attention.empty:
-    st.success(f"Không có chỉ tiêu nào ở mức ▼ Chậm hoặc ● Cần chú ý tại kỳ {period}.",
+    st.success(f"Không có chỉ tiêu nào ở mức {styles.status_text(styles.RED)} hoặc "
+               f"{styles.status_text(styles.AMBER)} tại kỳ {period}.",
                icon=":material/check_circle:")
 for item in attention.head(MAX_ITEMS).itertuples(index=False):
     with st.container(border=True):
@@ -55,29 +59,35 @@ if len(attention) > MAX_ITEMS:
     st.caption(f"Còn {len(attention) - MAX_ITEMS} chỉ tiêu khác: xem bảng danh sách bên dưới.")
 
 st.subheader("Số chỉ tiêu theo trạng thái của từng phường")
-st.dataframe(overview.ward_counts_view(counts), hide_index=True, width="stretch")
+ui.table(overview.ward_counts_view(counts))
 if not counts.empty and not counts["has_report"].all():
     missing = ", ".join(counts.loc[~counts["has_report"], "ward_name"])
     st.caption(f"Chưa gửi báo cáo thực hiện năm {year}: {ui.md_escape(missing)} — mọi chỉ tiêu "
-               "của các phường này hiện là ○ Chưa có số liệu.")
+               f"của các phường này hiện là {styles.status_text(styles.GREY)}.")
 
 st.subheader(f"Bảng trạng thái phường × chỉ tiêu — {period}")
-board_tab, list_tab = st.tabs(["Bảng phường × chỉ tiêu", "Danh sách có liên kết"])
 board = view["board"]
+board_tab, list_tab = st.tabs(["Bảng phường × chỉ tiêu", "Danh sách đầy đủ"])
 with board_tab:
     if board.empty:
         st.info("Chưa có chỉ tiêu nào trong cơ sở dữ liệu.")
     else:
         ui.status_legend()
-        st.caption(f"Mỗi ô: ký hiệu trạng thái, số thực hiện lũy kế (theo đơn vị ở cột Đơn vị), "
-                   f"trong ngoặc là % so với kịch bản (KB) đến kỳ; {styles.PROVISIONAL_MARK} là "
-                   "tạm tính (kịch bản chủ yếu do hệ thống phân bổ); ↩ là chưa có báo cáo kỳ "
-                   "này, theo số liệu kỳ ghi sau; ≠ là phường tự đánh giá khác kết quả tính. "
-                   "Ô trống: phường không đặt chỉ tiêu này.")
-        st.dataframe(overview.style_board(board), hide_index=True, width="stretch",
-                     height=min(36 * (len(board.text) + 1) + 4, 1400),
-                     column_config=ui.board_columns(board.text.columns))
+        with layout.wide("board"):
+            st.caption(f"Mỗi ô: ký hiệu trạng thái, số thực hiện lũy kế (theo đơn vị ở cột Đơn "
+                       f"vị), trong ngoặc là % so với kịch bản (KB) đến kỳ; {styles.PROVISIONAL_MARK}"
+                       " là tạm tính (kịch bản chủ yếu do hệ thống phân bổ); ↩ là chưa có báo cáo "
+                       "kỳ này, theo số liệu kỳ ghi sau; ≠ là phường tự đánh giá khác kết quả tính. "
+                       "Ô trống: phường không đặt chỉ tiêu này.")
+            ui.status_board_wide(board)
+        with layout.narrow("board"):
+            st.caption("Từng phường, các chỉ tiêu chậm và cần chú ý trước: trạng thái, số "
+                       "thực hiện lũy kế, % so với kịch bản (KB) đến kỳ và cơ sở của trạng thái.")
+            ui.status_board_narrow(view["phone"])
+        views.board_downloads(as_of)
 with list_tab:
-    st.dataframe(overview.status_list_view(view["status"], as_of), hide_index=True, width="stretch",
-                 column_config={"Chi tiết": st.column_config.LinkColumn(
-                     "Chi tiết", display_text="Mở chi tiết")})
+    with layout.wide("status-list"):
+        ui.table(overview.status_list_view(view["status"], as_of), links={"Chi tiết": "Mở"})
+    with layout.narrow("status-list"):
+        st.caption("Trên điện thoại, thẻ “Bảng phường × chỉ tiêu” đã liệt kê mọi chỉ tiêu của "
+                   "từng phường; mở chi tiết từ mục “Cần chú ý trước”.")

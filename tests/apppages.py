@@ -1,0 +1,51 @@
+"""Helpers for AppTest page tests: open a page through app.py, read what it shows."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
+
+from ui import nav
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def open_page(page: nav.PageSpec, **params: str) -> AppTest:
+    """Run app.py with `params` in the URL, then switch to `page` (navigation is app.py's)."""
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    for key, value in params.items():
+        at.query_params[key] = value
+    at.run()
+    if page is not nav.OVERVIEW:
+        at.switch_page(page.path)
+        at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    return at
+
+
+def texts(at: AppTest) -> str:
+    """Everything shown as text on the page, for 'is it said' checks."""
+    parts = []
+    for kind in ("title", "header", "subheader", "markdown", "caption", "text", "info",
+                 "warning", "success", "error"):
+        parts += [str(e.value) for e in getattr(at, kind)]
+    return "\n".join(parts)
+
+
+def plain(value):
+    """Table cells are Markdown with data escaped: the text as the reader sees it."""
+    if isinstance(value, str):
+        return re.sub(r"\\(.)", r"\1", value)
+    return value
+
+
+def tables(at: AppTest) -> list:
+    """Every st.table of the page as a DataFrame of the shown text (phone forms included)."""
+    frames = []
+    for element in at.get("table"):
+        frame = element.value.map(plain)
+        frame.columns = [plain(c) for c in frame.columns]
+        frames.append(frame.reset_index(drop=True))
+    return frames

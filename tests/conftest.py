@@ -6,10 +6,12 @@ built file so AppTest runs of the app read it instead of build/.
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 from workbooks import copy_data
 
 from etl.build import build
@@ -44,3 +46,11 @@ def live_db(built_db: Path, tmp_path: Path) -> Path:
     db = tmp_path / "live.duckdb"
     shutil.copy2(built_db, db)
     return db
+
+
+# Hypothesis: the same examples on every CI run (no flaky discovery in CI) and no
+# .hypothesis/ folder in the repository; HYPOTHESIS_PROFILE=explore searches more.
+settings.register_profile("ci", derandomize=True, database=None, deadline=None,
+                          max_examples=150)
+settings.register_profile("explore", database=None, deadline=None, max_examples=3000)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))

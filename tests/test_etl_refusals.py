@@ -159,6 +159,14 @@ def test_date_where_a_period_belongs(data_dir: Path, live_db: Path):
     refused(data_dir, live_db, "Kỳ báo cáo là một ngày (01/03/2026)", "Văn bản (Text)", "'2026-03'")
 
 
+def test_excel_error_value_is_refused(data_dir: Path, live_db: Path):
+    path = data_dir / PHU_LIEN
+    rewrite_part(path, sheet_part(path, "Thực hiện"), lambda xml: re.sub(
+        rb'<c r="D2"([^>]*?) t="\w+"([^>]*)>.*?</c>', rb'<c r="D2"\1 t="e"\2><v>#N/A</v></c>', xml,
+        count=1))
+    refused(data_dir, live_db, "Thực hiện › D2", "Ô chứa lỗi của Excel")
+
+
 # --- required cells ----------------------------------------------------------------
 
 def test_empty_unit_on_an_actual(data_dir: Path, live_db: Path):

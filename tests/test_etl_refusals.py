@@ -220,8 +220,10 @@ def test_unknown_item_in_the_info_sheet_names_its_cell(data_dir: Path, live_db: 
     def misspell(ws):
         ws.cell(find_row(ws, **{"Mục": "Mã đơn vị"}), 1).value = "Ma don vi"
     edit_workbook(data_dir / PHU_LIEN, "Thông tin", misspell)
-    refused(data_dir, live_db, "Thông tin › A2: Mục 'Ma don vi' không có trong mẫu",
-            "Có phải là 'Mã đơn vị'?", "Thiếu mục 'Mã đơn vị'")
+    failure = refused(data_dir, live_db, "Thông tin › A2: Mục 'Ma don vi' không có trong mẫu",
+                      "Có phải là 'Mã đơn vị'?")
+    # Where the missing item would go: the first free row.
+    assert re.search(r"Thông tin › A\d+: Thiếu mục 'Mã đơn vị': thêm một dòng", failure.report_vi())
 
 
 def test_unknown_ward_names_its_cell(data_dir: Path, live_db: Path):

@@ -305,6 +305,20 @@ def test_import_with_a_misspelt_sheet_names_the_users_file(data_dir: Path, live_
     assert tree_digest(data_dir) == before_data and digest(live_db) == before_db
 
 
+def test_refused_import_for_a_new_plan_year_leaves_no_folder(data_dir: Path, live_db: Path,
+                                                             tmp_path: Path):
+    new = tmp_path / "ke_hoach_2027.xlsx"
+    shutil.copy2(data_dir / PHU_LIEN, new)
+
+    def next_year(ws):
+        ws.cell(find_row(ws, **{"Mục": "Năm kế hoạch"}), 2).value = "2027"
+    edit_workbook(new, "Thông tin", next_year)  # its periods stay in 2026: refused
+    before_data, before_db = tree_digest(data_dir), digest(live_db)
+    assert etl_main(["import", str(new), "--data", str(data_dir), "--db", str(live_db)]) == 1
+    assert not (data_dir / "wards" / "2027").exists()
+    assert tree_digest(data_dir) == before_data and digest(live_db) == before_db
+
+
 def test_command_line_process_prints_no_traceback(data_dir: Path, live_db: Path, tmp_path: Path):
     """The real process, so nothing (argparse, logging setup) escapes main()'s handlers."""
     corrupt_compressed_bytes(data_dir / PHU_LIEN, sheet_part(data_dir / PHU_LIEN, "Chỉ tiêu"))

@@ -49,7 +49,8 @@ def live_db(built_db: Path, tmp_path: Path) -> Path:
 
 
 # Hypothesis: the same examples on every CI run (no flaky discovery in CI) and no
-# .hypothesis/ folder in the repository; HYPOTHESIS_PROFILE=explore searches more.
+# example database (.hypothesis/ then holds only a cache it git-ignores itself);
+# HYPOTHESIS_PROFILE=explore searches more.
 settings.register_profile("ci", derandomize=True, database=None, deadline=None,
                           max_examples=150)
 settings.register_profile("explore", database=None, deadline=None, max_examples=3000)

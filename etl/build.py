@@ -73,9 +73,9 @@ def display_name(path: Path, data_dir: Path) -> str:
         return path.name
 
 
-def _ignored(path: Path) -> bool:
-    """Office lock files and hidden files (the writers' own staged copies among them)."""
-    return path.name.startswith((OFFICE_LOCK_PREFIX, "."))
+def _ignored(name: str) -> bool:
+    """Office lock files and hidden files or folders (the writers' staged copies among them)."""
+    return name.startswith((OFFICE_LOCK_PREFIX, "."))
 
 
 def ward_files(data_dir: Path) -> tuple[list[WorkbookFile], list[Problem]]:
@@ -87,10 +87,10 @@ def ward_files(data_dir: Path) -> tuple[list[WorkbookFile], list[Problem]]:
     found, problems = [], []
     wards = data_dir / WARDS_DIR
     for path in sorted(wards.rglob("*")) if wards.exists() else []:
-        if not path.is_file() or any(_ignored(p) for p in path.relative_to(wards).parents
-                                     if p.name) or _ignored(path):
+        parts = path.relative_to(wards).parts
+        if not path.is_file() or any(_ignored(part) for part in parts):
             continue
-        suffix, depth = path.suffix.lower(), len(path.relative_to(wards).parts)
+        suffix, depth = path.suffix.lower(), len(parts)
         name = display_name(path, data_dir)
         if suffix == WORKBOOK_SUFFIX and depth == 2:
             found.append(WorkbookFile(name, path))

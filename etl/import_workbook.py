@@ -122,6 +122,7 @@ def _install(path: Path, target: Path, ward_code: str, data_dir: Path, db_path: 
     started = time.perf_counter()
     name = display_name(target, data_dir)
     staged = files.partial_path(target)
+    new_folder = not target.parent.exists()  # a new plan year
     target.parent.mkdir(parents=True, exist_ok=True)
     try:
         files.stage_copy(path, staged)
@@ -140,6 +141,8 @@ def _install(path: Path, target: Path, ward_code: str, data_dir: Path, db_path: 
     except BaseException:
         staged.unlink(missing_ok=True)
         files.building_path(db_path).unlink(missing_ok=True)
+        if new_folder:
+            target.parent.rmdir()
         raise
     crashpoints.reached("after_journal")
     journal.finish_files(pending)

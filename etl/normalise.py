@@ -137,10 +137,11 @@ def _ward_info(rows: list[Row], check: Checker) -> tuple[dict, dict[str, Row]]:
         if key:
             info[key] = row.text("value")
             cells[key] = row
+    free_row = max((row.row_number for row in rows), default=1) + 1
     for label, key in WARD_INFO_KEYS.items():
         if key not in cells:  # an empty value is reported where it is
-            check.add(template.WARD_INFO.name, "", f"Thiếu mục '{label}' (một dòng có cột "
-                      f"'Mục' là '{label}' và giá trị ở cột 'Giá trị').")
+            check.add(template.WARD_INFO.name, f"A{free_row}", f"Thiếu mục '{label}': thêm một "
+                      f"dòng, cột 'Mục' ghi '{label}', cột 'Giá trị' ghi giá trị.")
     year_text = info.pop("plan_year", "")
     if year_text:
         if year_text.isdigit() and int(year_text) in PLAN_YEARS:

@@ -73,6 +73,7 @@ class SheetLayout:
     hidden_columns: tuple[tuple[int, int], ...] = ()  # (first, last) column numbers
     merged: tuple[str, ...] = ()
     uncalculated: tuple[str, ...] = ()  # formula cells with no computed value
+    errors: tuple[str, ...] = ()  # cells holding an Excel error (#DIV/0!, #N/A, …)
     last_row: int = 0  # of the cells holding a value
     last_column: int = 0
 
@@ -249,7 +250,7 @@ def _corrupt(name: str, exc: Exception) -> FileRejected:
 
 def _scan_sheet(stream, name: str, hidden: bool) -> SheetLayout:
     hidden_rows: set[int] = set()
-    hidden_columns, merged, uncalculated = [], [], []
+    hidden_columns, merged, uncalculated, errors = [], [], [], []
     row = column = last_row = last_column = 0
     for event, element in iterparse(stream, events=("start", "end")):
         tag = _local(element.tag)
@@ -270,8 +271,11 @@ def _scan_sheet(stream, name: str, hidden: bool) -> SheetLayout:
             column = cell_column
             children = {_local(child.tag): child for child in element}
             has_value = "is" in children or bool(getattr(children.get("v"), "text", None))
+            coordinate = f"{get_column_letter(column)}{row}"
             if "f" in children and not has_value:
-                uncalculated.append(f"{get_column_letter(column)}{row}")
+                uncalculated.append(coordinate)
+            if element.get("t") == "e":
+                errors.append(coordinate)
             if has_value:
                 last_row, last_column = max(last_row, row), max(last_column, column)
             element.clear()
@@ -282,7 +286,7 @@ def _scan_sheet(stream, name: str, hidden: bool) -> SheetLayout:
         elif tag == "mergeCell":
             merged.append(element.get("ref", ""))
     return SheetLayout(hidden, frozenset(hidden_rows), tuple(hidden_columns), tuple(merged),
-                       tuple(uncalculated), last_row, last_column)
+                       tuple(uncalculated), tuple(errors), last_row, last_column)
 
 
 def _hidden_row(element) -> bool:

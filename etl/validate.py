@@ -130,7 +130,7 @@ class Checker:
         return result
 
     def _hidden_and_merged(self, raw: RawSheet, spec: Sheet) -> None:
-        """What staff hid, merged or left uncalculated would be read wrong: refuse it."""
+        """What staff hid, merged, left uncalculated or broken would be read wrong: refuse it."""
         layout = raw.layout
         every_row = [(1, raw.headers), *raw.rows]
         for row_number, cells in every_row:
@@ -150,6 +150,9 @@ class Checker:
         for cell in layout.uncalculated:
             self.add(spec.name, cell, "Ô chứa công thức chưa có giá trị tính sẵn; hãy mở tệp bằng Excel "
                      "để tính rồi lưu lại, hoặc nhập số trực tiếp.")
+        for cell in layout.errors:
+            self.add(spec.name, cell, "Ô chứa lỗi của Excel (ví dụ #DIV/0!, #N/A); hãy sửa công "
+                     "thức hoặc nhập giá trị trực tiếp.")
 
     def _header_positions(self, raw: RawSheet, spec: Sheet) -> dict[str, int] | None:
         known = {column.header for column in spec.columns}

@@ -6,10 +6,12 @@ built file so AppTest runs of the app read it instead of build/.
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from etl.build import build
 from wardplan.reads.db import Database
@@ -44,3 +46,12 @@ def live_db(built_db: Path, tmp_path: Path) -> Path:
     db = tmp_path / "live.duckdb"
     shutil.copy2(built_db, db)
     return db
+
+
+# Hypothesis: the same examples on every CI run (no flaky discovery in CI) and no
+# example database (.hypothesis/ then holds only a cache it git-ignores itself);
+# HYPOTHESIS_PROFILE=explore searches more.
+settings.register_profile("ci", derandomize=True, database=None, deadline=None,
+                          max_examples=150)
+settings.register_profile("explore", database=None, deadline=None, max_examples=3000)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))

@@ -159,6 +159,14 @@ def test_date_where_a_period_belongs(data_dir: Path, live_db: Path):
     refused(data_dir, live_db, "Kỳ báo cáo là một ngày (01/03/2026)", "Văn bản (Text)", "'2026-03'")
 
 
+def test_excel_error_value_is_refused(data_dir: Path, live_db: Path):
+    path = data_dir / PHU_LIEN
+    rewrite_part(path, sheet_part(path, "Thực hiện"), lambda xml: re.sub(
+        rb'<c r="D2"([^>]*?) t="\w+"([^>]*)>.*?</c>', rb'<c r="D2"\1 t="e"\2><v>#N/A</v></c>', xml,
+        count=1))
+    refused(data_dir, live_db, "Thực hiện › D2", "Ô chứa lỗi của Excel")
+
+
 # --- required cells ----------------------------------------------------------------
 
 def test_empty_unit_on_an_actual(data_dir: Path, live_db: Path):
@@ -212,8 +220,10 @@ def test_unknown_item_in_the_info_sheet_names_its_cell(data_dir: Path, live_db: 
     def misspell(ws):
         ws.cell(find_row(ws, **{"Mục": "Mã đơn vị"}), 1).value = "Ma don vi"
     edit_workbook(data_dir / PHU_LIEN, "Thông tin", misspell)
-    refused(data_dir, live_db, "Thông tin › A2: Mục 'Ma don vi' không có trong mẫu",
-            "Có phải là 'Mã đơn vị'?", "Thiếu mục 'Mã đơn vị'")
+    failure = refused(data_dir, live_db, "Thông tin › A2: Mục 'Ma don vi' không có trong mẫu",
+                      "Có phải là 'Mã đơn vị'?")
+    # Where the missing item would go: the first free row.
+    assert re.search(r"Thông tin › A\d+: Thiếu mục 'Mã đơn vị': thêm một dòng", failure.report_vi())
 
 
 def test_unknown_ward_names_its_cell(data_dir: Path, live_db: Path):
@@ -292,6 +302,20 @@ def test_import_with_a_misspelt_sheet_names_the_users_file(data_dir: Path, live_
     assert etl_main(["import", str(new), "--data", str(data_dir), "--db", str(live_db)]) == 1
     err = capsys.readouterr().err
     assert "bao_cao_thang_3.xlsx › Thưc hiên" in err and "Có phải là 'Thực hiện'?" in err, err
+    assert tree_digest(data_dir) == before_data and digest(live_db) == before_db
+
+
+def test_refused_import_for_a_new_plan_year_leaves_no_folder(data_dir: Path, live_db: Path,
+                                                             tmp_path: Path):
+    new = tmp_path / "ke_hoach_2027.xlsx"
+    shutil.copy2(data_dir / PHU_LIEN, new)
+
+    def next_year(ws):
+        ws.cell(find_row(ws, **{"Mục": "Năm kế hoạch"}), 2).value = "2027"
+    edit_workbook(new, "Thông tin", next_year)  # its periods stay in 2026: refused
+    before_data, before_db = tree_digest(data_dir), digest(live_db)
+    assert etl_main(["import", str(new), "--data", str(data_dir), "--db", str(live_db)]) == 1
+    assert not (data_dir / "wards" / "2027").exists()
     assert tree_digest(data_dir) == before_data and digest(live_db) == before_db
 
 

@@ -1,11 +1,14 @@
 """Command line:
 
     python -m etl build [--data DIR] [--db PATH] [--wait SECONDS]
-    python -m etl import WORKBOOK.xlsx [--data DIR] [--db PATH] [--wait SECONDS]
+    python -m etl import FILE.xlsx [--data DIR] [--db PATH] [--wait SECONDS]
 
-Exit code 0 when the database was replaced, 1 when it was not (an input had
-problems, another writer kept the lock, or an unexpected error: the database
-and data/ are left as they were, or the next run finishes the step), 2 on
+`import` takes a ward's whole workbook or a period's report (the "mẫu báo
+cáo") by the same path as the browser's "Nộp báo cáo" (intake.submit),
+recorded in the ledger as submitted by the shell user.  Exit code 0 when the
+database was replaced, 1 when it was not (an input had problems, another
+writer kept the lock, or an unexpected error: the database, data/ and the
+ledger are left as they were, or the next run finishes the step), 2 on
 usage errors.  Everything printed is Vietnamese and names no server path; the
 English detail goes to `etl.log` beside the database.
 """
@@ -19,10 +22,11 @@ import secrets
 import sys
 from pathlib import Path
 
+from accounts.store import shell_user
 from etl.build import DATA_DIR, DEFAULT_DB, build
-from etl.import_workbook import import_workbook
 from etl.lock import WAIT_SECONDS
 from etl.problems import Refused
+from intake import submit
 
 LOG_FILE = "etl.log"
 USAGE_VI = ("Cách dùng: python -m etl build [--data THƯ_MỤC] [--db TỆP] [--wait GIÂY]\n"
@@ -77,15 +81,16 @@ def _run(args: argparse.Namespace) -> list[str]:
     """Do the command; what to print about it."""
     lines = []
     if args.command == "import":
-        result = import_workbook(args.workbook, args.data, args.db, wait_seconds=args.wait,
-                                 notify=_say)
-        lines.append(f"Đã thay dữ liệu của '{result.ward_code}' bằng {args.workbook.name} "
-                     f"(lưu tại {result.installed}).")
-        if result.replaced:
-            lines.append(f"Tệp cũ được giữ tại {result.replaced}.")
-        report = result.report
-    else:
-        report = build(args.data, args.db, wait_seconds=args.wait, notify=_say)
+        published = submit.publish(submit.upload_from_path(args.workbook), shell_user(),
+                                   args.data, args.db, wait_seconds=args.wait, notify=_say)
+        entry, preview = published.entry, published.preview
+        lines.append(f"Đã nhận lần nộp số {entry.id} của '{entry.ward_code}' "
+                     f"({args.workbook.name}) trong {published.seconds:.2f} giây: "
+                     + submit.summary_vi(preview) + ".")
+        lines.append("Tệp được lưu nguyên vẹn trong sổ các lần nộp; số liệu cũ vẫn còn trong "
+                     "lịch sử (v_revisions).")
+        return lines
+    report = build(args.data, args.db, wait_seconds=args.wait, notify=_say)
     lines.append(f"Đã nạp dữ liệu vào {report.db_path.name} trong {report.seconds:.2f} giây.")
     lines += [f"  {row.table:<18} {row.rows:>6} dòng" for row in report.counts.itertuples()]
     lines.append(f"  Phát hiện {report.issues} vấn đề chất lượng dữ liệu (xem v_data_issues).")

@@ -1,16 +1,21 @@
 """The whole build: read → validate → normalise → derive → load.
 
-`build()` takes the writer lock, settles whatever an interrupted writer left
-(`settle`), and either replaces the database with a complete new one or
-raises `BuildFailed` listing every problem in every input file; it never
-loads part of the input.  `rebuild()` is the same without the lock, for code
-that already holds it.
+The database is a function of the bundled workbooks (data/) and the
+submissions ledger (etl.ledger): a ward's accepted whole workbook takes the
+place of its bundled one, and accepted reports lie over both
+(etl.submissions).  `build()` takes the writer lock, settles whatever an
+interrupted writer left (`settle`), and either replaces the database with a
+complete new one or raises `BuildFailed` listing every problem in every
+input file; it never loads part of the input.  `rebuild()` is the same
+without the lock, for code that already holds it.  `derive_ward` and
+`tables_after` rebuild one ward only, for a submission (intake.submit).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
+import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -18,19 +23,26 @@ from pathlib import Path
 
 import pandas as pd
 
-from etl import files, journal
-from etl.load import check_database, loaded_sha256, previous_path, write_database
+from etl import files, ledger, submissions
+from etl.load import check_database, ledger_entries, previous_path, reading, write_database
 from etl.lock import WAIT_SECONDS, writer_lock
 from etl.normalise import Catalogue, WardData, catalogue_from, ward_from
 from etl.problems import BuildFailed, Problem
 from etl.read import FileRejected, RawWorkbook, read_workbook
+from etl.reports import ParsedReport, parse_report
 from etl.validate import Checker, info_cell
 from wardplan.reads.db import DEFAULT_DB
+from wardplan.reads.tables import TABLES
 from wardplan.rules import quality, scenario, status, template
 from wardplan.rules.settings import Settings, load_settings
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA_DIR = ROOT / "data"
+
+
+def data_path() -> Path:
+    """The data folder the app and the intake use: data/, or CHITIEU_DATA (the tests' copy)."""
+    return Path(os.environ.get("CHITIEU_DATA", DATA_DIR))
 CATALOGUE_FILE = "catalogue.xlsx"
 WARDS_DIR = "wards"
 WORKBOOK_SUFFIX = ".xlsx"
@@ -54,8 +66,18 @@ class BuildReport:
 class WorkbookFile:
     """A workbook to load: its name in messages and provenance, and where its bytes are."""
 
-    name: str  # data/wards/2026/phu_lien.xlsx
+    name: str  # data/wards/2026/phu_lien.xlsx, or "nộp #12 (ten_tep.xlsx)"
     path: Path
+    # The ward and plan year a submitted workbook was accepted for; a bundled
+    # workbook's come from its path (wards/<year>/<ward>.xlsx).
+    slot: tuple[str, int] | None = None
+
+    @property
+    def ward_slot(self) -> tuple[str, int] | None:
+        if self.slot:
+            return self.slot
+        year = Path(self.name).parent.name
+        return (Path(self.name).stem, int(year)) if year.isdigit() else None
 
 
 @dataclass
@@ -111,59 +133,84 @@ def read_file(file: WorkbookFile, problems: list[Problem]) -> RawWorkbook | None
         return None
 
 
-def read_and_check(data_dir: Path, incoming: WorkbookFile | None = None) -> CheckedInput:
-    """Every workbook read and checked; `incoming` replaces (or adds) the one of that name."""
+def read_catalogue(data_dir: Path) -> Catalogue:
+    """The catalogue alone, checked (BuildFailed otherwise)."""
+    catalogue, problems, _ = _catalogue(data_dir)
+    if problems:
+        raise BuildFailed(problems)
+    return catalogue
+
+
+def _catalogue(data_dir: Path) -> tuple[Catalogue | None, list[Problem], tuple[str, RawWorkbook]]:
     catalogue_path = data_dir / CATALOGUE_FILE
     catalogue_name = display_name(catalogue_path, data_dir)
     if not catalogue_path.is_file():
         raise BuildFailed([Problem(catalogue_name, "", "", "Không tìm thấy danh mục chỉ tiêu.")])
-    workbooks, problems = ward_files(data_dir)
-    if incoming:
-        workbooks = sorted({**{w.name: w for w in workbooks}, incoming.name: incoming}.values(),
-                           key=lambda w: w.name)
+    problems: list[Problem] = []
     raw_catalogue = read_file(WorkbookFile(catalogue_name, catalogue_path), problems)
     if raw_catalogue is None:
         raise BuildFailed(problems)
     check = Checker(catalogue_name)
     check.sheets(raw_catalogue, template.CATALOGUE_SHEETS)
     catalogue = catalogue_from(raw_catalogue, check)
-    problems += check.problems
-    wards, read, owner = [], [(catalogue_name, raw_catalogue)], {}
+    return catalogue, check.problems, (catalogue_name, raw_catalogue)
+
+
+def read_and_check(data_dir: Path, submitted: list[WorkbookFile] = (),
+                   ward: str | None = None) -> CheckedInput:
+    """Every workbook read and checked (of `ward` only, if given).  A `submitted` workbook
+    takes the place of the bundled one of its ward and plan year, or adds one."""
+    catalogue, problems, catalogue_file = _catalogue(data_dir)
+    workbooks, misplaced = ward_files(data_dir)
+    problems += misplaced
+    replaced = {w.slot for w in submitted}
+    workbooks = [w for w in workbooks if w.ward_slot not in replaced] + list(submitted)
+    if ward is not None:
+        workbooks = [w for w in workbooks if w.ward_slot and w.ward_slot[0] == ward]
+    wards, read, owner = [], [catalogue_file], {}
     for file in workbooks:
         raw = read_file(file, problems)
         if raw is None:
             continue
         check = Checker(file.name)
         check.sheets(raw, template.WARD_SHEETS)
-        ward = ward_from(raw, file.name, check, catalogue)
+        ward_data = ward_from(raw, file.name, check, catalogue)
         problems += check.problems
-        if ward is None:
+        if ward_data is None:
             continue
         code_cell = info_cell(raw, "Mã đơn vị")
-        misplaced = _misplaced(Path(file.name), ward)
-        if misplaced:
-            problems.append(Problem(file.name, template.WARD_INFO.name, code_cell, misplaced))
+        misplaced_why = _misplaced(file, ward_data)
+        if misplaced_why:
+            problems.append(Problem(file.name, template.WARD_INFO.name, code_cell, misplaced_why))
             continue
-        key = (ward.ward_code, ward.plan_year)
+        key = (ward_data.ward_code, ward_data.plan_year)
         if key in owner:
             problems.append(Problem(file.name, template.WARD_INFO.name, code_cell,
-                                    f"Đơn vị '{ward.ward_code}' đã có kế hoạch năm {ward.plan_year} "
-                                    f"trong tệp {owner[key]}; mỗi đơn vị một tệp cho mỗi năm."))
+                                    f"Đơn vị '{ward_data.ward_code}' đã có kế hoạch năm "
+                                    f"{ward_data.plan_year} trong tệp {owner[key]}; mỗi đơn vị "
+                                    "một tệp cho mỗi năm."))
             continue
         owner[key] = file.name
-        wards.append(ward)
+        wards.append(ward_data)
         read.append((file.name, raw))
     if problems:
         raise BuildFailed(problems)
     return CheckedInput(catalogue, wards, read)
 
 
-def _misplaced(path: Path, ward: WardData) -> str | None:
-    """Why a workbook's path disagrees with the ward and year it declares, if it does.
+def _misplaced(file: WorkbookFile, ward: WardData) -> str | None:
+    """Why a workbook's path (or the slot it was submitted for) disagrees with the ward
+    and year it declares, if it does.
 
     The path is how staff find a ward's file; a file named for one ward but
     declaring another would silently replace that other ward's data.
     """
+    if file.slot:
+        if file.slot == (ward.ward_code, ward.plan_year):
+            return None
+        return (f"Tệp khai báo đơn vị '{ward.ward_code}', năm kế hoạch {ward.plan_year}, nhưng "
+                f"được nộp cho '{file.slot[0]}', năm {file.slot[1]}.")
+    path = Path(file.name)
     expected = f"{ward.plan_year}/{ward.ward_code}.xlsx"
     actual = f"{path.parent.name}/{path.stem}.xlsx"
     if actual == expected:
@@ -180,7 +227,12 @@ def _concat(wards: list[WardData], attribute: str) -> pd.DataFrame:
     return pd.concat(non_empty, ignore_index=True)
 
 
-def derive_tables(checked: CheckedInput, settings: Settings) -> dict[str, pd.DataFrame]:
+def derive_tables(checked: CheckedInput, settings: Settings,
+                  reports: list[tuple[ledger.Entry, ParsedReport]] = (),
+                  entries: list[ledger.Entry] = (),
+                  earlier: list[submissions.Layer] = ()) -> dict[str, pd.DataFrame]:
+    """Every table, from the checked workbooks and the reports in force over them
+    (`earlier`: what they superseded, for the history)."""
     catalogue, wards = checked.catalogue, checked.wards
     tables = {name: _concat(wards, name) for name in
               ("sources", "targets", "actuals", "statements", "baselines", "tasks", "projects")}
@@ -189,6 +241,7 @@ def derive_tables(checked: CheckedInput, settings: Settings) -> dict[str, pd.Dat
     tables["ward_plans"] = pd.DataFrame(
         [(w.ward_code, w.plan_year, w.file) for w in wards],
         columns=["ward_code", "plan_year", "source_file"])
+    submissions.apply(tables, list(reports), list(entries), list(earlier))
     tables["indicators"] = catalogue.indicators
     official = tables["scenario_official"].rename(columns={"value": "planned_value"})
     years = sorted({w.plan_year for w in wards})
@@ -205,11 +258,12 @@ def derive_tables(checked: CheckedInput, settings: Settings) -> dict[str, pd.Dat
     tables["status"] = _stack(status.compute_status(
         catalogue.indicators, tables["targets"], tables["actuals"], tables["scenario"],
         catalogue.wards, settings.bands, year, flags) for year in years)
-    tables["load_files"] = _load_files(checked)
+    tables["load_files"] = _load_files(checked, reports)
     tables["build_info"] = pd.DataFrame([{
         "green_min_pct": settings.bands.green_min_pct,
         "amber_min_pct": settings.bands.amber_min_pct,
         "scenario_rule": settings.scenario_rule,
+        "ledger_entries": ledger.accepted_count(entries),
     }])
     return tables
 
@@ -220,17 +274,25 @@ def _stack(frames) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
 
 
-def _load_files(checked: CheckedInput) -> pd.DataFrame:
+def _load_files(checked: CheckedInput,
+                reports: list[tuple[ledger.Entry, ParsedReport]]) -> pd.DataFrame:
     loaded_at = dt.datetime.now(dt.UTC).replace(tzinfo=None)
     catalogue_name = checked.files[0][0]
-    rows_by_file = {catalogue_name: len(checked.catalogue.indicators) + len(checked.catalogue.wards)}
+    rows = {catalogue_name: len(checked.catalogue.indicators) + len(checked.catalogue.wards)}
+    ward_of = {catalogue_name: None}
     for ward in checked.wards:
-        rows_by_file[ward.file] = sum(len(getattr(ward, a)) for a in (
+        ward_of[ward.file] = ward.ward_code
+        rows[ward.file] = sum(len(getattr(ward, a)) for a in (
             "sources", "targets", "scenario", "actuals", "statements", "baselines", "tasks",
             "projects", "notes"))
-    return pd.DataFrame([{"file": name, "sha256": raw.sha256, "size_bytes": raw.size_bytes,
-                          "rows_loaded": rows_by_file.get(name, 0), "loaded_at": loaded_at}
-                         for name, raw in checked.files])
+    records = [{"file": name, "ward_code": ward_of.get(name), "sha256": raw.sha256,
+                "size_bytes": raw.size_bytes, "rows_loaded": rows.get(name, 0),
+                "loaded_at": loaded_at} for name, raw in checked.files]
+    records += [{"file": submissions.file_name(entry), "ward_code": entry.ward_code,
+                 "sha256": entry.sha256, "size_bytes": report.size_bytes,
+                 "rows_loaded": len(report.actuals), "loaded_at": loaded_at}
+                for entry, report in reports]
+    return pd.DataFrame(records, columns=list(TABLES["load_files"]))
 
 
 def report_of(tables: dict[str, pd.DataFrame], db_path: Path, started: float) -> BuildReport:
@@ -238,10 +300,63 @@ def report_of(tables: dict[str, pd.DataFrame], db_path: Path, started: float) ->
     return BuildReport(db_path, time.perf_counter() - started, counts, len(tables["data_issues"]))
 
 
+@dataclass
+class Inputs:
+    checked: CheckedInput
+    reports: list[tuple[ledger.Entry, ParsedReport]]  # in force, oldest first
+    earlier: list[submissions.Layer]  # superseded, for the history
+
+
+def inputs(data_dir: Path, entries: list[ledger.Entry], ward: str | None = None,
+           staged: dict[int, Path] | None = None) -> Inputs:
+    """The checked workbooks, the reports in force and what they superseded (of `ward`
+    only, if given).  `staged`: where the files of entries not stored yet are (a
+    submission being checked)."""
+    folder = ledger.submissions_dir(data_dir)
+    staged = staged or {}
+
+    def locate(entry: ledger.Entry) -> Path:
+        return staged.get(entry.id) or ledger.stored_file(entry.sha256, folder)
+
+    mine = [e for e in ledger.accepted(entries) if ward is None or e.ward_code == ward]
+    in_force = {e.id for e in ledger.in_force(entries)}
+    current = {(e.ward_code, e.plan_year): e for e in mine
+               if e.kind == ledger.WORKBOOK and e.id in in_force}
+    submitted = [WorkbookFile(submissions.file_name(e), locate(e), slot)
+                 for slot, e in current.items()]
+    checked = read_and_check(data_dir, submitted, ward)
+    reports = submissions.reports(entries, checked.catalogue, locate, ward)
+    bundled = {w.ward_slot: w for w in ward_files(data_dir)[0]}
+    earlier = [submissions.Layer(None, slot, _actuals_of(bundled[slot], checked.catalogue))
+               for slot in current if slot in bundled]
+    for e in mine:
+        if e.id in in_force:
+            continue
+        if e.kind == ledger.WORKBOOK:
+            file = WorkbookFile(submissions.file_name(e), locate(e), (e.ward_code, e.plan_year))
+            earlier.append(submissions.Layer(e, file.slot, _actuals_of(file, checked.catalogue)))
+        else:
+            report = parse_report(locate(e), submissions.file_name(e), checked.catalogue,
+                                  submissions.source_code(e))
+            earlier.append(submissions.Layer(e, None, report.actuals))
+    return Inputs(checked, reports, earlier)
+
+
+def _actuals_of(file: WorkbookFile, catalogue: Catalogue) -> pd.DataFrame:
+    """The actuals of a workbook no longer in force (they were checked when it was)."""
+    check = Checker(file.name)
+    ward = ward_from(read_workbook(file.path), file.name, check, catalogue)
+    if ward is None or check.problems:
+        raise BuildFailed(check.problems)
+    return ward.actuals
+
+
 def rebuild(data_dir: Path, db_path: Path, settings: Settings) -> BuildReport:
     """Read, check, derive and swap in a new database; the caller holds the writer lock."""
     started = time.perf_counter()
-    tables = derive_tables(read_and_check(data_dir), settings)
+    entries = ledger.read_all(ledger.submissions_dir(data_dir))
+    found = inputs(data_dir, entries)
+    tables = derive_tables(found.checked, settings, found.reports, entries, found.earlier)
     write_database(tables, db_path)
     return report_of(tables, db_path, started)
 
@@ -255,18 +370,62 @@ def build(data_dir: Path = DATA_DIR, db_path: Path = DEFAULT_DB,
         return rebuild(data_dir, db_path, settings)
 
 
+def derive_ward(data_dir: Path, settings: Settings, entries: list[ledger.Entry], ward: str,
+                staged: dict[int, Path] | None = None) -> dict[str, pd.DataFrame]:
+    """One ward's tables (every plan year), as a whole build would derive them."""
+    found = inputs(data_dir, entries, ward, staged)
+    return derive_tables(found.checked, settings, found.reports, entries, found.earlier)
+
+
+# Tables a ward's rebuild takes whole: the catalogue's, and those about every ward.
+_WHOLE_TABLES = {"wards", "indicators", "build_info", "submissions"}
+
+
+def tables_after(db_path: Path, data_dir: Path, settings: Settings, entries: list[ledger.Entry],
+                 ward: str, staged: dict[int, Path] | None = None,
+                 ward_tables: dict[str, pd.DataFrame] | None = None) -> dict[str, pd.DataFrame]:
+    """Every table once `entries` apply: the live database with `ward` rebuilt, or a whole
+    rebuild when the change reaches other wards (tests/test_intake.py holds the two equal)."""
+    ward_tables = ward_tables or derive_ward(data_dir, settings, entries, ward, staged)
+    with reading(db_path) as con:
+        live = {name: con.execute(f"SELECT * FROM {name}").df() for name in TABLES
+                if name not in _WHOLE_TABLES}
+    if _planned(_others(live["targets"], ward), ward_tables["targets"]) != _planned(live["targets"]):
+        # A ward without a plan lists the indicators the others plan (rules.status):
+        # a new or dropped indicator changes those wards too.
+        found = inputs(data_dir, entries, staged=staged)
+        return derive_tables(found.checked, settings, found.reports, entries, found.earlier)
+    tables = {}
+    for name in TABLES:
+        fresh = ward_tables[name]
+        if name in _WHOLE_TABLES:
+            tables[name] = fresh
+            continue
+        # Rows of no ward (the catalogue's findings and file) come fresh with the ward;
+        # a one-ward build lists the other wards as planless: their rows stay live.
+        mine = fresh[fresh["ward_code"].isna() | (fresh["ward_code"] == ward)]
+        tables[name] = _stack([_others(live[name], ward), mine])
+    return tables
+
+
+def _others(frame: pd.DataFrame, ward: str) -> pd.DataFrame:
+    return frame[frame["ward_code"].notna() & (frame["ward_code"] != ward)]
+
+
+def _planned(*targets: pd.DataFrame) -> set[tuple[int, str]]:
+    return {(int(y), c) for frame in targets
+            for y, c in zip(frame["year"], frame["indicator_code"], strict=True)}
+
+
 # --- after a crash ----------------------------------------------------------------
 
 def settle(data_dir: Path, db_path: Path, settings: Settings,
            notify: Callable[[str], None]) -> None:
-    """Finish (or undo) an import that was interrupted, then remove what a crashed
-    writer left behind.  The caller holds the writer lock."""
-    pending = journal.read(db_path)
-    if pending:
-        _settle_import(pending, db_path, settings, notify)
+    """Remove what a crashed writer left behind, and rebuild if the database is behind the
+    ledger (a writer stopped between appending its line and swapping the database in).
+    The caller holds the writer lock."""
     beside_db = [files.building_path(db_path), files.wal_of(files.building_path(db_path)),
-                 files.partial_path(previous_path(db_path)),
-                 files.partial_path(journal.journal_path(db_path))]
+                 files.partial_path(previous_path(db_path))]
     left = files.leftovers(data_dir, beside_db)
     for path in left:
         path.unlink()
@@ -275,26 +434,18 @@ def settle(data_dir: Path, db_path: Path, settings: Settings,
         notify(f"Đã xóa {len(left)} tệp tạm do một lần chạy bị dừng giữa chừng để lại: "
                + ", ".join(display_name(p, data_dir) if p.is_relative_to(data_dir) else p.name
                            for p in left) + ".")
-    if db_path.exists() and check_database(db_path):
+    if not db_path.exists():
+        return
+    if check_database(db_path):
         notify("Cơ sở dữ liệu hiện tại không đọc được đầy đủ; lần nạp này sẽ thay nó bằng bản mới "
                "(bản trước đó vẫn được giữ nguyên).")
+        return
+    if is_behind(data_dir, db_path):
+        rebuild(data_dir, db_path, settings)
+        notify("Cơ sở dữ liệu chưa có lần nộp cuối cùng (lần ghi trước bị dừng giữa chừng); đã "
+               "dựng lại cho khớp với sổ các lần nộp.")
 
 
-def _settle_import(pending: journal.PendingImport, db_path: Path, settings: Settings,
-                   notify: Callable[[str], None]) -> None:
-    data_dir = Path(pending.data_dir)
-    target_name = display_name(pending.path(pending.target), data_dir)
-    journal.finish_files(pending)
-    if loaded_sha256(db_path, target_name) != pending.incoming_sha256:
-        try:
-            rebuild(data_dir, db_path, settings)
-        except BuildFailed as failure:
-            journal.roll_back_files(pending)
-            journal.clear(db_path)
-            notify(f"Lần nhập tệp '{pending.source_name}' trước đây bị dừng giữa chừng và không "
-                   f"hoàn tất được ({len(failure.problems)} lỗi khi dựng lại cơ sở dữ liệu); đã "
-                   f"khôi phục {target_name} như trước lần nhập đó.")
-            return
-    journal.clear(db_path)
-    notify(f"Đã hoàn tất lần nhập tệp '{pending.source_name}' bị dừng giữa chừng trước đây: "
-           f"{target_name} và cơ sở dữ liệu đã khớp nhau.")
+def is_behind(data_dir: Path, db_path: Path) -> bool:
+    """True when the ledger has lines the database was not built with."""
+    return ledger_entries(db_path) != len(ledger.read(ledger.submissions_dir(data_dir)))

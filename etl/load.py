@@ -12,9 +12,11 @@ moment leaves the live file and the previous copy whole.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import duckdb
@@ -127,18 +129,30 @@ def check_database(path: Path, expected_rows: dict[str, int] | None = None) -> l
         con.close()
 
 
-def loaded_sha256(db_path: Path, file: str) -> str | None:
-    """The hash of `file` (as named in load_files) in the live database, if it has one."""
-    if not db_path.exists() or check_database(db_path):
-        return None
+@contextlib.contextmanager
+def reading(db_path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A fresh read-only view of the live file, closed afterwards.  Attached to an
+    in-memory connection: `duckdb.connect(path, read_only=True)` while another
+    connection to the path is open in this process would see that one's old data
+    (STACK.md), and the app process has one."""
     con = duckdb.connect(":memory:")
     try:
         escaped = str(db_path).replace("'", "''")
         con.execute(f"ATTACH '{escaped}' AS live (READ_ONLY)")
-        row = con.execute("SELECT sha256 FROM live.load_files WHERE file = ?", [file]).fetchone()
-        return row[0] if row else None
+        con.execute("USE live")
+        yield con
     finally:
         con.close()
+
+
+def ledger_entries(db_path: Path) -> int | None:
+    """How many ledger lines the database was built with (None if it does not say)."""
+    try:
+        with reading(db_path) as con:
+            row = con.execute("SELECT ledger_entries FROM build_info").fetchone()
+    except duckdb.Error:
+        return None
+    return None if row is None else row[0]
 
 
 def swap_in(building: Path, db_path: Path) -> None:

@@ -486,3 +486,13 @@ def _notes(rows: list[Row], ctx: _Context) -> pd.DataFrame:
                         "check_code": "source_note", "message": message,
                         "source_ref": ctx.provenance(row, source, "message")["source_ref"]})
     return pd.DataFrame.from_records(records, columns=TABLES["data_issues"])
+
+
+# --- a period's report (the "mẫu báo cáo" a ward fills in) ---------------------------
+
+def report_actuals(rows: list[Row], ward_code: str, plan_year: int, file: str, check: Checker,
+                   catalogue: Catalogue, source: dict) -> pd.DataFrame:
+    """Actual rows from a report's lines, checked exactly as a workbook's 'Thực hiện' sheet
+    (number against its verbatim text, units, placeholders, duplicates)."""
+    ctx = _Context(ward_code, plan_year, file, check, catalogue, {source["source_code"]: source})
+    return _actuals(rows, ctx)

@@ -1,7 +1,10 @@
 """Shared fixtures: one database built from the bundled workbooks per test session.
 
 `built_db` is also used by the exports tests; it points CHITIEU_DB at the
-built file so AppTest runs of the app read it instead of build/.
+built file, CHITIEU_DATA at the copy of data/ it was built from (its ledger
+of submissions beside it) and CHITIEU_ACCOUNTS at a test accounts file, so
+AppTest runs of the app read and write those instead of build/, data/ and
+instance/.
 """
 
 from __future__ import annotations
@@ -20,10 +23,15 @@ from workbooks import copy_data
 
 @pytest.fixture(scope="session")
 def built_db(tmp_path_factory) -> Path:
-    path = tmp_path_factory.mktemp("db") / "chitieu2026.duckdb"
-    build(db_path=path)
+    session = tmp_path_factory.mktemp("session")
+    data = copy_data(session / "data")
+    path = session / "chitieu2026.duckdb"
+    build(data, path)
     patch = pytest.MonkeyPatch()
     patch.setenv("CHITIEU_DB", str(path))
+    patch.setenv("CHITIEU_DATA", str(data))
+    patch.setenv("CHITIEU_ACCOUNTS", str(session / "accounts.json"))
+    patch.delenv("CHITIEU_SUBMISSIONS", raising=False)
     yield path
     patch.undo()
 

@@ -44,7 +44,8 @@ def on_strict_db(strict_db: Path, monkeypatch):
 
 def test_the_build_records_its_bands(strict_db: Path):
     assert queries.build_settings(Database(strict_db)) == {
-        "green_min_pct": 150.0, "amber_min_pct": 120.0, "scenario_rule": "pattern"}
+        "green_min_pct": 150.0, "amber_min_pct": 120.0, "scenario_rule": "pattern",
+        "ledger_entries": 0}
 
 
 def test_the_board_and_its_legend_follow(on_strict_db: Path):

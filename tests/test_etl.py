@@ -17,7 +17,8 @@ import pytest
 from msoffcrypto.format.ooxml import OOXMLFile
 from openpyxl import load_workbook
 
-from etl import read
+from accounts.store import shell_user
+from etl import ledger, read
 from etl.__main__ import main as etl_main
 from etl.build import build
 from etl.problems import BuildFailed
@@ -259,8 +260,8 @@ def test_command_line_exit_codes(data_dir: Path, live_db: Path, capsys):
 
 # --- a ward's new workbook ------------------------------------------------------
 
-def test_import_keeps_the_replaced_workbook_and_rebuilds(data_dir: Path, live_db: Path,
-                                                         tmp_path: Path):
+def test_import_keeps_both_workbooks_and_every_value(data_dir: Path, live_db: Path,
+                                                     tmp_path: Path):
     new = tmp_path / "bao_cao_moi.xlsx"
     shutil.copy2(data_dir / PHU_LIEN, new)
     def revise(ws):
@@ -270,11 +271,19 @@ def test_import_keeps_the_replaced_workbook_and_rebuilds(data_dir: Path, live_db
     edit_workbook(new, "Thực hiện", revise)
     original = digest(data_dir / PHU_LIEN)
     assert etl_main(["import", str(new), "--data", str(data_dir), "--db", str(live_db)]) == 0
-    kept = list((data_dir / "replaced").glob("phu_lien.*.xlsx"))
-    assert len(kept) == 1 and digest(kept[0]) == original
-    assert digest(data_dir / PHU_LIEN) == digest(new)
+    assert digest(data_dir / PHU_LIEN) == original, "the bundled workbook is never rewritten"
+    folder = ledger.submissions_dir(data_dir)
+    [entry] = ledger.read(folder)
+    assert (entry.kind, entry.ward_code, entry.submitted_by) == (
+        ledger.WORKBOOK, "phu_lien", shell_user().username)
+    assert digest(ledger.stored_file(entry.sha256, folder)) == digest(new)
     assert query(live_db, "SELECT value FROM v_actuals WHERE ward_code='phu_lien' AND "
                           "indicator_code='budget_revenue' AND period='2026-Q1'") == [(105880,)]
+    # Both values stay: the bundled workbook's (no submission) and the new one's.
+    assert query(live_db, "SELECT value, previous_value, submission_id FROM v_revisions WHERE "
+                          "ward_code='phu_lien' AND indicator_code='budget_revenue' AND "
+                          "period='2026-Q1' ORDER BY submission_id NULLS FIRST") == [
+        (105879, None, None), (105880, 105879, 1)]
 
 
 def test_import_of_a_bad_workbook_changes_nothing(data_dir: Path, live_db: Path, tmp_path: Path,
@@ -289,4 +298,4 @@ def test_import_of_a_bad_workbook_changes_nothing(data_dir: Path, live_db: Path,
     assert etl_main(["import", str(new), "--data", str(data_dir), "--db", str(live_db)]) == 1
     assert "bao_cao_loi.xlsx › Thực hiện" in capsys.readouterr().err
     assert digest(data_dir / PHU_LIEN) == before_data and digest(live_db) == before_db
-    assert not (data_dir / "replaced").exists()
+    assert ledger.read(ledger.submissions_dir(data_dir)) == []

@@ -1,13 +1,13 @@
 """Nothing lost, nothing half-done: `kill -9` at every moment of a build and an
-import, and two writers at once.
+import (a submission), and two writers at once.
 
 A real `python -m etl` process is stopped at a named moment
 (`etl.crashpoints`, `CHITIEU_ETL_PAUSE_AT`) or at a random time during a
 slower build over SYNTHETIC data, and killed with SIGKILL.  Right after the
-kill the live database, its previous copy and every workbook must each be
-whole (old or new, never partial); after the next run everything must agree:
-no leftovers, no journal, and a database built from exactly the workbooks in
-data/.
+kill the live database and its previous copy must each be whole, the
+bundled workbooks untouched and the submission either in the ledger or not;
+after the next run everything must agree: no leftovers, and a database built
+from exactly the bundled workbooks and the submissions in force.
 """
 
 from __future__ import annotations
@@ -25,13 +25,13 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from etl import journal
+from etl import ledger, submissions
 from etl.build import build
 from etl.crashpoints import PAUSE_ENV
+from etl.ensure import ensure_database
 from etl.files import PARTIAL_SUFFIX, building_path
 from etl.load import check_database, previous_path
 from etl.lock import WriterBusy, writer_lock
-from etl.problems import BuildFailed
 from etl.read import sha256_of
 from wardplan.reads.db import Database
 from workbooks import PHU_LIEN, column_of, copy_data, digest, edit_workbook, find_row, query
@@ -73,18 +73,26 @@ def assert_whole(db: Path, workbook: Path, allowed: set[str]) -> None:
     assert db.exists() and check_database(db) == [], "the live database must stay sound"
     previous = previous_path(db)
     assert not previous.exists() or check_database(previous) == [], "the previous copy too"
-    assert sha256_of(workbook) in allowed, "the workbook must be the old one or the new one"
+    assert sha256_of(workbook) in allowed, "the bundled workbook is never rewritten"
 
 
 def assert_settled(data_dir: Path, db: Path) -> None:
-    """After the next run: no leftovers, and the database is built from exactly data/."""
+    """After the next run: no leftovers, and the database is built from exactly the
+    bundled workbooks and the submissions in force."""
     assert not list(data_dir.rglob(f"*{PARTIAL_SUFFIX}")), "staged copies left behind"
-    assert not building_path(db).exists() and not journal.journal_path(db).exists()
+    assert not building_path(db).exists()
     assert check_database(db) == [] and check_database(previous_path(db)) == []
     loaded = dict(query(db, "SELECT file, sha256 FROM v_load_files"))
-    on_disk = {f"data/{p.relative_to(data_dir).as_posix()}": sha256_of(p)
-               for p in [data_dir / "catalogue.xlsx", *sorted((data_dir / "wards").glob("*/*.xlsx"))]}
-    assert loaded == on_disk
+    in_force = ledger.in_force(ledger.read(ledger.submissions_dir(data_dir)))
+    replaced = {f"data/wards/{e.plan_year}/{e.ward_code}.xlsx" for e in in_force
+                if e.kind == ledger.WORKBOOK}
+    expected = {f"data/{p.relative_to(data_dir).as_posix()}": sha256_of(p)
+                for p in [data_dir / "catalogue.xlsx", *sorted((data_dir / "wards").glob("*/*.xlsx"))]}
+    expected = {name: sha for name, sha in expected.items() if name not in replaced}
+    expected |= {submissions.file_name(e): e.sha256 for e in in_force}
+    assert loaded == expected
+    assert query(db, "SELECT ledger_entries FROM v_build")[0][0] == len(
+        ledger.read(ledger.submissions_dir(data_dir)))
 
 
 def q1_revenue(db: Path) -> int:
@@ -132,56 +140,73 @@ def test_killed_build_leaves_the_old_database(point: str, data_dir: Path, rebuil
     assert_settled(data_dir, rebuilt_db)
 
 
-# Before the journal: the next run finds the old state.  From the journal on: the new one.
-IMPORT_POINTS_OLD = ["while_staging", "after_staging", "after_new_db_built"]
-IMPORT_POINTS_NEW = ["after_journal", "after_archive", "after_workbook_installed",
-                     "before_previous_replaced", "before_db_swap", "after_db_swapped"]
+# Before the ledger line: the next run finds the old state.  From the line on: the new one.
+IMPORT_POINTS_OUT = ["after_stored", "while_writing_actuals", "after_db_written",
+                     "after_new_db_built"]
+IMPORT_POINTS_IN = ["after_ledger_appended", "before_previous_replaced", "before_db_swap",
+                    "after_db_swapped"]
 
 
-@pytest.mark.parametrize("point", IMPORT_POINTS_OLD + IMPORT_POINTS_NEW)
+def ledger_lines(data_dir: Path) -> list[ledger.Entry]:
+    return ledger.read(ledger.submissions_dir(data_dir))
+
+
+@pytest.mark.parametrize("point", IMPORT_POINTS_OUT + IMPORT_POINTS_IN)
 def test_killed_import_is_finished_or_never_happened(point: str, data_dir: Path, rebuilt_db: Path,
                                                      revised: Path, tmp_path: Path):
     target = data_dir / PHU_LIEN
-    old, new = sha256_of(target), sha256_of(revised)
+    old = sha256_of(target)
     kill_at(["import", str(revised), "--data", str(data_dir), "--db", str(rebuilt_db)], point,
             tmp_path)
-    assert_whole(rebuilt_db, target, {old, new})
+    assert_whole(rebuilt_db, target, {old})
+    lines = ledger_lines(data_dir)
+    assert len(lines) == (point in IMPORT_POINTS_IN), "the submission is in or out, whole"
     build(data_dir, rebuilt_db)  # the next writer settles the interrupted import
     assert_settled(data_dir, rebuilt_db)
-    archived = list((data_dir / "replaced").glob("phu_lien.*.xlsx"))
-    if point in IMPORT_POINTS_OLD:
-        assert sha256_of(target) == old and not archived
+    assert sha256_of(target) == old
+    if point in IMPORT_POINTS_OUT:
         assert q1_revenue(rebuilt_db) == 105879
     else:
-        assert sha256_of(target) == new and [sha256_of(a) for a in archived] == [old]
         assert q1_revenue(rebuilt_db) == 105880
+        stored = ledger.stored_file(lines[0].sha256, ledger.submissions_dir(data_dir))
+        assert sha256_of(stored) == sha256_of(revised), "the submitted file is kept whole"
 
 
 def test_crash_during_recovery_is_recovered_the_same_way(data_dir: Path, rebuilt_db: Path,
                                                          revised: Path, tmp_path: Path):
     kill_at(["import", str(revised), "--data", str(data_dir), "--db", str(rebuilt_db)],
-            "after_workbook_installed", tmp_path)
+            "after_ledger_appended", tmp_path)
     kill_at(["build", "--data", str(data_dir), "--db", str(rebuilt_db)], "after_db_written",
             tmp_path)
-    assert journal.read(rebuilt_db) is not None, "the journal stays until the step is done"
+    assert q1_revenue(rebuilt_db) == 105879, "not yet: the recovery was killed too"
     build(data_dir, rebuilt_db)
     assert_settled(data_dir, rebuilt_db)
     assert q1_revenue(rebuilt_db) == 105880
 
 
-def test_interrupted_import_that_no_longer_checks_out_is_undone(data_dir: Path, rebuilt_db: Path,
-                                                                revised: Path, tmp_path: Path):
-    target = data_dir / PHU_LIEN
-    old = sha256_of(target)
+def test_the_app_starting_after_a_killed_import_catches_up(data_dir: Path, rebuilt_db: Path,
+                                                           revised: Path, tmp_path: Path):
     kill_at(["import", str(revised), "--data", str(data_dir), "--db", str(rebuilt_db)],
-            "after_journal", tmp_path)
-    (data_dir / "wards" / "2026" / "thuy_nguyen.xlsx").write_bytes(b"broken meanwhile")
-    notes: list[str] = []
-    with pytest.raises(BuildFailed):  # thuy_nguyen.xlsx is still refused
-        build(data_dir, rebuilt_db, notify=notes.append)
-    assert sha256_of(target) == old, "the old workbook is put back"
-    assert any("không hoàn tất được" in n and "bao_cao_moi.xlsx" in n for n in notes), notes
-    assert journal.read(rebuilt_db) is None and check_database(rebuilt_db) == []
+            "before_db_swap", tmp_path)
+    assert q1_revenue(rebuilt_db) == 105879
+    ensure_database(rebuilt_db, data_dir)  # what the app's first session runs
+    assert_settled(data_dir, rebuilt_db)
+    assert q1_revenue(rebuilt_db) == 105880
+
+
+def test_a_line_cut_short_by_a_crash_never_counts(data_dir: Path, rebuilt_db: Path,
+                                                  revised: Path):
+    """kill -9 inside the ledger's own write: the half line is ignored, then dropped."""
+    folder = ledger.submissions_dir(data_dir)
+    folder.mkdir(parents=True)
+    ledger.ledger_path(folder).write_text('{"id": 1, "kind": "rep', encoding="utf-8")
+    assert ledger.read(folder) == []
+    assert subprocess.run([sys.executable, "-m", "etl", "import", str(revised), "--data",
+                           str(data_dir), "--db", str(rebuilt_db)], cwd=ROOT,
+                          capture_output=True).returncode == 0
+    assert [e.id for e in ledger.read(folder)] == [1]
+    assert ledger.ledger_path(folder).read_text(encoding="utf-8").count("\n") == 1
+    assert q1_revenue(rebuilt_db) == 105880
 
 
 # --- kill -9 at random moments of a slower build over SYNTHETIC data ----------------------

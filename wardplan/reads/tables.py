@@ -46,8 +46,13 @@ TABLES: dict[str, tuple[str, ...]] = {
                  "unit_text", "disbursed_march_text", "location_vi", "progress_text",
                  "forecast_text", "proposal_text", *PROVENANCE),
     "data_issues": tuple(FINDING_COLUMNS),
-    "load_files": ("file", "sha256", "size_bytes", "rows_loaded", "loaded_at"),
-    "build_info": ("green_min_pct", "amber_min_pct", "scenario_rule"),
+    "revisions": ("ward_code", "indicator_code", "period", "value", "value_text", "previous_value",
+                  "previous_text", "source_ref", "submission_id", "submitted_by", "submitted_at"),
+    "submissions": ("submission_id", "kind", "ward_code", "plan_year", "period", "submitted_by",
+                    "submitted_at", "outcome", "sha256", "file_name", "message", "reverts",
+                    "reverted_by"),
+    "load_files": ("file", "ward_code", "sha256", "size_bytes", "rows_loaded", "loaded_at"),
+    "build_info": ("green_min_pct", "amber_min_pct", "scenario_rule", "ledger_entries"),
 }
 
 # The public contract for analysts (docs/data-model.md).
@@ -81,8 +86,14 @@ VIEWS: dict[str, tuple[str, ...]] = {
                    "planned_q1_text", "unit_text", "source_ref"),
     "v_sources": ("ward_code", "plan_year", "source_code", "title_vi", "doc_number", "doc_date",
                   "original_file", "number_convention"),
-    "v_load_files": ("file", "sha256", "size_bytes", "rows_loaded", "loaded_at"),
-    "v_build": ("green_min_pct", "amber_min_pct", "scenario_rule"),
+    "v_load_files": ("file", "ward_code", "sha256", "size_bytes", "rows_loaded", "loaded_at"),
+    "v_build": ("green_min_pct", "amber_min_pct", "scenario_rule", "ledger_entries"),
+    "v_revisions": ("ward_code", "indicator_code", "period", "value", "value_text",
+                    "previous_value", "previous_text", "source_ref", "submission_id",
+                    "submitted_by", "submitted_at"),
+    "v_submissions": ("submission_id", "kind", "ward_code", "plan_year", "period",
+                      "submitted_by", "submitted_at", "outcome", "sha256", "file_name", "message",
+                      "reverts", "reverted_by"),
 }
 
 

@@ -12,7 +12,8 @@ from pathlib import Path
 
 from wardplan.rules.scenario import RULES
 
-DEFAULT_PATH = Path(__file__).resolve().parents[2] / "settings.toml"
+ROOT = Path(__file__).resolve().parents[2]
+DEFAULT_PATH = ROOT / "settings.toml"
 
 # The phasing rules `wardplan.rules.scenario` implements; an unknown name must
 # fail loudly, not fall back.
@@ -43,6 +44,8 @@ class StatusBands:
 class Settings:
     bands: StatusBands
     scenario_rule: str
+    accounts_file: str = "instance/accounts.json"  # relative to the repository, git-ignored
+    login_to_read: bool = False  # the bundled demo is open to read; writing always needs a login
 
 
 def load_settings(path: Path | None = None) -> Settings:
@@ -53,7 +56,13 @@ def load_settings(path: Path | None = None) -> Settings:
             raw = tomllib.load(handle)
         except tomllib.TOMLDecodeError as exc:
             raise SettingsError(f"{path}: not valid TOML: {exc}") from exc
-    return Settings(bands=_read_bands(raw, path), scenario_rule=_read_scenario_rule(raw, path))
+    accounts = raw.get("accounts", {})
+    if not isinstance(accounts, dict) or not isinstance(accounts.get("file", ""), str) \
+            or not isinstance(accounts.get("login_to_read", False), bool):
+        raise SettingsError(f"{path}: [accounts] needs file = \"…\" and login_to_read = true/false")
+    return Settings(bands=_read_bands(raw, path), scenario_rule=_read_scenario_rule(raw, path),
+                    accounts_file=accounts.get("file") or Settings.accounts_file,
+                    login_to_read=accounts.get("login_to_read", False))
 
 
 def _read_bands(raw: dict, path: Path) -> StatusBands:

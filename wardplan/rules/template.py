@@ -255,3 +255,46 @@ DIRECTIONS = {"Càng cao càng tốt": "higher", "Càng thấp càng tốt": "lo
 NUMBER_CONVENTIONS = {"vi", "en"}
 SEVERITIES = {"lỗi": "error", "cảnh báo": "warning", "thông tin": "info"}
 WARD_INFO_KEYS = {"Mã đơn vị": "ward_code", "Tên đơn vị": "ward_name", "Năm kế hoạch": "plan_year"}
+
+# --- the report template (one ward, one period: "Tải mẫu báo cáo") ------------------
+
+# Columns the template fills in for the reader; the upload ignores them.
+REPORT_INFO_FIELDS = frozenset({"name_vi", "target_text", "scenario_text", "last_text"})
+
+REPORT = Sheet(
+    "Báo cáo",
+    (
+        Column("indicator_code", "Mã chỉ tiêu"),
+        Column("name_vi", "Tên chỉ tiêu", required=False, help_vi="Để tham khảo, không sửa"),
+        Column("target_text", "Chỉ tiêu năm", required=False, help_vi="Để tham khảo, không sửa"),
+        Column("scenario_text", "Kịch bản kỳ này", required=False,
+               help_vi="Để tham khảo: kịch bản hệ thống đang dùng cho kỳ báo cáo"),
+        Column("last_text", "Số liệu kỳ trước", required=False, help_vi="Để tham khảo"),
+        Column("value", "Giá trị", numeric=True, required=False,
+               help_vi="Số của riêng kỳ báo cáo (tháng: số của tháng; quý: số của quý; tỷ lệ: "
+                       "mức tại kỳ); để trống dòng không báo cáo"),
+        Column("value_text", "Nguyên văn", required=False,
+               help_vi="Chép đúng văn bản báo cáo: '20.684', 'Đang thực hiện', '>90'"),
+        Column("unit_text", "Đơn vị", required=False),
+        Column("ward_verdict", "Đánh giá của phường", required=False,
+               help_vi="Vượt, Đạt, Không đạt, Đang thực hiện"),
+        Column("ward_summary", "Tóm tắt của phường (nguyên văn)", required=False),
+        Column("cutoff_date", "Số liệu đến ngày", required=False,
+               help_vi="Khi số liệu chưa đủ cả kỳ: ngày chốt số, dạng dd/mm/yyyy"),
+        Column("source_location", "Vị trí trong văn bản", required=False,
+               help_vi="Mục, bảng, dòng trong văn bản báo cáo"),
+    ),
+    "Số liệu của một kỳ báo cáo: mỗi dòng một chỉ tiêu; chỉ điền các cột Giá trị … Vị trí.",
+)
+REPORT_INFO = Sheet(
+    "Thông tin",
+    (Column("key", "Mục"), Column("value", "Giá trị", required=False)),
+    "Đơn vị, năm kế hoạch, kỳ báo cáo và văn bản báo cáo.",
+)
+# The rows of a report template's 'Thông tin' sheet.
+REPORT_INFO_KEYS = {
+    "Mã đơn vị": "ward_code", "Tên đơn vị": "ward_name", "Năm kế hoạch": "plan_year",
+    "Kỳ báo cáo": "period", "Số hiệu văn bản": "doc_number", "Ngày văn bản": "doc_date",
+    "Tên văn bản": "doc_title", "Quy ước số": "number_convention",
+}
+VERDICTS = ("Vượt", "Đạt", "Không đạt", "Đang thực hiện")

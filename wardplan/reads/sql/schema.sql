@@ -126,12 +126,29 @@ CREATE TABLE data_issues (
     flagged_figure VARCHAR CHECK (flagged_figure IN ('target', 'actual'))
 );
 
+-- Every value each actual has had in force: the workbook's (submission_id NULL
+-- for a bundled workbook), then each accepted report's, oldest first.
+CREATE TABLE revisions (
+    ward_code VARCHAR NOT NULL, indicator_code VARCHAR NOT NULL, period VARCHAR NOT NULL,
+    value DOUBLE, value_text VARCHAR, previous_value DOUBLE, previous_text VARCHAR,
+    source_ref VARCHAR, submission_id INTEGER, submitted_by VARCHAR, submitted_at TIMESTAMP
+);
+
+-- Every ledger event (accepted submission, revert) and every upload refused on publishing.
+CREATE TABLE submissions (
+    submission_id INTEGER, kind VARCHAR NOT NULL, ward_code VARCHAR, plan_year INTEGER,
+    period VARCHAR, submitted_by VARCHAR NOT NULL, submitted_at TIMESTAMP NOT NULL,
+    outcome VARCHAR NOT NULL, sha256 VARCHAR, file_name VARCHAR, message VARCHAR,
+    reverts INTEGER, reverted_by INTEGER
+);
+
 CREATE TABLE load_files (
-    file VARCHAR PRIMARY KEY, sha256 VARCHAR, size_bytes BIGINT, rows_loaded INTEGER,
-    loaded_at TIMESTAMP
+    file VARCHAR PRIMARY KEY, ward_code VARCHAR, sha256 VARCHAR, size_bytes BIGINT,
+    rows_loaded INTEGER, loaded_at TIMESTAMP
 );
 
 -- One row: the settings the statuses in this file were computed with.
 CREATE TABLE build_info (
-    green_min_pct DOUBLE, amber_min_pct DOUBLE, scenario_rule VARCHAR
+    green_min_pct DOUBLE, amber_min_pct DOUBLE, scenario_rule VARCHAR,
+    ledger_entries INTEGER NOT NULL
 );

@@ -72,7 +72,17 @@ SELECT ward_code, plan_year, source_code, title_vi, doc_number, doc_date, origin
 FROM sources;
 
 CREATE VIEW v_load_files AS
-SELECT file, sha256, size_bytes, rows_loaded, loaded_at FROM load_files;
+SELECT file, ward_code, sha256, size_bytes, rows_loaded, loaded_at FROM load_files;
 
 CREATE VIEW v_build AS
-SELECT green_min_pct, amber_min_pct, scenario_rule FROM build_info;
+SELECT green_min_pct, amber_min_pct, scenario_rule, ledger_entries FROM build_info;
+
+CREATE VIEW v_revisions AS
+SELECT ward_code, indicator_code, period, value, value_text, previous_value, previous_text,
+       source_ref, submission_id, submitted_by, submitted_at
+FROM revisions;
+
+CREATE VIEW v_submissions AS
+SELECT submission_id, kind, ward_code, plan_year, period, submitted_by, submitted_at, outcome,
+       sha256, file_name, message, reverts, reverted_by
+FROM submissions;

@@ -1,0 +1,1 @@
+"""Who may do what: accounts, roles and the check every write makes on the server."""

@@ -1,0 +1,1 @@
+"""Ward reports submitted in the browser (or from the shell): templates, checks, the ledger."""

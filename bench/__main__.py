@@ -8,7 +8,8 @@ and range over its runs, the ratio to the bundled data and issue 11's target
     python -m bench etl      [--runs 3] [--budget 20]   # rebuild, one submission, readers + swap
     python -m bench pages    [--runs 10]                # warm/cold rerun and bytes sent, per page
     python -m bench exports  [--runs 3]                 # deck and workbook: time and peak RSS
-    python -m bench load     [--sessions 1,10] [--interactions 10]  # concurrent sessions, real server
+    python -m bench load     [--sessions 1,10] [--interactions 10] [--processes 1]
+                             [--client protocol|browser]  # concurrent sessions, real server
     python -m bench all                                 # all four, on one generated data set
     python -m bench synthetic OUT_DIR [--units 114]     # just write the synthetic data set
 
@@ -44,6 +45,10 @@ def _parser() -> argparse.ArgumentParser:
                         help="load: concurrent session counts, comma-separated (default 1,10)")
     parser.add_argument("--interactions", type=int, default=10,
                         help="load: interactions per session (default 10)")
+    parser.add_argument("--processes", type=int, default=1,
+                        help="load: Streamlit processes (more than 1: behind nginx, deploy/)")
+    parser.add_argument("--reuse-db", action="store_true",
+                        help="reuse databases already built in --workdir (developing benchmarks)")
     parser.add_argument("--client", choices=("protocol", "browser"), default="protocol",
                         help="load: Streamlit's websocket protocol (default) or Chromium")
     return parser
@@ -62,7 +67,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     commands = COMMANDS if args.command == "all" else (args.command,)
     with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
-        workspace = Workspace(args.workdir or Path(tmp), args.units)
+        workspace = Workspace(args.workdir or Path(tmp), args.units, args.reuse_db)
         workspace.root.mkdir(parents=True, exist_ok=True)
         for command in commands:
             started = time.perf_counter()
@@ -88,7 +93,7 @@ def _run(command: str, ws: Workspace, args):
     from bench import load
 
     sessions = [int(n) for n in args.sessions.split(",") if n.strip()]
-    return load.run(ws, sessions, args.interactions, args.client)
+    return load.run(ws, sessions, args.interactions, args.client, args.processes)
 
 
 if __name__ == "__main__":

@@ -27,6 +27,7 @@ T = TypeVar("T")
 class Figure:
     values: list[float]
     kind: str = "time"  # "time" (seconds), "bytes", "count" or "ratio"
+    n: int | None = None  # what the figure summarises, if not its values (e.g. a p95 of n)
 
     @property
     def median(self) -> float:
@@ -36,10 +37,11 @@ class Figure:
         if not self.values:
             return "—"
         med = _fmt(self.median, self.kind)
+        n = self.n if self.n is not None else len(self.values)
         if len(self.values) == 1 or min(self.values) == max(self.values):
-            return f"{med} (n={len(self.values)})"
+            return f"{med} (n={n})"
         return (f"{med} [{_fmt(min(self.values), self.kind, unit=False)}–"
-                f"{_fmt(max(self.values), self.kind)}] (n={len(self.values)})")
+                f"{_fmt(max(self.values), self.kind)}] (n={n})")
 
 
 def _fmt(x: float, kind: str, unit: bool = True) -> str:
@@ -96,7 +98,7 @@ class Table:
         for row in self.rows:
             ratio = ""
             if row.bundled and row.synthetic and row.bundled.values and row.synthetic.values \
-                    and row.bundled.median > 0:
+                    and row.bundled.median > 0 and row.bundled.kind != "count":
                 ratio = f"{row.synthetic.median / row.bundled.median:.1f}×"
             lines.append([row.label, row.bundled.show() if row.bundled else "—",
                           row.synthetic.show() if row.synthetic else "—", ratio,

@@ -21,9 +21,10 @@ SCALES = ("bundled", "synthetic")
 
 
 class Workspace:
-    def __init__(self, root: Path, units: int = 114):
+    def __init__(self, root: Path, units: int = 114, reuse_db: bool = False):
         self.root = Path(root)
         self.units = units
+        self.reuse_db = reuse_db  # developing the benchmarks: keep databases in --workdir
         self._dbs: dict[str, Path] = {}
         self.last_build_seconds: dict[str, float] = {}
 
@@ -52,8 +53,11 @@ class Workspace:
 
     def db(self, scale: str) -> Path:
         """The database built from `scale`, once per run (in a child process)."""
+        path = self.root / f"{scale}.duckdb"
+        if scale not in self._dbs and self.reuse_db and path.exists():
+            self._dbs[scale] = path
         if scale not in self._dbs:
-            self.build(scale, self.root / f"{scale}.duckdb")
+            self.build(scale, path)
         return self._dbs[scale]
 
     def build(self, scale: str, path: Path):

@@ -21,6 +21,7 @@ from typing import TypeVar
 
 ROOT = Path(__file__).resolve().parent.parent
 T = TypeVar("T")
+PAGE_SIZE = os.sysconf("SC_PAGE_SIZE")
 
 
 @dataclass
@@ -115,17 +116,48 @@ class Table:
 @dataclass
 class ChildRun:
     seconds: float
-    peak_rss: int  # bytes, the child's own maximum resident set
+    peak_rss: int  # bytes: the largest resident set of the child or a descendant it waited for
     cpu_seconds: float
     returncode: int
     output: str
+    peak_tree_rss: int = 0  # bytes: the child and all its descendants together, sampled
 
 
-def run_child(argv: list[str], env: dict | None = None, timeout: float = 900) -> ChildRun:
+def tree_rss(root: int) -> int:
+    """Resident bytes of `root` and every descendant (e.g. the Chromium kaleido starts)."""
+    parents: dict[int, int] = {}
+    rss: dict[int, int] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        parents[int(entry.name)] = int(fields[1])
+        rss[int(entry.name)] = int(fields[21]) * PAGE_SIZE
+    total, stack = 0, [root]
+    while stack:
+        pid = stack.pop()
+        total += rss.get(pid, 0)
+        stack.extend(child for child, parent in parents.items() if parent == pid)
+    return total
+
+
+def _sample_tree(pid: int, peak: list[int], done: threading.Event) -> None:
+    while not done.wait(0.05):
+        peak[0] = max(peak[0], tree_rss(pid))
+
+
+def run_child(argv: list[str], env: dict | None = None, timeout: float = 900,
+              sample_tree: bool = False) -> ChildRun:
     """Run `argv` in a new process and return its wall time and its own peak RSS.
 
     os.wait4 gives the rusage of that one child, so each run's peak memory is
-    its own (getrusage(RUSAGE_CHILDREN) would give the maximum over all children).
+    its own (getrusage(RUSAGE_CHILDREN) would give the maximum over all
+    children); it is the largest single process, though, so with
+    `sample_tree` the RSS of the child and all its descendants together is
+    also sampled every 50 ms.
     """
     with tempfile.TemporaryFile() as log:
         started = time.perf_counter()
@@ -133,16 +165,21 @@ def run_child(argv: list[str], env: dict | None = None, timeout: float = 900) ->
                                    stdout=log, stderr=subprocess.STDOUT)
         killer = threading.Timer(timeout, process.kill)
         killer.start()
+        peak, done = [0], threading.Event()
+        sampler = threading.Thread(target=_sample_tree, args=(process.pid, peak, done), daemon=True)
+        if sample_tree:
+            sampler.start()
         try:
             _, status, usage = os.wait4(process.pid, 0)
         finally:
             killer.cancel()
+            done.set()
         seconds = time.perf_counter() - started
         process.returncode = os.waitstatus_to_exitcode(status)
         log.seek(0)
         output = log.read().decode(errors="replace")
     return ChildRun(seconds, usage.ru_maxrss * 1024, usage.ru_utime + usage.ru_stime,
-                    process.returncode, output)
+                    process.returncode, output, peak[0])
 
 
 def repeat(fn: Callable[[], T], runs: int, budget: float,

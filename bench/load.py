@@ -33,11 +33,10 @@ import sys
 import tempfile
 from pathlib import Path
 
-from bench.measure import ROOT, Figure, Table, Target
+from bench.measure import ROOT, Figure, Table, Target, tree_cpu
 from bench.workspace import SCALES, Workspace
 from deploy.cluster import Cluster, free_port, wait_healthy
 
-CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 INTERACTIONS = [  # (kind, url path, query with {ward}, text the page must show)
     ("tong-quan", "", "", "Tổng quan"),
     ("tien-do", "tien-do", "ward={ward}&indicator=budget_revenue", "Tiến độ"),
@@ -75,6 +74,9 @@ def run(ws: Workspace, sessions: list[int], interactions: int, client: str,
         summary.add("server CPU per interaction", Figure([b["cpu"]], n=count),
                     Figure([s["cpu"]], n=count),
                     Target(0.050), "issue: about 0,5 s at 114")
+        summary.add("client CPU per interaction (all clients)", Figure([b["client_cpu"]], n=count),
+                    Figure([s["client_cpu"]], n=count), None,
+                    "the clients share the server's two cores")
         summary.add("bytes received per interaction", Figure(b["bytes"], "bytes"),
                     Figure(s["bytes"], "bytes"), None, "websocket payload, median [range]")
         for kind in dict.fromkeys(k for k, *_ in INTERACTIONS[:interactions]):
@@ -115,7 +117,10 @@ def _measure(ws: Workspace, scale: str, n: int, interactions: int, client: str,
         plan = [[(kind, page, query.format(ward=wards[i]), text)
                  for kind, page, query, text in INTERACTIONS[:interactions]] for i in range(n)]
         runner = _browser_sessions if client == "browser" else _protocol_sessions
-        answers = asyncio.run(runner(servers.url, plan))
+        client_cpu: list[float] = []
+        own = tree_cpu(os.getpid(), set(servers.pids))
+        answers = asyncio.run(runner(servers.url, plan, lambda: client_cpu.append(
+            tree_cpu(os.getpid(), set(servers.pids)) - own)))
         cpu = servers.cpu_seconds() - before
     flat = [a for session in answers for a in session]
     seconds = [a[1].seconds for a in flat]
@@ -125,6 +130,7 @@ def _measure(ws: Workspace, scale: str, n: int, interactions: int, client: str,
     problems = [a[1].problem for a in flat if not a[1].ok]
     return {"p50": _pct(seconds, 50), "p95": _pct(seconds, 95), "failed": len(problems),
             "problem": problems[0] if problems else "", "cpu": cpu / max(1, len(flat)),
+            "client_cpu": client_cpu[0] / max(1, len(flat)),
             "bytes": [a[1].bytes_received for a in flat], "by_kind": by_kind}
 
 
@@ -142,7 +148,7 @@ async def _warm_up(url: str) -> None:
         await session.rerun("", "", None)
 
 
-async def _protocol_sessions(url: str, plan):
+async def _protocol_sessions(url: str, plan, measure_client):
     from bench.client import ProtocolSession
 
     async def one(steps):
@@ -151,10 +157,12 @@ async def _protocol_sessions(url: str, plan):
             for kind, page, query, text in steps:
                 out.append((kind, await session.rerun(page, query, text)))
         return out
-    return await asyncio.gather(*(one(steps) for steps in plan))
+    answers = await asyncio.gather(*(one(steps) for steps in plan))
+    measure_client()
+    return answers
 
 
-async def _browser_sessions(url: str, plan):
+async def _browser_sessions(url: str, plan, measure_client):
     import time
 
     from playwright.async_api import async_playwright
@@ -193,7 +201,9 @@ async def _browser_sessions(url: str, plan):
     async with async_playwright() as p:
         browser = await p.chromium.launch(executable_path="/usr/bin/chromium", args=flags)
         try:
-            return await asyncio.gather(*(one(browser, steps) for steps in plan))
+            answers = await asyncio.gather(*(one(browser, steps) for steps in plan))
+            measure_client()  # Chromium's processes are still there to be counted
+            return answers
         finally:
             await browser.close()
 
@@ -231,11 +241,7 @@ class _Servers:
         return self
 
     def cpu_seconds(self) -> float:
-        total = 0
-        for pid in self.pids:
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-            total += int(fields[11]) + int(fields[12])  # utime, stime (fields 14, 15)
-        return total / CLOCK_TICKS
+        return sum(tree_cpu(pid) for pid in self.pids)  # nginx: its workers too
 
     def __exit__(self, *exc) -> None:
         if self._cluster:

@@ -22,6 +22,7 @@ from typing import TypeVar
 ROOT = Path(__file__).resolve().parent.parent
 T = TypeVar("T")
 PAGE_SIZE = os.sysconf("SC_PAGE_SIZE")
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
 
 @dataclass
@@ -140,6 +141,28 @@ def tree_rss(root: int) -> int:
     while stack:
         pid = stack.pop()
         total += rss.get(pid, 0)
+        stack.extend(child for child, parent in parents.items() if parent == pid)
+    return total
+
+
+def tree_cpu(root: int, exclude: set[int] = frozenset()) -> float:
+    """CPU seconds (user + system) so far of `root` and its descendants, minus `exclude`'s trees."""
+    parents, cpu = {}, {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        parents[int(entry.name)] = int(fields[1])
+        cpu[int(entry.name)] = (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
+    total, stack = 0.0, [root]
+    while stack:
+        pid = stack.pop()
+        if pid in exclude:
+            continue
+        total += cpu.get(pid, 0.0)
         stack.extend(child for child, parent in parents.items() if parent == pid)
     return total
 

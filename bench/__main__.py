@@ -40,6 +40,8 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--runs", type=int, help="runs per figure (default: etl/exports 3, pages 10)")
     parser.add_argument("--budget", type=float, default=20.0,
                         help="seconds after which a slow figure stops repeating (default 20)")
+    parser.add_argument("--export-timeout", type=float, default=180,
+                        help="exports: kill an export after this many seconds (default 180)")
     parser.add_argument("--readers", type=int, default=4, help="etl: concurrent reader processes")
     parser.add_argument("--sessions", default="1,10",
                         help="load: concurrent session counts, comma-separated (default 1,10)")
@@ -89,7 +91,7 @@ def _run(command: str, ws: Workspace, args):
     if command == "exports":
         from bench import exports
 
-        return exports.run(ws, args.runs or 3, args.budget)
+        return exports.run(ws, args.runs or 3, args.budget, args.export_timeout)
     from bench import load
 
     sessions = [int(n) for n in args.sessions.split(",") if n.strip()]

@@ -21,7 +21,6 @@ from typing import TypeVar
 
 ROOT = Path(__file__).resolve().parent.parent
 T = TypeVar("T")
-PAGE_SIZE = os.sysconf("SC_PAGE_SIZE")
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
 
@@ -121,28 +120,43 @@ class ChildRun:
     cpu_seconds: float
     returncode: int
     output: str
-    peak_tree_rss: int = 0  # bytes: the child and all its descendants together, sampled
+    peak_tree_pss: int = 0  # bytes: the child and all its descendants together (PSS), sampled
+    timed_out: bool = False  # killed after `timeout` seconds
 
 
-def tree_rss(root: int) -> int:
-    """Resident bytes of `root` and every descendant (e.g. the Chromium kaleido starts)."""
-    parents: dict[int, int] = {}
-    rss: dict[int, int] = {}
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
+def tree_pss(root: int) -> int:
+    """Proportional set size of `root` and every descendant together, in bytes.
+
+    PSS, not RSS: the processes of one Chromium (kaleido) share most of their
+    pages, and a sum of their RSS would count those pages once per process.
+    """
+    total = 0
+    for pid in _tree(root):
         try:
-            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+                if line.startswith("Pss:"):
+                    total += int(line.split()[1]) * 1024
+                    break
         except OSError:
             continue
-        parents[int(entry.name)] = int(fields[1])
-        rss[int(entry.name)] = int(fields[21]) * PAGE_SIZE
-    total, stack = 0, [root]
+    return total
+
+
+def _tree(root: int) -> list[int]:
+    parents: dict[int, int] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                parents[int(entry.name)] = int(
+                    (entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except OSError:
+                continue
+    found, stack = [], [root]
     while stack:
         pid = stack.pop()
-        total += rss.get(pid, 0)
+        found.append(pid)
         stack.extend(child for child, parent in parents.items() if parent == pid)
-    return total
+    return found
 
 
 def tree_cpu(root: int, exclude: set[int] = frozenset()) -> float:
@@ -169,7 +183,7 @@ def tree_cpu(root: int, exclude: set[int] = frozenset()) -> float:
 
 def _sample_tree(pid: int, peak: list[int], done: threading.Event) -> None:
     while not done.wait(0.05):
-        peak[0] = max(peak[0], tree_rss(pid))
+        peak[0] = max(peak[0], tree_pss(pid))
 
 
 def run_child(argv: list[str], env: dict | None = None, timeout: float = 900,
@@ -179,14 +193,19 @@ def run_child(argv: list[str], env: dict | None = None, timeout: float = 900,
     os.wait4 gives the rusage of that one child, so each run's peak memory is
     its own (getrusage(RUSAGE_CHILDREN) would give the maximum over all
     children); it is the largest single process, though, so with
-    `sample_tree` the RSS of the child and all its descendants together is
+    `sample_tree` the PSS of the child and all its descendants together is
     also sampled every 50 ms.
     """
     with tempfile.TemporaryFile() as log:
         started = time.perf_counter()
         process = subprocess.Popen(argv, cwd=ROOT, env={**os.environ, **(env or {})},
                                    stdout=log, stderr=subprocess.STDOUT)
-        killer = threading.Timer(timeout, process.kill)
+        expired = threading.Event()
+
+        def kill() -> None:
+            expired.set()
+            process.kill()
+        killer = threading.Timer(timeout, kill)
         killer.start()
         peak, done = [0], threading.Event()
         sampler = threading.Thread(target=_sample_tree, args=(process.pid, peak, done), daemon=True)
@@ -202,7 +221,7 @@ def run_child(argv: list[str], env: dict | None = None, timeout: float = 900,
         log.seek(0)
         output = log.read().decode(errors="replace")
     return ChildRun(seconds, usage.ru_maxrss * 1024, usage.ru_utime + usage.ru_stime,
-                    process.returncode, output, peak[0])
+                    process.returncode, output, peak[0], expired.is_set())
 
 
 def repeat(fn: Callable[[], T], runs: int, budget: float,

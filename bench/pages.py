@@ -72,7 +72,7 @@ def run(ws: Workspace, runs: int, budget: float) -> list[Table]:
         note = ISSUE.get(label, "")
         if not label.startswith("BASELINE"):
             ratios = "vs BASELINE at 114: " + ", ".join(
-                f"{name} {_ratio(sp['warm'], naive[n]):.2f}×"
+                f"{name} {_ratio(sp['warm'], naive[n]):.2g}×"
                 for n, name in zip(naive, ("naive", "cached"), strict=True))
             note = "; ".join(x for x in (ratios, note) if x)
         warm.add(label, Figure(bp["warm"]), Figure(sp["warm"]), Target(0.050), note)

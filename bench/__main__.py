@@ -68,6 +68,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{args.out}: {len(units)} SYNTHETIC units ({synthetic.LABEL}) + the bundled wards")
         return 0
     commands = COMMANDS if args.command == "all" else (args.command,)
+    _print_context()
     with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
         workspace = Workspace(args.workdir or Path(tmp), args.units, args.reuse_db)
         workspace.root.mkdir(parents=True, exist_ok=True)
@@ -77,6 +78,18 @@ def main(argv: list[str] | None = None) -> int:
                 table.print()
             print(f"({command}: {time.perf_counter() - started:.0f} s)", flush=True)
     return 0
+
+
+def _print_context() -> None:
+    """What the figures were measured on: they mean little without it."""
+    import os
+    import subprocess
+
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True,
+                            text=True, cwd=Path(__file__).resolve().parent.parent).stdout.strip()
+    load = " ".join(f"{x:.1f}" for x in os.getloadavg())
+    print(f"# {time.strftime('%Y-%m-%d %H:%M')}, commit {commit or '?'}, {os.cpu_count()} cores, "
+          f"load average {load} (other work on the machine slows every figure)", flush=True)
 
 
 def _run(command: str, ws: Workspace, args):

@@ -68,6 +68,15 @@ def wait_healthy(url: str, process: subprocess.Popen | None = None, timeout: flo
         time.sleep(0.2)
 
 
+def _signal_group(process: subprocess.Popen, sig: int) -> None:
+    if process.poll() is not None:
+        return
+    try:
+        os.killpg(process.pid, sig)
+    except ProcessLookupError:
+        pass
+
+
 @dataclass
 class Cluster:
     run_dir: Path
@@ -150,14 +159,16 @@ class Cluster:
 
     def stop(self) -> None:
         """Stop nginx first (no new requests), then every Streamlit process; wait for all."""
-        for process in ([self._nginx] if self._nginx else []) + self._backends:
-            if process.poll() is None:
-                process.send_signal(signal.SIGTERM)
-        for process in ([self._nginx] if self._nginx else []) + self._backends:
+        started = ([self._nginx] if self._nginx else []) + self._backends
+        # Each was started in its own process group: the group also holds what it
+        # started itself (nginx's workers, the Chromium kaleido runs for chart images).
+        for process in started:
+            _signal_group(process, signal.SIGTERM)
+        for process in started:
             try:
                 process.wait(timeout=15)
             except subprocess.TimeoutExpired:
-                process.kill()
+                _signal_group(process, signal.SIGKILL)
                 process.wait()
         self._nginx, self._backends = None, []
         for log in self._logs:

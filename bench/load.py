@@ -79,6 +79,8 @@ def run(ws: Workspace, sessions: list[int], interactions: int, client: str,
                     "the clients share the server's two cores")
         summary.add("bytes received per interaction", Figure(b["bytes"], "bytes"),
                     Figure(s["bytes"], "bytes"), None, "websocket payload, median [range]")
+        summary.add("bytes received, largest interaction", Figure([max(b["bytes"])], "bytes", n=count),
+                    Figure([max(s["bytes"])], "bytes", n=count), Target(300e3, "bytes"))
         for kind in dict.fromkeys(k for k, *_ in INTERACTIONS[:interactions]):
             kinds.add(kind, _quantiles(b["by_kind"].get(kind, [])),
                       _quantiles(s["by_kind"].get(kind, [])))

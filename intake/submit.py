@@ -244,6 +244,8 @@ def publish(upload: Upload, user: User | None, data_dir: Path | None = None,
             writer_lock(db_path, wait_seconds, notify):
         check_upload(upload)
         build.settle(data_dir, db_path, settings, notify)
+        if not db_path.exists():
+            build.rebuild(data_dir, db_path, settings)
         noted.who = who = _identify(path, upload, data_dir)
         user = require_submit(user, who.ward_code)
         entries = ledger.read_all(folder)

@@ -1,0 +1,137 @@
+"""`python -m bench etl`: the build, one ward's submission, and publishing to readers.
+
+Each build and import runs as `python -m etl …` in its own process, so its
+wall time includes the interpreter and its peak RSS is its own (os.wait4).
+Then K reader processes run the overview's query in a loop through the app's
+read-only door while a rebuild is swapped in: how many queries they answer,
+whether any fails, and how long after the swap each first answers from the
+new file ("swap latency").
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import threading
+import time
+from pathlib import Path
+
+from bench.measure import ROOT, Figure, Table, Target, python, repeat, run_child
+from bench.workspace import SCALES, Workspace
+
+MB = 1e6
+
+
+def _revised(original: Path, target: Path, revenue_q1: int) -> None:
+    """Phù Liễn's workbook with its Q1 revenue changed, as a ward would resend it."""
+    from openpyxl import load_workbook
+
+    book = load_workbook(original)
+    ws = book["Thực hiện"]
+    header = [c.value for c in ws[1]]
+    code, period = header.index("Mã chỉ tiêu"), header.index("Kỳ")
+    for row in ws.iter_rows(min_row=2):
+        if row[code].value == "budget_revenue" and row[period].value == "2026-Q1":
+            row[header.index("Giá trị")].value = revenue_q1
+            row[header.index("Nguyên văn")].value = f"{revenue_q1:,}"
+    book.save(target)
+
+
+def run(ws: Workspace, runs: int, budget: float, readers: int = 4) -> list[Table]:
+    build = Table("ETL: full rebuild (python -m etl build)")
+    seconds, peaks, sizes = {}, {}, {}
+    for scale in SCALES:
+        db = ws.root / f"{scale}.duckdb"
+        results = repeat(lambda scale=scale, db=db: ws.build(scale, db), runs, budget,
+                         cost=lambda r: r.seconds)
+        seconds[scale] = Figure([r.seconds for r in results])
+        peaks[scale] = Figure([r.peak_rss for r in results], "bytes")
+        sizes[scale] = Figure([db.stat().st_size], "bytes")
+    build.add("full rebuild, wall", seconds["bundled"], seconds["synthetic"], Target(3),
+              "issue: 2,0 s / 35,9 s")
+    build.add("full rebuild, peak RSS", peaks["bundled"], peaks["synthetic"], Target(300 * MB, "bytes"),
+              "issue: — / 1,05 GiB")
+    build.add("database file size", sizes["bundled"], sizes["synthetic"])
+
+    imports = {}
+    for scale in SCALES:
+        data = ws.data_copy(scale, "import")
+        db = ws.root / f"{scale}-import.duckdb"
+        workbook = ws.root / f"{scale}-submission.xlsx"
+        built = run_child(python("-m", "etl", "build", "--data", str(data), "--db", str(db)))
+        if built.returncode != 0:
+            raise SystemExit(f"etl build failed:\n{built.output}")
+        counter = iter(range(1, 1000))
+
+        def submit(data=data, db=db, workbook=workbook, counter=counter):
+            # A new figure each time: the same file twice is refused as nothing new.
+            _revised(data / "wards" / "2026" / "phu_lien.xlsx", workbook, 105879 + next(counter))
+            result = run_child(python("-m", "etl", "import", str(workbook), "--data", str(data),
+                                      "--db", str(db)))
+            if result.returncode != 0:
+                raise SystemExit(f"etl import failed:\n{result.output}")
+            return result
+        imports[scale] = repeat(submit, runs, budget, cost=lambda r: r.seconds)
+    build.add("one ward's submission published (etl import), wall",
+              Figure([r.seconds for r in imports["bundled"]]),
+              Figure([r.seconds for r in imports["synthetic"]]), Target(1),
+              "checks the catalogue and the ward, re-derives the ward, merges it into the live tables")
+    build.add("one ward's submission, peak RSS",
+              Figure([r.peak_rss for r in imports["bundled"]], "bytes"),
+              Figure([r.peak_rss for r in imports["synthetic"]], "bytes"), Target(300 * MB, "bytes"))
+
+    publish = Table(f"Publishing: {readers} reader processes on the same file while a rebuild is "
+                    "swapped in")
+    figures = {scale: _readers(ws, scale, readers) for scale in SCALES}
+    for label, key, kind, target in (
+            ("reader query (status at 2026-Q1), latency", "latency", "time", None),
+            (f"queries answered per second, {readers} readers together", "qps", "count", None),
+            ("failed queries", "errors", "count", None),
+            ("swap latency: swap → reader answers from the new file", "lag", "time", None)):
+        publish.add(label, Figure(figures["bundled"][key], kind),
+                    Figure(figures["synthetic"][key], kind), target)
+    return [build, publish]
+
+
+def _readers(ws: Workspace, scale: str, count: int) -> dict:
+    """K readers on `scale`'s database; a rebuild is swapped in while they read."""
+    db = ws.db(scale)
+    stop = ws.root / f"{scale}-readers.stop"
+    stop.unlink(missing_ok=True)
+    procs = [subprocess.Popen(python("-m", "bench.reader", str(db), str(stop)), cwd=ROOT,
+                              stdout=subprocess.PIPE) for _ in range(count)]
+    try:
+        time.sleep(1.5)  # readers up and answering from the current file
+        swap: dict = {}
+        watcher = threading.Thread(target=_watch_swap, args=(db, swap, 900), daemon=True)
+        watcher.start()
+        ws.build(scale, db)
+        watcher.join()
+        time.sleep(1.5)  # every reader answers at least once more
+    finally:
+        stop.touch()
+    results = [json.loads(p.communicate()[0].decode().strip().splitlines()[-1]) for p in procs]
+    stop.unlink(missing_ok=True)
+    lags = []
+    for result in results:
+        new = [t for t in result["first_seen"].values() if swap.get("at") and t >= swap["at"]]
+        if new:
+            lags.append(min(new) - swap["at"])
+    latencies = [x for r in results for x in r["latencies"]]
+    return {"latency": latencies,
+            "qps": [sum(len(r["latencies"]) / r["seconds"] for r in results)],
+            "errors": [sum(r["errors"] for r in results)], "lag": lags}
+
+
+def _watch_swap(path: Path, found: dict, timeout: float) -> None:
+    """Record the wall-clock time the file at `path` becomes another inode."""
+    before = path.stat().st_ino
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            if path.stat().st_ino != before:
+                found["at"] = time.time()
+                return
+        except FileNotFoundError:
+            pass
+        time.sleep(0.001)

@@ -1,0 +1,144 @@
+"""`python -m bench pages`: server time and bytes per page, with AppTest.
+
+For each page (and URL parameters), in a child process per data set (the
+app's caches and its database door are per process):
+
+- cold: the page's run right after `st.cache_data.clear()` (the state after a
+  new build is published: the process and its database door are up, every
+  cached read is empty), repeated;
+- warm: reruns of the same page with the same parameters (what a widget
+  change that hits the cache costs);
+- bytes: the serialized size (`ByteSize()`) of every ForwardMsg the run
+  enqueues, summed: what the server writes to the websocket for a first view.
+  A real browser's later reruns can receive unchanged large elements as short
+  `ref_hash` references (Streamlit's message cache), so this is the upper
+  bound; `python -m bench load` measures real websocket frames.
+
+AppTest runs the script in-process, so times are the script's own plus
+AppTest's bookkeeping. The BASELINE pages (bench/baseline/) are measured the
+same way; the note column gives each page's warm rerun as a multiple of
+theirs.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+from bench.measure import ROOT, Figure, Table, Target, python, repeat, run_child
+from bench.workspace import SCALES, Workspace
+
+KB = 1e3
+CASES = [  # (label, page path, URL parameters)
+    ("tong-quan", "pages/1_Tong_quan.py", {}),
+    ("tong-quan as_of=2026-11", "pages/1_Tong_quan.py", {"as_of": "2026-11"}),
+    ("tien-do phu_lien", "pages/2_Tien_do_phuong.py",
+     {"ward": "phu_lien", "indicator": "budget_revenue"}),
+    ("tien-do thuy_nguyen", "pages/2_Tien_do_phuong.py", {"ward": "thuy_nguyen"}),
+    ("so-sanh", "pages/3_So_sanh_phuong.py", {"indicator": "budget_revenue"}),
+    ("chi-tiet", "pages/4_Chi_tiet_chi_tieu.py", {"ward": "phu_lien", "indicator": "budget_revenue"}),
+    ("chat-luong", "pages/5_Chat_luong_du_lieu.py", {"ward": "phu_lien"}),
+    ("nhiem-vu", "pages/6_Nhiem_vu_du_an.py", {"ward": "phu_lien"}),
+    ("xuat-bao-cao", "pages/7_Xuat_bao_cao.py", {}),
+]
+BASELINES = [("BASELINE naive (pandas every rerun)", "bench/baseline/naive_page.py"),
+             ("BASELINE naive + st.cache_data", "bench/baseline/naive_cached_page.py")]
+ISSUE = {"tong-quan": "issue: 37 ms / 303 ms, 2,1 MB", "so-sanh": "issue: 34 ms / 145 ms",
+         "xuat-bao-cao": "issue cold: 124 ms / 1,4 s"}
+
+
+def run(ws: Workspace, runs: int, budget: float) -> list[Table]:
+    results = {}
+    for scale in SCALES:
+        out = ws.root / f"pages-{scale}.json"
+        child = run_child(python("-m", "bench.pages", str(ws.db(scale)), str(ws.data(scale)),
+                                 str(runs), str(budget), str(out)), timeout=3600)
+        if child.returncode != 0:
+            raise SystemExit(f"pages benchmark failed on {scale}:\n{child.output[-4000:]}")
+        results[scale] = json.loads(out.read_text())
+    b, s = results["bundled"], results["synthetic"]
+    first = Table("Pages: a fresh process's first run (imports, database attach, overview)")
+    first.add("overview, first run in a new process", Figure([b["first_run"]]),
+              Figure([s["first_run"]]))
+    warm = Table("Pages: warm rerun (AppTest, same page and parameters)")
+    cold = Table("Pages: cold run (right after st.cache_data.clear(): a new build published)")
+    sent = Table("Pages: bytes sent per run (serialized ForwardMsgs; a first view)")
+    naive = {label: s["pages"][label]["warm"] for label, _ in BASELINES}
+    for label, _, _ in CASES + [(label, None, None) for label, _ in BASELINES]:
+        bp, sp = b["pages"][label], s["pages"][label]
+        note = ISSUE.get(label, "")
+        if not label.startswith("BASELINE"):
+            ratios = "vs BASELINE at 114: " + ", ".join(
+                f"{name} {_ratio(sp['warm'], naive[n]):.2g}×"
+                for n, name in zip(naive, ("naive", "cached"), strict=True))
+            note = "; ".join(x for x in (ratios, note) if x)
+        warm.add(label, Figure(bp["warm"]), Figure(sp["warm"]), Target(0.050), note)
+        cold.add(label, Figure(bp["cold"]), Figure(sp["cold"]), Target(0.300),
+                 ISSUE.get(label, "") if "cold" in ISSUE.get(label, "") else "")
+        sent.add(label, Figure([bp["bytes"]], "bytes"), Figure([sp["bytes"]], "bytes"),
+                 Target(300 * KB, "bytes"))
+    return [first, warm, cold, sent]
+
+
+def _ratio(ours: list[float], theirs: list[float]) -> float:
+    return Figure(ours).median / Figure(theirs).median
+
+
+# --- the child process ---------------------------------------------------------
+
+def child(db: str, data: str, runs: int, budget: float, out: str) -> None:
+    os.environ["CHITIEU_DB"] = db
+    os.environ["CHITIEU_BENCH_DATA"] = data
+    sys.path.insert(0, str(ROOT))
+    import streamlit as st
+    from streamlit.runtime.forward_msg_queue import ForwardMsgQueue
+    from streamlit.testing.v1 import AppTest
+
+    sent = [0]
+    ForwardMsgQueue.on_before_enqueue_msg(lambda msg: sent.__setitem__(0, sent[0] + msg.ByteSize()))
+
+    def timed(at) -> float:
+        sent[0] = 0
+        started = time.perf_counter()
+        at.run()
+        elapsed = time.perf_counter() - started
+        if at.exception:
+            raise SystemExit(f"{at.exception[0].message}")
+        return elapsed
+
+    app = str(ROOT / "app.py")
+    result: dict = {"pages": {}}
+    at = AppTest.from_file(app, default_timeout=600)
+    result["first_run"] = timed(at)
+    cold_runs = max(1, min(3, runs))
+    for label, page, params in CASES:
+        at = AppTest.from_file(app, default_timeout=600)
+        for key, value in params.items():
+            at.query_params[key] = value
+        at.run()
+        at.switch_page(page)
+
+        def cold_run(at=at):
+            st.cache_data.clear()
+            return timed(at)
+        cold = repeat(cold_run, cold_runs, budget)
+        warm = repeat(lambda at=at: timed(at), runs, budget)
+        result["pages"][label] = {"cold": cold, "warm": warm, "bytes": sent[0]}
+    for label, script in BASELINES:
+        at = AppTest.from_file(str(ROOT / script), default_timeout=600)
+
+        def cold_run(at=at):
+            st.cache_data.clear()
+            return timed(at)
+        cold = repeat(cold_run, cold_runs, budget)
+        warm = repeat(lambda at=at: timed(at), runs, budget)
+        result["pages"][label] = {"cold": cold, "warm": warm, "bytes": sent[0]}
+    Path(out).write_text(json.dumps(result))
+
+
+if __name__ == "__main__":
+    db, data, runs, budget, out = sys.argv[1:6]
+    child(db, data, int(runs), float(budget), out)

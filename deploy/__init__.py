@@ -1,0 +1,1 @@
+"""Serving the dashboard with several Streamlit processes behind nginx (docs/deployment.md)."""

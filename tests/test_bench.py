@@ -1,0 +1,53 @@
+"""The benchmarks' synthetic city stays a data set the ETL accepts (benchmarks are not
+run in CI; this keeps them from rotting, as the old bench_etl.py did when workbooks
+moved to wards/<plan year>/)."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import duckdb
+
+from bench import synthetic
+from bench.measure import Figure, Target
+from etl.build import build
+
+
+def test_synthetic_city_builds_and_is_labelled(tmp_path):
+    units = synthetic.write(tmp_path / "data", units=12)
+    assert len(units) == 9  # plus the three bundled wards
+    assert {u.kind for u in units} == {"Phường", "Xã", "Đặc khu"}
+    assert {u.reporting for u in synthetic.plan(114, [("a", "Phường")])} == {"full", "january", "none"}
+    for unit in units:
+        assert (tmp_path / "data" / "wards" / "2026" / f"{unit.code}.xlsx").exists()
+    db = tmp_path / "city.duckdb"
+    build(tmp_path / "data", db)
+    con = duckdb.connect(str(db), read_only=True)
+    rows = con.execute("SELECT ward_code, name_vi, unit_type_vi FROM v_wards").fetchall()
+    assert len(rows) == 12
+    for code, name, _ in rows:
+        assert code.startswith("synthetic_") == (synthetic.LABEL in name)
+    kinds = Counter(kind for _, _, kind in rows)
+    assert kinds["Đặc khu"] >= 1 and kinds["Xã"] >= 1
+    titles = con.execute("SELECT DISTINCT title_vi FROM v_sources WHERE ward_code LIKE 'synthetic_%'"
+                         ).fetchall()
+    assert titles and all(t.startswith(synthetic.SOURCE_LABEL) for (t,) in titles)
+
+
+def test_synthetic_full_reporters_differ_from_their_template(tmp_path):
+    units = synthetic.write(tmp_path / "data", units=20)
+    db = tmp_path / "city.duckdb"
+    build(tmp_path / "data", db)
+    con = duckdb.connect(str(db), read_only=True)
+    full = [u.code for u in units if u.reporting == "full" and u.factor != 1]
+    values = dict(con.execute(
+        "SELECT ward_code, value FROM v_actuals WHERE indicator_code = 'budget_revenue' "
+        "AND period = '2026-01'").fetchall())
+    assert full and all(values[code] != values["phu_lien"] for code in full)
+
+
+def test_figures_print_median_range_and_verdict():
+    figure = Figure([0.2, 0.04, 0.05])
+    assert figure.show() == "50 ms [40–200 ms] (n=3)"
+    assert Target(0.050).verdict(figure) == "ok"
+    assert Target(0.030).verdict(figure) == "MISS"

@@ -12,7 +12,7 @@ import secrets
 
 import streamlit as st
 
-from ui import components, data, layout, nav
+from ui import auth, components, data, layout, nav
 
 log = logging.getLogger("chitieu.app")
 
@@ -20,9 +20,13 @@ log = logging.getLogger("chitieu.app")
 # font CDN that an intranet cannot reach.
 st.set_page_config(page_title="Chỉ tiêu 2026", page_icon=str(layout.ICON), layout="wide")
 
-pages = [st.Page(page.path, title=page.title, url_path=page.url_path, icon=page.icon,
-                 default=page is nav.OVERVIEW)
-         for page in nav.available_pages()]
+user = auth.current_user()
+items = nav.navigation(can_submit=bool(user and user.can_write), logged_in=user is not None,
+                       may_read=user is not None or not auth.login_to_read())
+pages = [st.Page(item.page.path, title=item.title, url_path=item.page.url_path,
+                 icon=item.page.icon, default=item is items[0],
+                 visibility="visible" if item.visible else "hidden")
+         for item in items]
 # Navigation before anything that draws (even a spinner).  The pages live in
 # app_pages/, not pages/: Streamlit would treat pages/ as legacy multipage pages
 # and answer a fresh server's first deep link with a spurious "Page not found".
@@ -34,6 +38,7 @@ try:
     st.sidebar.markdown("### Chỉ tiêu 2026")
     st.sidebar.caption("Theo dõi chỉ tiêu kinh tế - xã hội năm 2026 của các phường, Hải Phòng")
     current.run()
+    auth.sidebar_account()
     components.sidebar_footer()
 except Exception:  # st.rerun/st.stop are BaseExceptions and pass through
     error_id = secrets.token_hex(4)

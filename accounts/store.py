@@ -66,6 +66,11 @@ class User:
         return self.role == ADMIN or (self.role == EDITOR and ward in self.wards)
 
     @property
+    def can_write(self) -> bool:
+        """May submit for at least one ward."""
+        return self.role == ADMIN or (self.role == EDITOR and bool(self.wards))
+
+    @property
     def is_admin(self) -> bool:
         return self.role == ADMIN
 
@@ -198,8 +203,9 @@ def authenticate(username: str, password: str, path: Path | None = None,
         raise AccountError(f"Đăng nhập sai quá {MAX_FAILURES} lần: tài khoản tạm khóa, hãy thử "
                            f"lại sau {minutes} phút.")
     record = _read(path).get(username)
-    ok = record is not None and bcrypt.checkpw(password.encode("utf-8"),
-                                               record.password_hash.encode("ascii"))
+    # An unknown name costs a hash check too, so the time taken does not tell who exists.
+    stored = record.password_hash if record else _DUMMY_HASH
+    ok = bcrypt.checkpw(password.encode("utf-8"), stored.encode("ascii")) and record is not None
     _record(path, username, "ok" if ok else "failed", now)
     if not ok:
         raise AccountError("Tên đăng nhập hoặc mật khẩu không đúng.")
@@ -248,6 +254,9 @@ def _recent_failures(path: Path, username: str, now: dt.datetime) -> int:
 
 def _hash(password: str) -> str:
     return bcrypt.hashpw(password.encode("utf-8"), bcrypt.gensalt()).decode("ascii")
+
+
+_DUMMY_HASH = _hash("not-a-password-of-anyone")
 
 
 def _check_username(username: str) -> None:

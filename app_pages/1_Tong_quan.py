@@ -4,7 +4,10 @@ import streamlit as st
 
 from ui import components as ui
 from ui import data, layout, state, views
+from wardplan.display import format as fmt
+from wardplan.display import intake as intake_view
 from wardplan.display import overview, styles
+from wardplan.reads import queries
 from wardplan.rules.periods import parse_period, period_label
 
 MAX_ITEMS = 20
@@ -57,6 +60,13 @@ for item in attention.head(MAX_ITEMS).itertuples(index=False):
         ui.detail_link(item.ward_code, item.indicator_code, as_of, container=right)
 if len(attention) > MAX_ITEMS:
     st.caption(f"Còn {len(attention) - MAX_ITEMS} chỉ tiêu khác: xem bảng danh sách bên dưới.")
+
+reporting = intake_view.reporting_view(data.load(queries.reporting, as_of), as_of,
+                                       data.report_due_days(), fmt.today_in_vietnam())
+st.markdown(ui.md_escape(intake_view.reporting_sentence(reporting, as_of,
+                                                        data.report_due_days())))
+with st.expander("Tình hình nộp báo cáo của từng đơn vị"):
+    ui.table(reporting.drop(columns=["ward_code", "state"]), key="reporting")
 
 st.subheader("Số chỉ tiêu theo trạng thái của từng phường")
 ui.table(overview.ward_counts_view(counts))

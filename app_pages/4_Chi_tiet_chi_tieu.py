@@ -7,6 +7,7 @@ from ui import data, state, views
 from ui.charts import show_chart
 from wardplan.display import detail as detail_view
 from wardplan.display import format as fmt
+from wardplan.display import intake as intake_view
 from wardplan.display import styles
 from wardplan.reads import queries
 from wardplan.rules import kinds
@@ -105,6 +106,16 @@ if actuals.empty:
 else:
     ui.table(detail_view.actuals_view(actuals), sources=["Nguồn"], key="actuals",
              narrow=["Kỳ", "Số liệu", "Phường đánh giá", "Nguồn"])
+
+revisions = data.load(queries.revisions, ward=ward, indicator=indicator)
+submitted = revisions[revisions["submission_id"].notna()]
+if not submitted.empty:
+    st.subheader("Lịch sử số liệu")
+    st.caption("Mọi giá trị từng có hiệu lực của chỉ tiêu này, cũ trước mới sau: số trong sổ "
+               "tính gốc, rồi từng lần phường nộp qua hệ thống; số mới nhất của mỗi kỳ là số "
+               "đang dùng ở trên.")
+    ui.table(intake_view.revisions_view(revisions, unit), sources=["Nguồn"], key="revisions",
+             narrow=["Kỳ", "Giá trị", "Lần nộp", "Thời điểm (giờ VN)"])
 
 st.subheader("Kịch bản tăng trưởng")
 scenario = detail.scenario

@@ -5,6 +5,7 @@ import streamlit as st
 from ui import components as ui
 from ui import data, state
 from wardplan.display import detail as detail_view
+from wardplan.display import intake as intake_view
 from wardplan.reads import queries
 from wardplan.rules import quality
 
@@ -42,3 +43,19 @@ else:
     st.caption("Cột “Chi tiết” mở trang chi tiết của chỉ tiêu (phường, chỉ tiêu và kỳ nằm trong "
                "đường dẫn). Phát hiện về nhóm dự án không gắn với chỉ tiêu nào: xem trang "
                "Nhiệm vụ & dự án.")
+
+by_submission = data.load(queries.submission_findings)
+if not all_wards:
+    by_submission = by_submission[by_submission["ward_code"] == ward]
+st.subheader("Theo lần nộp báo cáo")
+if by_submission.empty:
+    st.caption("Chưa có phát hiện nào trên số liệu phường nộp qua hệ thống"
+               + ("" if all_wards else f" của {ui.md_escape(names.get(ward, ward))}") + ".")
+else:
+    indicator_names = data.indicator_names()
+    for number, found in by_submission.groupby("submission_id", sort=False):
+        first = found.iloc[0]
+        label = (f"Lần nộp #{int(number)} · {names.get(first['ward_code'], first['ward_code'])} · "
+                 f"{first['file_name']} · {first['submitted_by']} · {len(found)} phát hiện")
+        with st.expander(ui.md_escape(label)):
+            ui.table(intake_view.findings_view(found, indicator_names), key=f"sub-{number}")

@@ -17,9 +17,7 @@ from ui import components as ui
 from ui import data, state
 from wardplan.rules.periods import period_label
 
-PPTX = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-PDF = "application/pdf"
+PPTX, XLSX, PDF = ui.PPTX_MIME, ui.XLSX_MIME, ui.PDF_MIME
 
 
 @st.cache_data(show_spinner=False, max_entries=64)

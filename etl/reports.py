@@ -145,11 +145,12 @@ def _as_actual_row(line: Row, period_row: Row | None, source_code: str) -> Row:
     cells["period"] = RawCell(period_row.raw("value") if period_row else None,
                               period_row.where("value") if period_row else "")
     cells["source_code"] = RawCell(source_code, "")
-    if not line.text("value_text") and line.raw("value") is not None:
-        # A figure typed only as a number: its verbatim text is the number as typed.
-        value = line.raw("value")
-        text = format_number_vi(value, max_decimals=6) if isinstance(value, (int, float)) else str(value)
-        cells["value_text"] = RawCell(text, line.where("value"))
+    value = line.raw("value")
+    if not line.text("value_text") and isinstance(value, (int, float)) \
+            and not isinstance(value, bool):
+        # A figure typed only as a number: its verbatim text is the number as typed.  (Text
+        # in the number cell is already refused, at that cell, by the column check.)
+        cells["value_text"] = RawCell(format_number_vi(value, max_decimals=6), line.where("value"))
     if not line.text("source_location"):
         cells["source_location"] = RawCell(f"dòng {line.row_number}", line.where("source_location"))
     return Row(line.file, line.sheet, line.row_number, cells)

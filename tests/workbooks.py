@@ -98,3 +98,33 @@ def corrupt_compressed_bytes(path: Path, part: str) -> None:
     middle = start + info.compress_size // 2
     raw[middle:middle + 16] = bytes(b ^ 0xA5 for b in raw[middle:middle + 16])
     path.write_bytes(bytes(raw))
+
+
+def filled_report(template: bytes, figures: dict[str, object], *, doc_number: str = "150/BC-UBND",
+                  doc_date: str = "08/05/2026", texts: dict[str, str] | None = None,
+                  verdicts: dict[str, str] | None = None) -> bytes:
+    """A downloaded report template filled in as a ward's staff would: a figure per
+    indicator code (typed as a number), optional verbatim texts and verdicts, and the
+    report document's number and date."""
+    import io
+
+    book = load_workbook(io.BytesIO(template))
+    ws = book["Báo cáo"]
+    code = column_of(ws, "Mã chỉ tiêu")
+    for row in range(2, ws.max_row + 1):
+        indicator = ws.cell(row, code).value
+        if indicator in figures:
+            ws.cell(row, column_of(ws, "Giá trị")).value = figures[indicator]
+        if texts and indicator in texts:
+            ws.cell(row, column_of(ws, "Nguyên văn")).value = texts[indicator]
+        if verdicts and indicator in verdicts:
+            ws.cell(row, column_of(ws, "Đánh giá của phường")).value = verdicts[indicator]
+    info = book["Thông tin"]
+    for row in info.iter_rows(min_row=2):
+        if row[0].value == "Số hiệu văn bản":
+            row[1].value = doc_number
+        elif row[0].value == "Ngày văn bản":
+            row[1].value = doc_date
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()

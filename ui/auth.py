@@ -13,6 +13,8 @@ import streamlit as st
 
 from accounts import store
 from accounts.store import User
+from ui import nav
+from wardplan.rules.settings import load_settings
 
 _SESSION_KEY = "_chitieu_user"
 
@@ -50,11 +52,17 @@ def logout() -> None:
     st.session_state.pop(_SESSION_KEY, None)
 
 
-def sidebar_account(login_page) -> None:
+@st.cache_data(show_spinner=False, ttl=60)
+def login_to_read() -> bool:
+    """Whether reading needs a login (settings.toml `[accounts] login_to_read`)."""
+    return load_settings().login_to_read
+
+
+def sidebar_account() -> None:
     """Who is logged in (and a way out), or a link to log in."""
     user = current_user()
     if user is None:
-        st.sidebar.page_link(login_page, label="Đăng nhập để nộp báo cáo",
+        st.sidebar.page_link(nav.ACCOUNT.path, label="Đăng nhập để nộp báo cáo",
                              icon=":material/login:")
         return
     st.sidebar.caption(f"Đăng nhập: {user.label} · {store.ROLE_LABELS_VI[user.role]}"

@@ -17,6 +17,11 @@ from wardplan.rules.missing import is_missing, text_or
 from wardplan.rules.periods import period_label
 from wardplan.rules.scenario import DERIVED, ORIGIN_LABELS_VI, PROVISIONAL_VI
 
+# The download types, said once.
+PPTX_MIME = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+PDF_MIME = "application/pdf"
+
 # Streamlit's own badge palette, re-coloured to Okabe-Ito in .streamlit/config.toml.
 _BADGE_COLOURS = {"green": "blue", "amber": "orange", "red": "red", "grey": "gray"}
 # Markdown (and Streamlit's :color[…] / :icon: directives, $ for LaTeX) must

@@ -22,6 +22,7 @@ from wardplan.reads import queries
 from wardplan.reads.db import Database
 from wardplan.rules.missing import text_or
 from wardplan.rules.periods import parse_period
+from wardplan.rules.settings import load_settings
 from wardplan.rules.text import fold
 
 
@@ -71,12 +72,26 @@ def indicator_names() -> dict[str, str]:
     return indicator_info()["name_vi"].to_dict()
 
 
+def indicator_units() -> dict[str, str]:
+    return indicator_info()["unit"].map(text_or).to_dict()
+
+
 def plan_years() -> list[int]:
     return load(queries.plan_years)
 
 
 def default_as_of() -> str | None:
     return display_periods.default_as_of(load(queries.actual_periods), plan_years())
+
+
+@st.cache_data(show_spinner=False, ttl=60)
+def report_due_days() -> int:
+    """Today's reporting rule (settings.toml), not the build's: lateness is about today."""
+    return load_settings().report_due_days
+
+
+def default_submit_period() -> str | None:
+    return display_periods.next_to_report(load(queries.actual_periods), plan_years())
 
 
 def source_labels() -> fmt.SourceLabels:

@@ -32,9 +32,27 @@ EXPORT = PageSpec("app_pages/7_Xuat_bao_cao.py", "Xuất báo cáo", "xuat-bao-c
                   ":material/download:")
 
 HELP = PageSpec("app_pages/8_Huong_dan.py", "Hướng dẫn sử dụng", "huong-dan", ":material/help:")
+SUBMIT = PageSpec("app_pages/9_Nop_bao_cao.py", "Nộp báo cáo", "nop-bao-cao",
+                  ":material/upload_file:")
+ACCOUNT = PageSpec("app_pages/10_Tai_khoan.py", "Đăng nhập", "dang-nhap", ":material/login:")
 
-PAGES = (OVERVIEW, PROGRESS, COMPARE, DETAIL, QUALITY, TASKS, EXPORT, HELP)
+READING = (OVERVIEW, PROGRESS, COMPARE, DETAIL, QUALITY, TASKS, EXPORT, HELP)
+PAGES = (*READING, SUBMIT, ACCOUNT)
 
 
-def available_pages() -> list[PageSpec]:
-    return [page for page in PAGES if (ROOT / page.path).exists()]
+@dataclass(frozen=True)
+class NavItem:
+    page: PageSpec
+    title: str
+    visible: bool
+
+
+def navigation(can_submit: bool, logged_in: bool, may_read: bool) -> list[NavItem]:
+    """The pages of this session.  The submit page is always routed, so a direct link
+    lands on its own refusal, but listed only for those who may submit; reading pages
+    are left out entirely when reading needs a login and there is none."""
+    account = NavItem(ACCOUNT, "Tài khoản" if logged_in else ACCOUNT.title, True)
+    if not may_read:
+        return [account]
+    return [*(NavItem(p, p.title, True) for p in READING),
+            NavItem(SUBMIT, SUBMIT.title, can_submit), account]

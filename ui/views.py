@@ -14,10 +14,10 @@ import streamlit as st
 from exports import images
 from exports import views as view_exports
 from exports.report import ALL, REPORTED, Report, load_report
-from ui import data
+from ui import components, data
 from ui.charts import chart_renderer
 
-PPTX = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
+PPTX = components.PPTX_MIME
 _DECK_HELP = ("Trình chiếu 16:9 chỉ gồm phần đang xem trên trang này, cùng kỳ và bộ lọc: "
               "bảng và biểu đồ là đối tượng PowerPoint sửa được, nguồn ở chân trang và ghi chú.")
 

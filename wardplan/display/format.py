@@ -271,6 +271,10 @@ def _vietnam() -> dt.tzinfo:
 VIETNAM = _vietnam()
 
 
+def today_in_vietnam() -> dt.date:
+    return dt.datetime.now(VIETNAM).date()
+
+
 def local_time_text(utc: object) -> str:
     """A UTC time (naive, as the database stores it) in Vietnam: '01/12/2026 16:42'."""
     moment = utc if isinstance(utc, dt.datetime) else dt.datetime.fromisoformat(str(utc))

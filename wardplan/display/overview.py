@@ -26,7 +26,7 @@ from wardplan.display.styles import (
     style_of,
 )
 from wardplan.rules.missing import is_missing, is_true, text_or
-from wardplan.rules.periods import end_month, period_label, period_sort_key
+from wardplan.rules.periods import end_month, latest_part, period_label, period_sort_key
 from wardplan.rules.status import AMBER, GREY, RED, verdict_differs
 from wardplan.rules.text import fold
 
@@ -197,12 +197,12 @@ def period_has_actuals(status: pd.DataFrame, as_of: str) -> bool:
     if reported.empty:
         return False
     target_end = end_month(as_of)
-    return any(end_month(p) == target_end for p in reported)
+    return any(end_month(latest_part(p)) == target_end for p in reported)
 
 
 def latest_data_period(status: pd.DataFrame) -> str | None:
     reported = status["actual_period"].dropna().unique().tolist() if not status.empty else []
-    return max(reported, key=period_sort_key) if reported else None
+    return max((latest_part(p) for p in reported), key=period_sort_key) if reported else None
 
 
 def board_css(board: Board) -> pd.DataFrame:

@@ -28,3 +28,14 @@ def default_as_of(periods_with_actuals: list[str], years: Iterable[int]) -> str 
     if reported:
         return max(reported, key=period_sort_key)
     return options[-17] if options else None
+
+
+def next_to_report(periods_with_actuals: list[str], years: Iterable[int]) -> str | None:
+    """The month after the latest month anyone reported (a ward's next report), else the
+    first month of the latest plan year."""
+    months = [p for p in period_options(years) if "-Q" not in p]
+    reported = [p for p in periods_with_actuals if p in months]
+    if not reported:
+        return months[-12] if months else None
+    latest = months.index(max(reported, key=period_sort_key))
+    return months[min(latest + 1, len(months) - 1)]

@@ -236,3 +236,59 @@ def tasks(db: Database, ward: str, year: int) -> pd.DataFrame:
 def projects(db: Database, ward: str, year: int) -> pd.DataFrame:
     """Project rows in the workbook's order (group, project, its components)."""
     return db.query(PROJECTS_SQL, {"ward": ward, "year": year})
+
+
+# --- submissions and history ---------------------------------------------------------
+
+revisions = _by_ward_indicator("v_revisions",
+                               "ward_code, indicator_code, period, submitted_at NULLS FIRST")
+
+SUBMISSIONS_SQL = f"""
+SELECT {select_list('v_submissions', 's')}, w.name_vi AS ward_name
+FROM v_submissions s LEFT JOIN v_wards w USING (ward_code)
+WHERE {_where('s', _WARD, _WARDS)}
+ORDER BY s.submitted_at DESC, s.submission_id DESC NULLS LAST
+"""
+
+
+def submissions(db: Database, *, ward: str | None = None,
+                wards: Sequence[str] | None = None) -> pd.DataFrame:
+    """Ledger events and refused uploads, newest first, with ward names."""
+    return db.query(SUBMISSIONS_SQL, {"ward": ward,
+                                      "wards": list(wards) if wards is not None else None})
+
+
+REPORTING_SQL = """
+SELECT w.ward_code, w.name_vi AS ward_name, w.unit_type_vi,
+       EXISTS (SELECT 1 FROM v_actuals a WHERE a.ward_code = w.ward_code
+               AND a.period = $period) AS reported,
+       (SELECT max(s.submitted_at) FROM v_submissions s WHERE s.ward_code = w.ward_code
+               AND s.outcome = 'accepted' AND s.kind <> 'revert') AS last_submitted_at,
+       (SELECT arg_max(s.submitted_by, s.submitted_at) FROM v_submissions s
+               WHERE s.ward_code = w.ward_code AND s.outcome = 'accepted'
+               AND s.kind <> 'revert') AS last_submitted_by
+FROM v_wards w
+ORDER BY w.ward_code
+"""
+
+
+def reporting(db: Database, period: str) -> pd.DataFrame:
+    """Per ward: whether it reported any figure for `period`, and its last submission."""
+    return db.query(REPORTING_SQL, {"period": period})
+
+
+SUBMISSION_FINDINGS_SQL = """
+SELECT s.submission_id, s.ward_code, s.period AS submitted_period, s.file_name,
+       s.submitted_by, s.submitted_at, s.outcome,
+       d.indicator_code, d.period, d.severity, d.message, d.source_ref
+FROM v_submissions s
+JOIN v_data_issues d
+  ON d.ward_code = s.ward_code AND strpos(d.source_ref, '[nộp #' || s.submission_id || ' (') > 0
+WHERE s.submission_id IS NOT NULL
+ORDER BY s.submission_id DESC, d.severity, d.indicator_code, d.period
+"""
+
+
+def submission_findings(db: Database) -> pd.DataFrame:
+    """Data-quality findings on figures that came from a submitted file, by submission."""
+    return db.query(SUBMISSION_FINDINGS_SQL)

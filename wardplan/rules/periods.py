@@ -165,6 +165,11 @@ def month_runs(months) -> list[list[int]]:
     return runs
 
 
+def latest_part(code: str) -> str:
+    """The latest period of a to-date code joined with '+': '2026-Q1+2026-04' → '2026-04'."""
+    return max(str(code).split("+"), key=period_sort_key)
+
+
 def end_month(code: str) -> int:
     """The last month (1-12) of a period code: '2026-Q1' → 3."""
     return parse_period(code).end_month

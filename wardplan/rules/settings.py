@@ -46,6 +46,7 @@ class Settings:
     scenario_rule: str
     accounts_file: str = "instance/accounts.json"  # relative to the repository, git-ignored
     login_to_read: bool = False  # the bundled demo is open to read; writing always needs a login
+    report_due_days: int = 10  # a period's report is late this many days after the period ends
 
 
 def load_settings(path: Path | None = None) -> Settings:
@@ -60,9 +61,15 @@ def load_settings(path: Path | None = None) -> Settings:
     if not isinstance(accounts, dict) or not isinstance(accounts.get("file", ""), str) \
             or not isinstance(accounts.get("login_to_read", False), bool):
         raise SettingsError(f"{path}: [accounts] needs file = \"…\" and login_to_read = true/false")
+    reporting = raw.get("reporting", {})
+    due_days = reporting.get("due_days", Settings.report_due_days) if isinstance(reporting, dict) \
+        else None
+    if not isinstance(due_days, int) or isinstance(due_days, bool) or not 0 <= due_days <= 90:
+        raise SettingsError(f"{path}: [reporting] due_days must be a whole number of days, 0–90")
     return Settings(bands=_read_bands(raw, path), scenario_rule=_read_scenario_rule(raw, path),
                     accounts_file=accounts.get("file") or Settings.accounts_file,
-                    login_to_read=accounts.get("login_to_read", False))
+                    login_to_read=accounts.get("login_to_read", False),
+                    report_due_days=due_days)
 
 
 def _read_bands(raw: dict, path: Path) -> StatusBands:

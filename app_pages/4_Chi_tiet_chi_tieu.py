@@ -124,7 +124,7 @@ if scenario.empty:
             "hoàn thành, hoặc chưa có chỉ tiêu năm dạng số).")
 else:
     st.caption(detail_view.SCENARIO_ORIGINS_CAPTION)
-    ui.help_link("Nguồn gốc kịch bản: chính thức, ngầm định, hệ thống phân bổ")
+    ui.help_link("Nguồn gốc kịch bản")
     ui.table(detail_view.scenario_view(scenario, unit), sources=["Nguồn"], key="scenario",
              narrow=["Kỳ", "Kịch bản", "Nguồn gốc"])
 

@@ -230,9 +230,11 @@ def _concat(wards: list[WardData], attribute: str) -> pd.DataFrame:
 def derive_tables(checked: CheckedInput, settings: Settings,
                   reports: list[tuple[ledger.Entry, ParsedReport]] = (),
                   entries: list[ledger.Entry] = (),
-                  earlier: list[submissions.Layer] = ()) -> dict[str, pd.DataFrame]:
+                  earlier: list[submissions.Layer] = (),
+                  only_ward: str | None = None) -> dict[str, pd.DataFrame]:
     """Every table, from the checked workbooks and the reports in force over them
-    (`earlier`: what they superseded, for the history)."""
+    (`earlier`: what they superseded, for the history).  `only_ward`: statuses of that
+    ward alone (a one-ward build, whose other wards would all look planless)."""
     catalogue, wards = checked.catalogue, checked.wards
     tables = {name: _concat(wards, name) for name in
               ("sources", "targets", "actuals", "statements", "baselines", "tasks", "projects")}
@@ -255,9 +257,11 @@ def derive_tables(checked: CheckedInput, settings: Settings,
     readings = quality.findings_frame([r for p in phased.values() for r in p.readings])
     tables["data_issues"] = _stack([checks, readings, _concat(wards, "notes")])
     flags = status.Flags.from_findings(tables["data_issues"])
+    status_wards = catalogue.wards if only_ward is None else \
+        catalogue.wards[catalogue.wards["ward_code"] == only_ward]
     tables["status"] = _stack(status.compute_status(
         catalogue.indicators, tables["targets"], tables["actuals"], tables["scenario"],
-        catalogue.wards, settings.bands, year, flags) for year in years)
+        status_wards, settings.bands, year, flags) for year in years)
     tables["load_files"] = _load_files(checked, reports)
     tables["build_info"] = pd.DataFrame([{
         "green_min_pct": settings.bands.green_min_pct,
@@ -374,7 +378,8 @@ def derive_ward(data_dir: Path, settings: Settings, entries: list[ledger.Entry],
                 staged: dict[int, Path] | None = None) -> dict[str, pd.DataFrame]:
     """One ward's tables (every plan year), as a whole build would derive them."""
     found = inputs(data_dir, entries, ward, staged)
-    return derive_tables(found.checked, settings, found.reports, entries, found.earlier)
+    return derive_tables(found.checked, settings, found.reports, entries, found.earlier,
+                         only_ward=ward)
 
 
 # Tables a ward's rebuild takes whole: the catalogue's, and those about every ward.

@@ -88,6 +88,10 @@ def table(frame: pd.DataFrame, *, sources: Sequence[str] = (), css: pd.DataFrame
                   css=css[kept] if css is not None else None, labels=labels, numbered=numbered,
                   links={c: t for c, t in (links or {}).items() if c in kept})
         return
+    if key is not None:  # addressable (tests, print styles) as .st-key-table-<key>
+        with st.container(key=f"table-{key}"):
+            table(frame, sources=sources, css=css, labels=labels, numbered=numbered, links=links)
+        return
     if frame.empty:
         return
     shown = frame.reset_index(drop=True).copy()

@@ -39,10 +39,10 @@ def browser_type_launch_args(browser_type_launch_args):
 
 
 @contextlib.contextmanager
-def streamlit_server(db: Path):
+def streamlit_server(db: Path, env: dict[str, str] | None = None):
     """A Streamlit server on a free port of 127.0.0.1, stopped on exit; yields its URL."""
     port = _free_port()
-    env = {**os.environ, "CHITIEU_DB": str(db)}
+    env = {**os.environ, "CHITIEU_DB": str(db), **(env or {})}
     process = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
          "--server.headless", "true", "--server.address", "127.0.0.1",
@@ -77,6 +77,12 @@ def streamlit_server(db: Path):
 def fresh_server(built_db: Path):
     """`with fresh_server() as url:` a server of its own, whose first request is the test's."""
     return lambda: streamlit_server(built_db)
+
+
+@pytest.fixture
+def server_on():
+    """`with server_on(db, env) as url:` a server on a database (and data) of the test's own."""
+    return streamlit_server
 
 
 @pytest.fixture(scope="session")

@@ -12,6 +12,8 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 from playwright.sync_api import Page, expect
 
+from shots import full_length_screenshot
+
 pytestmark = pytest.mark.browser
 
 IDLE = ('[data-testid="stApp"][data-test-script-state="notRunning"]'
@@ -44,18 +46,6 @@ def choose(page: Page, key: str, option: str) -> None:
     """Pick `option` in the selectbox whose widget key is `key` (a combobox)."""
     page.locator(f".st-key-{key} [role=combobox]").click()
     page.get_by_role("option", name=option, exact=True).click()
-
-
-def full_length_screenshot(page: Page, path) -> None:
-    """Streamlit scrolls inside its main block, so grow the viewport to the content."""
-    height = page.evaluate("""() => Math.max(...[...document.querySelectorAll('*')]
-        .filter(e => e.scrollHeight > e.clientHeight + 5 && getComputedStyle(e).overflowY !== 'visible')
-        .map(e => e.scrollHeight), document.body.scrollHeight)""")
-    size = page.viewport_size
-    page.set_viewport_size({"width": size["width"], "height": min(int(height) + 40, 7000)})
-    page.wait_for_timeout(600)
-    page.screenshot(path=path)
-    page.set_viewport_size(size)
 
 
 @pytest.fixture(scope="module")

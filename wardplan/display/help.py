@@ -156,11 +156,20 @@ def sections(green_min_pct: float, amber_min_pct: float) -> list[Section]:
             f"Mỗi phường có một sổ Excel theo mẫu chung, gồm các trang {sheets}. Mỗi dòng là "
             "một chỉ tiêu trong một kỳ; số gõ dạng số, kèm cột nguyên văn (đúng như văn bản "
             "viết) và nguồn (văn bản và vị trí).",
-            "Phường gửi sổ đã điền cho Sở Tài chính. Cán bộ nạp sổ mới vào hệ thống; trước khi "
-            "nạp, hệ thống kiểm tra toàn bộ và nếu có lỗi thì không nạp gì, báo từng lỗi theo "
-            "tệp › trang › ô kèm lý do bằng tiếng Việt. Sổ cũ được giữ lại, không bị xóa. Sau "
-            "khi nạp, trang web tự dùng số liệu mới ở lần bấm tiếp theo; giờ nạp ghi ở cuối "
-            "thanh bên.",
+            "Hằng tháng, hằng quý, cán bộ phường đăng nhập (trang Đăng nhập, tài khoản do quản "
+            "trị viên cấp), mở trang Nộp báo cáo, chọn kỳ và bấm “Tải mẫu báo cáo”: một sổ nhỏ "
+            "có sẵn các chỉ tiêu của phường, chỉ tiêu năm, kịch bản kỳ này và số liệu kỳ trước. "
+            "Điền các ô nền vàng (số, nguyên văn, đánh giá, tóm tắt), ghi số và ngày văn bản "
+            "báo cáo ở trang Thông tin, rồi tải tệp lên. Cũng có thể nộp cả sổ đầy đủ của phường.",
+            "Hệ thống chỉ kiểm tra những gì tệp chạm tới (danh mục và phường đó). Nếu có lỗi, "
+            "không nhận gì và liệt kê từng lỗi theo tệp › trang › ô kèm lý do. Nếu không, trang "
+            "hiện trước các thay đổi: số mới, số sửa (cũ → mới, chênh lệch %), số bỏ, phát hiện "
+            "chất lượng dữ liệu mới và trạng thái sẽ đổi; chỉ khi bấm “Xác nhận nộp” số liệu mới "
+            "được ghi, và người xem thấy ngay ở lần bấm tiếp theo.",
+            "Không gì bị ghi đè: mỗi tệp đã nhận được lưu nguyên vẹn, kèm người nộp, thời điểm, "
+            "kỳ và kết quả (thẻ “Các lần nộp”); số mới thay số cũ cùng kỳ, số cũ vẫn xem được ở "
+            "mục Lịch sử số liệu của trang Chi tiết chỉ tiêu. Quản trị viên có thể hủy một lần "
+            "nộp; việc hủy cũng được ghi lại. Tài khoản chỉ xem không nộp được.",
         ]),
         Section("xuat", "In và xuất báo cáo", [
             "Trang Xuất báo cáo: trình chiếu PowerPoint cho cuộc họp, Báo cáo PDF cùng nội dung "

@@ -32,33 +32,16 @@ def _label(frame, number: int) -> str:
     return f"#{number} · {row['ward_name']} · {what} · {row['submitted_by']}"
 
 
-st.title("Nộp báo cáo")
-user = auth.current_user()
-if user is None:
-    st.warning("Cần đăng nhập bằng tài khoản nhập số liệu của phường để nộp báo cáo.",
-               icon=":material/lock:")
-    st.page_link(nav.ACCOUNT.path, label="Đăng nhập", icon=nav.ACCOUNT.icon)
-    st.stop()
-if not user.can_write:
-    st.error(f"Tài khoản '{user.username}' chỉ có quyền xem, không nộp báo cáo được. Cần quyền "
-             "nộp báo cáo, xin liên hệ quản trị viên.", icon=":material/block:")
-    st.stop()
-
-names = data.ward_names()
-own = [w for w in data.ward_codes() if user.can_submit(w)]
-indicator_names, units = data.indicator_names(), data.indicator_units()
-submit_tab, history_tab = st.tabs(["Nộp báo cáo", "Các lần nộp"])
-
-# The history first: the submit tab may stop the script part-way.
-with history_tab:
-    history = data.load(queries.submissions, wards=own)
+def history(user, own: list[str]) -> None:
+    """The submissions of the user's wards; an admin may revert one."""
+    events = data.load(queries.submissions, wards=own)
     st.caption("Mọi lần nộp của các đơn vị bạn phụ trách, mới nhất trước; tệp đã nhận được lưu "
                "nguyên vẹn. Lần bị từ chối hiện ở đây sau lần ghi dữ liệu kế tiếp.")
-    if history.empty:
+    if events.empty:
         st.info("Chưa có lần nộp nào qua hệ thống; số liệu hiện có lấy từ sổ tính gốc của phường.")
     else:
-        ui.table(intake_view.submissions_view(history), key="history")
-    revertible = history[(history["outcome"] == "accepted") & (history["kind"] != "revert")]
+        ui.table(intake_view.submissions_view(events), key="history")
+    revertible = events[(events["outcome"] == "accepted") & (events["kind"] != "revert")]
     if user.is_admin and not revertible.empty:
         with st.expander("Hủy một lần nộp (quản trị viên)"):
             st.caption("Số liệu của lần nộp bị hủy thôi có hiệu lực; số trước đó được dùng lại. "
@@ -79,7 +62,12 @@ with history_tab:
                         st.success(f"Đã hủy lần nộp số {chosen} (ghi nhận là lần {done.entry.id}).")
                         st.rerun()
 
-with submit_tab:
+
+def submission(user, own: list[str]) -> None:
+    """Template, upload, check, preview, confirm; each refusal ends here (`return`, not
+    st.stop, so app.py still draws the sidebar's account and sources)."""
+    names = data.ward_names()
+    indicator_names, units = data.indicator_names(), data.indicator_units()
     st.caption("Mỗi lần nộp được lưu nguyên tệp, ghi rõ người nộp và thời điểm; số liệu mới thay "
                "số cũ cùng kỳ, số cũ vẫn còn trong lịch sử của chỉ tiêu.")
     st.subheader("1. Tải mẫu báo cáo")
@@ -117,7 +105,7 @@ with submit_tab:
         for link_ward, code, period_code in st.session_state.get(LINKS_KEY, []):
             ui.detail_link(link_ward, code, period_code,
                            label=f"Xem {indicator_names.get(code, code)} trên bảng theo dõi")
-        st.stop()
+        return
     st.session_state.pop(DONE_KEY, None)
     st.session_state.pop(LINKS_KEY, None)
     upload = submit.Upload(uploaded.name, uploaded.getvalue())
@@ -132,10 +120,10 @@ with submit_tab:
                 st.error(f"Tệp không được nhận: {len(refused.problems)} lỗi. Chưa có gì thay "
                          "đổi; hãy sửa rồi nộp lại.", icon=":material/error:")
                 ui.table(intake_view.problems_view(refused.problems), key="problems")
-                st.stop()
+                return
             except PermissionDenied as refused:
                 st.error(refused.message_vi, icon=":material/block:")
-                st.stop()
+                return
         st.session_state[PREVIEW_KEY] = preview
 
     st.subheader("3. Xem trước thay đổi")
@@ -170,13 +158,13 @@ with submit_tab:
                 st.error("Tệp không được nhận (dữ liệu đã thay đổi từ lúc xem trước).",
                          icon=":material/error:")
                 ui.table(intake_view.problems_view(refused.problems), key="problems-publish")
-                st.stop()
+                return
             except PermissionDenied as refused:
                 st.error(refused.message_vi, icon=":material/block:")
-                st.stop()
+                return
             except Refused as refused:  # another writer kept the lock too long
                 st.error(refused.report_vi(), icon=":material/hourglass_empty:")
-                st.stop()
+                return
         entry = published.entry
         st.session_state.pop(PREVIEW_KEY, None)
         st.session_state[ROUND_KEY] = st.session_state.get(ROUND_KEY, 0) + 1
@@ -189,3 +177,21 @@ with submit_tab:
                 published.preview.changes["indicator_code"], published.preview.changes["period"],
                 strict=True)))[:10]
         st.rerun()
+
+
+st.title("Nộp báo cáo")
+current = auth.current_user()
+if current is None:
+    st.warning("Cần đăng nhập bằng tài khoản nhập số liệu của phường để nộp báo cáo.",
+               icon=":material/lock:")
+    st.page_link(nav.ACCOUNT.path, label="Đăng nhập", icon=nav.ACCOUNT.icon)
+elif not current.can_write:
+    st.error(f"Tài khoản '{current.username}' chỉ có quyền xem, không nộp báo cáo được. Cần "
+             "quyền nộp báo cáo, xin liên hệ quản trị viên.", icon=":material/block:")
+else:
+    wards = [w for w in data.ward_codes() if current.can_submit(w)]
+    submit_tab, history_tab = st.tabs(["Nộp báo cáo", "Các lần nộp"])
+    with submit_tab:
+        submission(current, wards)
+    with history_tab:
+        history(current, wards)

@@ -101,6 +101,7 @@ def test_a_wrong_password_is_refused_in_vietnamese(app_env):
 
 def test_an_editor_submits_sees_the_preview_confirms_and_finds_the_history(app_env):
     at = logged_in("pl_editor")
+    assert "Đăng xuất" in [b.label for b in at.sidebar.button]  # who is logged in, and a way out
     assert at.selectbox(key="submit_ward").options == ["Phù Liễn"]  # only the editor's ward
     assert [b.proto.label for b in at.get("download_button")] == ["Tải mẫu báo cáo"]
     at.file_uploader[0].set_value(("bao_cao_t4.xlsx", april_report(app_env["db"], 30000), XLSX))
@@ -149,3 +150,19 @@ def test_an_admin_can_revert_from_the_history(app_env):
     assert query(app_env["db"], "SELECT outcome FROM v_submissions ORDER BY submission_id") == [
         ("reverted",), ("accepted",)]
     assert query(app_env["db"], "SELECT count(*) FROM v_actuals WHERE period = '2026-04'")[0][0] == 0
+
+
+def test_reading_can_be_put_behind_the_login(app_env, monkeypatch):
+    from ui import auth
+
+    monkeypatch.setattr(auth, "login_to_read", lambda: True)
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.run()
+    assert at.title[0].value == "Đăng nhập" and not at.get("table")  # nothing to read yet
+    at.text_input(key="login_username").input("viewer1")
+    at.text_input(key="login_password").input(PASSWORD)
+    at.button[0].click()
+    at.run()
+    at.switch_page(nav.OVERVIEW.path)
+    at.run()
+    assert not at.exception and at.title[0].value.startswith("Tổng quan")

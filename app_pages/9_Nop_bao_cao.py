@@ -63,13 +63,8 @@ def history(user, own: list[str]) -> None:
                         st.rerun()
 
 
-def submission(user, own: list[str]) -> None:
-    """Template, upload, check, preview, confirm; each refusal ends here (`return`, not
-    st.stop, so app.py still draws the sidebar's account and sources)."""
+def template_step(own: list[str]) -> None:
     names = data.ward_names()
-    indicator_names, units = data.indicator_names(), data.indicator_units()
-    st.caption("Mỗi lần nộp được lưu nguyên tệp, ghi rõ người nộp và thời điểm; số liệu mới thay "
-               "số cũ cùng kỳ, số cũ vẫn còn trong lịch sử của chỉ tiêu.")
     st.subheader("1. Tải mẫu báo cáo")
     left, right = st.columns(2)
     ward = left.selectbox("Đơn vị", own, format_func=lambda code: names.get(code, code),
@@ -92,6 +87,9 @@ def submission(user, own: list[str]) -> None:
     st.caption("Có thể nộp cả sổ tính đầy đủ của đơn vị (kế hoạch, kịch bản và thực hiện) thay "
                "cho mẫu báo cáo kỳ.")
 
+
+def upload_step() -> submit.Upload | None:
+    """The uploaded file, or None (then the last publish's message and links)."""
     st.subheader("2. Nộp tệp")
     done = st.session_state.get(DONE_KEY)
     if done:
@@ -102,30 +100,39 @@ def submission(user, own: list[str]) -> None:
                                 key=f"submit_file_{st.session_state.get(ROUND_KEY, 0)}")
     if uploaded is None:
         st.session_state.pop(PREVIEW_KEY, None)
+        names = data.indicator_names()
         for link_ward, code, period_code in st.session_state.get(LINKS_KEY, []):
             ui.detail_link(link_ward, code, period_code,
-                           label=f"Xem {indicator_names.get(code, code)} trên bảng theo dõi")
-        return
+                           label=f"Xem {names.get(code, code)} trên bảng theo dõi")
+        return None
     st.session_state.pop(DONE_KEY, None)
     st.session_state.pop(LINKS_KEY, None)
-    upload = submit.Upload(uploaded.name, uploaded.getvalue())
-    preview = st.session_state.get(PREVIEW_KEY)
-    if preview is not None and preview.upload.sha256 != upload.sha256:
-        preview = None
-    if preview is None:
-        with st.spinner("Đang kiểm tra tệp…"):
-            try:
-                preview = submit.check(upload, user)
-            except BuildFailed as refused:
-                st.error(f"Tệp không được nhận: {len(refused.problems)} lỗi. Chưa có gì thay "
-                         "đổi; hãy sửa rồi nộp lại.", icon=":material/error:")
-                ui.table(intake_view.problems_view(refused.problems), key="problems")
-                return
-            except PermissionDenied as refused:
-                st.error(refused.message_vi, icon=":material/block:")
-                return
-        st.session_state[PREVIEW_KEY] = preview
+    return submit.Upload(uploaded.name, uploaded.getvalue())
 
+
+def checked(upload: submit.Upload, user) -> submit.Preview | None:
+    """The preview of `upload` (checked once per file), or None after showing why not."""
+    preview = st.session_state.get(PREVIEW_KEY)
+    if preview is not None and preview.upload.sha256 == upload.sha256:
+        return preview
+    with st.spinner("Đang kiểm tra tệp…"):
+        try:
+            preview = submit.check(upload, user)
+        except BuildFailed as refused:
+            st.error(f"Tệp không được nhận: {len(refused.problems)} lỗi. Chưa có gì thay đổi; "
+                     "hãy sửa rồi nộp lại.", icon=":material/error:")
+            ui.table(intake_view.problems_view(refused.problems), key="problems")
+            return None
+        except PermissionDenied as refused:
+            st.error(refused.message_vi, icon=":material/block:")
+            return None
+    st.session_state[PREVIEW_KEY] = preview
+    return preview
+
+
+def preview_step(preview: submit.Preview) -> None:
+    names = data.ward_names()
+    indicator_names, units = data.indicator_names(), data.indicator_units()
     st.subheader("3. Xem trước thay đổi")
     what = (f"báo cáo {period_label(preview.period)}" if preview.period
             else f"sổ tính năm {preview.plan_year}")
@@ -144,39 +151,56 @@ def submission(user, own: list[str]) -> None:
         st.markdown("Phát hiện chất lượng dữ liệu mới:")
         ui.table(intake_view.findings_view(preview.findings, indicator_names), key="findings")
 
+
+def next_round(message: str, links: list | None = None) -> None:
+    """Empty the uploader and say what happened on the rerun."""
+    st.session_state.pop(PREVIEW_KEY, None)
+    st.session_state[ROUND_KEY] = st.session_state.get(ROUND_KEY, 0) + 1
+    st.session_state[DONE_KEY] = message
+    st.session_state[LINKS_KEY] = links or []
+    st.rerun()
+
+
+def confirm_step(upload: submit.Upload, user) -> None:
     confirm, cancel = st.columns(2)
     if cancel.button("Hủy, không nộp", key="submit_cancel"):
-        st.session_state.pop(PREVIEW_KEY, None)
-        st.session_state[ROUND_KEY] = st.session_state.get(ROUND_KEY, 0) + 1
-        st.session_state[DONE_KEY] = "Đã hủy: không có gì thay đổi."
-        st.rerun()
-    if confirm.button("Xác nhận nộp", type="primary", key="submit_confirm"):
-        with st.spinner("Đang ghi nhận…"):
-            try:
-                published = submit.publish(upload, user, wait_seconds=WAIT)
-            except BuildFailed as refused:
-                st.error("Tệp không được nhận (dữ liệu đã thay đổi từ lúc xem trước).",
-                         icon=":material/error:")
-                ui.table(intake_view.problems_view(refused.problems), key="problems-publish")
-                return
-            except PermissionDenied as refused:
-                st.error(refused.message_vi, icon=":material/block:")
-                return
-            except Refused as refused:  # another writer kept the lock too long
-                st.error(refused.report_vi(), icon=":material/hourglass_empty:")
-                return
-        entry = published.entry
-        st.session_state.pop(PREVIEW_KEY, None)
-        st.session_state[ROUND_KEY] = st.session_state.get(ROUND_KEY, 0) + 1
-        st.session_state[DONE_KEY] = (
-            f"Đã nhận lần nộp số {entry.id} lúc {fmt.local_time_text(entry.submitted_at)} (giờ "
-            f"Việt Nam), trong {format_number_vi(published.seconds, 1)} giây: "
-            f"{submit.summary_vi(published.preview)}.")
-        st.session_state[LINKS_KEY] = list(dict.fromkeys(
-            (entry.ward_code, code, period_code) for code, period_code in zip(
-                published.preview.changes["indicator_code"], published.preview.changes["period"],
-                strict=True)))[:10]
-        st.rerun()
+        next_round("Đã hủy: không có gì thay đổi.")
+    if not confirm.button("Xác nhận nộp", type="primary", key="submit_confirm"):
+        return
+    with st.spinner("Đang ghi nhận…"):
+        try:
+            published = submit.publish(upload, user, wait_seconds=WAIT)
+        except BuildFailed as refused:
+            st.error("Tệp không được nhận (dữ liệu đã thay đổi từ lúc xem trước).",
+                     icon=":material/error:")
+            ui.table(intake_view.problems_view(refused.problems), key="problems-publish")
+            return
+        except PermissionDenied as refused:
+            st.error(refused.message_vi, icon=":material/block:")
+            return
+        except Refused as refused:  # another writer kept the lock too long
+            st.error(refused.report_vi(), icon=":material/hourglass_empty:")
+            return
+    entry, changes = published.entry, published.preview.changes
+    next_round(f"Đã nhận lần nộp số {entry.id} lúc {fmt.local_time_text(entry.submitted_at)} "
+               f"(giờ Việt Nam), trong {format_number_vi(published.seconds, 1)} giây: "
+               f"{submit.summary_vi(published.preview)}.",
+               list(dict.fromkeys((entry.ward_code, code, period_code) for code, period_code
+                                  in zip(changes["indicator_code"], changes["period"],
+                                         strict=True)))[:10])
+
+
+def submission(user, own: list[str]) -> None:
+    """Template, upload, check, preview, confirm.  Each step that refuses ends the tab with
+    `return`, not st.stop, so app.py still draws the sidebar's account and sources."""
+    st.caption("Mỗi lần nộp được lưu nguyên tệp, ghi rõ người nộp và thời điểm; số liệu mới thay "
+               "số cũ cùng kỳ, số cũ vẫn còn trong lịch sử của chỉ tiêu.")
+    template_step(own)
+    upload = upload_step()
+    preview = checked(upload, user) if upload else None
+    if preview is not None:
+        preview_step(preview)
+        confirm_step(upload, user)
 
 
 st.title("Nộp báo cáo")

@@ -9,6 +9,7 @@ instance/.
 
 from __future__ import annotations
 
+import logging
 import os
 import shutil
 from pathlib import Path
@@ -34,6 +35,18 @@ def built_db(tmp_path_factory) -> Path:
     patch.delenv("CHITIEU_SUBMISSIONS", raising=False)
     yield path
     patch.undo()
+
+
+@pytest.fixture(autouse=True)
+def _log_files_closed():
+    """`python -m etl` run in-process logs to etl.log beside the test's database; the
+    handler goes with the test, before pytest removes the folder under it."""
+    root = logging.getLogger()
+    before = list(root.handlers)
+    yield
+    for handler in [h for h in root.handlers if h not in before]:
+        root.removeHandler(handler)
+        handler.close()
 
 
 @pytest.fixture(scope="session")

@@ -80,11 +80,24 @@ class WorkbookFile:
         return (Path(self.name).stem, int(year)) if year.isdigit() else None
 
 
+@dataclass(frozen=True)
+class FileRead:
+    """What the build keeps of a workbook once it is checked: the parsed cells can go."""
+
+    name: str
+    sha256: str
+    size_bytes: int
+
+    @classmethod
+    def of(cls, name: str, raw: RawWorkbook) -> FileRead:
+        return cls(name, raw.sha256, raw.size_bytes)
+
+
 @dataclass
 class CheckedInput:
     catalogue: Catalogue
     wards: list[WardData]
-    files: list[tuple[str, RawWorkbook]]  # every workbook read, by name
+    files: list[FileRead]  # every workbook read
 
 
 def display_name(path: Path, data_dir: Path) -> str:
@@ -141,7 +154,7 @@ def read_catalogue(data_dir: Path) -> Catalogue:
     return catalogue
 
 
-def _catalogue(data_dir: Path) -> tuple[Catalogue | None, list[Problem], tuple[str, RawWorkbook]]:
+def _catalogue(data_dir: Path) -> tuple[Catalogue | None, list[Problem], FileRead]:
     catalogue_path = data_dir / CATALOGUE_FILE
     catalogue_name = display_name(catalogue_path, data_dir)
     if not catalogue_path.is_file():
@@ -153,7 +166,7 @@ def _catalogue(data_dir: Path) -> tuple[Catalogue | None, list[Problem], tuple[s
     check = Checker(catalogue_name)
     check.sheets(raw_catalogue, template.CATALOGUE_SHEETS)
     catalogue = catalogue_from(raw_catalogue, check)
-    return catalogue, check.problems, (catalogue_name, raw_catalogue)
+    return catalogue, check.problems, FileRead.of(catalogue_name, raw_catalogue)
 
 
 def read_and_check(data_dir: Path, submitted: list[WorkbookFile] = (),
@@ -192,7 +205,7 @@ def read_and_check(data_dir: Path, submitted: list[WorkbookFile] = (),
             continue
         owner[key] = file.name
         wards.append(ward_data)
-        read.append((file.name, raw))
+        read.append(FileRead.of(file.name, raw))
     if problems:
         raise BuildFailed(problems)
     return CheckedInput(catalogue, wards, read)
@@ -281,7 +294,7 @@ def _stack(frames) -> pd.DataFrame:
 def _load_files(checked: CheckedInput,
                 reports: list[tuple[ledger.Entry, ParsedReport]]) -> pd.DataFrame:
     loaded_at = dt.datetime.now(dt.UTC).replace(tzinfo=None)
-    catalogue_name = checked.files[0][0]
+    catalogue_name = checked.files[0].name
     rows = {catalogue_name: len(checked.catalogue.indicators) + len(checked.catalogue.wards)}
     ward_of = {catalogue_name: None}
     for ward in checked.wards:
@@ -289,9 +302,9 @@ def _load_files(checked: CheckedInput,
         rows[ward.file] = sum(len(getattr(ward, a)) for a in (
             "sources", "targets", "scenario", "actuals", "statements", "baselines", "tasks",
             "projects", "notes"))
-    records = [{"file": name, "ward_code": ward_of.get(name), "sha256": raw.sha256,
-                "size_bytes": raw.size_bytes, "rows_loaded": rows.get(name, 0),
-                "loaded_at": loaded_at} for name, raw in checked.files]
+    records = [{"file": f.name, "ward_code": ward_of.get(f.name), "sha256": f.sha256,
+                "size_bytes": f.size_bytes, "rows_loaded": rows.get(f.name, 0),
+                "loaded_at": loaded_at} for f in checked.files]
     records += [{"file": submissions.file_name(entry), "ward_code": entry.ward_code,
                  "sha256": entry.sha256, "size_bytes": report.size_bytes,
                  "rows_loaded": len(report.actuals), "loaded_at": loaded_at}

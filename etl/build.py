@@ -24,7 +24,15 @@ from pathlib import Path
 import pandas as pd
 
 from etl import files, ledger, submissions
-from etl.load import check_database, ledger_entries, previous_path, reading, write_database
+from etl.load import (
+    OtherWards,
+    check_database,
+    ledger_entries,
+    previous_path,
+    reading,
+    same_schema,
+    write_database,
+)
 from etl.lock import WAIT_SECONDS, writer_lock
 from etl.normalise import Catalogue, WardData, catalogue_from, ward_from
 from etl.problems import BuildFailed, Problem
@@ -401,33 +409,29 @@ _WHOLE_TABLES = {"wards", "indicators", "build_info", "submissions"}
 
 def tables_after(db_path: Path, data_dir: Path, settings: Settings, entries: list[ledger.Entry],
                  ward: str, staged: dict[int, Path] | None = None,
-                 ward_tables: dict[str, pd.DataFrame] | None = None) -> dict[str, pd.DataFrame]:
-    """Every table once `entries` apply: the live database with `ward` rebuilt, or a whole
-    rebuild when the change reaches other wards (tests/test_intake.py holds the two equal)."""
+                 ward_tables: dict[str, pd.DataFrame] | None = None,
+                 ) -> tuple[dict[str, pd.DataFrame], OtherWards | None]:
+    """Every table once `entries` apply, for `load.prepare`: `ward` rebuilt and the other
+    wards' rows kept from the live database, or a whole rebuild (and None) when the change
+    reaches other wards (tests/test_intake.py holds the two equal)."""
     ward_tables = ward_tables or derive_ward(data_dir, settings, entries, ward, staged)
     with reading(db_path) as con:
-        live = {name: con.execute(f"SELECT * FROM {name}").df() for name in TABLES
-                if name not in _WHOLE_TABLES}
-    if _planned(_others(live["targets"], ward), ward_tables["targets"]) != _planned(live["targets"]):
+        live = con.execute("SELECT ward_code, year, indicator_code FROM targets").df()
+    others = live[live["ward_code"].notna() & (live["ward_code"] != ward)]
+    if _planned(others, ward_tables["targets"]) != _planned(live) or not same_schema(db_path):
         # A ward without a plan lists the indicators the others plan (rules.status):
-        # a new or dropped indicator changes those wards too.
+        # a new or dropped indicator changes those wards too.  A database whose tables
+        # earlier code declared cannot keep their rows as they are.
         found = inputs(data_dir, entries, staged=staged)
-        return derive_tables(found.checked, settings, found.reports, entries, found.earlier)
+        return derive_tables(found.checked, settings, found.reports, entries, found.earlier), None
     tables = {}
     for name in TABLES:
         fresh = ward_tables[name]
-        if name in _WHOLE_TABLES:
-            tables[name] = fresh
-            continue
         # Rows of no ward (the catalogue's findings and file) come fresh with the ward;
         # a one-ward build lists the other wards as planless: their rows stay live.
-        mine = fresh[fresh["ward_code"].isna() | (fresh["ward_code"] == ward)]
-        tables[name] = _stack([_others(live[name], ward), mine])
-    return tables
-
-
-def _others(frame: pd.DataFrame, ward: str) -> pd.DataFrame:
-    return frame[frame["ward_code"].notna() & (frame["ward_code"] != ward)]
+        tables[name] = fresh if name in _WHOLE_TABLES else \
+            fresh[fresh["ward_code"].isna() | (fresh["ward_code"] == ward)]
+    return tables, OtherWards(db_path, ward, frozenset(TABLES) - _WHOLE_TABLES)
 
 
 def _planned(*targets: pd.DataFrame) -> set[tuple[int, str]]:

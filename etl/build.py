@@ -34,7 +34,7 @@ from etl.load import (
     write_database,
 )
 from etl.lock import WAIT_SECONDS, writer_lock
-from etl.normalise import Catalogue, WardData, catalogue_from, ward_from
+from etl.normalise import Catalogue, WardData, catalogue_from, ward_actuals, ward_from
 from etl.problems import BuildFailed, Problem
 from etl.read import FileRejected, RawWorkbook, read_workbook
 from etl.reports import ParsedReport, parse_report
@@ -370,10 +370,10 @@ def inputs(data_dir: Path, entries: list[ledger.Entry], ward: str | None = None,
 def _actuals_of(file: WorkbookFile, catalogue: Catalogue) -> pd.DataFrame:
     """The actuals of a workbook no longer in force (they were checked when it was)."""
     check = Checker(file.name)
-    ward = ward_from(read_workbook(file.path), file.name, check, catalogue)
-    if ward is None or check.problems:
+    actuals = ward_actuals(read_workbook(file.path), file.name, check, catalogue)
+    if actuals is None or check.problems:
         raise BuildFailed(check.problems)
-    return ward.actuals
+    return actuals
 
 
 def rebuild(data_dir: Path, db_path: Path, settings: Settings) -> BuildReport:

@@ -32,8 +32,6 @@ from xml.parsers import expat
 
 from defusedxml import EntitiesForbidden
 from defusedxml.ElementTree import parse as parse_xml
-from openpyxl.utils import get_column_letter
-from openpyxl.utils.cell import coordinate_to_tuple
 from python_calamine import CalamineWorkbook
 
 from wardplan.rules.text import normalise_text
@@ -100,6 +98,44 @@ class RawWorkbook:
     size_bytes: int
     sheets: dict[str, RawSheet]  # worksheets, keyed by their normalised name
     sheet_names: list[str] = field(default_factory=list)  # every sheet, charts included
+
+
+def column_letter(number: int) -> str:
+    """1 → 'A', 27 → 'AA': a column's name, as openpyxl's get_column_letter gives it (the
+    ETL does not import openpyxl: it is a sixth of a submission's start-up)."""
+    if not 1 <= number <= _LAST_COLUMN:
+        raise ValueError(f"invalid column index {number}")
+    letters = ""
+    while number:
+        number, rest = divmod(number - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
+
+
+_LAST_COLUMN = 18278  # ZZZ
+
+
+def _row_and_column(reference: str) -> tuple[int, int]:
+    """A cell reference ('B12') as (row, column), read as openpyxl's coordinate_to_tuple
+    reads it, so a file refused (or not) before still is."""
+    index = 0
+    for index, char in enumerate(reference):  # noqa: B007 (the first digit's index is wanted)
+        if char in "0123456789":
+            break
+    return int(reference[index:]), _column_index(reference[:index])
+
+
+def _column_index(letters: str) -> int:
+    if len(letters) > 3:
+        raise ValueError(f"invalid column name {letters!r}")
+    number = 0
+    for letter, power in zip(reversed(letters.upper()), (1, 26, 676), strict=False):
+        if not ("A" <= letter <= "Z" and len(letter) == 1):
+            raise ValueError(f"invalid column name {letters!r}")
+        number += (ord(letter) - ord("A") + 1) * power
+    if not 0 < number <= _LAST_COLUMN:
+        raise ValueError(f"invalid column name {letters!r}")
+    return number
 
 
 def sheet_key(name: str) -> str:
@@ -319,7 +355,7 @@ class _SheetScan:
                 self.hidden_rows.add(number)
         elif role == "c":
             reference = attributes.get("r")
-            self.cell = (reference, *(coordinate_to_tuple(reference) if reference
+            self.cell = (reference, *(_row_and_column(reference) if reference
                                       else (self.row, self.column + 1)))
             self.cell_depth, self.children = self.depth, set()
             self.value_text, self.in_value = False, 0
@@ -348,7 +384,7 @@ class _SheetScan:
         self.column = cell_column
         has_value = "is" in self.children or self.value_text
         if ("f" in self.children and not has_value) or self.error:
-            coordinate = f"{get_column_letter(cell_column)}{cell_row}"
+            coordinate = f"{column_letter(cell_column)}{cell_row}"
             if "f" in self.children and not has_value:
                 self.uncalculated.append(coordinate)
             if self.error:
@@ -389,7 +425,7 @@ def _read_sheet(workbook: CalamineWorkbook, name: str, layout: SheetLayout) -> R
         raise FileRejected(f"Trang có dữ liệu đến dòng {layout.last_row}, quá giới hạn "
                            f"{MAX_ROWS_PER_SHEET} dòng.", name)
     if layout.last_column > MAX_COLUMNS:
-        raise FileRejected(f"Trang có dữ liệu ở cột {get_column_letter(layout.last_column)}, "
+        raise FileRejected(f"Trang có dữ liệu ở cột {column_letter(layout.last_column)}, "
                            f"ngoài {MAX_COLUMNS} cột của mẫu.", name)
     sheet = RawSheet(name, [], layout=layout)
     if layout.last_row == 0:
@@ -398,7 +434,7 @@ def _read_sheet(workbook: CalamineWorkbook, name: str, layout: SheetLayout) -> R
     # Within the bounds the scan found: calamine's grid starts at A1 (skip_empty_area off)
     # and ends at its last cell, which may be short of them or, with empty cells, past them.
     grid = workbook.get_sheet_by_name(name).to_python(skip_empty_area=False, nrows=layout.last_row)
-    letters = [get_column_letter(i) for i in range(1, width + 1)]
+    letters = [column_letter(i) for i in range(1, width + 1)]
     for row_number in range(1, layout.last_row + 1):
         values = grid[row_number - 1] if row_number <= len(grid) else ()
         if row_number > 1 and all(v == "" for v in values[:width]):

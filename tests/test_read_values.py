@@ -40,7 +40,7 @@ def openpyxl_cells(path: Path) -> dict[str, list[tuple[object, str]]]:
                 continue
             rows = ws.iter_rows(min_row=1, max_row=layout.last_row, min_col=1,
                                 max_col=layout.last_column, values_only=True)
-            cells[ws.title] = [(value, f"{read.get_column_letter(i)}{r}")
+            cells[ws.title] = [(value, f"{read.column_letter(i)}{r}")
                                for r, values in enumerate(rows, start=1)
                                for i, value in enumerate(values, start=1)
                                if r == 1 or any(not read._blank(v) for v in values)]

@@ -124,3 +124,22 @@ def test_an_entity_declaration_is_refused_wherever_it_is(part: str, data_dir: Pa
     report = failure.value.report_vi()
     assert "phu_lien.xlsx" in report and ("không an toàn" in report or "Không đọc được" in report), \
         report
+
+
+def test_cell_references_read_as_openpyxl_reads_them():
+    """etl.read names and reads cell references itself (the ETL does not import openpyxl)."""
+    from openpyxl.utils import get_column_letter
+    from openpyxl.utils.cell import coordinate_to_tuple
+
+    assert [read.column_letter(i) for i in range(1, 18279)] == \
+        [get_column_letter(i) for i in range(1, 18279)]
+
+    def reading(read_reference, reference):
+        try:
+            return read_reference(reference)
+        except Exception:
+            return "refused"
+    for reference in ["A1", "b12", "$B$12", "ZZZ9", "XFD1048576", "AB0", "A", "1", "ABCD1", "A1B",
+                      "ß1", "A 1", "A1_0", "A١", "ZZZZ1", " A1", "A-1", "ǅ1"]:
+        assert reading(read._row_and_column, reference) == reading(coordinate_to_tuple, reference), \
+            reference

@@ -19,6 +19,7 @@ username is locked for a while after repeated failures.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import os
 import re
@@ -204,7 +205,7 @@ def authenticate(username: str, password: str, path: Path | None = None,
                            f"lại sau {minutes} phút.")
     record = _read(path).get(username)
     # An unknown name costs a hash check too, so the time taken does not tell who exists.
-    stored = record.password_hash if record else _DUMMY_HASH
+    stored = record.password_hash if record else _dummy_hash()
     ok = bcrypt.checkpw(password.encode("utf-8"), stored.encode("ascii")) and record is not None
     _record(path, username, "ok" if ok else "failed", now)
     if not ok:
@@ -256,7 +257,11 @@ def _hash(password: str) -> str:
     return bcrypt.hashpw(password.encode("utf-8"), bcrypt.gensalt()).decode("ascii")
 
 
-_DUMMY_HASH = _hash("not-a-password-of-anyone")
+@functools.cache
+def _dummy_hash() -> str:
+    # Made when first needed, not on import: a bcrypt hash costs a fifth of a second, and
+    # every `python -m etl` process imports this module.
+    return _hash("not-a-password-of-anyone")
 
 
 def _check_username(username: str) -> None:

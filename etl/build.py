@@ -24,9 +24,17 @@ from pathlib import Path
 import pandas as pd
 
 from etl import files, ledger, submissions
-from etl.load import check_database, ledger_entries, previous_path, reading, write_database
+from etl.load import (
+    OtherWards,
+    check_database,
+    ledger_entries,
+    previous_path,
+    reading,
+    same_schema,
+    write_database,
+)
 from etl.lock import WAIT_SECONDS, writer_lock
-from etl.normalise import Catalogue, WardData, catalogue_from, ward_from
+from etl.normalise import Catalogue, WardData, catalogue_from, ward_actuals, ward_from
 from etl.problems import BuildFailed, Problem
 from etl.read import FileRejected, RawWorkbook, read_workbook
 from etl.reports import ParsedReport, parse_report
@@ -80,11 +88,24 @@ class WorkbookFile:
         return (Path(self.name).stem, int(year)) if year.isdigit() else None
 
 
+@dataclass(frozen=True)
+class FileRead:
+    """What the build keeps of a workbook once it is checked: the parsed cells can go."""
+
+    name: str
+    sha256: str
+    size_bytes: int
+
+    @classmethod
+    def of(cls, name: str, raw: RawWorkbook) -> FileRead:
+        return cls(name, raw.sha256, raw.size_bytes)
+
+
 @dataclass
 class CheckedInput:
     catalogue: Catalogue
     wards: list[WardData]
-    files: list[tuple[str, RawWorkbook]]  # every workbook read, by name
+    files: list[FileRead]  # every workbook read
 
 
 def display_name(path: Path, data_dir: Path) -> str:
@@ -141,7 +162,7 @@ def read_catalogue(data_dir: Path) -> Catalogue:
     return catalogue
 
 
-def _catalogue(data_dir: Path) -> tuple[Catalogue | None, list[Problem], tuple[str, RawWorkbook]]:
+def _catalogue(data_dir: Path) -> tuple[Catalogue | None, list[Problem], FileRead]:
     catalogue_path = data_dir / CATALOGUE_FILE
     catalogue_name = display_name(catalogue_path, data_dir)
     if not catalogue_path.is_file():
@@ -153,7 +174,7 @@ def _catalogue(data_dir: Path) -> tuple[Catalogue | None, list[Problem], tuple[s
     check = Checker(catalogue_name)
     check.sheets(raw_catalogue, template.CATALOGUE_SHEETS)
     catalogue = catalogue_from(raw_catalogue, check)
-    return catalogue, check.problems, (catalogue_name, raw_catalogue)
+    return catalogue, check.problems, FileRead.of(catalogue_name, raw_catalogue)
 
 
 def read_and_check(data_dir: Path, submitted: list[WorkbookFile] = (),
@@ -192,7 +213,7 @@ def read_and_check(data_dir: Path, submitted: list[WorkbookFile] = (),
             continue
         owner[key] = file.name
         wards.append(ward_data)
-        read.append((file.name, raw))
+        read.append(FileRead.of(file.name, raw))
     if problems:
         raise BuildFailed(problems)
     return CheckedInput(catalogue, wards, read)
@@ -281,7 +302,7 @@ def _stack(frames) -> pd.DataFrame:
 def _load_files(checked: CheckedInput,
                 reports: list[tuple[ledger.Entry, ParsedReport]]) -> pd.DataFrame:
     loaded_at = dt.datetime.now(dt.UTC).replace(tzinfo=None)
-    catalogue_name = checked.files[0][0]
+    catalogue_name = checked.files[0].name
     rows = {catalogue_name: len(checked.catalogue.indicators) + len(checked.catalogue.wards)}
     ward_of = {catalogue_name: None}
     for ward in checked.wards:
@@ -289,9 +310,9 @@ def _load_files(checked: CheckedInput,
         rows[ward.file] = sum(len(getattr(ward, a)) for a in (
             "sources", "targets", "scenario", "actuals", "statements", "baselines", "tasks",
             "projects", "notes"))
-    records = [{"file": name, "ward_code": ward_of.get(name), "sha256": raw.sha256,
-                "size_bytes": raw.size_bytes, "rows_loaded": rows.get(name, 0),
-                "loaded_at": loaded_at} for name, raw in checked.files]
+    records = [{"file": f.name, "ward_code": ward_of.get(f.name), "sha256": f.sha256,
+                "size_bytes": f.size_bytes, "rows_loaded": rows.get(f.name, 0),
+                "loaded_at": loaded_at} for f in checked.files]
     records += [{"file": submissions.file_name(entry), "ward_code": entry.ward_code,
                  "sha256": entry.sha256, "size_bytes": report.size_bytes,
                  "rows_loaded": len(report.actuals), "loaded_at": loaded_at}
@@ -349,10 +370,10 @@ def inputs(data_dir: Path, entries: list[ledger.Entry], ward: str | None = None,
 def _actuals_of(file: WorkbookFile, catalogue: Catalogue) -> pd.DataFrame:
     """The actuals of a workbook no longer in force (they were checked when it was)."""
     check = Checker(file.name)
-    ward = ward_from(read_workbook(file.path), file.name, check, catalogue)
-    if ward is None or check.problems:
+    actuals = ward_actuals(read_workbook(file.path), file.name, check, catalogue)
+    if actuals is None or check.problems:
         raise BuildFailed(check.problems)
-    return ward.actuals
+    return actuals
 
 
 def rebuild(data_dir: Path, db_path: Path, settings: Settings) -> BuildReport:
@@ -388,33 +409,29 @@ _WHOLE_TABLES = {"wards", "indicators", "build_info", "submissions"}
 
 def tables_after(db_path: Path, data_dir: Path, settings: Settings, entries: list[ledger.Entry],
                  ward: str, staged: dict[int, Path] | None = None,
-                 ward_tables: dict[str, pd.DataFrame] | None = None) -> dict[str, pd.DataFrame]:
-    """Every table once `entries` apply: the live database with `ward` rebuilt, or a whole
-    rebuild when the change reaches other wards (tests/test_intake.py holds the two equal)."""
+                 ward_tables: dict[str, pd.DataFrame] | None = None,
+                 ) -> tuple[dict[str, pd.DataFrame], OtherWards | None]:
+    """Every table once `entries` apply, for `load.prepare`: `ward` rebuilt and the other
+    wards' rows kept from the live database, or a whole rebuild (and None) when the change
+    reaches other wards (tests/test_intake.py holds the two equal)."""
     ward_tables = ward_tables or derive_ward(data_dir, settings, entries, ward, staged)
     with reading(db_path) as con:
-        live = {name: con.execute(f"SELECT * FROM {name}").df() for name in TABLES
-                if name not in _WHOLE_TABLES}
-    if _planned(_others(live["targets"], ward), ward_tables["targets"]) != _planned(live["targets"]):
+        live = con.execute("SELECT ward_code, year, indicator_code FROM targets").df()
+    others = live[live["ward_code"].notna() & (live["ward_code"] != ward)]
+    if _planned(others, ward_tables["targets"]) != _planned(live) or not same_schema(db_path):
         # A ward without a plan lists the indicators the others plan (rules.status):
-        # a new or dropped indicator changes those wards too.
+        # a new or dropped indicator changes those wards too.  A database whose tables
+        # earlier code declared cannot keep their rows as they are.
         found = inputs(data_dir, entries, staged=staged)
-        return derive_tables(found.checked, settings, found.reports, entries, found.earlier)
+        return derive_tables(found.checked, settings, found.reports, entries, found.earlier), None
     tables = {}
     for name in TABLES:
         fresh = ward_tables[name]
-        if name in _WHOLE_TABLES:
-            tables[name] = fresh
-            continue
         # Rows of no ward (the catalogue's findings and file) come fresh with the ward;
         # a one-ward build lists the other wards as planless: their rows stay live.
-        mine = fresh[fresh["ward_code"].isna() | (fresh["ward_code"] == ward)]
-        tables[name] = _stack([_others(live[name], ward), mine])
-    return tables
-
-
-def _others(frame: pd.DataFrame, ward: str) -> pd.DataFrame:
-    return frame[frame["ward_code"].notna() & (frame["ward_code"] != ward)]
+        tables[name] = fresh if name in _WHOLE_TABLES else \
+            fresh[fresh["ward_code"].isna() | (fresh["ward_code"] == ward)]
+    return tables, OtherWards(db_path, ward, frozenset(TABLES) - _WHOLE_TABLES)
 
 
 def _planned(*targets: pd.DataFrame) -> set[tuple[int, str]]:

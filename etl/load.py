@@ -4,6 +4,8 @@ The app may hold the live database open read-only, and DuckDB refuses a
 writer while any reader holds the file, so the ETL never writes in place.
 `prepare` builds `<db>.building`, checkpoints and fsyncs it, and checks it
 (every public view exists and answers, every table holds the rows written);
+a one-ward build starts from a copy of the live file and replaces only that
+ward's rows (`OtherWards`);
 `swap_in` keeps the database it replaces as `<db>.previous` — only if that
 one passes the same check, so a bad file never overwrites the good previous
 copy — and `os.replace`s the new file over the live one.  A crash at any
@@ -17,6 +19,7 @@ import logging
 import os
 import shutil
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
@@ -43,6 +46,16 @@ class DatabaseUnusable(Refused):
                 "nhật ký.")
 
 
+@dataclass(frozen=True)
+class OtherWards:
+    """Every row of `tables` but those of `ward` and those of no ward, copied as it is from
+    the live database at `live`: a one-ward build writes only that ward's rows itself."""
+
+    live: Path
+    ward: str
+    tables: frozenset[str]
+
+
 def previous_path(db_path: Path) -> Path:
     return db_path.with_name(db_path.stem + ".previous" + db_path.suffix)
 
@@ -51,8 +64,9 @@ def write_database(tables: dict[str, pd.DataFrame], db_path: Path) -> None:
     swap_in(prepare(tables, db_path), db_path)
 
 
-def prepare(tables: dict[str, pd.DataFrame], db_path: Path) -> Path:
-    """The new database, complete and checked, at `building_path(db_path)`."""
+def prepare(tables: dict[str, pd.DataFrame], db_path: Path, others: OtherWards | None = None) -> Path:
+    """The new database, complete and checked, at `building_path(db_path)`: `tables`, and
+    with `others` the other wards' rows of the live database before them."""
     unknown = set(tables) - set(TABLES)
     if unknown:
         raise ValueError(f"unknown tables: {sorted(unknown)}")
@@ -60,9 +74,8 @@ def prepare(tables: dict[str, pd.DataFrame], db_path: Path) -> Path:
     building = building_path(db_path)
     _remove(building)
     try:
-        _write_new_file(tables, building)
+        expected = _write_new_file(tables, building, others)
         crashpoints.reached("after_db_written")
-        expected = {name: len(frame) for name, frame in tables.items()}
         problems = check_database(building, expected)
         if problems:
             log.error("new database %s failed its check: %s", building.name, "; ".join(problems))
@@ -78,24 +91,92 @@ def _remove(db_file: Path) -> None:
     wal_of(db_file).unlink(missing_ok=True)
 
 
-def _write_new_file(tables: dict[str, pd.DataFrame], path: Path) -> None:
+def _write_new_file(tables: dict[str, pd.DataFrame], path: Path,
+                    others: OtherWards | None) -> dict[str, int]:
+    """Write the file; how many rows each table holds."""
+    if others is not None:
+        return _write_over_live_copy(tables, path, others)
     con = duckdb.connect(str(path))
     try:
-        con.execute((SQL_DIR / "schema.sql").read_text(encoding="utf-8"))
-        for name in TABLES:
-            frame = tables.get(name)
-            if frame is None or frame.empty:
-                continue
-            con.register("incoming", frame)
-            con.execute(f"INSERT INTO {name} BY NAME SELECT * FROM incoming")
-            con.unregister("incoming")
-            crashpoints.reached(f"while_writing_{name}")
-        con.execute((SQL_DIR / "views.sql").read_text(encoding="utf-8"))
+        con.execute(_sql("schema.sql"))
+        written = _insert(con, tables)
+        con.execute(_sql("views.sql"))
         con.execute("CHECKPOINT")
     finally:
         con.close()
+    _fsync(path)
+    return written
+
+
+def _write_over_live_copy(tables: dict[str, pd.DataFrame], path: Path,
+                          others: OtherWards) -> dict[str, int]:
+    """A copy of the live file with the ward's rows, the rows of no ward and the tables taken
+    whole replaced by `tables`: the other wards' rows are never decoded, re-encoded and
+    compressed again (0,7 s of a one-ward build at 114 units, against 0,1 s).  The views are
+    made anew from views.sql; the tables' own schema is the live file's, which
+    `same_schema` checked is schema.sql's."""
+    shutil.copyfile(others.live, path)
+    con = duckdb.connect(str(path))
+    try:
+        for name in TABLES:
+            if name in others.tables:
+                con.execute(f"DELETE FROM {name} WHERE ward_code IS NULL OR ward_code = $ward",
+                            {"ward": others.ward}).fetchall()
+            else:
+                con.execute(f"DELETE FROM {name}").fetchall()
+        kept = {name: con.execute(f"SELECT count(*) FROM {name}").fetchall()[0][0]
+                for name in others.tables}
+        fresh = _insert(con, tables)
+        written = {name: kept.get(name, 0) + fresh.get(name, 0) for name in {*kept, *fresh}}
+        for (view,) in con.execute("SELECT view_name FROM duckdb_views() WHERE NOT internal "
+                                   "AND database_name = current_database()").fetchall():
+            con.execute(f'DROP VIEW "{view}"')
+        con.execute(_sql("views.sql"))
+        con.execute("CHECKPOINT")
+    finally:
+        con.close()
+    _fsync(path)
+    return written
+
+
+def _insert(con: duckdb.DuckDBPyConnection, tables: dict[str, pd.DataFrame]) -> dict[str, int]:
+    written = {name: 0 for name in tables}
+    for name in TABLES:
+        frame = tables.get(name)
+        if frame is None or frame.empty:
+            continue
+        con.register("incoming", frame)
+        con.execute(f"INSERT INTO {name} BY NAME SELECT * FROM incoming")
+        con.unregister("incoming")
+        written[name] = len(frame)
+        crashpoints.reached(f"while_writing_{name}")
+    return written
+
+
+def _sql(name: str) -> str:
+    return (SQL_DIR / name).read_text(encoding="utf-8")
+
+
+def _fsync(path: Path) -> None:
     with path.open("rb") as fh:
         os.fsync(fh.fileno())
+
+
+def same_schema(db_path: Path) -> bool:
+    """Whether the tables of the database at `db_path` are declared as schema.sql declares
+    them now (a database built by earlier code may not be)."""
+    con = duckdb.connect(":memory:")
+    try:
+        con.execute(_sql("schema.sql"))
+        declared = "SELECT table_name, sql FROM duckdb_tables() WHERE database_name = $db ORDER BY 1"
+        wanted = con.execute(declared, {"db": "memory"}).fetchall()
+        escaped = str(db_path).replace("'", "''")
+        con.execute(f"ATTACH '{escaped}' AS live (READ_ONLY)")
+        return con.execute(declared, {"db": "live"}).fetchall() == wanted
+    except duckdb.Error:
+        return False
+    finally:
+        con.close()
 
 
 def check_database(path: Path, expected_rows: dict[str, int] | None = None) -> list[str]:

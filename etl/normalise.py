@@ -95,22 +95,12 @@ def _no_duplicate_codes(check: Checker, frame: pd.DataFrame, sheet: str, what_vi
 # --- ward workbook -------------------------------------------------------------
 
 def ward_from(raw: RawWorkbook, file: str, check: Checker, catalogue: Catalogue) -> WardData | None:
-    sheets = raw.sheets
-    info, cells = _ward_info(check.rows(sheets.get(template.WARD_INFO.name), template.WARD_INFO),
-                             check)
-    ward_code = info.get("ward_code")
-    if ward_code and ward_code not in set(catalogue.wards["ward_code"]):
-        check.at(cells["ward_code"], "value", f"Mã đơn vị '{ward_code}' không có trong danh mục "
-                 "đơn vị hành chính (data/catalogue.xlsx).")
-        ward_code = None
-    sources = _sources(check.rows(sheets.get(template.SOURCES.name), template.SOURCES), check)
-    plan_year = info.get("plan_year")
-    if not ward_code or plan_year is None:
+    ctx = _ward_context(raw, file, check, catalogue)
+    if ctx is None:
         return None
-    ctx = _Context(ward_code, plan_year, file, check, catalogue, sources)
-    optional = template.OPTIONAL_WARD_SHEETS
+    ward_code, plan_year, sources = ctx.ward_code, ctx.plan_year, ctx.sources
     def rows(spec):
-        return check.rows(sheets.get(spec.name), spec, optional=spec.name in optional)
+        return _rows(raw, spec, check)
     return WardData(
         ward_code=ward_code, plan_year=plan_year, file=file,
         sources=pd.DataFrame([{**s, "ward_code": ward_code, "plan_year": plan_year}
@@ -125,6 +115,37 @@ def ward_from(raw: RawWorkbook, file: str, check: Checker, catalogue: Catalogue)
         projects=_projects(rows(template.PROJECTS), ctx),
         notes=_notes(rows(template.NOTES), ctx),
     )
+
+
+def ward_actuals(raw: RawWorkbook, file: str, check: Checker,
+                 catalogue: Catalogue) -> pd.DataFrame | None:
+    """A ward workbook's actuals alone, as `ward_from` gives them: for a workbook no longer
+    in force, whose other sheets only the history would have read."""
+    ctx = _ward_context(raw, file, check, catalogue)
+    return None if ctx is None else _actuals(_rows(raw, template.ACTUALS, check), ctx)
+
+
+def _ward_context(raw: RawWorkbook, file: str, check: Checker,
+                  catalogue: Catalogue) -> _Context | None:
+    """The ward, plan year and sources every sheet's rows are read with (None if unknown)."""
+    sheets = raw.sheets
+    info, cells = _ward_info(check.rows(sheets.get(template.WARD_INFO.name), template.WARD_INFO),
+                             check)
+    ward_code = info.get("ward_code")
+    if ward_code and ward_code not in set(catalogue.wards["ward_code"]):
+        check.at(cells["ward_code"], "value", f"Mã đơn vị '{ward_code}' không có trong danh mục "
+                 "đơn vị hành chính (data/catalogue.xlsx).")
+        ward_code = None
+    sources = _sources(check.rows(sheets.get(template.SOURCES.name), template.SOURCES), check)
+    plan_year = info.get("plan_year")
+    if not ward_code or plan_year is None:
+        return None
+    return _Context(ward_code, plan_year, file, check, catalogue, sources)
+
+
+def _rows(raw: RawWorkbook, spec, check: Checker) -> list[Row]:
+    return check.rows(raw.sheets.get(spec.name), spec,
+                      optional=spec.name in template.OPTIONAL_WARD_SHEETS)
 
 
 def _ward_info(rows: list[Row], check: Checker) -> tuple[dict, dict[str, Row]]:

@@ -17,10 +17,8 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from openpyxl.utils import get_column_letter
-
 from etl.problems import Problem
-from etl.read import RawCell, RawSheet, RawWorkbook, sheet_key
+from etl.read import RawCell, RawSheet, RawWorkbook, column_letter, sheet_key
 from wardplan.rules.numbers import ParseError, format_number_vi, parse_number
 from wardplan.rules.periods import Period, parse_period
 from wardplan.rules.template import GUIDE_SHEET, WARD_INFO, Sheet
@@ -141,7 +139,7 @@ class Checker:
                   if not _blank(c.value)}
         for column in sorted(filled):
             if layout.column_hidden(column):
-                letter = get_column_letter(column)
+                letter = column_letter(column)
                 self.add(spec.name, f"cột {letter}", f"Cột {letter} đang bị ẩn: hãy bỏ ẩn và "
                          "kiểm tra, hoặc xóa hẳn cột nếu không dùng nữa.")
         for reference in layout.merged:

@@ -257,11 +257,11 @@ def publish(upload: Upload, user: User | None, data_dir: Path | None = None,
         new = _new_entry(entries, who, upload, user, message)
         tables = _derive(data_dir, settings, [*entries, new], who.ward_code, {new.id: path})
         preview = compare(db_path, tables, who, upload)
-        whole = build.tables_after(db_path, data_dir, settings, [*entries, new], who.ward_code,
-                                   {new.id: path}, ward_tables=tables)
+        whole, others = build.tables_after(db_path, data_dir, settings, [*entries, new],
+                                           who.ward_code, {new.id: path}, ward_tables=tables)
         ledger.store(upload.content, folder)
         crashpoints.reached("after_stored")
-        building = prepare(whole, db_path)
+        building = prepare(whole, db_path, others)
         crashpoints.reached("after_new_db_built")
         ledger.append(new, folder)
         crashpoints.reached("after_ledger_appended")
@@ -291,8 +291,9 @@ def revert(entry_id: int, user: User | None, reason: str, data_dir: Path | None 
                                 submitted_by=user.username, outcome=ledger.ACCEPTED,
                                 sha256=None, file_name=target.file_name,
                                 message=reason.strip() or "Hủy lần nộp", reverts=target.id)
-        building = prepare(build.tables_after(db_path, data_dir, settings, [*entries, new],
-                                              target.ward_code), db_path)
+        tables, others = build.tables_after(db_path, data_dir, settings, [*entries, new],
+                                            target.ward_code)
+        building = prepare(tables, db_path, others)
         crashpoints.reached("after_new_db_built")
         ledger.append(new, folder)
         crashpoints.reached("after_ledger_appended")

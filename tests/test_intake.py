@@ -17,6 +17,7 @@ import pytest
 from accounts.store import ADMIN, EDITOR, VIEWER, PermissionDenied, User
 from etl import ledger
 from etl.build import build
+from etl.load import same_schema
 from etl.problems import BuildFailed
 from intake import submit
 from intake.template import report_template
@@ -257,5 +258,21 @@ def test_publishing_one_ward_gives_what_a_whole_rebuild_gives(data_dir: Path, li
     build(data_dir, whole)
     incremental, rebuilt = tables_of(live), tables_of(whole)
     assert incremental.keys() == rebuilt.keys()
+    for name in rebuilt:
+        pd.testing.assert_frame_equal(incremental[name], rebuilt[name], obj=name)
+
+
+def test_a_database_whose_tables_schema_sql_no_longer_declares_is_rebuilt_whole(
+        data_dir: Path, live: Path, tmp_path: Path):
+    """A one-ward publish keeps the other wards' rows as the live file holds them: only
+    when its tables are declared as schema.sql declares them now."""
+    with duckdb.connect(str(live)) as con:
+        con.execute("ALTER TABLE wards ADD COLUMN from_older_code VARCHAR")
+    assert not same_schema(live)
+    submit.publish(april_report(live, 30000), EDITOR_PL, data_dir, live)
+    assert same_schema(live)
+    whole = tmp_path / "whole.duckdb"
+    build(data_dir, whole)
+    incremental, rebuilt = tables_of(live), tables_of(whole)
     for name in rebuilt:
         pd.testing.assert_frame_equal(incremental[name], rebuilt[name], obj=name)

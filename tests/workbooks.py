@@ -75,7 +75,7 @@ def find_row(ws, **match) -> int:
 def sheet_part(path: Path, sheet: str) -> str:
     """The zip member holding `sheet`'s XML."""
     with zipfile.ZipFile(path) as archive:
-        return read._sheet_parts(archive)[sheet][0]
+        return read._sheet_parts(archive)[0][sheet][0]
 
 
 def rewrite_part(path: Path, part: str, edit: Callable[[bytes], bytes]) -> None:

@@ -11,6 +11,11 @@ def is_missing(value: object) -> bool:
     """None, pandas NA/NaT or NaN."""
     if value is None or value is pd.NA or value is pd.NaT:
         return True
+    kind = type(value)
+    if kind is float:
+        return value != value  # NaN only; the common case, without pandas' dispatch
+    if kind is str:
+        return False
     try:
         return bool(pd.isna(value))
     except (TypeError, ValueError):

@@ -5,6 +5,7 @@ Codes: `2026-03` (March), `2026-Q1` (the first quarter), `2026` (the year).
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -108,6 +109,13 @@ def period_from_code(code: object) -> Period | None:
     """
     if not isinstance(code, str):
         return None
+    return _period_of_code(code)
+
+
+@functools.lru_cache(maxsize=4096)
+def _period_of_code(code: str) -> Period | None:
+    # A build looks up the same few dozen codes hundreds of thousands of times; a Period
+    # is immutable, so every caller may share one.
     try:
         return parse_period(code, expected_year=None)
     except ParseError:
@@ -143,10 +151,12 @@ def period_label(code: str) -> str:
     """
     if "+" in str(code):
         return " + ".join(period_label(part) for part in str(code).split("+"))
-    try:
-        period = parse_period(code, expected_year=None)
-    except ParseError:
-        return str(code)
+    period = period_from_code(code) if isinstance(code, str) else None
+    if period is None:
+        try:
+            period = parse_period(code, expected_year=None)
+        except ParseError:
+            return str(code)
     if period.kind == "month":
         return f"Tháng {period.index}/{period.year}"
     if period.kind == "quarter":

@@ -17,7 +17,9 @@ import calendar
 import datetime as dt
 import math
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 
 import pandas as pd
 
@@ -42,9 +44,8 @@ from wardplan.rules.scenario import (
     ScenarioToDate,
     Target,
     pick_targets,
-    scenario_lookup,
+    scenario_lookups,
     scenario_to_date,
-    sort_by_period,
 )
 from wardplan.rules.settings import StatusBands
 
@@ -130,10 +131,16 @@ def compute_status(indicators: pd.DataFrame, targets: pd.DataFrame, actuals: pd.
     picked = pick_targets(targets, year)
     actual_index = _index_actuals(actuals, year)
     scenario_index = _index_scenario(scenario, year)
+    actual_errors = _errors_by_pair(flags)
     reported = {ward for ward, _ in actual_index}
+    by_ward = _targets_by_ward(picked)
+    # A ward without a plan still has to appear on the dashboard; it gets the
+    # indicators other wards plan for, flagged as having no target.
+    unplanned = [(indicator, None) for indicator in sorted({i for _, i in picked})]
+    periods = _periods_and_months(year)
     rows: list[dict] = []
     for ward in sorted(as_str(w) for w in wards["ward_code"]):
-        for indicator, target in _ward_targets(ward, picked):
+        for indicator, target in by_ward.get(ward) or unplanned:
             entry = catalogue.get(indicator, _Indicator(None, "higher", ""))
             ctx = _Context(
                 ward=ward, indicator=indicator, kind=entry.kind, direction=entry.direction,
@@ -143,11 +150,12 @@ def compute_status(indicators: pd.DataFrame, targets: pd.DataFrame, actuals: pd.
                 scenario=scenario_index.get((ward, indicator), {}),
                 has_report=ward in reported, bands=bands, year=year,
                 target_error=flags.targets.get((ward, indicator)),
-                actual_errors={p: m for (w, i, p), m in flags.actuals.items()
-                               if (w, i) == (ward, indicator)},
+                actual_errors=actual_errors.get((ward, indicator), {}),
             )
-            rows.extend(_evaluate(ctx, as_of) for as_of in periods_in_display_order(year))
-    return sort_by_period(_frame(rows), "as_of")
+            rows.extend(_statuses(ctx, periods))
+    # Made in order (wards, their indicators, the periods in display order): no sort, which
+    # would copy the biggest table of the build twice.
+    return _frame(rows)
 
 
 def achievement_pct(actual: float, reference: float, direction: str) -> float:
@@ -238,9 +246,15 @@ class _Context:
     target_error: str | None = None
     actual_errors: dict[str, str] = field(default_factory=dict)
     known: dict = field(init=False, compare=False, repr=False)
+    # What months share, worked out once: the flow to date ending at a month, and the
+    # judgement of each figure reported (carried months judge the same figure again).
+    flows: dict = field(init=False, compare=False, repr=False)
+    judged: dict = field(init=False, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "known", _known_by_key(self.actuals))
+        object.__setattr__(self, "flows", {})
+        object.__setattr__(self, "judged", {})
 
 
 def _catalogue(indicators: pd.DataFrame) -> dict[str, _Indicator]:
@@ -254,28 +268,45 @@ def _catalogue(indicators: pd.DataFrame) -> dict[str, _Indicator]:
     }
 
 
-def _ward_targets(ward: str, picked: dict[tuple[str, str], Target]) -> list[tuple[str, Target | None]]:
-    own = sorted((ind, t) for (w, ind), t in picked.items() if w == ward)
-    if own:
-        return own
-    # A ward without a plan still has to appear on the dashboard; it gets the
-    # indicators other wards plan for, flagged as having no target.
-    return [(ind, None) for ind in sorted({ind for _, ind in picked})]
+def _targets_by_ward(picked: dict[tuple[str, str], Target]) -> dict[str, list[tuple[str, Target]]]:
+    """Each ward's (indicator, target) pairs, sorted by indicator."""
+    by_ward: dict[str, list[tuple[str, Target]]] = {}
+    for (ward, indicator), target in picked.items():
+        by_ward.setdefault(ward, []).append((indicator, target))
+    return {ward: sorted(pairs) for ward, pairs in by_ward.items()}
+
+
+def _errors_by_pair(flags: Flags) -> dict[tuple[str, str], dict[str, str]]:
+    """{(ward, indicator): {period: finding}} of the flagged actuals."""
+    by_pair: dict[tuple[str, str], dict[str, str]] = {}
+    for (ward, indicator, period), message in flags.actuals.items():
+        by_pair.setdefault((ward, indicator), {})[period] = message
+    return by_pair
+
+
+def _periods_and_months(year: int) -> list[tuple[str, int]]:
+    """The 17 periods in display order, each with the month it is judged at (its last)."""
+    return [(code, period_from_code(code).end_month) for code in periods_in_display_order(year)]
 
 
 def _index_actuals(actuals: pd.DataFrame, year: int) -> dict[tuple[str, str], list[_Actual]]:
     index: dict[tuple[str, str], list[_Actual]] = {}
-    for row in actuals.itertuples(index=False):
-        parsed = period_from_code(row.period)
+    columns = [_column(actuals, name) for name in (
+        "ward_code", "indicator_code", "period", "value", "value_text", "ward_verdict",
+        "cutoff_date")]
+    for ward, indicator, period, value, text, verdict, cutoff in zip(*columns, strict=True):
+        parsed = period_from_code(period)
         if parsed is None or parsed.year != year:
             continue
-        index.setdefault((row.ward_code, row.indicator_code), []).append(_Actual(
-            period=str(row.period).strip(), parsed=parsed, value=as_float(row.value),
-            value_text=as_str(getattr(row, "value_text", None)),
-            verdict=as_str(getattr(row, "ward_verdict", None)),
-            cutoff=_date(getattr(row, "cutoff_date", None)),
-        ))
+        index.setdefault((ward, indicator), []).append(_Actual(
+            period=str(period).strip(), parsed=parsed, value=as_float(value),
+            value_text=as_str(text), verdict=as_str(verdict), cutoff=_date(cutoff)))
     return index
+
+
+def _column(frame: pd.DataFrame, name: str) -> list:
+    """A column's values as a list (None throughout if the frame has no such column)."""
+    return frame[name].tolist() if name in frame else [None] * len(frame)
 
 
 def _date(value: object) -> dt.date | None:
@@ -292,7 +323,7 @@ def _index_scenario(scenario: pd.DataFrame, year: int) -> dict[tuple[str, str], 
     if scenario.empty:
         return {}
     in_year = scenario[scenario["period"].map(lambda p: getattr(period_from_code(p), "year", None) == year)]
-    return {key: scenario_lookup(group) for key, group in in_year.groupby(["ward_code", "indicator_code"])}
+    return scenario_lookups(in_year)
 
 
 def _known_by_key(actuals: list[_Actual]) -> dict[tuple[str, int], _Actual]:
@@ -377,7 +408,9 @@ def _reported_to_date(ctx: _Context, month: int) -> _ToDate:
         return _latest_to_date(ctx.actuals, month)
     first_missing = None
     for last in range(month, 0, -1):
-        todate = _flow_to_date(ctx.known, last)
+        if last not in ctx.flows:
+            ctx.flows[last] = _flow_to_date(ctx.known, last)
+        todate = ctx.flows[last]
         if todate.known:
             return todate
         first_missing = first_missing or todate
@@ -400,25 +433,47 @@ def _latest_verdict(actuals: list[_Actual], month: int) -> _Actual | None:
 
 # --- evaluation ------------------------------------------------------------
 
-def _evaluate(ctx: _Context, as_of: str) -> dict:
-    month = period_from_code(as_of).end_month
-    row = {column: math.nan for column in STATUS_COLUMNS}
-    row.update({
-        "ward_code": ctx.ward, "indicator_code": ctx.indicator, "as_of": as_of,
-        "target_value": ctx.target.value, "status": GREY, "status_reason": None,
-        "ward_verdict": None, "note": "", "actual_period": None, "cutoff_date": None,
-        "carried": False, "scenario_origin": None, "provisional": False,
-        "outlook_method": None, "on_course": False,
-    })
-    row.update(_judge(ctx, as_of, month))
+# The sentence a note opens with that names the period viewed: (as_of) -> str.
+Lead = Callable[[str], str]
+# The judgement's key for it, taken out before the row is made.
+_LEAD = "lead"
+_BLANK_ROW = dict.fromkeys(STATUS_COLUMNS, math.nan)
+
+
+def _statuses(ctx: _Context, periods: list[tuple[str, int]]) -> list[dict]:
+    """The 17 rows of one ward × indicator.  Each month is judged once: a quarter and the
+    year are judged at their last month, and differ from it only in the period their
+    note names."""
+    judged: dict[int, tuple[dict, Lead | None]] = {}
+    rows = []
+    for as_of, month in periods:
+        if month not in judged:
+            judged[month] = _judge_month(ctx, month)
+        row, lead = judged[month]
+        rows.append({**row, "as_of": as_of,
+                     "note": _join(lead(as_of), row["note"]) if lead else row["note"]})
+    return rows
+
+
+def _judge_month(ctx: _Context, month: int) -> tuple[dict, Lead | None]:
+    """The row at `month` but for its period code, and the lead sentence its note needs."""
+    row = {**_BLANK_ROW,
+           "ward_code": ctx.ward, "indicator_code": ctx.indicator,
+           "target_value": ctx.target.value, "status": GREY, "status_reason": None,
+           "ward_verdict": None, "note": "", "actual_period": None, "cutoff_date": None,
+           "carried": False, "scenario_origin": None, "provisional": False,
+           "outlook_method": None, "on_course": False}
+    judged = _judge(ctx, month)
+    lead = judged.pop(_LEAD, None)
+    row.update(judged)
     if isinstance(row["actual_period"], str):
         # Any figure from before the period viewed is the last report, not this period's.
         last = period_from_code(row["actual_period"].split("+")[-1])
         row["carried"] = last.end_month < month
-    return row
+    return row, lead
 
 
-def _judge(ctx: _Context, as_of: str, month: int) -> dict:
+def _judge(ctx: _Context, month: int) -> dict:
     if not ctx.has_report:
         # Nothing to judge, but what the ward planned for the period is still worth showing.
         scen = _scenario_at(ctx, month, 1.0) if ctx.target.usable else NO_SCENARIO
@@ -446,7 +501,7 @@ def _judge(ctx: _Context, as_of: str, month: int) -> dict:
         return {**result, "actual_to_date": todate.value, "actual_period": todate.period_text}
     if ctx.kind == kinds.MILESTONE:
         return _milestone(ctx, month, todate, verdict_row)
-    return _numeric(ctx, as_of, month, todate, verdict_row)
+    return _numeric(ctx, month, todate, verdict_row)
 
 
 def _data_error(message: str, what: str) -> dict:
@@ -508,25 +563,32 @@ def _milestone(ctx: _Context, month: int, todate: _ToDate, verdict_row: _Actual 
             "note": f"Đến cuối năm mới đạt {_qty(value, ctx.unit)}, chưa đạt chỉ tiêu {target_text}."}
 
 
-def _numeric(ctx: _Context, as_of: str, month: int, todate: _ToDate,
-             verdict_row: _Actual | None) -> dict:
+def _numeric(ctx: _Context, month: int, todate: _ToDate, verdict_row: _Actual | None) -> dict:
     if not todate.known:
-        return {"status_reason": NO_FIGURE, "note": _missing_sentence(todate, as_of)}
+        return {"status_reason": NO_FIGURE, _LEAD: partial(_missing_sentence, todate)}
+    # The same figure and verdict judge the same at every month they are the latest.
+    key = (tuple(id(a) for a in todate.used), todate.month, id(verdict_row))
+    if key not in ctx.judged:
+        ctx.judged[key] = _numeric_judgement(ctx, todate, verdict_row)
+    if todate.month < month:
+        return {**ctx.judged[key], _LEAD: partial(_carried_sentence, todate)}
+    return dict(ctx.judged[key])
+
+
+def _numeric_judgement(ctx: _Context, todate: _ToDate, verdict_row: _Actual | None) -> dict:
     covered = todate.covered(ctx.year)
     scen = _scenario_at(ctx, todate.month, covered)
     pct_scenario = achievement_pct(todate.value, scen.value, ctx.direction)
     pct_target = achievement_pct(todate.value, ctx.target.value, ctx.direction)
     status = _numeric_status(todate.value, scen.value, pct_scenario, ctx)
-    carried = todate.month < month
     outlook = projection.project(
         ctx.kind, ctx.direction, ctx.unit, actual=todate.value,
         months=todate.month - 1 + covered, scenario=scen.value, target=ctx.target.value,
         scenario_is_wards=scen.origin in (OFFICIAL, IMPLIED),
         earlier=_earlier_level(ctx, todate) if ctx.kind == kinds.LEVEL else None)
-    facts = _Facts(ctx, as_of, scen, todate, pct_scenario, pct_target, status, covered)
+    facts = _Facts(ctx, scen, todate, pct_scenario, pct_target, status, covered)
     verdict = verdict_row if verdict_row and verdict_row.parsed.end_month == todate.month else None
     note = _join(
-        _carried_sentence(facts) if carried else "",
         _result_sentence(facts),
         _scenario_sentence(facts),
         _partial_sentence(facts),
@@ -578,7 +640,6 @@ def _numeric_status(actual: float, scenario: float, pct: float, ctx: _Context) -
 @dataclass(frozen=True)
 class _Facts:
     ctx: _Context
-    as_of: str
     scen: ScenarioToDate
     todate: _ToDate
     pct_scenario: float
@@ -598,9 +659,9 @@ class _Facts:
         return Period.of(self.ctx.year, "month", self.todate.month).code
 
 
-def _carried_sentence(f: _Facts) -> str:
-    return (f"Chưa có báo cáo kỳ {period_label(f.as_of)}; trạng thái theo số liệu "
-            f"{period_label(f.todate.period_text)}.")
+def _carried_sentence(todate: _ToDate, as_of: str) -> str:
+    return (f"Chưa có báo cáo kỳ {period_label(as_of)}; trạng thái theo số liệu "
+            f"{period_label(todate.period_text)}.")
 
 
 def _result_sentence(f: _Facts) -> str:

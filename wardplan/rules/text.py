@@ -6,6 +6,7 @@ reading codes, numbers and words out of them.
 
 from __future__ import annotations
 
+import functools
 import unicodedata
 
 # Cyrillic letters that look like Latin ones; п is included because the source
@@ -23,8 +24,15 @@ _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"))
 
 def normalise_text(text: str) -> str:
     """NFC-normalise, map Cyrillic look-alikes to Latin and collapse whitespace."""
-    text = unicodedata.normalize("NFC", str(text))
-    text = text.translate(_INVISIBLE).translate(_CYRILLIC_TO_LATIN)
+    return _normalised(str(text))
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _normalised(text: str) -> str:
+    # A workbook asks for the same codes, units and periods thousands of times.
+    if not text.isascii():  # ASCII is NFC already and holds nothing to map
+        text = unicodedata.normalize("NFC", text)
+        text = text.translate(_INVISIBLE).translate(_CYRILLIC_TO_LATIN)
     # str.split() without arguments also splits on NBSP and thin spaces.
     return " ".join(text.split())
 

@@ -146,7 +146,7 @@ def test_overview_lists_red_and_amber_first_with_reasons_and_links():
     assert "Lũy kế đến hết Tháng 3/2026: 86.450 triệu đồng" in shown  # the note's first sentence
     assert "Cơ sở: tạm tính" in shown
     assert "Dự báo cuối năm: 345.800 triệu đồng" in shown
-    assert "≠ Phường tự đánh giá: “Đạt”" in shown
+    assert "≠ Đơn vị tự đánh giá: “Đạt”" in shown
     assert "từ 100% kịch bản đến kỳ" in shown  # the legend reads the bands of the build
     links = [link for link in at.get("page_link") if link.proto.page == nav.DETAIL.url_path]
     queries = [link.proto.query_string for link in links]
@@ -155,14 +155,29 @@ def test_overview_lists_red_and_amber_first_with_reasons_and_links():
 
 
 def test_overview_board_and_counts():
+    """One row per unit: its counts per status, its reporting, what it is behind on."""
     at = open_page(nav.OVERVIEW)
-    frames = tables(at)
-    counts = next(f for f in frames if "Phường" in f.columns and "▼ Chậm" in f.columns)
-    by_ward = counts.set_index("Phường")
-    assert by_ward.loc["Phù Liễn", "▼ Chậm"] == 3  # expenditure; land rent and tax (January)
-    assert by_ward.loc["Thủy Nguyên", "Báo cáo"] == "Chưa gửi"
-    board = next(f for f in frames if "Lĩnh vực" in f.columns)
-    row = board.set_index("Chỉ tiêu").loc["Thu ngân sách nhà nước trên địa bàn"]
+    board = next(f for f in tables(at) if "Chậm và cần chú ý" in f.columns).set_index("Đơn vị")
+    assert list(board.index) == ["[Phù Liễn](tien-do?ward=phu_lien&as_of=2026-Q1)",
+                                 "[Kiến An](tien-do?ward=kien_an&as_of=2026-Q1)",
+                                 "[Thủy Nguyên](tien-do?ward=thuy_nguyen&as_of=2026-Q1)"]
+    phu_lien = board.iloc[0]
+    # expenditure; land rent and tax (January): three red, as the ward's own scenario says
+    assert ":red-badge[▼ 3]" in phu_lien["Tổng"]
+    assert phu_lien["Báo cáo kỳ Quý I/2026"] == "Đã báo cáo"
+    assert "▼ Tổng chi ngân sách (87,6% KB)* ≠" in phu_lien["Chậm và cần chú ý"]
+    assert "↩" in phu_lien["Chậm và cần chú ý"]  # land rent: January's figure
+    assert board.iloc[2]["Báo cáo kỳ Quý I/2026"] == "Chưa gửi báo cáo năm 2026"
+    assert ":gray-badge[○ 24]" == board.iloc[2]["Tổng"]
+
+
+def test_overview_grid_shows_each_indicator_of_a_few_units():
+    at = open_page(nav.OVERVIEW)
+    at.session_state["board_view"] = "Theo chỉ tiêu"
+    at.run()
+    assert not at.exception
+    grid = next(f for f in tables(at) if "Lĩnh vực" in f.columns and "Phù Liễn" in f.columns)
+    row = grid.set_index("Chỉ tiêu").loc["Thu ngân sách nhà nước trên địa bàn"]
     assert row["Phù Liễn"].startswith("▲ 105.879")
 
 

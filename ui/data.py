@@ -7,17 +7,21 @@ and nothing older is ever served for it.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
 import streamlit as st
 
 from etl.ensure import ensure_database
-from wardplan.display import bundle, charts, compare, overview, progress
+from wardplan.display import board, bundle, charts, compare, overview, progress
 from wardplan.display import format as fmt
+from wardplan.display import intake as intake_view
 from wardplan.display import periods as display_periods
 from wardplan.display.bundle import IndicatorBundle
+from wardplan.display.styles import STATUS_ORDER
 from wardplan.reads import queries
 from wardplan.reads.db import Database
 from wardplan.rules.missing import text_or
@@ -124,18 +128,121 @@ def has_report(ward: str, year: int) -> bool:
 
 # --- page data ---------------------------------------------------------------------
 
-@st.cache_data(show_spinner=False, max_entries=256)
+@st.cache_data(show_spinner=False, max_entries=64)
 def overview_view(generation: Any, as_of: str) -> dict:
-    status = queries.status(database(), as_of=as_of)
+    """What the overview shows at a period, once per database generation: the status
+    rows (worst first), the city board's frames, the key indicators.  Each call
+    unpickles a copy (about 5 ms at 114 units): the page reads it through the cached
+    views below, which format only what they show."""
+    status = overview.worst_first(queries.status(database(), as_of=as_of))
     return {
-        "status": status,
-        "board": overview.status_board(status),
-        "counts": overview.ward_counts(status),
-        "attention": overview.attention_items(status),
-        "phone": overview.phone_board(status, as_of),
+        "status": status.reset_index(drop=True),
+        "board": board.city_board(status, wards(), as_of),
+        "key": board.key_indicators(status),
+        "totals": {s: int((status["status"] == s).sum()) for s in STATUS_ORDER},
         "has_actuals": overview.period_has_actuals(status, as_of),
         "latest": overview.latest_data_period(status),
     }
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def overview_head(generation: Any, as_of: str) -> dict:
+    """The overview's first lines: the totals and whether the period has figures."""
+    view = overview_view(generation, as_of)
+    return {k: view[k] for k in ("totals", "has_actuals", "latest")} | {
+        "units": len(view["board"].units), "types": view["board"].types,
+        "groups": view["board"].groups, "empty": view["board"].empty}
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def reporting_view(generation: Any, as_of: str, due: Due) -> dict:
+    """Who reported for the period, the sentence that says so, who has not, and each
+    unit's reporting state (`rules.reporting`)."""
+    view = intake_view.reporting_view(load(queries.reporting, as_of), as_of, due.days, due.today)
+    return {"sentence": intake_view.reporting_sentence(view, as_of, due.days),
+            "unreported": intake_view.unreported(view),
+            "states": intake_view.reporting_states(view)}
+
+
+@dataclass(frozen=True)
+class Due:
+    """Today's reporting rule and today's date: what lateness depends on, not the data."""
+
+    days: int
+    today: dt.date
+
+
+def due() -> Due:
+    return Due(report_due_days(), fmt.today_in_vietnam())
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def key_indicators_view(generation: Any, as_of: str, everything: bool) -> dict:
+    summary = overview_view(generation, as_of)["key"]
+    shown = summary if everything else summary.head(board.KEY_ROWS)
+    return {"count": len(summary), "view": board.key_indicators_view(shown)}
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def board_selection(generation: Any, as_of: str, chosen: board.BoardFilter,
+                    due: Due) -> pd.DataFrame:
+    """The units a filter keeps, in its order, with their counts (`board.select_units`)."""
+    states = reporting_view(generation, as_of, due)["states"]
+    return board.select_units(overview_view(generation, as_of)["board"], chosen, states)
+
+
+def _kept_status(generation: Any, as_of: str, chosen: board.BoardFilter,
+                 due: Due) -> pd.DataFrame:
+    rows = board_selection(generation, as_of, chosen, due)
+    return overview.filter_status(overview_view(generation, as_of)["status"],
+                                  wards=list(rows["ward_code"]), groups=chosen.groups,
+                                  statuses=chosen.statuses)
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def board_page(generation: Any, as_of: str, chosen: board.BoardFilter, due: Due,
+               page: int, base: str) -> dict:
+    """One page of the units board, in its wide form and as a phone's list."""
+    city = overview_view(generation, as_of)["board"]
+    shown = board.page_of(board_selection(generation, as_of, chosen, due), page)
+    groups = list(chosen.groups) or city.groups
+    year = parse_period(as_of).year
+    return {"table": board.units_view(shown, city, groups, as_of, year, base),
+            "phone": board.phone_units(shown, city, groups, year)}
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def board_attention(generation: Any, as_of: str, chosen: board.BoardFilter, due: Due,
+                    limit: int) -> dict:
+    """The first `limit` red and amber items the filter keeps, formatted, and how many
+    there are in all."""
+    status = _kept_status(generation, as_of, chosen, due)
+    return {"items": overview.attention_items(status, limit=limit),
+            "behind": int(status["status"].isin(list(STATUS_ORDER[:2])).sum())}
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def status_list_page(generation: Any, as_of: str, chosen: board.BoardFilter, due: Due,
+                     page: int, size: int) -> dict:
+    """One page of the full list (every unit × indicator the filter keeps), worst first."""
+    status = _kept_status(generation, as_of, chosen, due)
+    return {"total": len(status),
+            "view": overview.status_list_view(board.page_of(status, page, size), as_of)}
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def board_grid(generation: Any, as_of: str, chosen: board.BoardFilter, due: Due,
+               units: int) -> dict:
+    """The first `units` units the filter keeps, indicator by indicator: the grid and,
+    for a phone, the list per unit."""
+    wards = list(board_selection(generation, as_of, chosen, due)["ward_code"].head(units))
+    status = overview.filter_status(overview_view(generation, as_of)["status"], wards=wards,
+                                    groups=chosen.groups)
+    if chosen.statuses:  # the indicators with a chosen status, with all their cells
+        keep = set(overview.filter_status(status, statuses=chosen.statuses)["indicator_code"])
+        status = status[status["indicator_code"].isin(keep)]
+    return {"units": len(wards), "grid": overview.status_board(status),
+            "phone": overview.phone_board(status, as_of)}
 
 
 @st.cache_data(show_spinner=False, max_entries=512)

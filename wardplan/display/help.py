@@ -133,8 +133,12 @@ def sections(green_min_pct: float, amber_min_pct: float) -> list[Section]:
             "Biểu đồ so sánh (trang So sánh phường): các phường khác nhau về quy mô, nên so "
             "bằng tỷ lệ: % chỉ tiêu năm của chính phường đó và % kịch bản đến kỳ của phường "
             "đó.",
-            "Bảng trạng thái (trang Tổng quan): mỗi ô ghi ký hiệu, số thực hiện lũy kế và % "
-            "kịch bản đến kỳ (KB). Trên điện thoại bảng thành danh sách theo từng phường, các "
+            "Bảng các đơn vị (trang Tổng quan): mỗi dòng một phường, xã hoặc đặc khu, chậm nhất "
+            "trước; mỗi ô lĩnh vực đếm số chỉ tiêu theo từng trạng thái; cột cuối nêu các chỉ "
+            "tiêu chậm nhất với % kịch bản đến kỳ (KB). Lọc theo loại đơn vị, trạng thái, lĩnh "
+            "vực; tìm tên đơn vị gõ có dấu hoặc không dấu; bấm tên đơn vị để mở trang tiến độ. "
+            "Thẻ “Theo chỉ tiêu” đặt vài đơn vị cạnh nhau theo từng chỉ tiêu: mỗi ô ghi ký hiệu, "
+            "số thực hiện lũy kế và % KB. Trên điện thoại bảng thành danh sách từng đơn vị, các "
             "chỉ tiêu chậm và cần chú ý lên trước.",
             "Nút phóng to, thu nhỏ và đặt lại trục ở góc biểu đồ; nút toàn màn hình phóng biểu "
             "đồ ra cả màn hình. Rê chuột (hoặc chạm) vào một điểm để xem số.",

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from apppages import open_page, tables, texts
+from apppages import open_page, plain, tables, texts
 from ui import nav
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -236,19 +236,34 @@ def test_changing_the_indicator_redraws_the_chart():
 
 # --- compare ---------------------------------------------------------------------------------
 
-def test_compare_shows_targets_side_by_side_and_normalised_progress():
-    at = open_page(nav.COMPARE, indicator="budget_revenue", as_of="2026-Q1")
-    side = tables(at)[0].set_index("Phường")
+def test_compare_ranks_every_unit_with_its_target_and_normalised_progress():
+    at = open_page(nav.COMPARE, indicator="budget_revenue", as_of="2026-Q1", ward="phu_lien")
+    side = tables(at)[0].set_index("Đơn vị")
     assert side.loc["Thủy Nguyên", "Chỉ tiêu (nguyên văn)"] == "đạt 578,625 tỷ đồng"
-    assert side.loc["Phù Liễn", "% chỉ tiêu năm"] == "29,6%"
+    assert side.loc["Phù Liễn ◀", "% chỉ tiêu năm"] == "29,6%"  # the chosen unit, marked
+    assert side.loc["Phù Liễn ◀", "Hạng"] == "1" and side.loc["Kiến An", "Hạng"] == "—"
     assert side.loc["Kiến An", "Báo cáo"] == "Chưa gửi"
+    assert "Phù Liễn: hạng 1/1 đơn vị có số liệu theo % kịch bản đến kỳ (145,3%)" in plain(texts(at))
     matrix = next(f for f in tables(at) if "Kiến An" in f.columns)
     assert not (matrix.drop(columns="Chỉ tiêu") == "").all(axis=1).any()  # no blank rows
     schools = matrix.set_index("Chỉ tiêu").loc["Phòng học thông minh", "Phù Liễn"]
     assert schools == "= 5 phòng | ○ đánh giá cuối năm"  # a milestone, not "0% CT"
     assert {"Kiến An", "Phù Liễn", "Thủy Nguyên"} <= set(matrix.columns)
-    spec = figure(at)
-    assert "Thu ngân sách" in spec["layout"]["title"]["text"]
+    assert [c.key for c in at.get("plotly_chart")] == [
+        "ranking_chart", "ranking_chart_narrow", "distribution_chart", "distribution_chart_narrow"]
+    ranking, distribution = figure(at), figure(at, 2)
+    assert "Thu ngân sách" in ranking["layout"]["title"]["text"]
+    assert "Quý I/2026" in ranking["layout"]["title"]["subtitle"]["text"]
+    assert any(a.get("text", "").startswith("Nguồn:") for a in ranking["layout"]["annotations"])
+    assert "Phân bố" in distribution["layout"]["title"]["text"]
+
+
+def test_compare_ranks_on_the_annual_target_too():
+    at = open_page(nav.COMPARE, indicator="budget_revenue", as_of="2026-Q1", ward="kien_an")
+    at.segmented_control(key="compare_by").set_value("pct_of_target").run()
+    assert not at.exception
+    assert "Kiến An: chưa có báo cáo theo % chỉ tiêu năm" in plain(texts(at))
+    assert "% chỉ tiêu năm" in figure(at)["layout"]["xaxis"]["title"]["text"]
 
 
 # --- detail ------------------------------------------------------------------------------------

@@ -4,6 +4,7 @@ then the overview through AppTest on the bundled wards and on a small SYNTHETIC 
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pandas as pd
@@ -11,7 +12,7 @@ import pytest
 import streamlit as st
 from test_presenters import status_rows
 
-from apppages import open_page, tables, texts
+from apppages import open_page, plain, tables, texts
 from bench import synthetic
 from etl.build import build
 from ui import nav
@@ -243,3 +244,24 @@ def test_a_city_board_pages_and_filters_by_unit_type(on_small_city):
     assert kept and kept <= xa
     assert "Đơn vị 1–" in texts(at) or "Cả " in texts(at)
     assert not at.exception
+
+
+# --- the compare page: every unit ranked ---------------------------------------------------
+
+def test_the_ranking_holds_every_unit_and_opens_at_the_chosen_ones_page(on_small_city):
+    status = queries.status(Database(on_small_city), as_of="2026-Q1", indicator="budget_revenue")
+    planning = set(status["ward_code"])
+    assert len(planning) > 25  # more than a page of the table
+    # the chosen unit: the last of the ranked ones, so that it is on the second page
+    last = status.dropna(subset=["pct_of_scenario"]).sort_values("pct_of_scenario").iloc[0]
+    at = open_page(nav.COMPARE, indicator="budget_revenue", as_of="2026-Q1",
+                   ward=last["ward_code"])
+    spec = next(c for c in at.get("plotly_chart") if c.key == "ranking_chart").proto.spec
+    ranking = json.loads(spec)
+    assert set(ranking["layout"]["yaxis"]["tickvals"]) == planning  # reported or not
+    bold = [t for t in ranking["layout"]["yaxis"]["ticktext"] if t.startswith("<b>")]
+    assert len(bold) == 1 and bold[0].endswith(" ◀</b>")
+    assert [p.num_pages for p in at.get("pagination")] == [2]
+    assert f"{last['ward_name']} ◀" in tables(at)[0]["Đơn vị"].tolist()  # its page, marked
+    ranked = int(status["pct_of_scenario"].notna().sum())
+    assert f"/{ranked} đơn vị có số liệu theo % kịch bản đến kỳ" in plain(texts(at))

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
+import plotly.graph_objects as go
 import streamlit as st
 
 from etl.ensure import ensure_database
@@ -291,27 +292,71 @@ def bullet_figure(generation: Any, ward: str, as_of: str, narrow: bool = False):
 
 
 @st.cache_data(show_spinner=False, max_entries=512)
-def compare_view(generation: Any, indicator: str, as_of: str) -> dict:
-    targets = load(queries.targets, indicator=indicator, year=parse_period(as_of).year)
-    status = load(queries.status, as_of=as_of)
-    status = status[status["indicator_code"] == indicator]
-    rows = compare.compare_rows(targets, status)
+def compare_view(generation: Any, indicator: str, as_of: str, by: str,
+                 ward: str | None) -> dict:
+    """Every unit planning `indicator` ranked on `by`, `ward` highlighted: the ranking and
+    the distribution (wide and phone forms), the sentence that places the ward."""
+    year = parse_period(as_of).year
+    targets = load(queries.targets, indicator=indicator, year=year)
+    rows = compare.compare_rows(targets, load(queries.status, as_of=as_of, indicator=indicator))
+    ranked = compare.ranking(rows, by, wards())
     info = indicator_info()
     name = info.loc[indicator, "name_vi"] if indicator in info.index else indicator
     unit = text_or(info.loc[indicator, "unit"]) if indicator in info.index else ""
-    figures = [charts.compare_chart(rows, indicator_name=name, unit=unit, as_of=as_of,
-                                    sources=fmt.document_titles(targets["source_ref"]),
-                                    narrow=narrow) for narrow in (False, True)]
-    return {"rows": rows, "figure": figures[0], "narrow_figure": figures[1], "name": name,
-            "unit": unit}
+    actuals = load(queries.actuals, indicator=indicator)
+    titles = fmt.document_titles([*targets["source_ref"],
+                                  *actuals.loc[actuals["value"].notna(), "source_ref"]])
+    source = charts.compare_sources(titles, len(ranked))
+    common = dict(indicator_name=name, as_of=as_of, ward=ward, bands=bands(), source=source)
+    # Figures are kept as plain dicts: a pickled go.Figure re-validates every property
+    # when unpickled (about 10 ms a figure at 114 units, on every rerun).
+    return {
+        "ranked": ranked, "name": name, "unit": unit,
+        "ranking": [charts.ranking_chart(ranked, unit=unit, by=by, narrow=n, **common).to_dict()
+                    for n in (False, True)],
+        "distribution": [charts.distribution_chart(ranked, narrow=n, **common).to_dict()
+                         for n in (False, True)],
+        "sentence": compare.rank_sentence(ranked, ward, by, ward_names().get(ward, ward or "")),
+    }
+
+
+def figure(spec: dict):
+    """A figure back from the dict `compare_view` keeps (built and validated already)."""
+    return go.Figure(spec, _validate=False)
+
+
+@st.cache_data(show_spinner=False, max_entries=512)
+def ranking_page(generation: Any, indicator: str, as_of: str, by: str, ward: str | None,
+                 page: int, size: int) -> pd.DataFrame:
+    """One page of the ranking as a table, the highlighted ward marked as on the chart."""
+    ranked = compare_view(generation, indicator, as_of, by, ward)["ranked"]
+    shown = board.page_of(ranked, page, size)
+    shown = shown.assign(ward_name=[f"{n} ◀" if c == ward else n for n, c in
+                                    zip(shown["ward_name"], shown["ward_code"], strict=True)])
+    return compare.ranking_view(shown)
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def matrix_default(generation: Any, indicator: str, as_of: str, ward: str | None,
+                   units: int = 5) -> list[str]:
+    """The units the shared-indicators matrix opens with: the chosen one and the leaders of
+    the ranking on the scenario."""
+    targets = load(queries.targets, indicator=indicator, year=parse_period(as_of).year)
+    rows = compare.compare_rows(targets, load(queries.status, as_of=as_of, indicator=indicator))
+    leaders = compare.ranking(rows, compare.BY_SCENARIO)["ward_code"].tolist()
+    return list(dict.fromkeys([w for w in (ward, *leaders) if w]))[:units]
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def shared(generation: Any, as_of: str) -> dict:
+    """The indicators at least two units plan for in the period's year."""
     shared_targets = load(queries.shared_targets, parse_period(as_of).year)
-    status = load(queries.status, as_of=as_of)
-    return {
-        "targets": shared_targets,
-        "options": compare.shared_indicator_options(shared_targets),
-        "matrix": compare.shared_matrix(shared_targets, status),
-    }
+    return {"options": compare.shared_indicator_options(shared_targets)}
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def shared_matrix(generation: Any, as_of: str, wards: tuple[str, ...]) -> pd.DataFrame:
+    """The shared indicators × these units: each unit's target, status and % of target."""
+    shared_targets = load(queries.shared_targets, parse_period(as_of).year)
+    chosen = shared_targets[shared_targets["ward_code"].isin(list(wards))]
+    return compare.shared_matrix(chosen, load(queries.status, as_of=as_of, wards=list(wards)))

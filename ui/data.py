@@ -28,6 +28,7 @@ from wardplan.reads.db import Database
 from wardplan.rules.missing import text_or
 from wardplan.rules.periods import parse_period
 from wardplan.rules.settings import load_settings
+from wardplan.rules.status import AMBER, RED
 from wardplan.rules.text import fold
 
 
@@ -130,14 +131,19 @@ def has_report(ward: str, year: int) -> bool:
 # --- page data ---------------------------------------------------------------------
 
 @st.cache_data(show_spinner=False, max_entries=64)
+def overview_status(generation: Any, as_of: str) -> pd.DataFrame:
+    """Every unit × indicator status at a period, worst first (about 5 ms to unpickle at
+    114 units: only the views below that filter it read it)."""
+    return overview.worst_first(queries.status(database(), as_of=as_of)).reset_index(drop=True)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
 def overview_view(generation: Any, as_of: str) -> dict:
-    """What the overview shows at a period, once per database generation: the status
-    rows (worst first), the city board's frames, the key indicators.  Each call
-    unpickles a copy (about 5 ms at 114 units): the page reads it through the cached
-    views below, which format only what they show."""
-    status = overview.worst_first(queries.status(database(), as_of=as_of))
+    """What the overview shows at a period, once per database generation: the city
+    board's frames, the key indicators, the totals.  The page reads it through the
+    cached views below, which format only what they show."""
+    status = overview_status(generation, as_of)
     return {
-        "status": status.reset_index(drop=True),
         "board": board.city_board(status, wards(), as_of),
         "key": board.key_indicators(status),
         "totals": {s: int((status["status"] == s).sum()) for s in STATUS_ORDER},
@@ -195,7 +201,7 @@ def board_selection(generation: Any, as_of: str, chosen: board.BoardFilter,
 def _kept_status(generation: Any, as_of: str, chosen: board.BoardFilter,
                  due: Due) -> pd.DataFrame:
     rows = board_selection(generation, as_of, chosen, due)
-    return overview.filter_status(overview_view(generation, as_of)["status"],
+    return overview.filter_status(overview_status(generation, as_of),
                                   wards=list(rows["ward_code"]), groups=chosen.groups,
                                   statuses=chosen.statuses)
 
@@ -219,7 +225,7 @@ def board_attention(generation: Any, as_of: str, chosen: board.BoardFilter, due:
     there are in all."""
     status = _kept_status(generation, as_of, chosen, due)
     return {"items": overview.attention_items(status, limit=limit),
-            "behind": int(status["status"].isin(list(STATUS_ORDER[:2])).sum())}
+            "behind": int(status["status"].isin([RED, AMBER]).sum())}
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
@@ -237,7 +243,7 @@ def board_grid(generation: Any, as_of: str, chosen: board.BoardFilter, due: Due,
     """The first `units` units the filter keeps, indicator by indicator: the grid and,
     for a phone, the list per unit."""
     wards = list(board_selection(generation, as_of, chosen, due)["ward_code"].head(units))
-    status = overview.filter_status(overview_view(generation, as_of)["status"], wards=wards,
+    status = overview.filter_status(overview_status(generation, as_of), wards=wards,
                                     groups=chosen.groups)
     if chosen.statuses:  # the indicators with a chosen status, with all their cells
         keep = set(overview.filter_status(status, statuses=chosen.statuses)["indicator_code"])
@@ -350,13 +356,15 @@ def matrix_default(generation: Any, indicator: str, as_of: str, ward: str | None
 @st.cache_data(show_spinner=False, max_entries=64)
 def shared(generation: Any, as_of: str) -> dict:
     """The indicators at least two units plan for in the period's year."""
-    shared_targets = load(queries.shared_targets, parse_period(as_of).year)
-    return {"options": compare.shared_indicator_options(shared_targets)}
+    shared = load(queries.shared_indicators, parse_period(as_of).year)
+    return {"options": compare.shared_indicator_options(shared)}
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
 def shared_matrix(generation: Any, as_of: str, wards: tuple[str, ...]) -> pd.DataFrame:
     """The shared indicators × these units: each unit's target, status and % of target."""
-    shared_targets = load(queries.shared_targets, parse_period(as_of).year)
-    chosen = shared_targets[shared_targets["ward_code"].isin(list(wards))]
-    return compare.shared_matrix(chosen, load(queries.status, as_of=as_of, wards=list(wards)))
+    year = parse_period(as_of).year
+    shared = set(load(queries.shared_indicators, year)["indicator_code"])
+    targets = load(queries.targets, wards=list(wards), year=year)
+    return compare.shared_matrix(targets[targets["indicator_code"].isin(shared)],
+                                 load(queries.status, as_of=as_of, wards=list(wards)))

@@ -104,9 +104,12 @@ def _with_latest(units: pd.DataFrame, status: pd.DataFrame, as_of: str) -> pd.Da
     before `as_of` (its statuses are carried from an earlier report: the ↩ mark)."""
     latest: dict[str, str] = {}
     if not status.empty:
-        reported = status.dropna(subset=["actual_period"])
-        for ward, periods in reported.groupby("ward_code")["actual_period"]:
-            latest[ward] = max((latest_part(p) for p in periods), key=period_sort_key)
+        pairs = status[["ward_code", "actual_period"]].dropna().drop_duplicates()
+        last = {p: latest_part(p) for p in pairs["actual_period"].unique()}
+        for ward, period in zip(pairs["ward_code"], pairs["actual_period"], strict=True):
+            mine = last[period]
+            if ward not in latest or period_sort_key(mine) > period_sort_key(latest[ward]):
+                latest[ward] = mine
     due = end_month(as_of)
     carried = {ward for ward, period in latest.items() if end_month(period) < due}
     return units.assign(latest_period=units["ward_code"].map(latest),
@@ -130,12 +133,17 @@ def _items(frame: pd.DataFrame) -> pd.DataFrame:
     named["indicator_name"] = named["indicator_name"].fillna(named["indicator_code"])
     named["_rank"] = named["status"].map(_RANK)
     named = named.sort_values(["_rank", "pct_of_scenario", "indicator_name"], na_position="last")
-    named["text"] = [item_text(r) for r in named.itertuples(index=False)]
+    # One pass over only the columns the texts read (wide rows of Arrow strings are slow
+    # to iterate).
+    rows = list(named[["indicator_code", "indicator_name", "status", "status_reason",
+                       "pct_of_scenario", "provisional", "ward_verdict", "carried",
+                       "actual_period", "cutoff_date"]].itertuples(index=False))
+    named["text"] = [item_text(r) for r in rows]
+    named["qualifiers"] = [qualifiers(r) for r in rows]
     named["phone_figure"] = [format_value(v, u) for v, u in
                              zip(named["actual_to_date"], named["unit"], strict=True)]
     named["phone_pct"] = named["pct_of_scenario"].map(
         lambda v: "" if is_missing(v) else f"{pct(v)} KB")
-    named["qualifiers"] = [qualifiers(r) for r in named.itertuples(index=False)]
     return named[_ITEM_COLUMNS].reset_index(drop=True)
 
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 import plotly.graph_objects as go
+import plotly.io as pio
 
 from wardplan.display.format import format_value, pct
 from wardplan.display.styles import (
@@ -136,22 +137,19 @@ def _legend_entries(fig: go.Figure) -> int:
     return sum(1 for t in fig.data if t.showlegend is not False and t.name)
 
 
-def _finish(fig: go.Figure, title: str, subtitle: str, source: str, height: int,
-            legend_rows: int = 2, left: int = 80, axis_px: int = _AXIS_PX,
-            frame: Frame = WIDE, plot_px: int | None = None, top_axis_px: int = 0) -> go.Figure:
-    """Title, subtitle, legend and source line placed in pixels around the plot.
-
-    The figure is `height` tall (more if the title wraps), or, with `plot_px`, the
-    plot area is that tall and the margins come on top.  A narrow frame stacks the
-    legend one entry per row, so its height is known.
-    """
+def _frame(title: str, subtitle: str, source: str, height: int, *, legend_rows: int = 2,
+           left: int = 80, axis_px: int = _AXIS_PX, frame: Frame = WIDE,
+           plot_px: int | None = None, top_axis_px: int = 0, legend_entries: int = 0,
+           show_legend: bool = True) -> tuple[dict, dict]:
+    """The layout around the plot — title, subtitle, legend, fonts, margins, height — and
+    the source line's annotation, placed in pixels (see `_finish`)."""
     source_lines = _wrapped(source, frame.source_chars)
     title_lines = _wrapped(title, frame.title_chars)
     subtitle_lines = _wrapped(subtitle, frame.subtitle_chars)
-    if fig.layout.showlegend is False:
+    if not show_legend:
         legend_px = 0
     elif frame.narrow:
-        legend_px = frame.legend_row_px * _legend_entries(fig)
+        legend_px = frame.legend_row_px * legend_entries
     else:
         legend_px = frame.legend_row_px * legend_rows
     bottom = axis_px + legend_px + 10 + frame.source_line_px * len(source_lines) + 12
@@ -160,7 +158,7 @@ def _finish(fig: go.Figure, title: str, subtitle: str, source: str, height: int,
     top = int(22 + toolbar + len(title_lines) * frame.title_size * 1.3
               + len(subtitle_lines) * frame.subtitle_size * 1.4 + 30 + top_axis_px)
     total = top + bottom + plot_px if plot_px is not None else height + max(0, top - 104)
-    fig.update_layout(
+    layout = dict(
         title=dict(text="<br>".join(_escape(t) for t in title_lines), x=0.01, xanchor="left",
                    xref="container", y=1 - (12 + toolbar) / total, yanchor="top",
                    yref="container",
@@ -183,12 +181,49 @@ def _finish(fig: go.Figure, title: str, subtitle: str, source: str, height: int,
         # scrolls the page; the zoom buttons remain.
         dragmode=False,
     )
-    fig.add_annotation(
+    note = dict(
         text="<br>".join(_escape(line) for line in source_lines),
         xref="paper", yref="paper", x=0, xanchor="left", xshift=-left + 12,
         y=0, yanchor="top", yshift=-(axis_px + legend_px + 10), showarrow=False,
         align="left", font=dict(size=frame.source_size, color=SOURCE_COLOUR), name="source")
+    return layout, note
+
+
+def _finish(fig: go.Figure, title: str, subtitle: str, source: str, height: int,
+            legend_rows: int = 2, left: int = 80, axis_px: int = _AXIS_PX,
+            frame: Frame = WIDE, plot_px: int | None = None) -> go.Figure:
+    """Title, subtitle, legend and source line placed in pixels around the plot.
+
+    The figure is `height` tall (more if the title wraps), or, with `plot_px`, the
+    plot area is that tall and the margins come on top.  A narrow frame stacks the
+    legend one entry per row, so its height is known.
+    """
+    layout, note = _frame(title, subtitle, source, height, legend_rows=legend_rows, left=left,
+                          axis_px=axis_px, frame=frame, plot_px=plot_px,
+                          legend_entries=_legend_entries(fig),
+                          show_legend=fig.layout.showlegend is not False)
+    fig.update_layout(**layout)
+    fig.add_annotation(**note)
     return fig
+
+
+# The template as plain data, for figures built without Plotly's validation (which is
+# what turns the name into the template elsewhere).
+_WHITE = pio.templates["plotly_white"].to_plotly_json()
+
+
+def _figure(traces: list[dict], layout: dict, note: dict, shapes: list[dict],
+            notes: list[dict]) -> go.Figure:
+    """A figure from plain dicts in one step, not validated property by property: a
+    ranking of 114 units has thousands of values, and Plotly's validation and relayout
+    were most of the compare page's cold time.  tests/test_charts.py validates what the
+    builders that use this make."""
+    layout = {**layout, "template": _WHITE, "shapes": shapes, "annotations": [*notes, note]}
+    return go.Figure({"data": traces, "layout": layout}, _validate=False)
+
+
+def _legend_count(traces: list[dict]) -> int:
+    return sum(1 for t in traces if t.get("showlegend", True) is not False and t.get("name"))
 
 
 def _number_format(values) -> str:
@@ -517,14 +552,6 @@ def _hover(row) -> str:
     return "<br>".join(parts)
 
 
-def _unvalidated(traces: list[dict], shapes: list[dict], notes: list[dict]) -> go.Figure:
-    """A figure from plain dicts, not validated property by property: a ranking of 114
-    units has thousands of values and Plotly's validation was most of the page's cold
-    time.  tests/test_charts.py validates what these builders make."""
-    return go.Figure({"data": traces, "layout": {"shapes": shapes, "annotations": notes}},
-                     _validate=False)
-
-
 def ranking_chart(ranked: pd.DataFrame, *, indicator_name: str, unit: str, as_of: str,
                   by: str, ward: str | None, bands: dict, source: str,
                   narrow: bool = False) -> go.Figure:
@@ -591,14 +618,6 @@ def ranking_chart(ranked: pd.DataFrame, *, indicator_name: str, unit: str, as_of
     finite = [float(v) for v in ranked[by].tolist() + others.tolist() if not is_missing(v)]
     top = max([110.0] + [v * (1.25 if narrow else 1.15) for v in finite])
     long = n > 40  # a long list: the axis on top, where the reading starts
-    fig = _unvalidated(traces, *_band_lines(by, bands, frame, below=long))
-    fig.update_layout(barmode="overlay", bargap=0.25, legend=dict(itemsizing="constant"))
-    fig.update_xaxes(range=[0, top], ticksuffix="%", title=dict(text=measure if not long else ""),
-                     gridcolor="#E5E5E5", tickfont=dict(size=frame.tick_size),
-                     nticks=5 if narrow else None, side="top" if long else "bottom")
-    fig.update_yaxes(categoryorder="array", categoryarray=list(reversed(keys)),
-                     tickmode="array", tickvals=keys, ticktext=names, range=[-0.6, n - 0.4],
-                     tickfont=dict(size=label_size), automargin=False, ticklabelstandoff=6)
     ranked_units = int(ranked[by].notna().sum())
     title = f"Xếp hạng các đơn vị — {indicator_name}"
     subtitle = (f"{ranked_units}/{n} đơn vị có số liệu, xếp theo {measure}; màu theo trạng "
@@ -606,9 +625,20 @@ def ranking_chart(ranked: pd.DataFrame, *, indicator_name: str, unit: str, as_of
     longest = max([len(shorten(text_or(v), 18 if narrow else 34)) for v in ranked["ward_name"]]
                   + [8])
     left = int(min(150 if narrow else 300, 30 + longest * label_size * 0.56))
-    return _finish(fig, title, subtitle, source, height=0, left=left,
-                   axis_px=30 if long else 52, frame=frame, top_axis_px=28 if long else 0,
-                   plot_px=max(120, row_px * n), legend_rows=1)
+    layout, note = _frame(title, subtitle, source, 0, left=left, axis_px=30 if long else 52,
+                          frame=frame, top_axis_px=28 if long else 0,
+                          plot_px=max(120, row_px * n), legend_rows=1,
+                          legend_entries=_legend_count(traces))
+    layout["legend"]["itemsizing"] = "constant"
+    layout.update(
+        barmode="overlay", bargap=0.25,
+        xaxis=dict(range=[0, top], ticksuffix="%", title=dict(text=measure if not long else ""),
+                   gridcolor="#E5E5E5", tickfont=dict(size=frame.tick_size),
+                   nticks=5 if narrow else None, side="top" if long else "bottom"),
+        yaxis=dict(categoryorder="array", categoryarray=list(reversed(keys)), tickmode="array",
+                   tickvals=keys, ticktext=names, range=[-0.6, n - 0.4],
+                   tickfont=dict(size=label_size), automargin=False, ticklabelstandoff=6))
+    return _figure(traces, layout, note, *_band_lines(by, bands, frame, below=long))
 
 
 def distribution_chart(ranked: pd.DataFrame, *, indicator_name: str, as_of: str,
@@ -679,21 +709,23 @@ def distribution_chart(ranked: pd.DataFrame, *, indicator_name: str, as_of: str,
                                               below=by == "pct_of_target")
         shapes += band_shapes
         notes += band_notes
-    fig = _unvalidated(traces, shapes, notes)
-    fig.update_xaxes(range=[0, top], ticksuffix="%", title=dict(text="Tỷ lệ (%)"),
-                     gridcolor="#E5E5E5",
-                     tickfont=dict(size=frame.tick_size), nticks=5 if narrow else None)
-    fig.update_yaxes(tickmode="array", tickvals=list(rows.values()),
-                     ticktext=[MEASURE_NAMES[c] for c in rows] if not narrow else
-                     ["% KB đến kỳ", "% CT năm"], range=[-0.75, 1.75], showgrid=False,
-                     zeroline=False, tickfont=dict(size=frame.tick_size))
     counted = int(ranked["pct_of_scenario"].notna().sum())
     title = f"Phân bố các đơn vị — {indicator_name}"
     subtitle = (f"Mỗi chấm một đơn vị ({counted}/{len(ranked)} có số liệu); vạch đen: trung vị "
                 f"· đến {period_label(as_of)}")
-    fig.update_layout(legend=dict(itemsizing="constant"))  # even rows: the diamond is big
-    return _finish(fig, title, subtitle, source, height=0, left=92 if narrow else 150,
-                   frame=frame, plot_px=260 if narrow else 300, legend_rows=1)
+    layout, note = _frame(title, subtitle, source, 0, left=92 if narrow else 150, frame=frame,
+                          plot_px=260 if narrow else 300, legend_rows=1,
+                          legend_entries=_legend_count(traces))
+    layout["legend"]["itemsizing"] = "constant"  # even rows
+    layout.update(
+        xaxis=dict(range=[0, top], ticksuffix="%", title=dict(text="Tỷ lệ (%)"),
+                   gridcolor="#E5E5E5", tickfont=dict(size=frame.tick_size),
+                   nticks=5 if narrow else None),
+        yaxis=dict(tickmode="array", tickvals=list(rows.values()),
+                   ticktext=[MEASURE_NAMES[c] for c in rows] if not narrow else
+                   ["% KB đến kỳ", "% CT năm"], range=[-0.75, 1.75], showgrid=False,
+                   zeroline=False, tickfont=dict(size=frame.tick_size)))
+    return _figure(traces, layout, note, shapes, notes)
 
 
 def figure_values(fig: go.Figure, name: str) -> list:

@@ -271,8 +271,20 @@ def indicator_bundle(generation: Any, ward: str, indicator: str, year: int) -> I
         queries.targets(db, ward=ward, indicator=indicator, year=year), kind, year)
 
 
+def figure(spec: dict) -> go.Figure:
+    """A figure back from the dict a cache keeps.  Figures are cached as plain dicts: a
+    pickled go.Figure re-validates every property when it is unpickled (10 ms and more a
+    figure, on every rerun); this one was validated when it was built."""
+    return go.Figure(spec, _validate=False)
+
+
+def progress_figure(generation: Any, ward: str, indicator: str, as_of: str,
+                    narrow: bool = False) -> go.Figure:
+    return figure(_progress_spec(generation, ward, indicator, as_of, narrow))
+
+
 @st.cache_data(show_spinner=False, max_entries=512)
-def progress_figure(generation: Any, ward: str, indicator: str, as_of: str, narrow: bool = False):
+def _progress_spec(generation: Any, ward: str, indicator: str, as_of: str, narrow: bool) -> dict:
     data = indicator_bundle(generation, ward, indicator, parse_period(as_of).year)
     info = indicator_info()
     row = info.loc[indicator] if indicator in info.index else None
@@ -281,11 +293,17 @@ def progress_figure(generation: Any, ward: str, indicator: str, as_of: str, narr
         indicator_name=row["name_vi"] if row is not None else indicator,
         unit=text_or(row["unit"]) if row is not None else "",
         kind=row["kind"] if row is not None else None, as_of=as_of,
-        sources=data.chart_sources(as_of), narrow=narrow)
+        sources=data.chart_sources(as_of), narrow=narrow).to_dict()
+
+
+def bullet_figure(generation: Any, ward: str, as_of: str,
+                  narrow: bool = False) -> tuple[pd.DataFrame, go.Figure]:
+    rows, spec = _bullet_spec(generation, ward, as_of, narrow)
+    return rows, figure(spec)
 
 
 @st.cache_data(show_spinner=False, max_entries=512)
-def bullet_figure(generation: Any, ward: str, as_of: str, narrow: bool = False):
+def _bullet_spec(generation: Any, ward: str, as_of: str, narrow: bool) -> tuple:
     rows = progress.summary_rows(ward_status(generation, ward, as_of))
     shown = rows["indicator_code"]
     year = parse_period(as_of).year
@@ -294,7 +312,7 @@ def bullet_figure(generation: Any, ward: str, as_of: str, narrow: bool = False):
     refs = [*actuals[actuals["indicator_code"].isin(shown) & actuals["value"].notna()]["source_ref"],
             *targets[targets["indicator_code"].isin(shown)]["source_ref"]]
     return rows, charts.bullet_chart(rows, ward_name=ward_names().get(ward, ward), as_of=as_of,
-                                     sources=fmt.document_titles(refs), narrow=narrow)
+                                     sources=fmt.document_titles(refs), narrow=narrow).to_dict()
 
 
 @st.cache_data(show_spinner=False, max_entries=512)
@@ -314,8 +332,7 @@ def compare_view(generation: Any, indicator: str, as_of: str, by: str,
                                   *actuals.loc[actuals["value"].notna(), "source_ref"]])
     source = charts.compare_sources(titles, len(ranked))
     common = dict(indicator_name=name, as_of=as_of, ward=ward, bands=bands(), source=source)
-    # Figures are kept as plain dicts: a pickled go.Figure re-validates every property
-    # when unpickled (about 10 ms a figure at 114 units, on every rerun).
+    # Figures as plain dicts (`figure`).
     return {
         "ranked": ranked, "name": name, "unit": unit,
         "ranking": [charts.ranking_chart(ranked, unit=unit, by=by, narrow=n, **common).to_dict()
@@ -325,10 +342,6 @@ def compare_view(generation: Any, indicator: str, as_of: str, by: str,
         "sentence": compare.rank_sentence(ranked, ward, by, ward_names().get(ward, ward or "")),
     }
 
-
-def figure(spec: dict):
-    """A figure back from the dict `compare_view` keeps (built and validated already)."""
-    return go.Figure(spec, _validate=False)
 
 
 @st.cache_data(show_spinner=False, max_entries=512)

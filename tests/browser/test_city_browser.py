@@ -52,7 +52,7 @@ def test_the_city_board_and_ranking_fit_every_width(city_db, server_on, browser,
             full_length_screenshot(page, screenshots / f"tong-quan_city30_{width}_full.png")
 
             page.goto(url + "/so-sanh?as_of=2026-Q1&indicator=budget_revenue&ward=phu_lien")
-            settle(page, "Xếp hạng các đơn vị", charts=True)
+            settle(page, "Bảng xếp hạng", charts=True)
             chart = page.locator(f'[class*="st-key-{form}-ranking_chart"] .js-plotly-plot')
             expect(chart).to_be_visible()
             ticks = chart.locator(".ytick").count()

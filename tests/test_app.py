@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from apppages import open_page, tables, texts
+from apppages import open_page, plain, tables, texts
 from ui import nav
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -146,7 +146,7 @@ def test_overview_lists_red_and_amber_first_with_reasons_and_links():
     assert "Lũy kế đến hết Tháng 3/2026: 86.450 triệu đồng" in shown  # the note's first sentence
     assert "Cơ sở: tạm tính" in shown
     assert "Dự báo cuối năm: 345.800 triệu đồng" in shown
-    assert "≠ Phường tự đánh giá: “Đạt”" in shown
+    assert "≠ Đơn vị tự đánh giá: “Đạt”" in shown
     assert "từ 100% kịch bản đến kỳ" in shown  # the legend reads the bands of the build
     links = [link for link in at.get("page_link") if link.proto.page == nav.DETAIL.url_path]
     queries = [link.proto.query_string for link in links]
@@ -155,14 +155,29 @@ def test_overview_lists_red_and_amber_first_with_reasons_and_links():
 
 
 def test_overview_board_and_counts():
+    """One row per unit: its counts per status, its reporting, what it is behind on."""
     at = open_page(nav.OVERVIEW)
-    frames = tables(at)
-    counts = next(f for f in frames if "Phường" in f.columns and "▼ Chậm" in f.columns)
-    by_ward = counts.set_index("Phường")
-    assert by_ward.loc["Phù Liễn", "▼ Chậm"] == 3  # expenditure; land rent and tax (January)
-    assert by_ward.loc["Thủy Nguyên", "Báo cáo"] == "Chưa gửi"
-    board = next(f for f in frames if "Lĩnh vực" in f.columns)
-    row = board.set_index("Chỉ tiêu").loc["Thu ngân sách nhà nước trên địa bàn"]
+    board = next(f for f in tables(at) if "Chậm và cần chú ý" in f.columns).set_index("Đơn vị")
+    assert list(board.index) == ["[Phù Liễn](tien-do?ward=phu_lien&as_of=2026-Q1)",
+                                 "[Kiến An](tien-do?ward=kien_an&as_of=2026-Q1)",
+                                 "[Thủy Nguyên](tien-do?ward=thuy_nguyen&as_of=2026-Q1)"]
+    phu_lien = board.iloc[0]
+    # expenditure; land rent and tax (January): three red, as the ward's own scenario says
+    assert ":red-badge[▼ 3]" in phu_lien["Tổng"]
+    assert phu_lien["Báo cáo kỳ Quý I/2026"] == "Đã báo cáo"
+    assert "▼ Tổng chi ngân sách (87,6% KB)* ≠" in phu_lien["Chậm và cần chú ý"]
+    assert "↩" in phu_lien["Chậm và cần chú ý"]  # land rent: January's figure
+    assert board.iloc[2]["Báo cáo kỳ Quý I/2026"] == "Chưa gửi báo cáo năm 2026"
+    assert ":gray-badge[○ 24]" == board.iloc[2]["Tổng"]
+
+
+def test_overview_grid_shows_each_indicator_of_a_few_units():
+    at = open_page(nav.OVERVIEW)
+    at.session_state["board_view"] = "Theo chỉ tiêu"
+    at.run()
+    assert not at.exception
+    grid = next(f for f in tables(at) if "Lĩnh vực" in f.columns and "Phù Liễn" in f.columns)
+    row = grid.set_index("Chỉ tiêu").loc["Thu ngân sách nhà nước trên địa bàn"]
     assert row["Phù Liễn"].startswith("▲ 105.879")
 
 
@@ -221,19 +236,34 @@ def test_changing_the_indicator_redraws_the_chart():
 
 # --- compare ---------------------------------------------------------------------------------
 
-def test_compare_shows_targets_side_by_side_and_normalised_progress():
-    at = open_page(nav.COMPARE, indicator="budget_revenue", as_of="2026-Q1")
-    side = tables(at)[0].set_index("Phường")
+def test_compare_ranks_every_unit_with_its_target_and_normalised_progress():
+    at = open_page(nav.COMPARE, indicator="budget_revenue", as_of="2026-Q1", ward="phu_lien")
+    side = tables(at)[0].set_index("Đơn vị")
     assert side.loc["Thủy Nguyên", "Chỉ tiêu (nguyên văn)"] == "đạt 578,625 tỷ đồng"
-    assert side.loc["Phù Liễn", "% chỉ tiêu năm"] == "29,6%"
+    assert side.loc["Phù Liễn ◀", "% chỉ tiêu năm"] == "29,6%"  # the chosen unit, marked
+    assert side.loc["Phù Liễn ◀", "Hạng"] == "1" and side.loc["Kiến An", "Hạng"] == "—"
     assert side.loc["Kiến An", "Báo cáo"] == "Chưa gửi"
+    assert "Phù Liễn: hạng 1/1 đơn vị có số liệu theo % kịch bản đến kỳ (145,3%)" in plain(texts(at))
     matrix = next(f for f in tables(at) if "Kiến An" in f.columns)
     assert not (matrix.drop(columns="Chỉ tiêu") == "").all(axis=1).any()  # no blank rows
     schools = matrix.set_index("Chỉ tiêu").loc["Phòng học thông minh", "Phù Liễn"]
     assert schools == "= 5 phòng | ○ đánh giá cuối năm"  # a milestone, not "0% CT"
     assert {"Kiến An", "Phù Liễn", "Thủy Nguyên"} <= set(matrix.columns)
-    spec = figure(at)
-    assert "Thu ngân sách" in spec["layout"]["title"]["text"]
+    assert [c.key for c in at.get("plotly_chart")] == [
+        "ranking_chart", "ranking_chart_narrow", "distribution_chart", "distribution_chart_narrow"]
+    ranking, distribution = figure(at), figure(at, 2)
+    assert "Thu ngân sách" in ranking["layout"]["title"]["text"]
+    assert "Quý I/2026" in ranking["layout"]["title"]["subtitle"]["text"]
+    assert any(a.get("text", "").startswith("Nguồn:") for a in ranking["layout"]["annotations"])
+    assert "Phân bố" in distribution["layout"]["title"]["text"]
+
+
+def test_compare_ranks_on_the_annual_target_too():
+    at = open_page(nav.COMPARE, indicator="budget_revenue", as_of="2026-Q1", ward="kien_an")
+    at.segmented_control(key="compare_by").set_value("pct_of_target").run()
+    assert not at.exception
+    assert "Kiến An: chưa có báo cáo theo % chỉ tiêu năm" in plain(texts(at))
+    assert "% chỉ tiêu năm" in figure(at)["layout"]["xaxis"]["title"]["text"]
 
 
 # --- detail ------------------------------------------------------------------------------------

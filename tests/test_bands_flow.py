@@ -51,11 +51,12 @@ def test_the_build_records_its_bands(strict_db: Path):
 def test_the_board_and_its_legend_follow(on_strict_db: Path):
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
     at.query_params["as_of"] = "2026-Q1"
+    at.session_state["board_view"] = "Theo chỉ tiêu"  # the indicator × unit grid
     at.run()
     assert not at.exception
     captions = "\n".join(c.value for c in at.caption)
     assert "từ 150% kịch bản đến kỳ" in captions and "từ 120% đến dưới 150%" in captions
-    board = next(df for df in tables(at) if "Lĩnh vực" in df.columns)
+    board = next(df for df in tables(at) if "Lĩnh vực" in df.columns and "Phù Liễn" in df.columns)
     revenue = board.set_index("Chỉ tiêu").loc["Thu ngân sách nhà nước trên địa bàn", "Phù Liễn"]
     assert revenue.startswith("●")  # 145,3% of scenario: amber under these bands
 

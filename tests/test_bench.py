@@ -51,3 +51,11 @@ def test_figures_print_median_range_and_verdict():
     assert figure.show() == "50 ms [40–200 ms] (n=3)"
     assert Target(0.050).verdict(figure) == "ok"
     assert Target(0.030).verdict(figure) == "MISS"
+
+
+def test_every_benchmarked_page_exists():
+    from bench import pages
+    from bench.measure import ROOT
+
+    for label, page, _ in pages.CASES:
+        assert (ROOT / page).is_file(), label

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import pandas as pd
+import plotly.graph_objects as go
 import pytest
 
 from wardplan.display import charts, compare, progress
 from wardplan.display.styles import STATUS_STYLES
 from wardplan.reads import queries
+from wardplan.rules.scenario import PROVISIONAL_VI
 
 
 @pytest.fixture(scope="module")
@@ -94,17 +96,75 @@ def test_bullet_chart_bars_by_status_with_scenario_ticks(db):
     assert fig.layout.separators == ",."
 
 
-def test_compare_chart_normalises_by_each_wards_target(db):
+BANDS = {"green_min_pct": 100.0, "amber_min_pct": 90.0}
+
+
+@pytest.fixture(scope="module")
+def ranked_revenue(db):
     rows = compare.compare_rows(queries.targets(db, indicator="budget_revenue", year=2026),
-                                queries.status(db, as_of="2026-Q1")
-                                .query("indicator_code == 'budget_revenue'"))
-    fig = charts.compare_chart(rows, indicator_name="Thu ngân sách", unit="triệu đồng",
-                               as_of="2026-Q1")
-    share = trace(fig, "% chỉ tiêu năm của phường")
-    by_ward = dict(zip(share.y, share.x, strict=True))
-    assert by_ward["Phù Liễn"] == pytest.approx(29.62, abs=0.01)
-    assert by_ward["Kiến An"] is None
-    assert any("chưa có báo cáo" in (a.text or "") for a in fig.layout.annotations)
+                                queries.status(db, as_of="2026-Q1", indicator="budget_revenue"))
+    return compare.ranking(rows, compare.BY_SCENARIO, queries.wards(db))
+
+
+def test_ranking_chart_puts_every_unit_in_order_with_the_chosen_one_marked(ranked_revenue):
+    fig = charts.ranking_chart(ranked_revenue, indicator_name="Thu ngân sách",
+                               unit="triệu đồng", as_of="2026-Q1", by=compare.BY_SCENARIO,
+                               ward="phu_lien", bands=BANDS, source="Nguồn: x")
+    go.Figure(fig.to_dict())  # built without validation: it must still be a valid figure
+    green = trace(fig, STATUS_STYLES["green"].text)
+    assert list(green.y) == ["phu_lien"] and green.x[0] == pytest.approx(145.27, abs=0.01)
+    assert green.marker.color == STATUS_STYLES["green"].colour
+    assert list(green.marker.line.width) == [3]  # the chosen unit is outlined
+    ticks = dict(zip(fig.layout.yaxis.tickvals, fig.layout.yaxis.ticktext, strict=True))
+    assert ticks["phu_lien"] == "<b>Phù Liễn ◀</b>" and ticks["kien_an"] == "Kiến An"
+    assert list(fig.layout.yaxis.categoryarray) == ["thuy_nguyen", "kien_an", "phu_lien"]
+    target = trace(fig, "Vạch đen: % chỉ tiêu năm")
+    assert target.x[0] == pytest.approx(29.62, abs=0.01) and target.x[1] is None
+    unranked = next(t for t in fig.data if getattr(t, "mode", None) == "text")
+    assert list(unranked.text) == ["○ chưa có báo cáo", "○ chưa có báo cáo"]
+    lines = sorted(shape.x0 for shape in fig.layout.shapes)
+    assert lines == [90.0, 100.0]  # the bands of the build
+    layout = fig.layout
+    assert "Xếp hạng" in layout.title.text and "Quý I/2026" in layout.title.subtitle.text
+    assert "triệu đồng" in layout.title.subtitle.text and layout.separators == ",."
+    assert any(a.name == "source" for a in layout.annotations)
+
+
+def test_ranking_chart_hatches_a_provisional_status(db):
+    rows = compare.compare_rows(
+        queries.targets(db, indicator="budget_expenditure", year=2026),
+        queries.status(db, as_of="2026-Q1", indicator="budget_expenditure"))
+    ranked = compare.ranking(rows, compare.BY_TARGET)
+    fig = charts.ranking_chart(ranked, indicator_name="Tổng chi", unit="triệu đồng",
+                               as_of="2026-Q1", by=compare.BY_TARGET, ward=None, bands=BANDS,
+                               source="Nguồn: x")
+    red = trace(fig, STATUS_STYLES["red"].text)
+    assert list(red.marker.pattern.shape) == [charts.PROVISIONAL_PATTERN]
+    assert any(t.name == f"Sọc chéo: {PROVISIONAL_VI}" for t in fig.data)
+    assert [shape.x0 for shape in fig.layout.shapes] == [100.0]  # 100 % of the target
+
+
+def test_distribution_chart_spreads_both_measures(ranked_revenue):
+    fig = charts.distribution_chart(ranked_revenue, indicator_name="Thu ngân sách",
+                                    as_of="2026-Q1", ward="phu_lien", bands=BANDS,
+                                    source="Nguồn: x")
+    go.Figure(fig.to_dict())
+    dots = [t for t in fig.data if t.name == STATUS_STYLES["green"].text]
+    assert [round(t.x[0], 1) for t in dots] == [145.3, 29.6]  # one row per measure
+    assert list(fig.layout.yaxis.ticktext) == ["% kịch bản đến kỳ", "% chỉ tiêu năm"]
+    labels = [a.text for a in fig.layout.annotations]
+    assert "<b>Phù Liễn: 145,3%</b>" in labels and "trung vị 145,3%" in labels
+    narrow = charts.distribution_chart(ranked_revenue, indicator_name="Thu ngân sách",
+                                       as_of="2026-Q1", ward="phu_lien", bands=BANDS,
+                                       source="Nguồn: x", narrow=True)
+    assert narrow.layout.height < fig.layout.height + 200
+
+
+def test_compare_source_line_names_few_documents_and_counts_many():
+    assert charts.compare_sources(["Kế hoạch 08/KH-UBND"], 3) == \
+        "Nguồn: Chỉ tiêu và thực hiện: Kế hoạch 08/KH-UBND."
+    many = charts.compare_sources([f"Kế hoạch {i}" for i in range(40)], 114)
+    assert "114 đơn vị" in many and "40 văn bản" in many
 
 
 def test_figure_values_helper(revenue_figure):

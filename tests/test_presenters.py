@@ -146,8 +146,6 @@ def test_ward_counts_worst_first():
     ))
     assert counts["ward_code"].tolist() == ["phu_lien", "kien_an"]
     assert counts.set_index("ward_code").loc["phu_lien", ["red", "green", "total"]].tolist() == [1, 1, 2]
-    view = overview.ward_counts_view(counts)
-    assert "▼ Chậm" in view.columns and view["Báo cáo"].tolist() == ["Đã có", "Chưa gửi"]
 
 
 def test_attention_items_red_before_amber_with_reason_and_verdict():

@@ -91,6 +91,11 @@ def test_shared_targets_cover_the_indicators_several_wards_plan(db):
     revenue = shared[shared["indicator_code"] == "budget_revenue"]
     assert set(revenue["ward_code"]) == {"phu_lien", "thuy_nguyen", "kien_an"}
     assert shared.groupby("indicator_code")["ward_code"].nunique().min() >= 2
+    # the picker's list: the same indicators, one row each, with how many wards plan them
+    picker = queries.shared_indicators(db, 2026).set_index("indicator_code")
+    assert set(picker.index) == set(shared["indicator_code"])
+    assert picker.loc["budget_revenue", "wards"] == 3
+    assert picker.loc["budget_revenue", "indicator_name"] == "Thu ngân sách nhà nước trên địa bàn"
 
 
 def test_data_issues_have_names_and_the_impossible_target(db):

@@ -81,17 +81,21 @@ def test_md_escape_keeps_plain_vietnamese_and_figures_untouched():
 
 # --- Plotly labels ---------------------------------------------------------------------
 
-def test_compare_chart_shows_a_ward_name_with_html_as_text(db):
+def test_ranking_chart_shows_a_ward_name_with_html_as_text(db):
     rows = compare.compare_rows(queries.targets(db, indicator="budget_revenue", year=2026),
                                 queries.status(db, as_of="2026-Q1")
                                 .query("indicator_code == 'budget_revenue'"))
-    rows["ward_name"] = rows["ward_name"].where(rows["ward_code"] != "kien_an", LINK_NAME)
-    fig = charts.compare_chart(rows, indicator_name="<b>Thu</b>", unit="triệu đồng",
-                               as_of="2026-Q1")
-    spec = fig.to_json()
-    assert "<a " not in spec and "<b>Thu" not in spec
-    assert "&lt;a href=" in spec  # shown as the characters the ward typed
-    assert any("&lt;a href=" in str(y) for trace in fig.data for y in trace.y)
+    rows["ward_name"] = rows["ward_name"].where(rows["ward_code"] != "phu_lien", LINK_NAME)
+    ranked = compare.ranking(rows)  # Phù Liễn has figures: on the axis, in hovers, named
+    for build in (charts.ranking_chart, charts.distribution_chart):
+        extra = {"unit": "triệu đồng", "by": compare.BY_SCENARIO} \
+            if build is charts.ranking_chart else {}
+        fig = build(ranked, indicator_name="<b>Thu</b>", as_of="2026-Q1", ward="phu_lien",
+                    bands={"green_min_pct": 100.0, "amber_min_pct": 90.0},
+                    source="Nguồn: <i>x</i>", **extra)
+        spec = fig.to_json()
+        assert "<a " not in spec and "<b>Thu" not in spec
+        assert "&lt;a href=" in spec  # shown as the characters the ward typed
 
 
 # --- server defaults -------------------------------------------------------------------

@@ -66,54 +66,90 @@ def _cell_markdown(value: object) -> object:
     return md_escape(value)
 
 
+def counts_markdown(counts) -> str:
+    """A `display.board.Counts` cell as status badges, '▼ 3 ▲ 18 ○ 8', with the
+    provisional among them said; a zero is a plain 0, no status an empty cell.  Numbers
+    and symbols of ours: nothing to escape."""
+    badges = " ".join(f":{_BADGE_COLOURS[s]}-badge[{STATUS_STYLES[s].symbol} {n}]" if n else "0"
+                      for s, n in counts.by_status.items())
+    return badges + (f" ({counts.provisional} {PROVISIONAL_VI})" if counts.provisional else "")
+
+
+def board_table(view, *, key: str | None = None, narrow: Sequence[str] | None = None) -> None:
+    """A `display.board.TableView`: counts as badges, links on the named columns."""
+    frame = view.text.copy()
+    for column in view.counts:
+        frame[column] = frame[column].map(counts_markdown)
+    table(frame, numbered=False, linked=view.links, markup=view.counts, key=key, narrow=narrow)
+
+
 def table(frame: pd.DataFrame, *, sources: Sequence[str] = (), css: pd.DataFrame | None = None,
           labels: SourceLabels | None = None, numbered: bool | None = None,
-          links: dict[str, str] | None = None, narrow: Sequence[str] | None = None,
+          links: dict[str, str] | None = None, linked: dict[str, str] | None = None,
+          markup: Sequence[str] = (), narrow: Sequence[str] | None = None,
           key: str | None = None) -> None:
     """A static table that wraps long texts to the page's width (and prints whole).
 
     st.table reads cells as Markdown, so every cell is escaped.  Columns named in
     `sources` show the short form of each reference (document and place); the full
     reference of every row follows in an expander, by row number.  Columns in `links`
-    hold URLs we built (`format.detail_link`) and show as links with the given text.
-    With `narrow` (and a `key`), a phone gets only those columns; the rest stay one
-    tap away on a wider screen or on paper.
+    hold URLs we built (`format.detail_link`) and show as links with the given text;
+    columns in `linked` show their own text as a link to the URL in the named column
+    (which is not shown); Streamlit's Markdown opens such links in a new tab.  Columns
+    in `markup` are Markdown we built from our own words and numbers (status badges)
+    and are not escaped.  With
+    `narrow` (and a `key`), a phone gets only those columns; the rest stay one tap
+    away on a wider screen or on paper.
     """
     if narrow is not None and key is not None:
         with layout.wide(f"table-{key}"):
-            table(frame, sources=sources, css=css, labels=labels, numbered=numbered, links=links)
+            table(frame, sources=sources, css=css, labels=labels, numbered=numbered, links=links,
+                  linked=linked, markup=markup)
         with layout.narrow(f"table-{key}"):
-            kept = [c for c in frame.columns if c in narrow]
+            kept = [c for c in frame.columns
+                    if c in narrow or c in {u for t, u in (linked or {}).items() if t in narrow}]
             table(frame[kept], sources=[c for c in sources if c in kept],
                   css=css[kept] if css is not None else None, labels=labels, numbered=numbered,
-                  links={c: t for c, t in (links or {}).items() if c in kept})
+                  links={c: t for c, t in (links or {}).items() if c in kept},
+                  linked={t: u for t, u in (linked or {}).items() if t in kept},
+                  markup=[c for c in markup if c in kept])
         return
     if key is not None:  # addressable (tests, print styles) as .st-key-table-<key>
         with st.container(key=f"table-{key}"):
-            table(frame, sources=sources, css=css, labels=labels, numbered=numbered, links=links)
+            table(frame, sources=sources, css=css, labels=labels, numbered=numbered, links=links,
+                  linked=linked, markup=markup)
         return
     if frame.empty:
         return
-    shown = frame.reset_index(drop=True).copy()
-    links = links or {}
-    labels = labels or data.source_labels()
+    # Built column by column in plain lists: a table is redrawn on every rerun, and
+    # pandas' per-column assignment costs more than the cells.
+    links, linked, hidden = links or {}, linked or {}, set((linked or {}).values())
+    columns = [c for c in frame.columns if c not in hidden]
     notes: list[tuple[int, str]] = []
-    for column in sources:
-        if column not in shown:
+    cells: dict[str, list] = {}
+    for column in columns:
+        values = frame[column].tolist()
+        if column in sources:
+            labels = labels or data.source_labels()
+            notes += [(i + 1, labels.full(ref)) for i, ref in enumerate(values) if text_or(ref)]
+            values = [labels.short(ref) if text_or(ref) else "" for ref in values]
+        if column in links:
+            cells[column] = [f"[{links[column]}]({_safe_url(url)})" if text_or(url) else ""
+                             for url in values]
             continue
-        for i, ref in enumerate(shown[column]):
-            if text_or(ref):
-                notes.append((i + 1, labels.full(ref)))
-        shown[column] = shown[column].map(lambda ref: labels.short(ref) if text_or(ref) else "")
-    escaped = shown.drop(columns=list(links)).map(_cell_markdown)
-    for column, text in links.items():
-        escaped[column] = [f"[{text}]({_safe_url(url)})" if text_or(url) else ""
-                           for url in shown[column]]
-    escaped = escaped[list(shown.columns)]
+        if column not in markup:
+            values = [_cell_markdown(v) for v in values]
+        if column in linked:
+            values = [f"[{cell}]({_safe_url(url)})" if text_or(url) and cell else cell
+                      for cell, url in zip(values, frame[linked[column]].tolist(), strict=True)]
+        cells[column] = values
+    escaped = pd.DataFrame(cells, columns=columns, index=pd.RangeIndex(1, len(frame) + 1))
     numbered = bool(notes) if numbered is None else numbered
-    escaped.index = pd.RangeIndex(1, len(escaped) + 1)
-    styled = escaped.style.apply(lambda _: css.set_axis(escaped.index), axis=None) \
-        if css is not None else escaped
+    if css is not None:
+        shown_css = css[columns].set_axis(escaped.index)
+        styled = escaped.style.apply(lambda _: shown_css, axis=None)
+    else:
+        styled = escaped
     st.table(styled, hide_index=not numbered)
     if notes:
         with st.expander(f"Nguồn đầy đủ của từng dòng ({len(notes)})"):

@@ -7,22 +7,28 @@ and nothing older is ever served for it.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
+import plotly.graph_objects as go
 import streamlit as st
 
 from etl.ensure import ensure_database
-from wardplan.display import bundle, charts, compare, overview, progress
+from wardplan.display import board, bundle, charts, compare, overview, progress
 from wardplan.display import format as fmt
+from wardplan.display import intake as intake_view
 from wardplan.display import periods as display_periods
 from wardplan.display.bundle import IndicatorBundle
+from wardplan.display.styles import STATUS_ORDER
 from wardplan.reads import queries
 from wardplan.reads.db import Database
 from wardplan.rules.missing import text_or
 from wardplan.rules.periods import parse_period
 from wardplan.rules.settings import load_settings
+from wardplan.rules.status import AMBER, RED
 from wardplan.rules.text import fold
 
 
@@ -124,18 +130,126 @@ def has_report(ward: str, year: int) -> bool:
 
 # --- page data ---------------------------------------------------------------------
 
-@st.cache_data(show_spinner=False, max_entries=256)
+@st.cache_data(show_spinner=False, max_entries=64)
+def overview_status(generation: Any, as_of: str) -> pd.DataFrame:
+    """Every unit × indicator status at a period, worst first (about 5 ms to unpickle at
+    114 units: only the views below that filter it read it)."""
+    return overview.worst_first(queries.status(database(), as_of=as_of)).reset_index(drop=True)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
 def overview_view(generation: Any, as_of: str) -> dict:
-    status = queries.status(database(), as_of=as_of)
+    """What the overview shows at a period, once per database generation: the city
+    board's frames, the key indicators, the totals.  The page reads it through the
+    cached views below, which format only what they show."""
+    status = overview_status(generation, as_of)
     return {
-        "status": status,
-        "board": overview.status_board(status),
-        "counts": overview.ward_counts(status),
-        "attention": overview.attention_items(status),
-        "phone": overview.phone_board(status, as_of),
+        "board": board.city_board(status, wards(), as_of),
+        "key": board.key_indicators(status),
+        "totals": {s: int((status["status"] == s).sum()) for s in STATUS_ORDER},
         "has_actuals": overview.period_has_actuals(status, as_of),
         "latest": overview.latest_data_period(status),
     }
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def overview_head(generation: Any, as_of: str) -> dict:
+    """The overview's first lines: the totals and whether the period has figures."""
+    view = overview_view(generation, as_of)
+    return {k: view[k] for k in ("totals", "has_actuals", "latest")} | {
+        "units": len(view["board"].units), "types": view["board"].types,
+        "groups": view["board"].groups, "empty": view["board"].empty}
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def reporting_view(generation: Any, as_of: str, due: Due) -> dict:
+    """Who reported for the period, the sentence that says so, who has not, and each
+    unit's reporting state (`rules.reporting`)."""
+    view = intake_view.reporting_view(load(queries.reporting, as_of), as_of, due.days, due.today)
+    return {"sentence": intake_view.reporting_sentence(view, as_of, due.days),
+            "unreported": intake_view.unreported(view),
+            "states": intake_view.reporting_states(view)}
+
+
+@dataclass(frozen=True)
+class Due:
+    """Today's reporting rule and today's date: what lateness depends on, not the data."""
+
+    days: int
+    today: dt.date
+
+
+def due() -> Due:
+    return Due(report_due_days(), fmt.today_in_vietnam())
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def key_indicators_view(generation: Any, as_of: str, everything: bool) -> dict:
+    summary = overview_view(generation, as_of)["key"]
+    shown = summary if everything else summary.head(board.KEY_ROWS)
+    return {"count": len(summary), "view": board.key_indicators_view(shown)}
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def board_selection(generation: Any, as_of: str, chosen: board.BoardFilter,
+                    due: Due) -> pd.DataFrame:
+    """The units a filter keeps, in its order, with their counts (`board.select_units`)."""
+    states = reporting_view(generation, as_of, due)["states"]
+    return board.select_units(overview_view(generation, as_of)["board"], chosen, states)
+
+
+def _kept_status(generation: Any, as_of: str, chosen: board.BoardFilter,
+                 due: Due) -> pd.DataFrame:
+    rows = board_selection(generation, as_of, chosen, due)
+    return overview.filter_status(overview_status(generation, as_of),
+                                  wards=list(rows["ward_code"]), groups=chosen.groups,
+                                  statuses=chosen.statuses)
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def board_page(generation: Any, as_of: str, chosen: board.BoardFilter, due: Due,
+               page: int, base: str) -> dict:
+    """One page of the units board, in its wide form and as a phone's list."""
+    city = overview_view(generation, as_of)["board"]
+    shown = board.page_of(board_selection(generation, as_of, chosen, due), page)
+    groups = list(chosen.groups) or city.groups
+    year = parse_period(as_of).year
+    return {"table": board.units_view(shown, city, groups, as_of, year, base),
+            "phone": board.phone_units(shown, city, groups, year)}
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def board_attention(generation: Any, as_of: str, chosen: board.BoardFilter, due: Due,
+                    limit: int) -> dict:
+    """The first `limit` red and amber items the filter keeps, formatted, and how many
+    there are in all."""
+    status = _kept_status(generation, as_of, chosen, due)
+    return {"items": overview.attention_items(status, limit=limit),
+            "behind": int(status["status"].isin([RED, AMBER]).sum())}
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def status_list_page(generation: Any, as_of: str, chosen: board.BoardFilter, due: Due,
+                     page: int, size: int) -> dict:
+    """One page of the full list (every unit × indicator the filter keeps), worst first."""
+    status = _kept_status(generation, as_of, chosen, due)
+    return {"total": len(status),
+            "view": overview.status_list_view(board.page_of(status, page, size), as_of)}
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def board_grid(generation: Any, as_of: str, chosen: board.BoardFilter, due: Due,
+               units: int) -> dict:
+    """The first `units` units the filter keeps, indicator by indicator: the grid and,
+    for a phone, the list per unit."""
+    wards = list(board_selection(generation, as_of, chosen, due)["ward_code"].head(units))
+    status = overview.filter_status(overview_status(generation, as_of), wards=wards,
+                                    groups=chosen.groups)
+    if chosen.statuses:  # the indicators with a chosen status, with all their cells
+        keep = set(overview.filter_status(status, statuses=chosen.statuses)["indicator_code"])
+        status = status[status["indicator_code"].isin(keep)]
+    return {"units": len(wards), "grid": overview.status_board(status),
+            "phone": overview.phone_board(status, as_of)}
 
 
 @st.cache_data(show_spinner=False, max_entries=512)
@@ -157,8 +271,20 @@ def indicator_bundle(generation: Any, ward: str, indicator: str, year: int) -> I
         queries.targets(db, ward=ward, indicator=indicator, year=year), kind, year)
 
 
+def figure(spec: dict) -> go.Figure:
+    """A figure back from the dict a cache keeps.  Figures are cached as plain dicts: a
+    pickled go.Figure re-validates every property when it is unpickled (10 ms and more a
+    figure, on every rerun); this one was validated when it was built."""
+    return go.Figure(spec, _validate=False)
+
+
+def progress_figure(generation: Any, ward: str, indicator: str, as_of: str,
+                    narrow: bool = False) -> go.Figure:
+    return figure(_progress_spec(generation, ward, indicator, as_of, narrow))
+
+
 @st.cache_data(show_spinner=False, max_entries=512)
-def progress_figure(generation: Any, ward: str, indicator: str, as_of: str, narrow: bool = False):
+def _progress_spec(generation: Any, ward: str, indicator: str, as_of: str, narrow: bool) -> dict:
     data = indicator_bundle(generation, ward, indicator, parse_period(as_of).year)
     info = indicator_info()
     row = info.loc[indicator] if indicator in info.index else None
@@ -167,11 +293,17 @@ def progress_figure(generation: Any, ward: str, indicator: str, as_of: str, narr
         indicator_name=row["name_vi"] if row is not None else indicator,
         unit=text_or(row["unit"]) if row is not None else "",
         kind=row["kind"] if row is not None else None, as_of=as_of,
-        sources=data.chart_sources(as_of), narrow=narrow)
+        sources=data.chart_sources(as_of), narrow=narrow).to_dict()
+
+
+def bullet_figure(generation: Any, ward: str, as_of: str,
+                  narrow: bool = False) -> tuple[pd.DataFrame, go.Figure]:
+    rows, spec = _bullet_spec(generation, ward, as_of, narrow)
+    return rows, figure(spec)
 
 
 @st.cache_data(show_spinner=False, max_entries=512)
-def bullet_figure(generation: Any, ward: str, as_of: str, narrow: bool = False):
+def _bullet_spec(generation: Any, ward: str, as_of: str, narrow: bool) -> tuple:
     rows = progress.summary_rows(ward_status(generation, ward, as_of))
     shown = rows["indicator_code"]
     year = parse_period(as_of).year
@@ -180,31 +312,72 @@ def bullet_figure(generation: Any, ward: str, as_of: str, narrow: bool = False):
     refs = [*actuals[actuals["indicator_code"].isin(shown) & actuals["value"].notna()]["source_ref"],
             *targets[targets["indicator_code"].isin(shown)]["source_ref"]]
     return rows, charts.bullet_chart(rows, ward_name=ward_names().get(ward, ward), as_of=as_of,
-                                     sources=fmt.document_titles(refs), narrow=narrow)
+                                     sources=fmt.document_titles(refs), narrow=narrow).to_dict()
 
 
 @st.cache_data(show_spinner=False, max_entries=512)
-def compare_view(generation: Any, indicator: str, as_of: str) -> dict:
-    targets = load(queries.targets, indicator=indicator, year=parse_period(as_of).year)
-    status = load(queries.status, as_of=as_of)
-    status = status[status["indicator_code"] == indicator]
-    rows = compare.compare_rows(targets, status)
+def compare_view(generation: Any, indicator: str, as_of: str, by: str,
+                 ward: str | None) -> dict:
+    """Every unit planning `indicator` ranked on `by`, `ward` highlighted: the ranking and
+    the distribution (wide and phone forms), the sentence that places the ward."""
+    year = parse_period(as_of).year
+    targets = load(queries.targets, indicator=indicator, year=year)
+    rows = compare.compare_rows(targets, load(queries.status, as_of=as_of, indicator=indicator))
+    ranked = compare.ranking(rows, by, wards())
     info = indicator_info()
     name = info.loc[indicator, "name_vi"] if indicator in info.index else indicator
     unit = text_or(info.loc[indicator, "unit"]) if indicator in info.index else ""
-    figures = [charts.compare_chart(rows, indicator_name=name, unit=unit, as_of=as_of,
-                                    sources=fmt.document_titles(targets["source_ref"]),
-                                    narrow=narrow) for narrow in (False, True)]
-    return {"rows": rows, "figure": figures[0], "narrow_figure": figures[1], "name": name,
-            "unit": unit}
+    actuals = load(queries.actuals, indicator=indicator)
+    titles = fmt.document_titles([*targets["source_ref"],
+                                  *actuals.loc[actuals["value"].notna(), "source_ref"]])
+    source = charts.compare_sources(titles, len(ranked))
+    common = dict(indicator_name=name, as_of=as_of, ward=ward, bands=bands(), source=source)
+    # Figures as plain dicts (`figure`).
+    return {
+        "ranked": ranked, "name": name, "unit": unit,
+        "ranking": [charts.ranking_chart(ranked, unit=unit, by=by, narrow=n, **common).to_dict()
+                    for n in (False, True)],
+        "distribution": [charts.distribution_chart(ranked, narrow=n, **common).to_dict()
+                         for n in (False, True)],
+        "sentence": compare.rank_sentence(ranked, ward, by, ward_names().get(ward, ward or "")),
+    }
+
+
+
+@st.cache_data(show_spinner=False, max_entries=512)
+def ranking_page(generation: Any, indicator: str, as_of: str, by: str, ward: str | None,
+                 page: int, size: int) -> pd.DataFrame:
+    """One page of the ranking as a table, the highlighted ward marked as on the chart."""
+    ranked = compare_view(generation, indicator, as_of, by, ward)["ranked"]
+    shown = board.page_of(ranked, page, size)
+    shown = shown.assign(ward_name=[f"{n} ◀" if c == ward else n for n, c in
+                                    zip(shown["ward_name"], shown["ward_code"], strict=True)])
+    return compare.ranking_view(shown)
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def matrix_default(generation: Any, indicator: str, as_of: str, ward: str | None,
+                   units: int = 5) -> list[str]:
+    """The units the shared-indicators matrix opens with: the chosen one and the leaders of
+    the ranking on the scenario."""
+    targets = load(queries.targets, indicator=indicator, year=parse_period(as_of).year)
+    rows = compare.compare_rows(targets, load(queries.status, as_of=as_of, indicator=indicator))
+    leaders = compare.ranking(rows, compare.BY_SCENARIO)["ward_code"].tolist()
+    return list(dict.fromkeys([w for w in (ward, *leaders) if w]))[:units]
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def shared(generation: Any, as_of: str) -> dict:
-    shared_targets = load(queries.shared_targets, parse_period(as_of).year)
-    status = load(queries.status, as_of=as_of)
-    return {
-        "targets": shared_targets,
-        "options": compare.shared_indicator_options(shared_targets),
-        "matrix": compare.shared_matrix(shared_targets, status),
-    }
+    """The indicators at least two units plan for in the period's year."""
+    shared = load(queries.shared_indicators, parse_period(as_of).year)
+    return {"options": compare.shared_indicator_options(shared)}
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def shared_matrix(generation: Any, as_of: str, wards: tuple[str, ...]) -> pd.DataFrame:
+    """The shared indicators × these units: each unit's target, status and % of target."""
+    year = parse_period(as_of).year
+    shared = set(load(queries.shared_indicators, year)["indicator_code"])
+    targets = load(queries.targets, wards=list(wards), year=year)
+    return compare.shared_matrix(targets[targets["indicator_code"].isin(shared)],
+                                 load(queries.status, as_of=as_of, wards=list(wards)))

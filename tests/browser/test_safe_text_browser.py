@@ -34,10 +34,14 @@ SCRIPT = textwrap.dedent(f"""
     NAME = {HOSTILE!r}
     st.markdown(md_escape(NAME))
     st.caption("Nguồn: " + md_escape(NAME))
-    rows = pd.DataFrame({{"ward_name": [NAME, "Kiến An"], "pct_of_target": [29.6, None],
-                          "pct_of_scenario": [101.2, None], "has_report": [True, False]}})
-    st.plotly_chart(charts.compare_chart(rows, indicator_name=NAME, unit="triệu đồng",
-                                         as_of="2026-Q1"))
+    rows = pd.DataFrame({{"ward_code": ["x", "kien_an"], "ward_name": [NAME, "Kiến An"],
+                          "pct_of_target": [29.6, None], "pct_of_scenario": [101.2, None],
+                          "has_report": [True, False], "status": ["green", "grey"],
+                          "provisional": [False, False], "carried": [False, False],
+                          "actual_period": ["2026-Q1", None]}})
+    st.plotly_chart(charts.ranking_chart(
+        rows, indicator_name=NAME, unit="triệu đồng", as_of="2026-Q1", by="pct_of_scenario",
+        ward="x", bands={{"green_min_pct": 100.0, "amber_min_pct": 90.0}}, source=NAME))
     st.dataframe(pd.DataFrame({{"Phường": ['=HYPERLINK("http://evil.example","x")', NAME]}}))
     st.write("DONE")
 """)

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 import plotly.graph_objects as go
+import plotly.io as pio
 
 from wardplan.display.format import format_value, pct
 from wardplan.display.styles import (
@@ -136,31 +137,28 @@ def _legend_entries(fig: go.Figure) -> int:
     return sum(1 for t in fig.data if t.showlegend is not False and t.name)
 
 
-def _finish(fig: go.Figure, title: str, subtitle: str, source: str, height: int,
-            legend_rows: int = 2, left: int = 80, axis_px: int = _AXIS_PX,
-            frame: Frame = WIDE, plot_px: int | None = None) -> go.Figure:
-    """Title, subtitle, legend and source line placed in pixels around the plot.
-
-    The figure is `height` tall (more if the title wraps), or, with `plot_px`, the
-    plot area is that tall and the margins come on top.  A narrow frame stacks the
-    legend one entry per row, so its height is known.
-    """
+def _frame(title: str, subtitle: str, source: str, height: int, *, legend_rows: int = 2,
+           left: int = 80, axis_px: int = _AXIS_PX, frame: Frame = WIDE,
+           plot_px: int | None = None, top_axis_px: int = 0, legend_entries: int = 0,
+           show_legend: bool = True) -> tuple[dict, dict]:
+    """The layout around the plot — title, subtitle, legend, fonts, margins, height — and
+    the source line's annotation, placed in pixels (see `_finish`)."""
     source_lines = _wrapped(source, frame.source_chars)
     title_lines = _wrapped(title, frame.title_chars)
     subtitle_lines = _wrapped(subtitle, frame.subtitle_chars)
-    if fig.layout.showlegend is False:
+    if not show_legend:
         legend_px = 0
     elif frame.narrow:
-        legend_px = frame.legend_row_px * _legend_entries(fig)
+        legend_px = frame.legend_row_px * legend_entries
     else:
         legend_px = frame.legend_row_px * legend_rows
     bottom = axis_px + legend_px + 10 + frame.source_line_px * len(source_lines) + 12
     # On a phone Plotly's toolbar stays on screen above the chart: the title starts below it.
     toolbar = 30 if frame.narrow else 0
     top = int(22 + toolbar + len(title_lines) * frame.title_size * 1.3
-              + len(subtitle_lines) * frame.subtitle_size * 1.4 + 30)
+              + len(subtitle_lines) * frame.subtitle_size * 1.4 + 30 + top_axis_px)
     total = top + bottom + plot_px if plot_px is not None else height + max(0, top - 104)
-    fig.update_layout(
+    layout = dict(
         title=dict(text="<br>".join(_escape(t) for t in title_lines), x=0.01, xanchor="left",
                    xref="container", y=1 - (12 + toolbar) / total, yanchor="top",
                    yref="container",
@@ -183,12 +181,49 @@ def _finish(fig: go.Figure, title: str, subtitle: str, source: str, height: int,
         # scrolls the page; the zoom buttons remain.
         dragmode=False,
     )
-    fig.add_annotation(
+    note = dict(
         text="<br>".join(_escape(line) for line in source_lines),
         xref="paper", yref="paper", x=0, xanchor="left", xshift=-left + 12,
         y=0, yanchor="top", yshift=-(axis_px + legend_px + 10), showarrow=False,
         align="left", font=dict(size=frame.source_size, color=SOURCE_COLOUR), name="source")
+    return layout, note
+
+
+def _finish(fig: go.Figure, title: str, subtitle: str, source: str, height: int,
+            legend_rows: int = 2, left: int = 80, axis_px: int = _AXIS_PX,
+            frame: Frame = WIDE, plot_px: int | None = None) -> go.Figure:
+    """Title, subtitle, legend and source line placed in pixels around the plot.
+
+    The figure is `height` tall (more if the title wraps), or, with `plot_px`, the
+    plot area is that tall and the margins come on top.  A narrow frame stacks the
+    legend one entry per row, so its height is known.
+    """
+    layout, note = _frame(title, subtitle, source, height, legend_rows=legend_rows, left=left,
+                          axis_px=axis_px, frame=frame, plot_px=plot_px,
+                          legend_entries=_legend_entries(fig),
+                          show_legend=fig.layout.showlegend is not False)
+    fig.update_layout(**layout)
+    fig.add_annotation(**note)
     return fig
+
+
+# The template as plain data, for figures built without Plotly's validation (which is
+# what turns the name into the template elsewhere).
+_WHITE = pio.templates["plotly_white"].to_plotly_json()
+
+
+def _figure(traces: list[dict], layout: dict, note: dict, shapes: list[dict],
+            notes: list[dict]) -> go.Figure:
+    """A figure from plain dicts in one step, not validated property by property: a
+    ranking of 114 units has thousands of values, and Plotly's validation and relayout
+    were most of the compare page's cold time.  tests/test_charts.py validates what the
+    builders that use this make."""
+    layout = {**layout, "template": _WHITE, "shapes": shapes, "annotations": [*notes, note]}
+    return go.Figure({"data": traces, "layout": layout}, _validate=False)
+
+
+def _legend_count(traces: list[dict]) -> int:
+    return sum(1 for t in traces if t.get("showlegend", True) is not False and t.get("name"))
 
 
 def _number_format(values) -> str:
@@ -447,54 +482,250 @@ def bullet_chart(rows: pd.DataFrame, *, ward_name: str, as_of: str,
                    plot_px=row_px * max(len(rows), 2) + 20)
 
 
-# --- compare wards --------------------------------------------------------------------
+# --- compare units: the ranking and the distribution ----------------------------------
 
-def compare_chart(rows: pd.DataFrame, *, indicator_name: str, unit: str, as_of: str,
-                  sources: list[str] | None = None, narrow: bool = False) -> go.Figure:
-    """Per ward: progress as % of its own annual target and % of its scenario to date.
+MEASURE_NAMES = {"pct_of_scenario": "% kịch bản đến kỳ", "pct_of_target": "% chỉ tiêu năm"}
+OTHER_MEASURE = {"pct_of_scenario": "pct_of_target", "pct_of_target": "pct_of_scenario"}
+PROVISIONAL_PATTERN = "/"  # hatching on a bar whose status is provisional
+HIGHLIGHT = INK  # the chosen unit: outlined, named, bold on its axis
 
-    `rows` is `compare.compare_rows`.  Ratios make wards of any size comparable.
+
+def compare_sources(titles: list[str], units: int, limit: int = 6) -> str:
+    """The source line of a chart about many units: the documents when they are few, else
+    what they are and where each is given (every unit's own reference is in the table)."""
+    if len(titles) <= limit:
+        return source_line([("Chỉ tiêu và thực hiện", titles)])
+    return (f"Nguồn: chỉ tiêu và thực hiện theo văn bản kế hoạch, báo cáo của {units} đơn vị "
+            f"({len(titles)} văn bản; nguồn của từng đơn vị ở bảng xếp hạng).")
+
+
+def _unit_labels(ranked: pd.DataFrame, ward: str | None, width: int) -> tuple[list, list]:
+    """Unique category keys (codes) and the names shown for them, the chosen one bold."""
+    keys = [str(c) for c in ranked["ward_code"]]
+    names = []
+    for code, name in zip(keys, ranked["ward_name"], strict=True):
+        label = _escape(shorten(text_or(name, code), width))
+        names.append(f"<b>{label} ◀</b>" if code == ward else label)
+    return keys, names
+
+
+def _band_lines(by: str, bands: dict, frame: Frame, span: tuple[float, float] | None = None,
+                below: bool = False) -> tuple[list, list]:
+    """Where the colours change: the bands on the scenario, 100 % of the target; over
+    the whole plot, or the `span` of y (data) of one row; labelled above (or `below`).
+    Shapes and annotations as dicts, for one `update_layout` (Plotly re-validates every
+    earlier one on each add)."""
+    if by == "pct_of_scenario":
+        lines = [(float(bands["amber_min_pct"]), STATUS_STYLES["amber"].colour,
+                  f"{pct(bands['amber_min_pct'])} {STATUS_STYLES['amber'].symbol}"),
+                 (float(bands["green_min_pct"]), STATUS_STYLES["green"].colour,
+                  f"{pct(bands['green_min_pct'])} {STATUS_STYLES['green'].symbol}")]
+    else:
+        lines = [(100.0, TARGET_COLOUR, "100% chỉ tiêu năm")]
+    shapes, notes = [], []
+    for i, (value, colour, label) in enumerate(lines):
+        y = dict(y0=0, y1=1, yref="paper") if span is None else \
+            dict(y0=span[0], y1=span[1], yref="y")
+        shapes.append(dict(type="line", x0=value, x1=value, xref="x",
+                           line=dict(color=colour, width=2, dash="dot"), **y))
+        # Two lines close together (90 % and 100 %): one label left of its line, one right.
+        side = "center" if len(lines) == 1 else ("right" if i == 0 else "left")
+        at = y["y0"] if below else y["y1"]
+        notes.append(dict(x=value, xref="x", y=at, yref=y["yref"], xanchor=side,
+                          yanchor="top" if below else "bottom", showarrow=False,
+                          text=_escape(label), font=dict(size=frame.tick_size - 2,
+                                                         color="#444444")))
+    return shapes, notes
+
+
+def _hover(row) -> str:
+    parts = [f"<b>{_escape(text_or(row.ward_name))}</b>",
+             _escape(STATUS_STYLES.get(row.status, STATUS_STYLES[GREY]).text)]
+    for column, name in MEASURE_NAMES.items():
+        value = getattr(row, column)
+        parts.append(f"{name}: {pct(value)}")
+    rests = [PROVISIONAL_VI] if is_true(row.provisional) else []
+    if is_true(row.carried) and isinstance(row.actual_period, str):
+        rests.append(f"số liệu {period_label(row.actual_period)}")
+    if rests:
+        parts.append(_escape(" · ".join(rests)))
+    return "<br>".join(parts)
+
+
+def ranking_chart(ranked: pd.DataFrame, *, indicator_name: str, unit: str, as_of: str,
+                  by: str, ward: str | None, bands: dict, source: str,
+                  narrow: bool = False) -> go.Figure:
+    """Every unit planning the indicator, best first: a bar per unit on `by` coloured by
+    its status (hatched when provisional), a black tick at the other measure, the chosen
+    unit outlined and in bold, the band lines; units without the figure at the bottom.
+
+    `ranked` is `compare.ranking(…, by)`.  Ratios make units of any size comparable.
     """
     frame = frame_for(narrow)
-    fig = go.Figure()
-    # Category labels are rendered as Plotly's HTML subset too: '<a href=…>' in a ward
-    # name would become a link on the axis and in the hover.
-    names = [_escape(text_or(n)) for n in rows["ward_name"]]
-    series = (("pct_of_target", "% chỉ tiêu năm của phường", "#0072B2"),
-              ("pct_of_scenario", "% kịch bản đến kỳ của phường", "#56B4E9"))
-    for column, name, colour in series:
-        x = [None if is_missing(v) else float(v) for v in rows[column]]
-        text = [pct(v) if v is not None else "" for v in x]
-        fig.add_trace(go.Bar(
-            x=x, y=names, orientation="h", name=name, marker=dict(color=colour),
-            text=text, textposition="outside", textfont=dict(size=frame.legend_size),
-            cliponaxis=False,
-            hovertemplate="%{y}: %{x:,.1f}%<extra>" + _escape(name) + "</extra>"))
-    for row, name in zip(rows.itertuples(index=False), names, strict=True):
-        if is_missing(row.pct_of_target) and is_missing(row.pct_of_scenario):
-            why = "chưa có báo cáo" if not row.has_report else "chưa có số liệu kỳ này"
-            fig.add_annotation(x=0, y=name, xanchor="left", showarrow=False,
-                               text=_escape(f"{STATUS_STYLES[GREY].symbol} {why}"),
-                               font=dict(size=frame.legend_size, color="#555555"))
-    finite = [v for v in list(rows["pct_of_target"]) + list(rows["pct_of_scenario"])
-              if not is_missing(v)]
-    top = max([110.0] + [float(v) * (1.3 if narrow else 1.2) for v in finite])
-    fig.add_vline(x=100, line=dict(color=TARGET_COLOUR, width=2, dash="dot"))
-    fig.update_layout(barmode="group", bargap=0.3)
-    fig.update_xaxes(range=[0, top], ticksuffix="%", title=dict(text="% (chuẩn hóa)"),
-                     gridcolor="#E5E5E5", tickfont=dict(size=frame.tick_size),
-                     nticks=5 if narrow else None)
-    fig.update_yaxes(categoryorder="array", categoryarray=list(reversed(names)),
-                     tickfont=dict(size=frame.tick_size), automargin=False)
-    source = source_line([("Chỉ tiêu và thực hiện", sources or [])])
-    title = f"So sánh phường — {indicator_name}"
-    subtitle = (f"Tiến độ theo % chỉ tiêu năm và % kịch bản của từng phường "
-                f"(đơn vị gốc: {unit or 'không có'}) · {period_label(as_of)}")
-    if narrow:
-        return _finish(fig, title, subtitle, source, height=0, left=96, frame=frame,
-                       axis_px=52, plot_px=max(160, 64 * len(rows)))
-    return _finish(fig, title, subtitle, source, height=max(440, 300 + 80 * len(rows)),
-                   left=150, legend_rows=1, frame=frame)
+    n = len(ranked)
+    row_px = 30 if n <= 12 else 22 if n <= 40 else 17
+    label_size = frame.tick_size if n <= 12 else max(11, frame.tick_size - 3)
+    keys, names = _unit_labels(ranked, ward, 18 if narrow else 34)
+    statuses = ranked["status"].where(ranked["status"].isin(list(STATUS_STYLES)), GREY)
+    measure, other = MEASURE_NAMES[by], MEASURE_NAMES[OTHER_MEASURE[by]]
+    traces: list[dict] = []
+    for status in STATUS_ORDER:
+        mask = (statuses == status) & ranked[by].notna()
+        if not mask.any():
+            continue
+        rows = ranked[mask]
+        style = STATUS_STYLES[status]
+        chosen = [c == ward for c in rows["ward_code"]]
+        hover = [_hover(r) for r in rows.itertuples(index=False)] if not narrow else \
+            [f"{_escape(text_or(r.ward_name))}: {pct(getattr(r, by))}"
+             for r in rows.itertuples(index=False)]
+        traces.append(dict(
+            type="bar", x=[float(v) for v in rows[by]],
+            y=[k for k, m in zip(keys, mask, strict=True) if m], orientation="h", name=style.text,
+            marker=dict(color=style.colour,
+                        pattern=dict(shape=[PROVISIONAL_PATTERN if is_true(p) else ""
+                                            for p in rows["provisional"]],
+                                     fgcolor="#FFFFFF", size=6, solidity=0.3,
+                                     fillmode="overlay"),
+                        line=dict(color=HIGHLIGHT, width=[3 if c else 0 for c in chosen])),
+            text=[pct(v) for v in rows[by]], textposition="outside", cliponaxis=False,
+            textfont=dict(size=label_size - 1), customdata=hover,
+            hovertemplate="%{customdata}<extra></extra>"))
+    if ranked["provisional"].map(is_true).any():
+        traces.append(dict(type="bar", x=[None], y=[keys[0]], orientation="h",
+                           name=f"Sọc chéo: {PROVISIONAL_VI}", hoverinfo="skip",
+                           marker=dict(color="#FFFFFF", line=dict(color=INK, width=1),
+                                       pattern=dict(shape=PROVISIONAL_PATTERN, fgcolor=INK,
+                                                    fillmode="overlay"))))
+    others = ranked[OTHER_MEASURE[by]]
+    if others.notna().any():
+        traces.append(dict(
+            type="scatter", x=[None if is_missing(v) else float(v) for v in others], y=keys,
+            mode="markers", name=f"Vạch đen: {other}",
+            marker=dict(symbol="line-ns", size=row_px - 4, line=dict(width=3, color=INK),
+                        color=INK),
+            hovertemplate=f"%{{x:,.1f}}% {other}<extra></extra>"))
+    missing = ranked[by].isna()
+    if missing.any():  # one text trace, not an annotation per unit
+        traces.append(dict(
+            type="scatter", x=[0] * int(missing.sum()),
+            y=[k for k, m in zip(keys, missing, strict=True) if m], mode="text",
+            showlegend=False, hoverinfo="skip", textposition="middle right",
+            text=[f"{STATUS_STYLES[GREY].symbol} " + ("chưa có báo cáo" if not r else
+                                                      "chưa có số liệu so được")
+                  for r in ranked.loc[missing, "has_report"]],
+            textfont=dict(size=label_size - 1, color="#555555")))
+    finite = [float(v) for v in ranked[by].tolist() + others.tolist() if not is_missing(v)]
+    top = max([110.0] + [v * (1.25 if narrow else 1.15) for v in finite])
+    long = n > 40  # a long list: the axis on top, where the reading starts
+    ranked_units = int(ranked[by].notna().sum())
+    title = f"Xếp hạng các đơn vị — {indicator_name}"
+    subtitle = (f"{ranked_units}/{n} đơn vị có số liệu, xếp theo {measure}; màu theo trạng "
+                f"thái · đơn vị gốc: {unit or 'không có'} · đến {period_label(as_of)}")
+    longest = max([len(shorten(text_or(v), 18 if narrow else 34)) for v in ranked["ward_name"]]
+                  + [8])
+    left = int(min(150 if narrow else 300, 30 + longest * label_size * 0.56))
+    layout, note = _frame(title, subtitle, source, 0, left=left, axis_px=30 if long else 52,
+                          frame=frame, top_axis_px=28 if long else 0,
+                          plot_px=max(120, row_px * n), legend_rows=1,
+                          legend_entries=_legend_count(traces))
+    layout["legend"]["itemsizing"] = "constant"
+    layout.update(
+        barmode="overlay", bargap=0.25,
+        xaxis=dict(range=[0, top], ticksuffix="%", title=dict(text=measure if not long else ""),
+                   gridcolor="#E5E5E5", tickfont=dict(size=frame.tick_size),
+                   nticks=5 if narrow else None, side="top" if long else "bottom"),
+        yaxis=dict(categoryorder="array", categoryarray=list(reversed(keys)), tickmode="array",
+                   tickvals=keys, ticktext=names, range=[-0.6, n - 0.4],
+                   tickfont=dict(size=label_size), automargin=False, ticklabelstandoff=6))
+    return _figure(traces, layout, note, *_band_lines(by, bands, frame, below=long))
+
+
+def distribution_chart(ranked: pd.DataFrame, *, indicator_name: str, as_of: str,
+                       ward: str | None, bands: dict, source: str,
+                       narrow: bool = False) -> go.Figure:
+    """How the units spread on both measures: a dot per unit on each row (colour by
+    status), the median of each row, the chosen unit as a large outlined diamond."""
+    frame = frame_for(narrow)
+    rows = {"pct_of_scenario": 1.0, "pct_of_target": 0.0}
+    statuses = ranked["status"].where(ranked["status"].isin(list(STATUS_STYLES)), GREY)
+    jitter = [((i * 7) % 11 - 5) / 14 for i in range(len(ranked))]  # fixed, no overlap
+    hover = [_hover(r) for r in ranked.itertuples(index=False)] if not narrow else \
+        [_escape(text_or(n)) for n in ranked["ward_name"]]
+    traces: list[dict] = []
+    shapes: list[dict] = []
+    notes: list[dict] = []
+    shown_legend = set()
+    for column, level in rows.items():
+        for status in STATUS_ORDER:
+            mask = (statuses == status) & ranked[column].notna()
+            if not mask.any():
+                continue
+            style = STATUS_STYLES[status]
+            picked = [i for i, m in enumerate(mask) if m]
+            traces.append(dict(
+                type="scatter", x=[float(ranked[column].iloc[i]) for i in picked],
+                y=[level + jitter[i] * 0.5 for i in picked], mode="markers", name=style.text,
+                legendgroup=status, showlegend=status not in shown_legend,
+                marker=dict(color=style.colour, size=8 if narrow else 10, opacity=0.85,
+                            line=dict(width=0.5, color="#FFFFFF")),
+                customdata=[hover[i] for i in picked],
+                hovertemplate="%{customdata}<extra></extra>" if not narrow else
+                "%{customdata}: %{x:,.1f}%<extra></extra>"))
+            shown_legend.add(status)
+        values = ranked[column].dropna()
+        if len(values):
+            median = float(values.median())
+            shapes.append(dict(type="line", x0=median, x1=median, y0=level - 0.38,
+                               y1=level + 0.38, line=dict(color=INK, width=3)))
+            notes.append(dict(x=median, y=level - 0.38, yanchor="top", showarrow=False,
+                              text=_escape(f"trung vị {pct(median)}"),
+                              font=dict(size=frame.tick_size - 2, color=INK)))
+    finite = [float(v) for c in rows for v in ranked[c] if not is_missing(v)]
+    top = max([110.0] + [v * 1.08 for v in finite])
+    mine = ranked[ranked["ward_code"] == ward] if ward else ranked.iloc[0:0]
+    if not mine.empty:
+        row = mine.iloc[0]
+        name = _escape(shorten(text_or(row["ward_name"]), 30))
+        for column, level in rows.items():
+            if is_missing(row[column]):
+                continue
+            traces.append(dict(  # named on the chart itself: no legend entry
+                type="scatter", x=[float(row[column])], y=[level], mode="markers", name=name,
+                showlegend=False,
+                marker=dict(symbol="diamond", size=16 if narrow else 18,
+                            color=STATUS_STYLES.get(row["status"], STATUS_STYLES[GREY]).colour,
+                            line=dict(width=3, color=HIGHLIGHT)),
+                hovertemplate=f"<b>{name}</b>: %{{x:,.1f}}%<extra></extra>"))
+            near_end = float(row[column]) > 0.7 * top  # keep the label inside the plot
+            notes.append(dict(x=float(row[column]), y=level, yshift=14, yanchor="bottom",
+                              xanchor="right" if near_end else "center", xshift=8 if near_end
+                              else 0, showarrow=False,
+                              text=f"<b>{name}: {pct(row[column])}</b>",
+                              bgcolor="rgba(255,255,255,0.85)",
+                              font=dict(size=frame.tick_size - 1, color=INK)))
+    for by, span in (("pct_of_scenario", (0.55, 1.45)), ("pct_of_target", (-0.45, 0.45))):
+        band_shapes, band_notes = _band_lines(by, bands, frame, span=span,
+                                              below=by == "pct_of_target")
+        shapes += band_shapes
+        notes += band_notes
+    counted = int(ranked["pct_of_scenario"].notna().sum())
+    title = f"Phân bố các đơn vị — {indicator_name}"
+    subtitle = (f"Mỗi chấm một đơn vị ({counted}/{len(ranked)} có số liệu); vạch đen: trung vị "
+                f"· đến {period_label(as_of)}")
+    layout, note = _frame(title, subtitle, source, 0, left=92 if narrow else 150, frame=frame,
+                          plot_px=260 if narrow else 300, legend_rows=1,
+                          legend_entries=_legend_count(traces))
+    layout["legend"]["itemsizing"] = "constant"  # even rows
+    layout.update(
+        xaxis=dict(range=[0, top], ticksuffix="%", title=dict(text="Tỷ lệ (%)"),
+                   gridcolor="#E5E5E5", tickfont=dict(size=frame.tick_size),
+                   nticks=5 if narrow else None),
+        yaxis=dict(tickmode="array", tickvals=list(rows.values()),
+                   ticktext=[MEASURE_NAMES[c] for c in rows] if not narrow else
+                   ["% KB đến kỳ", "% CT năm"], range=[-0.75, 1.75], showgrid=False,
+                   zeroline=False, tickfont=dict(size=frame.tick_size)))
+    return _figure(traces, layout, note, shapes, notes)
 
 
 def figure_values(fig: go.Figure, name: str) -> list:

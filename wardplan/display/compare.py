@@ -1,4 +1,5 @@
-"""Wards side by side on one indicator, and the shared indicators × wards matrix."""
+"""Units side by side on one indicator — every unit ranked, the distribution — and the
+shared indicators × units matrix for a few units."""
 
 from __future__ import annotations
 
@@ -46,6 +47,68 @@ def compare_rows(targets: pd.DataFrame, status: pd.DataFrame) -> pd.DataFrame:
     frame["status"] = frame["status"].fillna(GREY)
     frame = frame.sort_values("ward_name", key=lambda s: s.map(fold))
     return frame[columns].reset_index(drop=True)
+
+
+# --- the ranking of every unit planning the indicator ------------------------------------
+
+BY_SCENARIO, BY_TARGET = "pct_of_scenario", "pct_of_target"
+MEASURE_LABELS_VI = {BY_SCENARIO: "% kịch bản đến kỳ", BY_TARGET: "% chỉ tiêu năm"}
+
+
+def ranking(rows: pd.DataFrame, by: str = BY_SCENARIO,
+            units: pd.DataFrame | None = None) -> pd.DataFrame:
+    """`compare_rows` best first on `by` (both percentages already read "higher is
+    better", whatever the indicator's direction), ranked 1, 2, … (ties share a rank);
+    units without the figure follow by name, unranked.  With `units` (v_wards), each
+    row also gets its unit type."""
+    frame = rows.copy()
+    if units is not None and not units.empty:
+        frame["unit_type_vi"] = frame["ward_code"].map(
+            dict(zip(units["ward_code"], units["unit_type_vi"], strict=True))).fillna("")
+    elif "unit_type_vi" not in frame:
+        frame["unit_type_vi"] = ""
+    frame[by] = pd.to_numeric(frame[by], errors="coerce")
+    frame["_name"] = frame["ward_name"].map(lambda n: fold(text_or(n)))
+    frame = frame.sort_values([by, "_name"], ascending=[False, True], na_position="last")
+    frame["rank"] = frame[by].rank(method="min", ascending=False)
+    return frame.drop(columns="_name").reset_index(drop=True)
+
+
+def ranked_count(ranked: pd.DataFrame) -> int:
+    return int(ranked["rank"].notna().sum())
+
+
+def rank_sentence(ranked: pd.DataFrame, ward: str | None, by: str, ward_name: str) -> str:
+    """'Phù Liễn: hạng 1/1 đơn vị có số liệu theo % kịch bản đến kỳ (145,3%); trung vị
+    145,3%.' — or why the ward is not ranked."""
+    measure = MEASURE_LABELS_VI[by]
+    ranked_units = ranked_count(ranked)
+    values = ranked.loc[ranked["rank"].notna(), by]
+    median = f"; trung vị của {ranked_units} đơn vị: {pct(values.median())}" if ranked_units else ""
+    mine = ranked[ranked["ward_code"] == ward] if ward else ranked.iloc[0:0]
+    if mine.empty:
+        return f"{ward_name} không đặt chỉ tiêu này{median}."
+    row = mine.iloc[0]
+    if is_missing(row["rank"]):
+        why = "chưa có báo cáo" if not row["has_report"] else "chưa có số liệu so được"
+        return f"{ward_name}: {why} theo {measure}{median}."
+    return (f"{ward_name}: hạng {int(row['rank'])}/{ranked_units} đơn vị có số liệu theo "
+            f"{measure} ({pct(row[by])}){median}.")
+
+
+def page_with(ranked: pd.DataFrame, ward: str | None, size: int) -> int:
+    """The page (1-based) of the ranking that holds `ward` (1 if it is not there)."""
+    where = ranked.index[ranked["ward_code"] == ward] if ward else []
+    return int(where[0]) // size + 1 if len(where) else 1
+
+
+def ranking_view(ranked: pd.DataFrame) -> pd.DataFrame:
+    """The ranking as a table: rank, unit, progress on both measures, then the target as
+    written and its source."""
+    view = compare_view(ranked).rename(columns={"Phường": "Đơn vị"})
+    view.insert(0, "Hạng", ranked["rank"].map(lambda r: "—" if is_missing(r) else str(int(r))))
+    view.insert(2, "Loại", ranked["unit_type_vi"].map(text_or))
+    return view
 
 
 def compare_view(rows: pd.DataFrame) -> pd.DataFrame:

@@ -30,6 +30,12 @@ def detail_link(ward: str, indicator: str, as_of: str, base: str = "chi-tiet") -
     """Relative URL of the indicator detail page, for link columns."""
     return f"{base}?{urlencode({'ward': ward, 'indicator': indicator, 'as_of': as_of})}"
 
+
+def progress_link(ward: str, as_of: str, base: str = "tien-do") -> str:
+    """Relative URL of a ward's progress page at a period, for link columns."""
+    return f"{base}?{urlencode({'ward': ward, 'as_of': as_of})}"
+
+
 # --- numbers ---------------------------------------------------------------------
 
 def format_value(value: object, unit: str | None = None) -> str:

@@ -15,7 +15,7 @@ import pandas as pd
 from wardplan.display import charts, styles
 from wardplan.rules import kinds, template
 from wardplan.rules.numbers import format_pct_vi
-from wardplan.rules.scenario import ORIGIN_LABELS_VI
+from wardplan.rules.scenario import ORIGIN_LABELS_VI, PROVISIONAL_VI
 
 
 @dataclass(frozen=True)
@@ -130,11 +130,19 @@ def sections(green_min_pct: float, amber_min_pct: float) -> list[Section]:
             "nhiêu % chỉ tiêu năm, màu và ký hiệu theo trạng thái; vạch đen là kịch bản đến kỳ "
             "tính bằng % chỉ tiêu năm — thanh vượt vạch là đang đi trước kịch bản. Chỉ tiêu "
             f"đánh giá khi hoàn thành không có thanh mà ghi “{styles.MILESTONE_TEXT}”.",
-            "Biểu đồ so sánh (trang So sánh phường): các phường khác nhau về quy mô, nên so "
-            "bằng tỷ lệ: % chỉ tiêu năm của chính phường đó và % kịch bản đến kỳ của phường "
-            "đó.",
-            "Bảng trạng thái (trang Tổng quan): mỗi ô ghi ký hiệu, số thực hiện lũy kế và % "
-            "kịch bản đến kỳ (KB). Trên điện thoại bảng thành danh sách theo từng phường, các "
+            "Biểu đồ xếp hạng (trang So sánh phường): mọi đơn vị đặt chỉ tiêu đang chọn, xếp "
+            "từ cao xuống thấp theo % kịch bản đến kỳ hoặc % chỉ tiêu năm của chính đơn vị đó "
+            "(các đơn vị khác nhau về quy mô nên so bằng tỷ lệ). Màu cột theo trạng thái, cột "
+            f"sọc chéo là {PROVISIONAL_VI}, vạch đen là tỷ lệ còn lại; đơn vị đang chọn được tô "
+            "viền, in đậm và đánh dấu ◀; đơn vị chưa có số liệu ở cuối. Biểu đồ phân bố: mỗi "
+            "chấm một đơn vị trên từng tỷ lệ, vạch đen là trung vị, hình thoi là đơn vị đang "
+            "chọn.",
+            "Bảng các đơn vị (trang Tổng quan): mỗi dòng một phường, xã hoặc đặc khu, chậm nhất "
+            "trước; mỗi ô lĩnh vực đếm số chỉ tiêu theo từng trạng thái; cột cuối nêu các chỉ "
+            "tiêu chậm nhất với % kịch bản đến kỳ (KB). Lọc theo loại đơn vị, trạng thái, lĩnh "
+            "vực; tìm tên đơn vị gõ có dấu hoặc không dấu; bấm tên đơn vị để mở trang tiến độ. "
+            "Thẻ “Theo chỉ tiêu” đặt vài đơn vị cạnh nhau theo từng chỉ tiêu: mỗi ô ghi ký hiệu, "
+            "số thực hiện lũy kế và % KB. Trên điện thoại bảng thành danh sách từng đơn vị, các "
             "chỉ tiêu chậm và cần chú ý lên trước.",
             "Nút phóng to, thu nhỏ và đặt lại trục ở góc biểu đồ; nút toàn màn hình phóng biểu "
             "đồ ra cả màn hình. Rê chuột (hoặc chạm) vào một điểm để xem số.",

@@ -16,6 +16,7 @@ from wardplan.rules.periods import period_label, period_sort_key
 from wardplan.rules.quality import SEVERITY_LABELS_VI
 from wardplan.rules.reporting import LABELS_VI as REPORTING_LABELS_VI
 from wardplan.rules.reporting import LATE, NOT_DUE, REPORTED, due_date, reporting_state
+from wardplan.rules.text import fold
 
 CHANGE_LABELS_VI = {"added": "Số liệu mới", "changed": "Sửa số liệu", "removed": "Bỏ số liệu"}
 KIND_LABELS_VI = {"report": "Báo cáo kỳ", "workbook": "Sổ kế hoạch và thực hiện cả năm",
@@ -137,6 +138,21 @@ def reporting_view(reporting: pd.DataFrame, period: str, due_days: int,
                                           if not is_missing(r["last_submitted_at"])
                                           else "chưa nộp qua hệ thống")})
     return pd.DataFrame(rows)
+
+
+def unreported(view: pd.DataFrame) -> pd.DataFrame:
+    """The rows of `reporting_view` for the units that have not reported, late ones first."""
+    if view.empty:
+        return view
+    late = view[view["state"] != REPORTED]
+    late = late.assign(_late=(late["state"] != LATE).astype(int)).sort_values(
+        ["_late", "Đơn vị"], key=lambda s: s.map(fold) if s.name == "Đơn vị" else s)
+    return late.drop(columns=["ward_code", "state", "_late"]).reset_index(drop=True)
+
+
+def reporting_states(view: pd.DataFrame) -> dict[str, str]:
+    """ward_code → its `rules.reporting` state for the period of `reporting_view`."""
+    return dict(zip(view["ward_code"], view["state"], strict=True)) if not view.empty else {}
 
 
 def reporting_sentence(view: pd.DataFrame, period: str, due_days: int) -> str:

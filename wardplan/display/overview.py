@@ -1,7 +1,9 @@
-"""The overview: the ward × indicator board, counts per ward, the attention list."""
+"""The overview: the indicator × ward grid (a few wards at a time), counts per ward, the
+attention list, the full list.  The city board, units as rows, is `display.board`."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import pandas as pd
@@ -22,6 +24,7 @@ from wardplan.display.styles import (
     STATUS_STYLES,
     qualifiers,
     status_caption,
+    status_marks,
     status_text,
     style_of,
 )
@@ -29,6 +32,8 @@ from wardplan.rules.missing import is_missing, is_true, text_or
 from wardplan.rules.periods import end_month, latest_part, period_label, period_sort_key
 from wardplan.rules.status import AMBER, GREY, RED, verdict_differs
 from wardplan.rules.text import fold
+
+OTHER_GROUP = "Khác"  # an indicator the catalogue gives no group
 
 
 def _cell_text(row) -> str:
@@ -41,11 +46,7 @@ def _cell_text(row) -> str:
     if not is_missing(row.pct_of_scenario) and row.status != GREY:
         mark = PROVISIONAL_MARK if is_true(row.provisional) else ""
         parts.append(f"({pct(row.pct_of_scenario)} KB){mark}")
-    if verdict_differs(row.status, row.ward_verdict):
-        parts.append("≠")
-    if is_true(row.carried) and isinstance(row.actual_period, str):
-        parts.append(f"↩ {period_label(row.actual_period)}")
-    return " ".join(parts)
+    return " ".join([*parts, *status_marks(row)])
 
 
 @dataclass(frozen=True)
@@ -67,7 +68,7 @@ def status_board(status: pd.DataFrame, ward_names: dict[str, str] | None = None)
         return Board(empty, empty)
     frame = status.copy()
     frame["cell"] = [_cell_text(r) for r in frame.itertuples(index=False)]
-    frame["group_vi"] = frame["group_vi"].fillna("Khác")
+    frame["group_vi"] = frame["group_vi"].fillna(OTHER_GROUP)
     frame["unit"] = frame["unit"].fillna("")
     frame["indicator_name"] = frame["indicator_name"].fillna(frame["indicator_code"])
     names = ward_names or dict(zip(frame["ward_code"], frame["ward_name"], strict=True))
@@ -118,31 +119,37 @@ def ward_counts(status: pd.DataFrame) -> pd.DataFrame:
     return counts[columns].reset_index(drop=True)
 
 
-def ward_counts_view(counts: pd.DataFrame) -> pd.DataFrame:
-    """`ward_counts` with Vietnamese headers that carry the status symbols."""
-    view = pd.DataFrame({
-        "Phường": counts["ward_name"],
-        "Báo cáo": counts["has_report"].map(lambda r: "Đã có" if r else "Chưa gửi"),
-    })
-    for status in STATUS_ORDER:
-        view[STATUS_STYLES[status].text] = counts[status].astype(int)
-    view["Tổng số chỉ tiêu"] = counts["total"].astype(int)
-    return view
+def filter_status(status: pd.DataFrame, *, wards: Sequence[str] | None = None,
+                  groups: Sequence[str] = (), statuses: Sequence[str] = ()) -> pd.DataFrame:
+    """Status rows of these wards (None: all), in these groups and statuses (empty: all)."""
+    keep = pd.Series(True, index=status.index)
+    if wards is not None:
+        keep &= status["ward_code"].isin(list(wards))
+    if groups:
+        keep &= status["group_vi"].fillna(OTHER_GROUP).isin(list(groups))
+    if statuses:
+        keep &= status["status"].isin(list(statuses))
+    return status[keep]
 
-def attention_items(status: pd.DataFrame) -> pd.DataFrame:
-    """Red then amber items, worst first, with their reason and the ward's own verdict."""
+
+def attention_items(status: pd.DataFrame, limit: int | None = None) -> pd.DataFrame:
+    """Red then amber items, worst first, with their reason and the ward's own verdict;
+    the first `limit` of them (all with None), formatted."""
     columns = ["ward_code", "ward_name", "indicator_code", "indicator_name", "unit", "status",
                "status_text", "qualifiers", "figure", "pct_scenario", "pct_target", "headline",
                "note", "ward_verdict", "verdict_differs", "actual_period", "as_of", "outlook",
                "provisional"]
     if status.empty:
         return pd.DataFrame(columns=columns)
-    items = status[status["status"].isin([RED, AMBER])].copy()
+    items = status[status["status"].isin([RED, AMBER])]
     if items.empty:
         return pd.DataFrame(columns=columns)
-    items["rank"] = items["status"].map({RED: 0, AMBER: 1})
+    items = items.assign(rank=items["status"].map({RED: 0, AMBER: 1}))
     items = items.sort_values(["rank", "pct_of_scenario", "ward_name", "indicator_name"],
                               na_position="last")
+    if limit is not None:
+        items = items.head(limit)
+    items = items.copy()
     items["status_text"] = items["status"].map(status_text)
     items["qualifiers"] = [" · ".join(qualifiers(r)) for r in items.itertuples(index=False)]
     items["outlook"] = [outlook_text(r) for r in items.itertuples(index=False)]
@@ -159,20 +166,27 @@ def attention_items(status: pd.DataFrame) -> pd.DataFrame:
     return items[columns].reset_index(drop=True)
 
 
+def worst_first(status: pd.DataFrame) -> pd.DataFrame:
+    """Status rows red, amber, green, grey; within each the furthest behind first."""
+    rank = status["status"].map({s: i for i, s in enumerate(STATUS_ORDER)})
+    return status.assign(_rank=rank).sort_values(
+        ["_rank", "pct_of_scenario", "ward_name", "indicator_name"],
+        na_position="last").drop(columns="_rank")
+
+
 def status_list_view(status: pd.DataFrame, as_of: str) -> pd.DataFrame:
-    """Every ward × indicator as one row, worst first, with a link to its detail page."""
+    """Every ward × indicator as one row, worst first, with a link to its detail page.
+
+    Formats every row it gets: a page passes one page of `worst_first(status)`."""
     if status.empty:
-        return pd.DataFrame(columns=["Trạng thái", "Phường", "Chỉ tiêu", "Thực hiện",
+        return pd.DataFrame(columns=["Trạng thái", "Đơn vị", "Chỉ tiêu", "Thực hiện",
                                      "% kịch bản", "% chỉ tiêu năm", "Kỳ số liệu",
                                      "Cơ sở kịch bản", "Dự báo cuối năm", "Lý do",
-                                     "Phường tự đánh giá", "Chi tiết"])
-    frame = status.copy()
-    frame["rank"] = frame["status"].map({s: i for i, s in enumerate(STATUS_ORDER)})
-    frame = frame.sort_values(["rank", "pct_of_scenario", "ward_name", "indicator_name"],
-                              na_position="last")
+                                     "Đơn vị tự đánh giá", "Chi tiết"])
+    frame = worst_first(status)
     return pd.DataFrame({
         "Trạng thái": [status_caption(r) for r in frame.itertuples(index=False)],
-        "Phường": frame["ward_name"],
+        "Đơn vị": frame["ward_name"],
         "Chỉ tiêu": frame["indicator_name"].fillna(frame["indicator_code"]),
         "Thực hiện": [format_value(v, u)
                       for v, u in zip(frame["actual_to_date"], frame["unit"], strict=True)],
@@ -183,7 +197,7 @@ def status_list_view(status: pd.DataFrame, as_of: str) -> pd.DataFrame:
         "Cơ sở kịch bản": [scenario_basis(r) for r in frame.itertuples(index=False)],
         "Dự báo cuối năm": [outlook_short(r) for r in frame.itertuples(index=False)],
         "Lý do": frame["note"].map(text_or),
-        "Phường tự đánh giá": frame["ward_verdict"].map(text_or),
+        "Đơn vị tự đánh giá": frame["ward_verdict"].map(text_or),
         "Chi tiết": [detail_link(w, i, as_of)
                      for w, i in zip(frame["ward_code"], frame["indicator_code"], strict=True)],
     }).reset_index(drop=True)

@@ -21,6 +21,7 @@ from wardplan.rules.status import (  # noqa: F401 (STATUS_ORDER re-exported: the
     STATUS_LABELS_VI,
     STATUS_ORDER,
     status_label_vi,
+    verdict_differs,
 )
 
 
@@ -71,6 +72,19 @@ def qualifiers(row) -> list[str]:
     if not is_missing(cutoff):
         words.append(f"số liệu đến {cutoff:%d/%m/%Y}")
     return words
+
+
+def status_marks(row) -> list[str]:
+    """The marks a status carries in a tight cell, after its figures: '≠' where the
+    ward's own verdict differs, '↩ <period>' for a figure carried from an earlier
+    report.  (The provisional mark goes right after the percentage it qualifies.)"""
+    out = []
+    if verdict_differs(row.status, getattr(row, "ward_verdict", None)):
+        out.append("≠")
+    period = getattr(row, "actual_period", None)
+    if is_true(getattr(row, "carried", False)) and isinstance(period, str):
+        out.append(f"↩ {period_label(period)}")
+    return out
 
 
 def status_caption(row) -> str:

@@ -200,6 +200,24 @@ def shared_targets(db: Database, year: int, min_wards: int = 2) -> pd.DataFrame:
     return db.query(SHARED_TARGETS_SQL, {"year": year, "min_wards": min_wards})
 
 
+SHARED_INDICATORS_SQL = """
+SELECT t.indicator_code, any_value(i.name_vi) AS indicator_name,
+       count(DISTINCT t.ward_code) AS wards
+FROM v_targets t
+LEFT JOIN v_indicators i USING (indicator_code)
+WHERE t.year = $year
+GROUP BY t.indicator_code
+HAVING count(DISTINCT t.ward_code) >= $min_wards
+ORDER BY t.indicator_code
+"""
+
+
+def shared_indicators(db: Database, year: int, min_wards: int = 2) -> pd.DataFrame:
+    """The indicators at least `min_wards` wards plan for in a year, with how many do
+    (one row each: what a picker needs, not every ward's target)."""
+    return db.query(SHARED_INDICATORS_SQL, {"year": year, "min_wards": min_wards})
+
+
 # --- data quality ------------------------------------------------------------------
 
 DATA_ISSUES_SQL = f"""

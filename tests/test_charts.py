@@ -28,6 +28,7 @@ def trace(fig, name):
 
 
 def test_core_chart_actual_scenario_and_target(revenue_figure):
+    go.Figure(revenue_figure.to_dict())  # built without validation: it must still be valid
     actual = trace(revenue_figure, charts.ACTUAL_NAME)
     assert list(actual.y) == [20684, None, 105879]  # broken where February is missing
     assert list(actual.x) == [1, None, 3]
@@ -86,6 +87,9 @@ def test_bullet_chart_bars_by_status_with_scenario_ticks(db):
     status = queries.status(db, as_of="2026-Q1")
     rows = progress.bullet_rows(status[status["ward_code"] == "phu_lien"])
     fig = charts.bullet_chart(rows, ward_name="Phù Liễn", as_of="2026-Q1", sources=["KH 08"])
+    for form in (fig, charts.bullet_chart(rows, ward_name="Phù Liễn", as_of="2026-Q1",
+                                          narrow=True)):
+        go.Figure(form.to_dict())  # built without validation: it must still be valid
     names = [t.name for t in fig.data]
     assert "▼ Chậm" in names and "▲ Đạt/Vượt" in names and "Kịch bản đến kỳ" in names
     red = trace(fig, "▼ Chậm")

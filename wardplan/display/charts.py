@@ -222,6 +222,16 @@ def _figure(traces: list[dict], layout: dict, note: dict, shapes: list[dict],
     return go.Figure({"data": traces, "layout": layout}, _validate=False)
 
 
+def _scatter(**properties) -> dict:
+    return {"type": "scatter", **properties}
+
+
+def _vline(x: float, *, color: str, width: float) -> dict:
+    """A dotted vertical line over the whole plot, as Plotly's add_vline draws it."""
+    return dict(type="line", x0=x, x1=x, xref="x", y0=0, y1=1, yref="y domain",
+                line=dict(color=color, width=width, dash="dot"))
+
+
 def _legend_count(traces: list[dict]) -> int:
     return sum(1 for t in traces if t.get("showlegend", True) is not False and t.get("name"))
 
@@ -261,10 +271,10 @@ def progress_chart(series: pd.DataFrame, *, ward_name: str, indicator_name: str,
         # One scale per view: the chart, its table and its note all use the indicator's unit.
         return [None if is_missing(v) else float(v) for v in series[column]]
 
-    fig = go.Figure()
+    traces, shapes, notes = [], [], []
     scenario_y = scaled("scenario")
     if any(v is not None for v in scenario_y):
-        fig.add_trace(go.Scatter(
+        traces.append(_scatter(
             x=months, y=scenario_y, mode="lines", name="Kịch bản", showlegend=False,
             line=dict(color=SCENARIO_COLOUR, width=2.5, dash="dash"), hoverinfo="skip"))
         own = scaled("scenario_month") if "scenario_month" in series else [None] * len(months)
@@ -279,7 +289,7 @@ def progress_chart(series: pd.DataFrame, *, ward_name: str, indicator_name: str,
             month_text = [f"{n} — kế hoạch trong tháng: {format_value(o, None)}{suffix}"
                           if cumulative and o is not None else n
                           for n, o in zip(month_names, own, strict=True)]
-            fig.add_trace(go.Scatter(
+            traces.append(_scatter(
                 x=months, y=y, mode="lines+markers", name=name, connectgaps=False,
                 line=dict(color=SCENARIO_COLOUR, width=2.5, dash="dash"),
                 marker=dict(symbol=symbol, size=11, color=SCENARIO_COLOUR,
@@ -309,11 +319,11 @@ def progress_chart(series: pd.DataFrame, *, ward_name: str, indicator_name: str,
             if m2 - m1 > 1:
                 # No figure for the months between: a faint dotted bridge, not the solid
                 # line that would suggest the ward reported them.
-                fig.add_trace(go.Scatter(
+                traces.append(_scatter(
                     x=[m1, m2], y=[v1, v2], mode="lines", showlegend=False, hoverinfo="skip",
                     name="Không có số liệu các tháng giữa",
                     line=dict(color=ACTUAL_COLOUR, width=1.5, dash="dot")))
-        fig.add_trace(go.Scatter(
+        traces.append(_scatter(
             x=gapped([p[0] for p in points]), y=gapped([p[1] for p in points]),
             mode="lines+markers+text",
             name=actual_label, line=dict(color=ACTUAL_COLOUR, width=3.5),
@@ -329,27 +339,28 @@ def progress_chart(series: pd.DataFrame, *, ward_name: str, indicator_name: str,
     if target is not None:
         target_name = (f"Chỉ tiêu năm: {format_value(target, unit)}" if narrow else
                        f"Chỉ tiêu năm {year}: {format_value(target, unit)}")
-        fig.add_trace(go.Scatter(
+        traces.append(_scatter(
             x=[0.6, 12.4], y=[target, target], mode="lines", name=target_name,
             line=dict(color=TARGET_COLOUR, width=2.5, dash="dot"),
             hovertemplate=f"<b>Chỉ tiêu năm {year}</b>: %{{y:{fmt}}}{suffix}<extra></extra>"))
     cut = end_month(as_of)
     if cut is not None:
-        fig.add_vline(x=cut, line=dict(color="#999999", width=1.5, dash="dot"))
-        fig.add_annotation(x=cut, xref="x", y=1, yref="paper", yanchor="bottom",
-                           text=_escape(f"Kỳ đang xem: {period_label(as_of)}"),
-                           xanchor="right" if narrow and cut > 8 else "center",
-                           showarrow=False, font=dict(size=frame.tick_size - 1, color="#444444"))
-    if not fig.data:
-        fig.add_annotation(text="Chưa có số liệu để vẽ", xref="paper", yref="paper",
-                           x=0.5, y=0.5, showarrow=False, font=dict(size=18, color="#666666"))
+        shapes.append(_vline(cut, color="#999999", width=1.5))
+        notes.append(dict(x=cut, xref="x", y=1, yref="paper", yanchor="bottom",
+                          text=_escape(f"Kỳ đang xem: {period_label(as_of)}"),
+                          xanchor="right" if narrow and cut > 8 else "center",
+                          showarrow=False, font=dict(size=frame.tick_size - 1, color="#444444")))
+    if not traces:
+        notes.append(dict(text="Chưa có số liệu để vẽ", xref="paper", yref="paper",
+                          x=0.5, y=0.5, showarrow=False, font=dict(size=18, color="#666666")))
     ticks = NARROW_MONTHS if narrow else months
-    fig.update_xaxes(tickmode="array", tickvals=ticks, ticktext=[MONTH_TICKS[m - 1] for m in ticks],
-                     range=[0.5, 12.5], title=dict(text=f"Tháng (năm {year})"),
-                     showgrid=False, tickfont=dict(size=frame.tick_size))
-    fig.update_yaxes(title=dict(text=unit or "giá trị"), tickformat=fmt,
-                     rangemode="tozero", tickfont=dict(size=frame.tick_size), gridcolor="#E5E5E5",
-                     nticks=6 if narrow else None)
+    axes = dict(
+        xaxis=dict(tickmode="array", tickvals=ticks, ticktext=[MONTH_TICKS[m - 1] for m in ticks],
+                   range=[0.5, 12.5], title=dict(text=f"Tháng (năm {year})"),
+                   showgrid=False, tickfont=dict(size=frame.tick_size)),
+        yaxis=dict(title=dict(text=unit or "giá trị"), tickformat=fmt,
+                   rangemode="tozero", tickfont=dict(size=frame.tick_size), gridcolor="#E5E5E5",
+                   **({"nticks": 6} if narrow else {})))
     what = "lũy kế thực hiện" if cumulative else "mức đạt"
     title = f"{ward_name} — {indicator_name}"
     subtitle = (f"{what.capitalize()} so với kịch bản và chỉ tiêu năm · đơn vị: "
@@ -358,10 +369,10 @@ def progress_chart(series: pd.DataFrame, *, ward_name: str, indicator_name: str,
     source = source_line([("Thực hiện", sources.get("actual", [])),
                           ("Chỉ tiêu", sources.get("target", [])),
                           ("Kịch bản", sources.get("scenario", []))])
-    if narrow:
-        return _finish(fig, title, subtitle, source, height=0, left=64, axis_px=56,
-                       frame=frame, plot_px=300)
-    return _finish(fig, title, subtitle, source, height=620)
+    placed = dict(height=0, left=64, axis_px=56, plot_px=300) if narrow else dict(height=620)
+    layout, note = _frame(title, subtitle, source, frame=frame,
+                          legend_entries=_legend_count(traces), **placed)
+    return _figure(traces, {**layout, **axes}, note, shapes, notes)
 
 
 # --- ward progress: bullet summary ---------------------------------------------------
@@ -392,7 +403,7 @@ def bullet_chart(rows: pd.DataFrame, *, ward_name: str, as_of: str,
     bar instead of beside it, so the bars keep the width of a phone.
     """
     frame = frame_for(narrow)
-    fig = go.Figure()
+    traces = []
     names = [f"{n} ({u})" if u else n for n, u in
              zip(rows["indicator_name"], rows["unit"].map(text_or), strict=True)]
     # Category keys stay unique and short; a phone shows the label as an annotation.
@@ -409,8 +420,8 @@ def bullet_chart(rows: pd.DataFrame, *, ward_name: str, as_of: str,
             continue
         style = STATUS_STYLES[status]
         x = [v for v, keep in zip(values, mask, strict=True) if keep]
-        fig.add_trace(go.Bar(
-            x=x, y=[label for label, keep in zip(labels, mask, strict=True) if keep],
+        traces.append(dict(
+            type="bar", x=x, y=[label for label, keep in zip(labels, mask, strict=True) if keep],
             orientation="h", name=style.text, marker=dict(color=style.colour, line=dict(width=0)),
             text=[f"{style.symbol} {pct(v)}" for v in x], textposition="none",
             customdata=[_escape(n) for n, keep in zip(names, mask, strict=True) if keep],
@@ -435,7 +446,7 @@ def bullet_chart(rows: pd.DataFrame, *, ward_name: str, as_of: str,
             return f"  {symbol} {MILESTONE_TEXT}"
         return f"  {symbol} {pct(value)}{PROVISIONAL_MARK if is_true(provisional) else ''}"
 
-    fig.add_trace(go.Scatter(
+    traces.append(_scatter(
         x=[label_at(v, m) for v, m in zip(values, marks, strict=True)], y=labels, mode="text",
         showlegend=False, hoverinfo="skip",
         text=[value_text(s, v, m, p) for s, v, m, p in zip(
@@ -444,42 +455,44 @@ def bullet_chart(rows: pd.DataFrame, *, ward_name: str, as_of: str,
         textposition="middle right", textfont=dict(size=frame.legend_size, color=INK),
         cliponaxis=False))
     if any(v is not None for v in marks):
-        fig.add_trace(go.Scatter(
+        traces.append(_scatter(
             x=marks, y=labels, mode="markers", name="Kịch bản đến kỳ",
             marker=dict(symbol="line-ns", size=24 if narrow else 30, line=dict(width=4, color=INK),
                         color=INK),
             customdata=[_escape(n) for n in names],
             hovertemplate="%{customdata}<br>Kịch bản đến kỳ: %{x:,.1f}% chỉ tiêu năm"
                           "<extra></extra>"))
-    fig.add_vline(x=100, line=dict(color=TARGET_COLOUR, width=2, dash="dot"))
-    fig.add_annotation(x=100, xref="x", y=1, yref="paper", yanchor="bottom", showarrow=False,
-                       text="100% chỉ tiêu năm", font=dict(size=frame.tick_size - 1, color="#444444"))
+    shapes = [_vline(100, color=TARGET_COLOUR, width=2)]
+    notes = [dict(x=100, xref="x", y=1, yref="paper", yanchor="bottom", showarrow=False,
+                  text="100% chỉ tiêu năm", font=dict(size=frame.tick_size - 1, color="#444444"))]
     if not len(rows):
-        fig.add_annotation(text="Chưa có chỉ tiêu nào có số liệu thực hiện", xref="paper",
-                           yref="paper", x=0.5, y=0.5, showarrow=False,
-                           font=dict(size=18, color="#666666"))
-    fig.update_xaxes(range=[0, top], title=dict(text="% chỉ tiêu năm"), ticksuffix="%",
-                     gridcolor="#E5E5E5", tickfont=dict(size=frame.tick_size),
-                     nticks=5 if narrow else None)
-    fig.update_yaxes(categoryorder="array", categoryarray=list(reversed(labels)),
-                     tickfont=dict(size=14), automargin=False, showticklabels=not narrow)
+        notes.append(dict(text="Chưa có chỉ tiêu nào có số liệu thực hiện", xref="paper",
+                          yref="paper", x=0.5, y=0.5, showarrow=False,
+                          font=dict(size=18, color="#666666")))
+    axes = dict(
+        xaxis=dict(range=[0, top], title=dict(text="% chỉ tiêu năm"), ticksuffix="%",
+                   gridcolor="#E5E5E5", tickfont=dict(size=frame.tick_size),
+                   **({"nticks": 5} if narrow else {})),
+        yaxis=dict(categoryorder="array", categoryarray=list(reversed(labels)),
+                   tickfont=dict(size=14), automargin=False, showticklabels=not narrow))
     source = source_line([("Thực hiện và chỉ tiêu", sources or [])])
     title = f"{ward_name} — Tiến độ các chỉ tiêu có số liệu"
     subtitle = (f"Thực hiện so với chỉ tiêu năm (%), vạch đen: kịch bản đến kỳ · "
                 f"đến {period_label(as_of)}")
     if not narrow:
-        fig.update_layout(barmode="overlay", bargap=0.35)
-        return _finish(fig, title, subtitle, source, height=max(440, 320 + 42 * len(rows)),
-                       left=_BULLET_LEFT_PX, frame=frame)
-    # One row per indicator, 76 px: two label lines above a bar of about 26 px.
-    row_px = 76
-    fig.update_layout(barmode="overlay", bargap=0.62)
-    for label, name in zip(labels, names, strict=True):
-        fig.add_annotation(x=0, xref="x", xanchor="left", y=label, yref="y", yanchor="bottom",
-                           yshift=14, text=_wrap_label(name, 46), showarrow=False, align="left",
-                           font=dict(size=frame.font_size, color=INK))
-    return _finish(fig, title, subtitle, source, height=0, left=16, axis_px=52, frame=frame,
-                   plot_px=row_px * max(len(rows), 2) + 20)
+        placed = dict(height=max(440, 320 + 42 * len(rows)), left=_BULLET_LEFT_PX)
+        bars = dict(barmode="overlay", bargap=0.35)
+    else:
+        # One row per indicator, 76 px: two label lines above a bar of about 26 px.
+        placed = dict(height=0, left=16, axis_px=52, plot_px=76 * max(len(rows), 2) + 20)
+        bars = dict(barmode="overlay", bargap=0.62)
+        notes += [dict(x=0, xref="x", xanchor="left", y=label, yref="y", yanchor="bottom",
+                       yshift=14, text=_wrap_label(name, 46), showarrow=False, align="left",
+                       font=dict(size=frame.font_size, color=INK))
+                  for label, name in zip(labels, names, strict=True)]
+    layout, note = _frame(title, subtitle, source, frame=frame,
+                          legend_entries=_legend_count(traces), **placed)
+    return _figure(traces, {**layout, **axes, **bars}, note, shapes, notes)
 
 
 # --- compare units: the ranking and the distribution ----------------------------------

@@ -17,6 +17,7 @@ import datetime as dt
 import logging
 import os
 import time
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -36,7 +37,7 @@ from etl.load import (
 from etl.lock import WAIT_SECONDS, writer_lock
 from etl.normalise import Catalogue, WardData, catalogue_from, ward_actuals, ward_from
 from etl.problems import BuildFailed, Problem
-from etl.read import FileRejected, RawWorkbook, read_workbook
+from etl.read import FileRejected, RawWorkbook, read_workbook, sha256_of
 from etl.reports import ParsedReport, parse_report
 from etl.validate import Checker, info_cell
 from wardplan.reads.db import DEFAULT_DB
@@ -352,28 +353,50 @@ def inputs(data_dir: Path, entries: list[ledger.Entry], ward: str | None = None,
     checked = read_and_check(data_dir, submitted, ward)
     reports = submissions.reports(entries, checked.catalogue, locate, ward)
     bundled = {w.ward_slot: w for w in ward_files(data_dir)[0]}
-    earlier = [submissions.Layer(None, slot, _actuals_of(bundled[slot], checked.catalogue))
+    catalogue = checked.catalogue, checked.files[0].sha256
+    earlier = [submissions.Layer(None, slot, _actuals_of(bundled[slot], catalogue))
                for slot in current if slot in bundled]
     for e in mine:
         if e.id in in_force:
             continue
         if e.kind == ledger.WORKBOOK:
             file = WorkbookFile(submissions.file_name(e), locate(e), (e.ward_code, e.plan_year))
-            earlier.append(submissions.Layer(e, file.slot, _actuals_of(file, checked.catalogue)))
+            earlier.append(submissions.Layer(e, file.slot, _actuals_of(file, catalogue, e.sha256)))
         else:
-            report = parse_report(locate(e), submissions.file_name(e), checked.catalogue,
-                                  submissions.source_code(e))
-            earlier.append(submissions.Layer(e, None, report.actuals))
+            earlier.append(submissions.Layer(e, None, _superseded(
+                (submissions.file_name(e), e.sha256, catalogue[1], submissions.source_code(e)),
+                lambda e=e: parse_report(locate(e), submissions.file_name(e), checked.catalogue,
+                                         submissions.source_code(e)).actuals)))
     return Inputs(checked, reports, earlier)
 
 
-def _actuals_of(file: WorkbookFile, catalogue: Catalogue) -> pd.DataFrame:
+def _actuals_of(file: WorkbookFile, catalogue: tuple[Catalogue, str],
+                sha256: str | None = None) -> pd.DataFrame:
     """The actuals of a workbook no longer in force (they were checked when it was)."""
-    check = Checker(file.name)
-    actuals = ward_actuals(read_workbook(file.path), file.name, check, catalogue)
-    if actuals is None or check.problems:
-        raise BuildFailed(check.problems)
-    return actuals
+    def read() -> pd.DataFrame:
+        check = Checker(file.name)
+        actuals = ward_actuals(read_workbook(file.path), file.name, check, catalogue[0])
+        if actuals is None or check.problems:
+            raise BuildFailed(check.problems)
+        return actuals
+    return _superseded((file.name, sha256 or sha256_of(file.path), catalogue[1]), read)
+
+
+# Superseded files are read for the history on every build of their ward, and a ward
+# resubmits month after month: each one is read once per process (a submission is
+# checked, then published, by the same server).  Keyed by content and the catalogue's.
+_SUPERSEDED: OrderedDict[tuple, pd.DataFrame] = OrderedDict()
+_SUPERSEDED_KEPT = 512
+
+
+def _superseded(key: tuple, read: Callable[[], pd.DataFrame]) -> pd.DataFrame:
+    if key in _SUPERSEDED:
+        _SUPERSEDED.move_to_end(key)
+    else:
+        _SUPERSEDED[key] = read()
+        while len(_SUPERSEDED) > _SUPERSEDED_KEPT:
+            _SUPERSEDED.popitem(last=False)
+    return _SUPERSEDED[key].copy()
 
 
 def rebuild(data_dir: Path, db_path: Path, settings: Settings) -> BuildReport:

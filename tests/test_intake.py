@@ -7,6 +7,7 @@ page offers, filled in with openpyxl as a ward's staff would.
 
 from __future__ import annotations
 
+import sys
 import threading
 from pathlib import Path
 
@@ -212,6 +213,38 @@ def test_a_whole_workbook_submitted_replaces_the_bundled_one_in_force(data_dir: 
     assert published.entry.kind == ledger.WORKBOOK and published.entry.period is None
     assert query(live, "SELECT file FROM v_load_files WHERE ward_code = 'phu_lien'") == [
         ("nộp #1 (phu_lien_moi.xlsx)",)]
+
+
+def revised_workbook(data_dir: Path, folder: Path, revenue_q1: int) -> submit.Upload:
+    new = folder / f"phu_lien_{revenue_q1}.xlsx"
+    new.write_bytes((data_dir / PHU_LIEN).read_bytes())
+
+    def revise(ws):
+        row = find_row(ws, **{"Mã chỉ tiêu": "budget_revenue", "Kỳ": "2026-Q1"})
+        ws.cell(row, column_of(ws, "Giá trị")).value = revenue_q1
+        ws.cell(row, column_of(ws, "Nguyên văn")).value = f"{revenue_q1:,}"
+    edit_workbook(new, "Thực hiện", revise)
+    return submit.upload_from_path(new)
+
+
+def test_a_superseded_workbook_is_read_once_per_process(data_dir: Path, live: Path,
+                                                        tmp_path: Path, monkeypatch):
+    """Its figures stay in the history, but a ward resubmitting every month must not make
+    each check and publish re-read every earlier file."""
+    for revenue in (106000, 107000):
+        submit.publish(revised_workbook(data_dir, tmp_path, revenue), EDITOR_PL, data_dir, live)
+    build_module = sys.modules["etl.build"]
+    read, reads = build_module.read_workbook, []
+    monkeypatch.setattr(build_module, "read_workbook",
+                        lambda path: reads.append(path.name) or read(path))
+    latest = revised_workbook(data_dir, tmp_path, 108000)
+    submit.check(latest, EDITOR_PL, data_dir, live)
+    submit.publish(latest, EDITOR_PL, data_dir, live)
+    superseded = [name for name in reads if name not in ("catalogue.xlsx", "upload.xlsx")]
+    assert len(superseded) == len(set(superseded)), reads
+    history = query(live, "SELECT count(*) FROM v_revisions WHERE ward_code = 'phu_lien' AND "
+                          "indicator_code = 'budget_revenue' AND period = '2026-Q1'")
+    assert history == [(4,)]  # the bundled figure and three submissions
 
 
 def test_two_submissions_at_once_are_both_kept(data_dir: Path, live: Path):

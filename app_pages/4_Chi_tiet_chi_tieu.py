@@ -7,7 +7,6 @@ from ui import data, state, views
 from ui.charts import show_chart
 from wardplan.display import detail as detail_view
 from wardplan.display import format as fmt
-from wardplan.display import intake as intake_view
 from wardplan.display import styles
 from wardplan.reads import queries
 from wardplan.rules import kinds
@@ -88,63 +87,53 @@ if not detail.series[["actual", "scenario"]].isna().all().all():
                narrow=data.progress_figure(generation, ward, indicator, as_of, narrow=True))
 views.detail_downloads(ward, indicator, as_of)
 
+tables = data.detail_tables(generation, ward, indicator, as_of)
 st.subheader("Chỉ tiêu kế hoạch")
-targets = detail.targets
-if targets.empty:
+if tables["plan"] is None:
     st.info("Phường không đặt chỉ tiêu năm cho chỉ tiêu này.")
 else:
-    plan = detail_view.detail_targets_view(targets)
-    plan["Nguồn"] = plan["Nguồn"].map(data.source_labels().full)
-    ui.table(detail_view.transpose_view(plan))
+    ui.table(tables["plan"])
 
 st.subheader("Số liệu thực hiện")
-actuals = detail.actuals
-if actuals.empty:
+if tables["actuals"] is None:
     st.info(f"Phường chưa gửi báo cáo thực hiện năm {year}."
             if not data.has_report(ward, year)
             else "Chưa có số liệu thực hiện cho chỉ tiêu này.")
 else:
-    ui.table(detail_view.actuals_view(actuals), sources=["Nguồn"], key="actuals",
+    ui.table(tables["actuals"], sources=["Nguồn"], key="actuals",
              narrow=["Kỳ", "Số liệu", "Phường đánh giá", "Nguồn"])
 
-revisions = data.load(queries.revisions, ward=ward, indicator=indicator)
-submitted = revisions[revisions["submission_id"].notna()]
-if not submitted.empty:
+if tables["revisions"] is not None:
     st.subheader("Lịch sử số liệu")
     st.caption("Mọi giá trị từng có hiệu lực của chỉ tiêu này, cũ trước mới sau: số trong sổ "
                "tính gốc, rồi từng lần phường nộp qua hệ thống; số mới nhất của mỗi kỳ là số "
                "đang dùng ở trên.")
-    ui.table(intake_view.revisions_view(revisions, unit), sources=["Nguồn"], key="revisions",
+    ui.table(tables["revisions"], sources=["Nguồn"], key="revisions",
              narrow=["Kỳ", "Giá trị", "Lần nộp", "Thời điểm (giờ VN)"])
 
 st.subheader("Kịch bản tăng trưởng")
-scenario = detail.scenario
-if scenario.empty:
+if tables["scenario"] is None:
     st.info("Không có kịch bản cho chỉ tiêu này (chỉ tiêu định tính, xếp hạng, đánh giá khi "
             "hoàn thành, hoặc chưa có chỉ tiêu năm dạng số).")
 else:
     st.caption(detail_view.SCENARIO_ORIGINS_CAPTION)
     ui.help_link("Nguồn gốc kịch bản")
-    ui.table(detail_view.scenario_view(scenario, unit), sources=["Nguồn"], key="scenario",
+    ui.table(tables["scenario"], sources=["Nguồn"], key="scenario",
              narrow=["Kỳ", "Kịch bản", "Nguồn gốc"])
 
-baselines = data.load(queries.baselines, ward=ward, indicator=indicator)
-if not baselines.empty:
+if tables["baselines"] is not None:
     st.subheader("Số liệu năm trước")
-    ui.table(detail_view.baselines_view(baselines), sources=["Nguồn"], key="baselines",
+    ui.table(tables["baselines"], sources=["Nguồn"], key="baselines",
              narrow=["Kỳ", "Số liệu", "Nguyên văn"])
 
-statements = data.load(queries.statements, ward=ward, indicator=indicator)
-if not statements.empty:
+if tables["statements"] is not None:
     st.subheader("Lời văn trong văn bản")
-    ui.table(detail_view.statements_view(statements), sources=["Nguồn"], key="statements",
+    ui.table(tables["statements"], sources=["Nguồn"], key="statements",
              narrow=["Kỳ", "Lời văn (nguyên văn)", "Số nêu"])
 
 st.subheader("Phát hiện về chất lượng dữ liệu")
-issues = data.load(queries.data_issues, ward=ward, indicator=indicator)
-if issues.empty:
+if tables["findings"] is None:
     st.caption("Không có phát hiện nào cho chỉ tiêu này.")
 else:
-    findings = detail_view.issues_view(issues, as_of, with_links=False)
-    ui.table(findings.drop(columns=["Phường", "Chỉ tiêu", "Mã kiểm tra"]), sources=["Nguồn"],
-             key="findings", narrow=["Mức độ", "Kỳ", "Phát hiện"])
+    ui.table(tables["findings"], sources=["Nguồn"], key="findings",
+             narrow=["Mức độ", "Kỳ", "Phát hiện"])

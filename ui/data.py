@@ -18,6 +18,7 @@ import streamlit as st
 
 from etl.ensure import ensure_database
 from wardplan.display import board, bundle, charts, compare, overview, progress
+from wardplan.display import detail as detail_view
 from wardplan.display import format as fmt
 from wardplan.display import intake as intake_view
 from wardplan.display import periods as display_periods
@@ -342,6 +343,37 @@ def compare_view(generation: Any, indicator: str, as_of: str, by: str,
         "sentence": compare.rank_sentence(ranked, ward, by, ward_names().get(ward, ward or "")),
     }
 
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def detail_tables(generation: Any, ward: str, indicator: str, as_of: str) -> dict:
+    """The detail page's tables as shown (None where there is nothing to show): built once
+    per generation and choice, so a rerun only draws them."""
+    year = parse_period(as_of).year
+    detail = indicator_bundle(generation, ward, indicator, year)
+    info = indicator_info()
+    unit = text_or(info.loc[indicator, "unit"]) if indicator in info.index else ""
+    plan = None
+    if not detail.targets.empty:
+        plan = detail_view.detail_targets_view(detail.targets)
+        plan["Nguồn"] = plan["Nguồn"].map(source_labels().full)
+        plan = detail_view.transpose_view(plan)
+    revisions = load(queries.revisions, ward=ward, indicator=indicator)
+    baselines = load(queries.baselines, ward=ward, indicator=indicator)
+    statements = load(queries.statements, ward=ward, indicator=indicator)
+    issues = load(queries.data_issues, ward=ward, indicator=indicator)
+    return {
+        "plan": plan,
+        "actuals": None if detail.actuals.empty else detail_view.actuals_view(detail.actuals),
+        "revisions": None if revisions["submission_id"].notna().sum() == 0 else
+        intake_view.revisions_view(revisions, unit),
+        "scenario": None if detail.scenario.empty else
+        detail_view.scenario_view(detail.scenario, unit),
+        "baselines": None if baselines.empty else detail_view.baselines_view(baselines),
+        "statements": None if statements.empty else detail_view.statements_view(statements),
+        "findings": None if issues.empty else detail_view.issues_view(
+            issues, as_of, with_links=False).drop(columns=["Phường", "Chỉ tiêu", "Mã kiểm tra"]),
+    }
 
 
 @st.cache_data(show_spinner=False, max_entries=512)

@@ -96,16 +96,23 @@ def _write_new_file(tables: dict[str, pd.DataFrame], path: Path,
     """Write the file; how many rows each table holds."""
     if others is not None:
         return _write_over_live_copy(tables, path, others)
+    with _views_made(path) as con:
+        con.execute(_sql("schema.sql"))
+        return _insert(con, tables)
+
+
+@contextlib.contextmanager
+def _views_made(path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A connection to write the tables of `path`; then the views from views.sql, the file
+    checkpointed, closed and on disk."""
     con = duckdb.connect(str(path))
     try:
-        con.execute(_sql("schema.sql"))
-        written = _insert(con, tables)
+        yield con
         con.execute(_sql("views.sql"))
         con.execute("CHECKPOINT")
     finally:
         con.close()
     _fsync(path)
-    return written
 
 
 def _write_over_live_copy(tables: dict[str, pd.DataFrame], path: Path,
@@ -116,8 +123,7 @@ def _write_over_live_copy(tables: dict[str, pd.DataFrame], path: Path,
     made anew from views.sql; the tables' own schema is the live file's, which
     `same_schema` checked is schema.sql's."""
     shutil.copyfile(others.live, path)
-    con = duckdb.connect(str(path))
-    try:
+    with _views_made(path) as con:
         for name in TABLES:
             if name in others.tables:
                 con.execute(f"DELETE FROM {name} WHERE ward_code IS NULL OR ward_code = $ward",
@@ -131,12 +137,7 @@ def _write_over_live_copy(tables: dict[str, pd.DataFrame], path: Path,
         for (view,) in con.execute("SELECT view_name FROM duckdb_views() WHERE NOT internal "
                                    "AND database_name = current_database()").fetchall():
             con.execute(f'DROP VIEW "{view}"')
-        con.execute(_sql("views.sql"))
-        con.execute("CHECKPOINT")
-    finally:
-        con.close()
-    _fsync(path)
-    return written
+        return written
 
 
 def _insert(con: duckdb.DuckDBPyConnection, tables: dict[str, pd.DataFrame]) -> dict[str, int]:

@@ -140,6 +140,7 @@ def test_cell_references_read_as_openpyxl_reads_them():
         except Exception:
             return "refused"
     for reference in ["A1", "b12", "$B$12", "ZZZ9", "XFD1048576", "AB0", "A", "1", "ABCD1", "A1B",
-                      "ß1", "A 1", "A1_0", "A١", "ZZZZ1", " A1", "A-1", "ǅ1"]:
+                      "ß1", "A 1", "A1_0", "A١", "ZZZZ1", " A1", "A-1", "ǅ1", "A01", "AAA12345678",
+                      "A1\n"]:
         assert reading(read._row_and_column, reference) == reading(coordinate_to_tuple, reference), \
             reference

@@ -76,6 +76,13 @@ def test_an_editor_submits_april_and_finds_it_with_its_history(site, browser, tm
     filled = tmp_path / "bao_cao_thang_4.xlsx"
     filled.write_bytes(filled_report(template.read_bytes(), {"budget_revenue": 30000}))
 
+    # The uploader's English words are drawn over in Vietnamese (assets/app.css).
+    dropzone = page.locator('[data-testid="stFileUploaderDropzone"]')
+    assert dropzone.evaluate(
+        "zone => [zone.querySelector('button p'), zone.querySelector("
+        "'[data-testid=stFileUploaderDropzoneInstructions] span')].map(e => [getComputedStyle(e)"
+        ".fontSize, getComputedStyle(e, '::after').content])") == [
+        ["0px", '"Chọn tệp"'], ["0px", '"hoặc kéo thả tệp vào đây"']]
     page.locator('input[type="file"]').set_input_files(str(filled))
     settle(page, "Xem trước thay đổi")
     changes = page.locator('[class*="table-changes"]')

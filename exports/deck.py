@@ -40,6 +40,7 @@ from pptx.enum.chart import (
 from pptx.enum.dml import MSO_LINE_DASH_STYLE
 from pptx.enum.shapes import MSO_SHAPE
 from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE, PP_ALIGN
+from pptx.opc.packuri import PackURI
 from pptx.oxml.ns import qn
 from pptx.util import Emu, Inches, Pt
 from xlsxwriter import Workbook
@@ -112,6 +113,39 @@ class TextSafeChartData(CategoryChartData):
     @cached_property
     def _workbook_writer(self):
         return _TextSafeWorkbookWriter(self)
+
+
+class _PartNames:
+    """Names for new parts (charts, their workbooks, notes slides) from one scan.
+
+    python-pptx names each new part by walking every relationship of the package
+    (`OpcPackage.next_partname`), so building a deck grows with the square of its
+    slides: 433 slides spent 14 of their 37 s there.  A deck being built never loses a
+    part, so the names taken at the start and a counter per template give the same
+    names (the first free number) without the walk.
+    """
+
+    def __init__(self, package):
+        self._taken = {str(part.partname) for part in package.iter_parts()}
+        self._next: dict[str, int] = {}
+
+    def __call__(self, template: str) -> PackURI:
+        n = self._next.get(template, 1)
+        while template % n in self._taken:
+            n += 1
+        name = template % n
+        self._taken.add(name)
+        self._next[template] = n + 1
+        return PackURI(name)
+
+
+def new_presentation() -> Presentation:
+    """An empty 16:9 presentation that names its parts without rescanning them."""
+    prs = Presentation()
+    prs.slide_width, prs.slide_height = SLIDE_WIDTH, SLIDE_HEIGHT
+    package = prs.part.package
+    package.next_partname = _PartNames(package)  # this package only; python-pptx unchanged
+    return prs
 
 
 def rgb(hex_colour: str) -> RGBColor:
@@ -276,8 +310,7 @@ def _indicator_label(report: Report, code: str) -> str:
 class _Deck:
     def __init__(self, report: Report):
         self.report = report
-        self.prs = Presentation()
-        self.prs.slide_width, self.prs.slide_height = SLIDE_WIDTH, SLIDE_HEIGHT
+        self.prs = new_presentation()
         self.blank = self.prs.slide_layouts[6]
         self.footers: list[tuple] = []  # (slide, source text), numbered once all exist
 

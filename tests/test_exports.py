@@ -244,6 +244,43 @@ def test_many_wards_are_paged_and_stay_on_the_slides(report):
             assert shape.top + shape.height <= deck.slide_height, slide_title(slide)
 
 
+def test_deck_names_its_parts_without_rescanning_the_package(report, monkeypatch):
+    """python-pptx walks every part to name each new one (quadratic in slides); the deck
+    scans once and gives the names python-pptx would have given."""
+    import zipfile
+
+    from pptx import Presentation as plain_presentation
+    from pptx.opc.package import OpcPackage
+
+    from exports import deck as deck_module
+
+    def part_names(prs) -> list[str]:
+        buffer = io.BytesIO()
+        prs.save(buffer)
+        return sorted(zipfile.ZipFile(buffer).namelist())
+
+    walks = 0
+    walk = OpcPackage.iter_parts
+
+    def counted(self):
+        nonlocal walks
+        walks += 1
+        return walk(self)
+
+    monkeypatch.setattr(OpcPackage, "iter_parts", counted)
+    ours = build_deck(report)
+    assert walks == 1  # one scan, for 16 charts, their workbooks and 25 notes slides
+    assert len([s for s in ours.slides for shape in s.shapes if shape.has_chart]) > 10
+
+    def python_pptx_naming():
+        prs = plain_presentation()
+        prs.slide_width, prs.slide_height = SLIDE_WIDTH, SLIDE_HEIGHT
+        return prs
+
+    monkeypatch.setattr(deck_module, "new_presentation", python_pptx_naming)
+    assert part_names(ours) == part_names(build_deck(report))
+
+
 def test_deck_as_of_january_hides_later_figures(db):
     deck = build_deck(load_report(db, "2026-01", ["phu_lien"], ["budget_revenue"],
                                   produced_on=PRODUCED))

@@ -1,13 +1,16 @@
 """Command line: the meeting exports without a browser (e.g. from cron).
 
     python -m exports deck --as-of 2026-Q1 [--wards phu_lien,thuy_nguyen]
-                           [--indicators budget_revenue,...] --out bao-cao.pptx
+                           [--indicators budget_revenue,...] [--full phu_lien,...]
+                           --out bao-cao.pptx
     python -m exports workbook --as-of 2026-Q1 [--wards ...] [--indicators ...] --out bao-cao.xlsx
     python -m exports pdf --as-of 2026-Q1 [--wards ...] [--indicators ...] --out bao-cao.pdf
     python -m exports charts --as-of 2026-Q1 --ward phu_lien --out thu-muc/ [--format png|svg]
 
 `--db PATH` reads another database file (default: CHITIEU_DB or
-build/chitieu2026.duckdb, built from the bundled workbooks if missing).
+build/chitieu2026.duckdb, built from the bundled workbooks if missing).  Above
+exports.report.CITY_LAYOUT_ABOVE units the deck and the PDF summarise the city;
+`--full` names the units they still show in full.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ import sys
 import time
 from pathlib import Path
 
-from exports.report import ALL, REPORTED, SelectionError, load_report
+from exports.report import ALL, CITY_LAYOUT_ABOVE, REPORTED, SelectionError, load_report
 
 
 def _codes(text: str | None) -> list[str] | None:
@@ -40,12 +43,16 @@ def _parser() -> argparse.ArgumentParser:
         command.add_argument("--indicators", help="mã chỉ tiêu, cách nhau bởi dấu phẩy")
         command.add_argument("--out", type=Path, required=True, help="tệp hoặc thư mục ghi ra")
 
+    full_help = (f"khi chọn quá {CITY_LAYOUT_ABOVE} đơn vị: mã các đơn vị vẫn trình bày đầy đủ "
+                 "(tiến độ, biểu đồ từng chỉ tiêu), cách nhau bởi dấu phẩy")
     deck = commands.add_parser("deck", help="trình chiếu PowerPoint 16:9 (.pptx)")
     common(deck)
     deck.add_argument("--wards", help="mã phường, cách nhau bởi dấu phẩy (mặc định: tất cả)")
+    deck.add_argument("--full", help=full_help)
     pdf = commands.add_parser("pdf", help="báo cáo PDF, cùng nội dung và thứ tự với trình chiếu")
     common(pdf)
     pdf.add_argument("--wards", help="mã phường, cách nhau bởi dấu phẩy (mặc định: tất cả)")
+    pdf.add_argument("--full", help=full_help)
     workbook = commands.add_parser("workbook", help="sổ Excel (.xlsx)")
     common(workbook)
     workbook.add_argument("--wards", help="mã phường, cách nhau bởi dấu phẩy (mặc định: tất cả)")
@@ -66,7 +73,8 @@ def main(argv: list[str] | None = None) -> int:
     wards = [args.ward] if args.command == "charts" else _codes(args.wards)
     try:
         report = load_report(db, args.as_of, wards, _codes(args.indicators),
-                             default=ALL if args.command == "workbook" else REPORTED)
+                             default=ALL if args.command == "workbook" else REPORTED,
+                             full=_codes(getattr(args, "full", None)))
     except SelectionError as error:
         print(f"Lỗi: {error.message_vi}", file=sys.stderr)
         return 2

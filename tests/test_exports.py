@@ -11,7 +11,6 @@ import csv
 import dataclasses
 import io
 import shutil
-import struct
 import subprocess
 import threading
 from datetime import date
@@ -24,6 +23,18 @@ from pptx import Presentation
 from pptx.enum.chart import XL_CHART_TYPE, XL_MARKER_STYLE
 from streamlit.testing.v1 import AppTest
 
+from decks import (
+    NEEDS_POPPLER,
+    assert_pdf_follows_deck,
+    cell_fill,
+    chart_series,
+    find_slide,
+    pdf_pages,
+    png_size,
+    slide_title,
+    tables,
+    tiny_png,
+)
 from exports import csv as csv_export
 from exports.__main__ import main as cli
 from exports.deck import (
@@ -33,7 +44,7 @@ from exports.deck import (
     WARDS_SCENARIO_NAME,
     build_deck,
 )
-from exports.report import ALL, SelectionError, load_report
+from exports.report import ALL, CITY_LAYOUT_ABOVE, SelectionError, load_report
 from exports.workbook import build_workbook, write_text
 from ui import nav
 from wardplan.display import styles
@@ -64,29 +75,6 @@ def workbook(db, tmp_path_factory):
     path = tmp_path_factory.mktemp("workbook") / "book.xlsx"
     build_workbook(load_report(db, "2026-Q1", produced_on=PRODUCED, default=ALL)).save(path)
     return openpyxl.load_workbook(path)
-
-
-def slide_title(slide) -> str:
-    """The first text box holds the title on every slide (the cover: its big title)."""
-    texts = [s.text_frame.text for s in slide.shapes if s.has_text_frame and s.text_frame.text]
-    return texts[0]
-
-
-def tables(slide):
-    return [s.table for s in slide.shapes if s.has_table]
-
-
-def cell_fill(cell) -> str | None:
-    fill = cell.fill
-    return str(fill.fore_color.rgb) if fill.type is not None else None
-
-
-def find_slide(deck, title: str):
-    return next(s for s in deck.slides if slide_title(s) == title)
-
-
-def chart_series(chart) -> dict[str, tuple]:
-    return {series.name: tuple(series.values) for series in chart.plots[0].series}
 
 
 # --- deck -------------------------------------------------------------------------------------
@@ -216,29 +204,35 @@ def test_every_shape_stays_on_the_slide(deck):
             assert shape.top + shape.height <= deck.slide_height, slide_title(slide)
 
 
-def test_many_wards_are_paged_and_stay_on_the_slides(report):
-    """114 wards is the city's size: tables page instead of overflowing."""
+def copies_of_thuy_nguyen(report, count: int):
+    """`report` with `count` more wards like Thủy Nguyên (no report), named 'Phường thử i'."""
     import pandas as pd
 
     def copies(frame: pd.DataFrame) -> pd.DataFrame:
         source = frame[frame["ward_code"] == "thuy_nguyen"]
-        return pd.concat([frame] + [source.assign(ward_code=f"w{i:02d}") for i in range(20)],
+        return pd.concat([frame] + [source.assign(ward_code=f"w{i:02d}") for i in range(count)],
                          ignore_index=True)
 
     wards = copies(report.wards)
     wards.loc[wards["ward_code"].str.startswith("w"), "name_vi"] = \
-        [f"Phường thử {i}" for i in range(20)]
-    big = dataclasses.replace(report, wards=wards, status=copies(report.status),
-                              targets=copies(report.targets))
+        [f"Phường thử {i}" for i in range(count)]
+    return dataclasses.replace(report, wards=wards, status=copies(report.status),
+                               targets=copies(report.targets))
+
+
+def test_up_to_the_city_threshold_every_ward_is_in_full_and_paged(report):
+    """CITY_LAYOUT_ABOVE wards still get the deck of a few wards: tables page instead of
+    overflowing."""
+    big = copies_of_thuy_nguyen(report, CITY_LAYOUT_ABOVE - 3)
+    assert not big.city
     deck = build_deck(big)
     titles = [slide_title(s) for s in deck.slides]
-    assert "Tổng hợp theo phường — Quý I/2026 (3/3)" in titles  # 23 wards, 9 a slide
-    assert "Trạng thái các chỉ tiêu — Quý I/2026 (18/18)" in titles  # 6 x 3 pages
-    cover = "\n".join(s.text_frame.text for s in deck.slides[0].shapes if s.has_text_frame)
-    assert "23 phường: " in cover and "và 15 phường khác" in cover
-    # 22 wards without a report: listed, not one plan slide each.
-    assert "22 phường chưa có báo cáo thực hiện (3/3)" in titles
+    assert "Tổng hợp theo phường — Quý I/2026" in titles  # 8 wards, 9 a slide
+    assert "Trạng thái các chỉ tiêu — Quý I/2026 (6/6)" in titles  # 2 x 3 pages
+    # 7 wards without a report: listed, not one plan slide each.
+    assert "7 phường chưa có báo cáo thực hiện" in titles
     assert not any(t.startswith("Phường thử 3 — Chưa có báo cáo") for t in titles)
+    assert "Phù Liễn — Thu ngân sách nhà nước trên địa bàn" in titles
     for slide in deck.slides:
         for shape in slide.shapes:
             assert shape.top + shape.height <= deck.slide_height, slide_title(slide)
@@ -466,11 +460,6 @@ def test_status_csv_of_a_report_is_for_machines(report):
 
 # --- images -------------------------------------------------------------------------------------
 
-def png_size(data: bytes) -> tuple[int, int]:
-    assert data[:8] == b"\x89PNG\r\n\x1a\n"
-    return struct.unpack(">II", data[16:24])
-
-
 @NEEDS_CHROMIUM
 def test_chart_png_and_svg(report):
     from exports.figures import progress_figure
@@ -594,19 +583,6 @@ def test_deck_renders_with_libreoffice(report, tmp_path):
 
 # --- the PDF briefing -------------------------------------------------------------------------
 
-NEEDS_POPPLER = pytest.mark.skipif(shutil.which("pdftotext") is None or shutil.which("pdfinfo")
-                                   is None, reason="needs poppler-utils")
-
-
-def tiny_png(_figure) -> bytes:
-    """A stand-in for kaleido: the PDF's layout does not depend on what a chart shows."""
-    from PIL import Image
-
-    buffer = io.BytesIO()
-    Image.new("RGB", (1280, 720), "white").save(buffer, format="PNG")
-    return buffer.getvalue()
-
-
 @pytest.fixture(scope="module")
 def briefing(report, tmp_path_factory):
     from exports.pdf import build_pdf
@@ -616,29 +592,12 @@ def briefing(report, tmp_path_factory):
     return path
 
 
-def pdf_pages(path: Path) -> list[str]:
-    text = subprocess.run(["pdftotext", "-layout", str(path), "-"], check=True,
-                          capture_output=True, text=True).stdout
-    return text.split("\f")[:-1]
-
-
 @NEEDS_POPPLER
 def test_pdf_has_the_decks_content_in_the_decks_order(briefing, deck):
     pages = pdf_pages(briefing)
     assert len(pages) == 29
-    assert all(f"Trang {i}/{len(pages)}" in page for i, page in enumerate(pages, start=1))
+    assert_pdf_follows_deck(pages, deck)
     assert all("Xuất ngày 02/04/2026" in page for page in pages)
-    # Every slide title of the deck heads a page of the PDF, in the same order (tables
-    # may page differently: a PDF page holds more rows than a slide).
-    first_page = {}
-    for title in (slide_title(s) for s in deck.slides):
-        base = title.split(" (")[0] if title.endswith(")") else title
-        first_page.setdefault(base, next(i for i, page in enumerate(pages)
-                                         if " ".join(base.split()) in " ".join(page.split())))
-    order = list(first_page.values())
-    assert order == sorted(order)
-    appendix = [i for i, page in enumerate(pages) if page.lstrip().startswith("Nguồn số liệu")]
-    assert appendix and appendix[0] > order[-1]  # every full reference, after the content
 
 
 @NEEDS_POPPLER

@@ -45,7 +45,7 @@ from exports.deck import (
     build_deck,
 )
 from exports.report import ALL, CITY_LAYOUT_ABOVE, SelectionError, load_report
-from exports.workbook import build_workbook, write_text
+from exports.workbook import write_workbook
 from ui import nav
 from wardplan.display import styles
 
@@ -73,7 +73,7 @@ def deck(report, tmp_path_factory):
 @pytest.fixture(scope="module")
 def workbook(db, tmp_path_factory):
     path = tmp_path_factory.mktemp("workbook") / "book.xlsx"
-    build_workbook(load_report(db, "2026-Q1", produced_on=PRODUCED, default=ALL)).save(path)
+    write_workbook(load_report(db, "2026-Q1", produced_on=PRODUCED, default=ALL), path)
     return openpyxl.load_workbook(path)
 
 
@@ -404,18 +404,24 @@ def test_workbook_has_no_formulas(workbook):
 
 
 def test_text_starting_with_equals_stays_text(db, tmp_path):
-    ws = openpyxl.Workbook().active
-    cell = write_text(ws, 1, 1, '=HYPERLINK("http://evil.example","bấm vào")')
-    assert cell.data_type == "s"
+    import zipfile
+
     report = load_report(db, "2026-Q1", ["phu_lien"], ["budget_revenue"], default=ALL)
-    hostile = report.targets.assign(target_text='=cmd|"/c calc"!A1',
+    hostile = report.targets.assign(target_text='=HYPERLINK("http://evil.example","bấm")',
                                     source_ref="+SUM(1,2)\x07")
     path = tmp_path / "hostile.xlsx"
-    build_workbook(dataclasses.replace(report, targets=hostile)).save(path)
+    write_workbook(dataclasses.replace(report, targets=hostile), path)
+    with zipfile.ZipFile(path) as package:
+        sheets = [package.read(n).decode() for n in package.namelist()
+                  if n.startswith("xl/worksheets/")]
+    # Text is written as inline strings; no cell carries a formula element.
+    assert sheets and not any("<f>" in xml or "<f " in xml for xml in sheets)
+    assert any('t="inlineStr"><is><t>=HYPERLINK(&quot;' in xml or
+               't="inlineStr"><is><t>=HYPERLINK("' in xml for xml in sheets)
     book = openpyxl.load_workbook(path)
     values = [c.value for ws in book for row in ws.iter_rows() for c in row]
     assert all(c.data_type != "f" for ws in book for row in ws.iter_rows() for c in row)
-    assert '=cmd|"/c calc"!A1' in values
+    assert '=HYPERLINK("http://evil.example","bấm")' in values
     assert "+SUM(1,2)" in values  # the control character is dropped, the text kept
 
 

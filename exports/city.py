@@ -19,6 +19,7 @@ Key indicators: those that are not a part of another (the revenue lines of
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import pandas as pd
@@ -183,3 +184,46 @@ def units_text(info: Reporting) -> str:
     """'114 đơn vị (45 phường, 67 xã, 2 đặc khu)'."""
     parts = ", ".join(f"{n} {kind.lower()}" for kind, n in info.types.items())
     return f"{info.units} đơn vị ({parts})" if info.types else f"{info.units} đơn vị"
+
+
+# --- the order of the deck and the PDF ---------------------------------------------------
+
+Progress = Callable[[float, str], None]  # (share done, 0 to 1; what is being made, Vietnamese)
+
+
+def layout(report: Report) -> list[tuple[str, str, tuple]]:
+    """The sections of the deck and of the PDF, in order: (builder method, what it makes in
+    Vietnamese, arguments).  Both builders run this list, so they stay in step."""
+    if report.city:
+        steps = [("title", "Trang bìa", ()),
+                 ("city_summary", "Tổng hợp toàn thành phố", ()),
+                 ("not_reported", "Đơn vị chưa báo cáo", ()),
+                 ("attention", "Chỉ tiêu chậm và cần chú ý", ())]
+        full = report.full_codes  # the units asked for, each as in a deck of a few wards
+        if full:
+            steps += [("status_matrix", "Bảng trạng thái của các đơn vị trình bày đầy đủ",
+                       (full,)),
+                      ("no_report", "Đơn vị chưa có báo cáo", (full,)),
+                      ("ward_bars", "Tiến độ từng đơn vị", (full,))]
+        return steps
+    return [("title", "Trang bìa", ()),
+            ("ward_summary", "Tổng hợp theo phường", ()),
+            ("status_matrix", "Bảng trạng thái các chỉ tiêu", ()),
+            ("no_report", "Phường chưa có báo cáo", ()),
+            ("ward_bars", "Tiến độ từng phường", ())]
+
+
+def build_in_order(builder, report: Report, progress: Progress | None = None,
+                   span: tuple[float, float] = (0.0, 1.0)) -> None:
+    """Run `layout(report)` on a deck or PDF builder, then one chart per
+    `Report.chart_pairs`, saying how far it got (the charts are most of the work)."""
+    steps = [(label, getattr(builder, name), args) for name, label, args in layout(report)]
+    pairs = report.chart_pairs()
+    steps += [(f"Biểu đồ {i}/{len(pairs)}: {report.ward_name(ward)} — "
+               f"{report.indicator(code)['name_vi']}", builder.chart, (ward, code))
+              for i, (code, ward) in enumerate(pairs, start=1)]
+    start, end = span
+    for i, (label, step, args) in enumerate(steps):
+        if progress is not None:
+            progress(start + (end - start) * i / len(steps), label)
+        step(*args)

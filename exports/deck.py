@@ -839,9 +839,10 @@ class _Deck:
 
     def indicator_charts(self) -> None:
         for indicator, ward in self.report.chart_pairs():
-            self._chart_slide(ward, indicator)
+            self.chart(ward, indicator)
 
-    def _chart_slide(self, ward: str, indicator: str) -> None:
+    def chart(self, ward: str, indicator: str) -> None:
+        """One ward × indicator: its month-by-month chart and key figures."""
         r = self.report
         meta = r.indicator(indicator)
         unit = text_or(meta["unit"])
@@ -1101,24 +1102,9 @@ def _label_text(value: float, unit: str) -> str:
 
 # --- public API ------------------------------------------------------------------------------
 
-def build_deck(report: Report) -> Presentation:
+def build_deck(report: Report, progress: city.Progress | None = None) -> Presentation:
     deck = _Deck(report)
-    deck.title()
-    if report.city:
-        deck.city_summary()
-        deck.not_reported()
-        deck.attention()
-        full = report.full_codes  # the units asked for, each as in a deck of a few wards
-        if full:
-            deck.status_matrix(full)
-            deck.no_report(full)
-            deck.ward_bars(full)
-    else:
-        deck.ward_summary()
-        deck.status_matrix()
-        deck.no_report()
-        deck.ward_bars()
-    deck.indicator_charts()
+    city.build_in_order(deck, report, progress, span=(0.0, 0.9))
     return deck.finish()
 
 
@@ -1128,5 +1114,8 @@ def deck_bytes(report: Report) -> bytes:
     return buffer.getvalue()
 
 
-def write_deck(report: Report, path) -> None:
-    build_deck(report).save(str(path))
+def write_deck(report: Report, path, progress: city.Progress | None = None) -> None:
+    prs = build_deck(report, progress)
+    if progress is not None:
+        progress(0.9, "Đang ghi tệp PowerPoint")
+    prs.save(str(path))

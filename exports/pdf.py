@@ -205,7 +205,8 @@ class _Briefing:
         if notes:
             self.notes.append((title, list(notes)))
 
-    def cover(self) -> None:
+    def title(self) -> None:
+        """The cover page."""
         r = self.r
         names = [r.ward_name(w) for w in r.ward_codes]
         missing = [r.ward_name(w) for w in r.ward_codes if not r.has_report(w)]
@@ -526,9 +527,10 @@ class _Briefing:
 
     def indicator_charts(self) -> None:
         for indicator, ward in self.r.chart_pairs():
-            self._chart_page(ward, indicator)
+            self.chart(ward, indicator)
 
-    def _chart_page(self, ward: str, indicator: str) -> None:
+    def chart(self, ward: str, indicator: str) -> None:
+        """One ward × indicator: the dashboard's chart and the key figures."""
         r = self.r
         meta = r.indicator(indicator)
         unit = text_or(meta["unit"])
@@ -679,34 +681,25 @@ def default_renderer(produced_on=None) -> Renderer:
     return render
 
 
-def build_pdf(report: Report, render: Renderer | None = None) -> bytes:
+def build_pdf(report: Report, render: Renderer | None = None,
+              progress: city.Progress | None = None) -> bytes:
     """The briefing as PDF bytes; `render` draws a Plotly figure to PNG (default: kaleido)."""
     _register_fonts()
     render = render or default_renderer(report.produced_on)
 
-    def briefing() -> _Briefing:
+    def briefing(progress=None) -> _Briefing:
         # Flowables are consumed by a build, so each pass lays out a fresh story.
         b = _Briefing(report, render)
-        b.cover()
-        if report.city:
-            b.city_summary()
-            b.not_reported()
-            b.attention()
-            full = report.full_codes  # the units asked for, each as in a briefing of a few
-            if full:
-                b.status_matrix(full)
-                b.no_report(full)
-                b.ward_bars(full)
-        else:
-            b.ward_summary()
-            b.status_matrix()
-            b.no_report()
-            b.ward_bars()
-        b.indicator_charts()
+        city.build_in_order(b, report, progress, span=(0.0, 0.8))
         b.sources()
         return b
 
-    _, pages = briefing().build()  # first pass: count the pages for "Trang x/y"
+    first = briefing(progress)  # charts drawn here, once; the second pass reuses them
+    if progress is not None:
+        progress(0.8, "Đang dàn trang")
+    _, pages = first.build()  # first pass: count the pages for "Trang x/y"
+    if progress is not None:
+        progress(0.9, f"Đang đánh số {pages} trang")
     data, _ = briefing().build(pages)
     return data
 
@@ -715,5 +708,5 @@ def pdf_bytes(report: Report) -> bytes:
     return build_pdf(report)
 
 
-def write_pdf(report: Report, path) -> None:
-    Path(path).write_bytes(build_pdf(report))
+def write_pdf(report: Report, path, progress: city.Progress | None = None) -> None:
+    Path(path).write_bytes(build_pdf(report, progress=progress))

@@ -17,6 +17,7 @@ from wardplan.display import format as fmt
 from wardplan.display import periods as display_periods
 from wardplan.display import styles
 from wardplan.display.bundle import IndicatorBundle, indicator_bundle
+from wardplan.display.scale import CITY_LAYOUT_ABOVE
 from wardplan.reads import queries
 from wardplan.reads.db import Database
 from wardplan.rules import kinds
@@ -33,11 +34,6 @@ from wardplan.rules.text import fold
 NO_REPORT = status_rules.REASON_LABELS_VI[status_rules.NO_REPORT]
 NO_TARGET = status_rules.REASON_LABELS_VI[status_rules.NO_TARGET]
 
-# Up to this many units, a deck (and the PDF) shows every unit in full: a slide per
-# indicator and unit is a deck a meeting can still go through.  Above it, the city
-# layout: a summary of the city, the red and amber items, and in full only the units
-# asked for (`load_report(full=…)`).  Said once, here; the deck and the PDF read `Report.city`.
-CITY_LAYOUT_ABOVE = 8
 
 
 class SelectionError(ValueError):

@@ -25,6 +25,7 @@ from collections.abc import Sequence
 
 import pandas as pd
 
+from exports.city import Progress
 from exports.report import NO_REPORT, Report, status_records
 from exports.xlsx import StreamingWorkbook
 from wardplan.display import styles
@@ -345,22 +346,32 @@ def _sources_sheet(table: _Table, report: Report) -> None:
 
 # --- public API -------------------------------------------------------------------------------
 
-def build_workbook(report: Report, target) -> None:
+def build_workbook(report: Report, target, progress: Progress | None = None) -> None:
     """Write the workbook to `target`: a path or a binary file object."""
     book = StreamingWorkbook(target)
     formats = _Formats(book)
+    sheets = len(report.ward_codes) + 3
+
+    def say(done: int, name: str) -> None:
+        if progress is not None:
+            progress(done / sheets, f"Trang {done + 1}/{sheets} của sổ Excel: {name}")
+
+    say(0, SUMMARY_SHEET)
     _summary(book, formats, report)
     taken = {SUMMARY_SHEET, PERIODS_SHEET, SOURCES_SHEET}
     by_ward: dict[str, list[dict]] = {}
     for record in status_records(report):
         by_ward.setdefault(record["ward_code"], []).append(record)
     ward_widths = [c[1] for c in WARD_COLUMNS]
-    for ward in report.ward_codes:
-        sheet = _Table(book, formats, sheet_title(report.ward_name(ward), taken), ward_widths,
-                       header_row=6, freeze_column=3)
+    for i, ward in enumerate(report.ward_codes, start=1):
+        name = sheet_title(report.ward_name(ward), taken)
+        say(i, name)
+        sheet = _Table(book, formats, name, ward_widths, header_row=6, freeze_column=3)
         _ward_sheet(sheet, report, ward, by_ward.get(ward, []))
+    say(sheets - 2, PERIODS_SHEET)
     _periods_sheet(_Table(book, formats, PERIODS_SHEET, [c[1] for c in PERIOD_COLUMNS],
                           header_row=4, freeze_column=3), report)
+    say(sheets - 1, SOURCES_SHEET)
     _sources_sheet(_Table(book, formats, SOURCES_SHEET, [c[1] for c in SOURCE_COLUMNS],
                           header_row=4, freeze_column=1), report)
     book.close()
@@ -372,5 +383,5 @@ def workbook_bytes(report: Report) -> bytes:
     return buffer.getvalue()
 
 
-def write_workbook(report: Report, path) -> None:
-    build_workbook(report, str(path))
+def write_workbook(report: Report, path, progress: Progress | None = None) -> None:
+    build_workbook(report, str(path), progress)

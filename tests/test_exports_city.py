@@ -8,6 +8,8 @@ export code.
 
 from __future__ import annotations
 
+import io
+
 import duckdb
 import pytest
 from pptx import Presentation
@@ -209,3 +211,13 @@ def test_cli_full_option(city_db_path, tmp_path):
     titles = [slide_title(s) for s in Presentation(out).slides]
     assert titles[1].startswith("Toàn thành phố")
     assert "Phù Liễn — Thu ngân sách nhà nước trên địa bàn" in titles
+
+
+def test_the_overviews_own_deck_of_a_city_is_its_summary(city_db):
+    from exports.views import board_deck
+
+    deck = Presentation(io.BytesIO(board_deck(load_report(city_db, AS_OF, default="all"))))
+    titles = [slide_title(s) for s in deck.slides]
+    assert titles[1].startswith("Toàn thành phố — Quý I/2026")
+    assert not any(t.startswith(("Trạng thái các chỉ tiêu", "Tổng hợp theo phường"))
+                   for t in titles)

@@ -535,7 +535,7 @@ def test_cli_charts(built_db, tmp_path):
 
 # --- the app --------------------------------------------------------------------------------------
 
-def test_export_page_offers_the_downloads(built_db):
+def test_export_page_offers_the_exports(built_db):
     # Through app.py: the page links to the help page, which only its navigation knows.
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
     at.query_params["as_of"] = "2026-Q1"
@@ -543,14 +543,37 @@ def test_export_page_offers_the_downloads(built_db):
     at.switch_page(nav.EXPORT.path)
     at.run()
     assert not at.exception, [e.message for e in at.exception]
-    labels = [b.proto.label for b in at.get("download_button")]
-    assert labels == ["PowerPoint (.pptx)", "Báo cáo PDF", "Excel (.xlsx)",
-                      "Bảng trạng thái (.csv)"]
-    wards, indicators = at.multiselect
+    # Each is made by the worker on request (tests/test_export_jobs.py), then downloaded.
+    assert [b.label for b in at.button] == ["Tạo trình chiếu (.pptx)", "Tạo báo cáo PDF",
+                                            "Tạo sổ Excel (.xlsx)", "Tạo bảng trạng thái (.csv)"]
+    wards, indicators = at.multiselect  # three wards: no choice of units to show in full
     assert wards.value == ["kien_an", "phu_lien", "thuy_nguyen"]
     assert "budget_revenue" in indicators.value
     wards.set_value([]).run()
-    assert not at.get("download_button")
+    assert not at.button
+
+
+def test_export_page_for_a_city_asks_which_units_to_show_in_full(city_db_path, monkeypatch):
+    import streamlit as st
+
+    monkeypatch.setenv("CHITIEU_DB", str(city_db_path))
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    try:
+        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+        at.query_params["as_of"] = "2026-Q1"
+        at.run()
+        at.switch_page(nav.EXPORT.path)
+        at.run()
+        assert not at.exception, [e.message for e in at.exception]
+        full = at.multiselect(key="export_full")
+        assert full.label == "Đơn vị trình bày đầy đủ trong trình chiếu và PDF"
+        assert full.value == [] and len(full.options) == 20
+        info = "\n".join(i.value for i in at.info)
+        assert info.startswith("Chưa có báo cáo thực hiện: Kiến An, Thử nghiệm 002")
+    finally:
+        st.cache_resource.clear()
+        st.cache_data.clear()
 
 
 def test_every_chart_has_png_and_svg_buttons(built_db):

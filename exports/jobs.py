@@ -5,7 +5,7 @@ deck built in a session's thread stops every other session for as long as it tak
 (the whole city's deck took 127 s).  `Exporter.submit` runs `python -m exports KIND …
 --progress FILE` instead, in a child process of its own at low priority (`nice`), at
 most `workers` at a time (one on a two-core machine: the server keeps the other core),
-the others queued in order.  A page asks `Exporter.job(id)` how far it got (`Job.progress`,
+the others queued in order, at most `max_pending` in all (then `Busy`: "try again").  A page asks `Exporter.job(id)` how far it got (`Job.progress`,
 read from the child's progress file) and takes the file when it is `DONE`.
 
 Nothing here imports Streamlit.  Failures never reach a reader as a traceback: the job
@@ -16,9 +16,11 @@ the log (logger "chitieu.exports") under that id.  Finished files are kept
 
 from __future__ import annotations
 
+import atexit
 import json
 import logging
 import os
+import queue
 import secrets
 import shutil
 import signal
@@ -44,6 +46,7 @@ QUEUED, RUNNING, DONE, FAILED = "queued", "running", "done", "failed"
 TIMEOUT_SECONDS = 600  # a city's PDF with every unit in full draws hundreds of charts
 KEEP_SECONDS = 1800
 NICE = 10  # below the server's sessions
+MAX_PENDING = 8  # queued or running, all sessions together: then "try again later"
 
 
 @dataclass(frozen=True)
@@ -83,6 +86,8 @@ class Job:
     finished: float | None = None
     error_id: str | None = None
     message_vi: str = ""  # a failure, in words a reader can act on (no traceback, no path)
+    owner: str = ""  # who may see it: the session that asked for it
+    cancelled: bool = False
 
     @property
     def out(self) -> Path:
@@ -118,38 +123,66 @@ class Job:
         return self.out.read_bytes()
 
 
+class Busy(RuntimeError):
+    """The queue is full: the page says so and asks to try again in a few minutes."""
+
+    message_vi = ("Đang có nhiều tệp chờ tạo. Vui lòng thử lại sau ít phút.")
+
+
 class Exporter:
-    """Runs exports in child processes, `workers` at a time, and keeps their files a while."""
+    """Runs exports in child processes, `workers` at a time in the order asked (at most
+    `max_pending` queued or running), and keeps their files a while.
+
+    Every file lives in `workdir` (a private 0700 folder of its own unless given), one
+    folder per job; `close` (also at exit) stops any child still running and removes it.
+    A job belongs to the `owner` that submitted it (the page passes its session's
+    token): `job(id, owner)` finds nothing for anyone else.
+    """
 
     def __init__(self, workdir: Path | None = None, workers: int = 1,
                  command: Sequence[str] | None = None, timeout: float = TIMEOUT_SECONDS,
-                 keep_seconds: float = KEEP_SECONDS, nice: int = NICE):
+                 keep_seconds: float = KEEP_SECONDS, nice: int = NICE,
+                 max_pending: int = MAX_PENDING):
         self.workdir = Path(workdir or tempfile.mkdtemp(prefix="chitieu-exports-"))
-        self.workdir.mkdir(parents=True, exist_ok=True)
+        self.workdir.mkdir(mode=0o700, parents=True, exist_ok=True)
         self.command = list(command or [sys.executable, "-m", "exports"])
         if nice and shutil.which("nice"):
             self.command = ["nice", "-n", str(nice), *self.command]
         self.timeout = timeout
         self.keep_seconds = keep_seconds
-        self._slots = threading.Semaphore(workers)
+        self.max_pending = max_pending
+        self._queue: queue.Queue[Job | None] = queue.Queue()
         self._lock = threading.Lock()
         self._jobs: dict[str, Job] = {}
+        self._children: dict[str, subprocess.Popen] = {}
+        self._closed = False
+        self._threads = [threading.Thread(target=self._work, name=f"export-worker-{i}",
+                                          daemon=True) for i in range(workers)]
+        for thread in self._threads:
+            thread.start()
+        atexit.register(self.close)
 
-    def submit(self, request: Request) -> Job:
+    def submit(self, request: Request, owner: str = "") -> Job:
+        """Queue an export; raises `Busy` when `max_pending` are already waiting or running."""
         self.prune()
-        job_id = secrets.token_hex(8)
-        folder = self.workdir / job_id
-        folder.mkdir()
-        job = Job(job_id, request, folder)
         with self._lock:
+            if self._closed:
+                raise RuntimeError("exporter closed")
+            if sum(1 for j in self._jobs.values() if j.active) >= self.max_pending:
+                raise Busy()
+            job_id = secrets.token_hex(8)
+            folder = self.workdir / job_id
+            folder.mkdir(mode=0o700)
+            job = Job(job_id, request, folder, owner=owner)
             self._jobs[job_id] = job
-        threading.Thread(target=self._run, args=(job,), name=f"export-{job_id}",
-                         daemon=True).start()
+        self._queue.put(job)
         return job
 
-    def job(self, job_id: str | None) -> Job | None:
+    def job(self, job_id: str | None, owner: str = "") -> Job | None:
+        """The job of that id if `owner` submitted it."""
         with self._lock:
-            return self._jobs.get(job_id) if job_id else None
+            job = self._jobs.get(job_id) if job_id else None
+        return job if job is not None and job.owner == owner else None
 
     def ahead_of(self, job: Job) -> int:
         """How many exports will run before a queued one starts (running ones included)."""
@@ -162,32 +195,66 @@ class Exporter:
         now = time.monotonic()
         with self._lock:
             old = [j for j in self._jobs.values()
-                   if not j.active and j.finished is not None and now - j.finished > self.keep_seconds]
+                   if not j.active and j.finished is not None
+                   and now - j.finished > self.keep_seconds]
             for job in old:
                 del self._jobs[job.id]
         for job in old:
             shutil.rmtree(job.folder, ignore_errors=True)
 
-    def discard(self, job_id: str | None) -> None:
-        """A finished job the page no longer offers (its selection changed)."""
-        job = self.job(job_id)
-        if job is None or job.active:
+    def discard(self, job_id: str | None, owner: str = "") -> None:
+        """A job the page no longer offers (its selection changed, or it is asked again):
+        dropped from the queue, or its child stopped, and its files removed."""
+        job = self.job(job_id, owner)
+        if job is None:
             return
         with self._lock:
             self._jobs.pop(job.id, None)
-        shutil.rmtree(job.folder, ignore_errors=True)
+            job.cancelled = True
+            child = self._children.get(job.id)
+        if child is not None:
+            _stop(child)  # the worker thread removes the folder once the child is gone
+        elif not job.active:
+            shutil.rmtree(job.folder, ignore_errors=True)
+
+    def close(self) -> None:
+        """Stop every child, forget every job and remove the work folder."""
+        with self._lock:
+            if self._closed:
+                return
+            self._closed = True
+            children = list(self._children.values())
+            self._jobs.clear()
+        for _ in self._threads:
+            self._queue.put(None)
+        for child in children:
+            _stop(child)
+        shutil.rmtree(self.workdir, ignore_errors=True)
 
     # --- the worker ---------------------------------------------------------------------
 
+    def _work(self) -> None:
+        while True:
+            job = self._queue.get()
+            if job is None:
+                return
+            if job.cancelled or self._closed:
+                shutil.rmtree(job.folder, ignore_errors=True)
+                continue
+            self._run(job)
+            if job.cancelled:
+                shutil.rmtree(job.folder, ignore_errors=True)
+
     def _run(self, job: Job) -> None:
         try:
-            with self._slots:
-                job.state = RUNNING
-                returncode, output = self._child(job)
+            job.state = RUNNING
+            returncode, output = self._child(job)
             if returncode == 0 and job.out.exists():
                 job.state = DONE
-            else:
+            elif not job.cancelled:
                 self._failed(job, returncode, output)
+            else:
+                job.state = FAILED
         except Exception:  # the page must hear of it whatever went wrong here
             job.error_id = secrets.token_hex(4)
             log.exception("export %s (%s) failed in the worker thread", job.error_id,
@@ -201,17 +268,24 @@ class Exporter:
         argv = [*self.command, *job.request.argv(job.out, job.progress_file)]
         output_path = job.folder / "output.log"
         with open(output_path, "wb") as output:
-            # A session of its own, so a timeout stops the child and anything it started
-            # (the PDF's Chromium) together.
+            # A session of its own, so stopping it stops anything it started too (the
+            # PDF's Chromium): after a timeout, a discard, or a child that left one behind.
             child = subprocess.Popen(argv, stdout=output, stderr=subprocess.STDOUT,
                                      stdin=subprocess.DEVNULL, start_new_session=True,
                                      env={**os.environ, "PYTHONUNBUFFERED": "1"})
+            with self._lock:
+                self._children[job.id] = child
+                stopped = job.cancelled or self._closed
+            if stopped:
+                _stop(child)
             try:
                 returncode = child.wait(timeout=self.timeout)
             except subprocess.TimeoutExpired:
-                os.killpg(child.pid, signal.SIGKILL)
-                child.wait()
                 returncode = None
+            finally:
+                _stop(child)
+                with self._lock:
+                    self._children.pop(job.id, None)
         return returncode, output_path.read_text(encoding="utf-8", errors="replace")
 
     def _failed(self, job: Job, returncode: int | None, output: str) -> None:
@@ -226,6 +300,15 @@ class Exporter:
         job.message_vi = _failure_vi(job.error_id, said[-1] if said else
                                      "Quá thời gian cho phép." if returncode is None else "")
         job.state = FAILED
+
+
+def _stop(child: subprocess.Popen) -> None:
+    """Kill the child's whole process group (whatever is left of it) and reap the child."""
+    try:
+        os.killpg(child.pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
+    child.wait()
 
 
 def _failure_vi(error_id: str, reason: str = "") -> str:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import json
 import logging
+import os
 import sys
 import time
 from pathlib import Path
@@ -130,6 +131,66 @@ def test_finished_files_are_removed_after_a_while(tmp_path, fake_export):
     assert job.folder.exists()
     exporter.prune()
     assert not job.folder.exists() and exporter.job(job.id) is None
+
+
+def test_a_job_is_only_found_by_the_session_that_asked_for_it(tmp_path, fake_export):
+    exporter = Exporter(tmp_path / "work", command=fake_export)
+    job = wait(exporter.submit(Request("csv", "0", tmp_path), owner="alice"))
+    assert exporter.job(job.id, "alice") is job
+    assert exporter.job(job.id, "bob") is None and exporter.job(job.id) is None
+    exporter.discard(job.id, "bob")  # not bob's to drop
+    assert exporter.job(job.id, "alice") is job and job.folder.exists()
+
+
+def test_the_queue_is_bounded(tmp_path, fake_export):
+    exporter = Exporter(tmp_path / "work", command=fake_export, max_pending=2)
+    exporter.submit(Request("csv", "30", tmp_path))
+    exporter.submit(Request("csv", "30", tmp_path))
+    with pytest.raises(jobs.Busy) as refused:
+        exporter.submit(Request("csv", "0", tmp_path))
+    assert refused.value.message_vi.startswith("Đang có nhiều tệp chờ tạo")
+    exporter.close()
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+def test_a_discarded_or_closed_job_leaves_no_process_and_no_file(tmp_path, fake_export):
+    exporter = Exporter(tmp_path / "work", command=fake_export)
+    running = exporter.submit(Request("csv", "30", tmp_path), owner="s")
+    queued = exporter.submit(Request("csv", "30", tmp_path), owner="s")
+    deadline = time.monotonic() + 10
+    while not exporter._children and time.monotonic() < deadline:
+        time.sleep(0.02)
+    [child] = exporter._children.values()
+    exporter.discard(running.id, "s")  # the selection changed while it ran
+    exporter.discard(queued.id, "s")
+    deadline = time.monotonic() + 10
+    while (running.folder.exists() or queued.folder.exists()) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert child.poll() is not None and not _alive(child.pid)
+    assert not running.folder.exists() and not queued.folder.exists()
+    assert not exporter._children  # the queued one never started
+    again = exporter.submit(Request("csv", "30", tmp_path))
+    while not exporter._children and time.monotonic() < deadline:
+        time.sleep(0.02)
+    [child] = exporter._children.values()
+    exporter.close()  # as at the server's exit
+    assert not _alive(child.pid) and not exporter.workdir.exists() and again.folder.parent
+
+
+def test_the_default_work_folder_is_private(tmp_path):
+    exporter = Exporter()
+    try:
+        assert exporter.workdir.stat().st_mode & 0o777 == 0o700
+    finally:
+        exporter.close()
+    assert not exporter.workdir.exists()
 
 
 def test_the_export_page_makes_files_with_the_worker(built_db):

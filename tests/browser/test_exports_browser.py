@@ -59,12 +59,14 @@ def test_export_page_makes_the_deck_and_workbook_in_the_worker(page, server, tmp
     # The panel shows how far the worker got (AppTest checks that: here a small deck may
     # be ready before a progress bar is drawn), then offers the file.
     page.get_by_role("button", name="Tải trình chiếu (.pptx)").wait_for(timeout=120_000)
+    page.wait_for_selector(IDLE, timeout=30_000)
     deck = download(page, "Tải trình chiếu (.pptx)", tmp_path)
     assert deck.name == "chi-tieu_2026-Q1.pptx"
     slides = Presentation(deck).slides
     assert len(slides) == 25
     page.get_by_role("button", name="Tạo sổ Excel (.xlsx)").click()
     page.get_by_role("button", name="Tải sổ Excel (.xlsx)").wait_for(timeout=120_000)
+    page.wait_for_selector(IDLE, timeout=30_000)
     book = download(page, "Tải sổ Excel (.xlsx)", tmp_path)
     assert openpyxl.load_workbook(book).sheetnames[0] == "Tổng hợp"
     page.screenshot(path=screenshots / "xuat-bao-cao_1366.png")

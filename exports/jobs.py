@@ -5,8 +5,9 @@ deck built in a session's thread stops every other session for as long as it tak
 (the whole city's deck took 127 s).  `Exporter.submit` runs `python -m exports KIND …
 --progress FILE` instead, in a child process of its own at low priority (`nice`), at
 most `workers` at a time (one on a two-core machine: the server keeps the other core),
-the others queued in order, at most `max_pending` in all (then `Busy`: "try again").  A page asks `Exporter.job(id)` how far it got (`Job.progress`,
-read from the child's progress file) and takes the file when it is `DONE`.
+the others queued in order, at most `max_pending` in all (then `Busy`: "try again").
+A page asks `Exporter.job(id, owner)` how far it got (`Job.progress`, read from the
+child's progress file) and takes the file when it is `DONE`.
 
 Nothing here imports Streamlit.  Failures never reach a reader as a traceback: the job
 says "Không tạo được tệp (mã lỗi: …)" with an id, and the child's whole output goes to

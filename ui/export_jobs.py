@@ -69,11 +69,13 @@ def _current(requests: dict[str, jobs.Request]) -> dict[str, tuple[jobs.Job, str
 @st.fragment(run_every=POLL_SECONDS)
 def _live(buttons: list[Button], requests: dict[str, jobs.Request]) -> None:
     current = _current(requests)
-    if not any(state in (jobs.QUEUED, jobs.RUNNING) for _, state in current.values()):
-        # All done: redraw the page once, without the timer, before drawing a download
-        # button here that the rerun would replace under the reader's click.
+    finished = not any(state in (jobs.QUEUED, jobs.RUNNING) for _, state in current.values())
+    # The buttons are drawn either way, so a click made during this run is not lost.
+    _draw(buttons, requests, current, offer=not finished)
+    if finished:
+        # All done: redraw the page once, without the timer.  Its download buttons are
+        # drawn there, not here, where that rerun would replace them under a click.
         st.rerun()
-    _draw(buttons, requests, current)
 
 
 @st.fragment
@@ -82,7 +84,7 @@ def _idle(buttons: list[Button], requests: dict[str, jobs.Request]) -> None:
 
 
 def _draw(buttons: list[Button], requests: dict[str, jobs.Request],
-          current: dict[str, tuple[jobs.Job, str]]) -> None:
+          current: dict[str, tuple[jobs.Job, str]], offer: bool = True) -> None:
     """Draw the buttons and, under them, each job's progress, download or failure."""
     busy = None
     with st.container(horizontal=True, gap="small", key="export-buttons"):
@@ -115,6 +117,8 @@ def _draw(buttons: list[Button], requests: dict[str, jobs.Request],
             done, text = job.progress()
             step = f": {components.md_escape(text)}" if text else ""  # names come from data
             st.progress(min(max(done, 0.0), 1.0), text=f"Đang tạo {name} ({done:.0%}){step}")
+        elif state == jobs.DONE and not offer:
+            st.progress(1.0, text=f"Đã tạo xong {name}.")
         elif state == jobs.DONE:
             st.download_button(button.download, data=job.read, file_name=button.file_name,
                                mime=button.mime, key=f"export_download_{button.kind}",

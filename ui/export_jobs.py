@@ -1,9 +1,9 @@
 """The export page's buttons: each file is made by the worker (`exports.jobs`), not here.
 
-"Tạo …" submits a job and the panel then redraws itself every second (a fragment, so
-the rest of the page does not rerun) with the job's progress, until the file can be
-downloaded ("Tải …") or the job failed (a short message with an error id).  A job
-belongs to the session that asked for it and to the selection it was asked with:
+"Tạo …" submits a job; while it waits or runs, its progress line redraws itself every
+second (a fragment, so the rest of the page does not rerun), and when it ends the page
+offers the file ("Tải …") or says why it failed (a short message with an error id).  A
+job belongs to the session that asked for it and to the selection it was asked with:
 change the period, the wards or the indicators and the button offers a new file.
 """
 
@@ -40,9 +40,25 @@ def exporter() -> jobs.Exporter:
 
 
 def panel(buttons: list[Button], requests: dict[str, jobs.Request]) -> None:
-    """The buttons and the state of this session's exports for the current selection."""
-    live = any(state in (jobs.QUEUED, jobs.RUNNING) for _, state in _current(requests).values())
-    (_live if live else _idle)(buttons, requests)
+    """The buttons and the state of this session's exports for the current selection.
+
+    The buttons and the downloads are drawn by the page, which only reruns when the
+    reader acts (or a job ends): a click never races a timer.  Only the progress lines
+    are in a fragment that redraws itself every second while a job is queued or running.
+    """
+    current = _current(requests)
+    _buttons(buttons, requests, current)
+    live = {kind for kind, (_, state) in current.items() if state in (jobs.QUEUED, jobs.RUNNING)}
+    for button in buttons:
+        job, state = current.get(button.kind, (None, None))
+        if state == jobs.DONE:
+            st.download_button(button.download, data=job.read, file_name=button.file_name,
+                               mime=button.mime, key=f"export_download_{button.kind}",
+                               on_click="ignore", icon=":material/download:", type="primary")
+        elif state == jobs.FAILED:
+            st.error(job.message_vi, icon=":material/error:")
+    if live:
+        _progress(buttons, requests, frozenset(live))
 
 
 def _owner() -> str:
@@ -66,26 +82,8 @@ def _current(requests: dict[str, jobs.Request]) -> dict[str, tuple[jobs.Job, str
     return found
 
 
-@st.fragment(run_every=POLL_SECONDS)
-def _live(buttons: list[Button], requests: dict[str, jobs.Request]) -> None:
-    current = _current(requests)
-    finished = not any(state in (jobs.QUEUED, jobs.RUNNING) for _, state in current.values())
-    # The buttons are drawn either way, so a click made during this run is not lost.
-    _draw(buttons, requests, current, offer=not finished)
-    if finished:
-        # All done: redraw the page once, without the timer.  Its download buttons are
-        # drawn there, not here, where that rerun would replace them under a click.
-        st.rerun()
-
-
-@st.fragment
-def _idle(buttons: list[Button], requests: dict[str, jobs.Request]) -> None:
-    _draw(buttons, requests, _current(requests))
-
-
-def _draw(buttons: list[Button], requests: dict[str, jobs.Request],
-          current: dict[str, tuple[jobs.Job, str]], offer: bool = True) -> None:
-    """Draw the buttons and, under them, each job's progress, download or failure."""
+def _buttons(buttons: list[Button], requests: dict[str, jobs.Request],
+             current: dict[str, tuple[jobs.Job, str]]) -> None:
     busy = None
     with st.container(horizontal=True, gap="small", key="export-buttons"):
         for i, button in enumerate(buttons):
@@ -101,27 +99,29 @@ def _draw(buttons: list[Button], requests: dict[str, jobs.Request],
                     busy = error.message_vi
                 else:
                     st.session_state[_STATE][button.kind] = new.id
-                    st.rerun()  # the whole page, so the panel starts polling
+                    st.rerun()  # drawn again with the new job's progress
     if busy:
         st.warning(busy, icon=":material/hourglass_top:")
+
+
+@st.fragment(run_every=POLL_SECONDS)
+def _progress(buttons: list[Button], requests: dict[str, jobs.Request],
+              live: frozenset[str]) -> None:
+    """The progress of the jobs `live` when the page was drawn; once one of them ends, the
+    page is drawn again, with its download or its failure."""
+    current = _current(requests)
     for button in buttons:
+        if button.kind not in live:
+            continue
         job, state = current.get(button.kind, (None, None))
-        if job is None or button.kind not in st.session_state[_STATE]:
-            continue  # none, or just discarded for a new one the queue had no room for
+        if state not in (jobs.QUEUED, jobs.RUNNING):
+            st.rerun()
         name = jobs.KINDS[button.kind][0]
         if state == jobs.QUEUED:
             ahead = exporter().ahead_of(job)
             st.progress(0.0, text=f"Đang chờ tạo {name}: {ahead} tệp khác đang được tạo "
                                   "trước, tệp này sẽ được tạo ngay sau đó.")
-        elif state == jobs.RUNNING:
+        else:
             done, text = job.progress()
             step = f": {components.md_escape(text)}" if text else ""  # names come from data
             st.progress(min(max(done, 0.0), 1.0), text=f"Đang tạo {name} ({done:.0%}){step}")
-        elif state == jobs.DONE and not offer:
-            st.progress(1.0, text=f"Đã tạo xong {name}.")
-        elif state == jobs.DONE:
-            st.download_button(button.download, data=job.read, file_name=button.file_name,
-                               mime=button.mime, key=f"export_download_{button.kind}",
-                               on_click="ignore", icon=":material/download:", type="primary")
-        else:
-            st.error(job.message_vi, icon=":material/error:")

@@ -84,3 +84,9 @@ def status_csv(report) -> bytes:
     table.insert(3, "actual_period", [row["actual_period"] if row is not None else None
                                       for row in codes])
     return frame_to_csv(table)
+
+
+def write_status_csv(report, path) -> None:
+    from pathlib import Path
+
+    Path(path).write_bytes(status_csv(report))

@@ -8,6 +8,11 @@ slide per indicator and ward with a native line chart (actual to date vs
 scenario vs annual target, month by month, missing months as gaps) and the
 key figures (`Report.chart_pairs` says which).
 
+Above `CITY_LAYOUT_ABOVE` units (`Report.city`) the deck is the city's instead
+(`exports.city`): title; the city summary (units per status on each key
+indicator); who has not reported; the red and amber items, worst first; then
+the units asked for in full, each as above (status, plan, bars, charts).
+
 Charts are native PowerPoint charts so staff can restyle them, and need no
 browser, so a deck builds in about a second.  Every shape is placed here on
 the Blank layout: the default template's placeholders stay 4:3 when the
@@ -40,10 +45,12 @@ from pptx.enum.chart import (
 from pptx.enum.dml import MSO_LINE_DASH_STYLE
 from pptx.enum.shapes import MSO_SHAPE
 from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE, PP_ALIGN
+from pptx.opc.packuri import PackURI
 from pptx.oxml.ns import qn
 from pptx.util import Emu, Inches, Pt
 from xlsxwriter import Workbook
 
+from exports import city
 from exports.report import NO_REPORT, Report
 from wardplan.display import charts as wc
 from wardplan.display import format as fmt
@@ -84,6 +91,11 @@ MATRIX_WARDS = 4  # ward columns per status slide
 BAR_ROWS = 10  # indicators per bar-chart slide
 PLAN_ROWS = 9  # targets per "no report" slide
 SUMMARY_WARDS = 9  # wards per summary slide
+CITY_ROWS = 8  # key indicators per city summary slide
+CITY_ROW_HEIGHT = Inches(0.47)
+LIST_ROWS = 10  # units per column of the "not reported" slide (two columns)
+LIST_ROW_HEIGHT = Inches(0.42)
+ATTENTION_ROWS = 6  # red and amber items per slide
 NO_REPORT_DETAIL_MAX = 4  # beyond this many wards without a report, list them instead
 BAR_AXIS_MAX = 200  # % of the annual target
 FOOTER_CHARS = 155  # one 9 pt line across the footer box
@@ -112,6 +124,39 @@ class TextSafeChartData(CategoryChartData):
     @cached_property
     def _workbook_writer(self):
         return _TextSafeWorkbookWriter(self)
+
+
+class _PartNames:
+    """Names for new parts (charts, their workbooks, notes slides) from one scan.
+
+    python-pptx names each new part by walking every relationship of the package
+    (`OpcPackage.next_partname`), so building a deck grows with the square of its
+    slides: 433 slides spent 14 of their 37 s there.  A deck being built never loses a
+    part, so the names taken at the start and a counter per template give the same
+    names (the first free number) without the walk.
+    """
+
+    def __init__(self, package):
+        self._taken = {str(part.partname) for part in package.iter_parts()}
+        self._next: dict[str, int] = {}
+
+    def __call__(self, template: str) -> PackURI:
+        n = self._next.get(template, 1)
+        while template % n in self._taken:
+            n += 1
+        name = template % n
+        self._taken.add(name)
+        self._next[template] = n + 1
+        return PackURI(name)
+
+
+def new_presentation() -> Presentation:
+    """An empty 16:9 presentation that names its parts without rescanning them."""
+    prs = Presentation()
+    prs.slide_width, prs.slide_height = SLIDE_WIDTH, SLIDE_HEIGHT
+    package = prs.part.package
+    package.next_partname = _PartNames(package)  # this package only; python-pptx unchanged
+    return prs
 
 
 def rgb(hex_colour: str) -> RGBColor:
@@ -276,8 +321,7 @@ def _indicator_label(report: Report, code: str) -> str:
 class _Deck:
     def __init__(self, report: Report):
         self.report = report
-        self.prs = Presentation()
-        self.prs.slide_width, self.prs.slide_height = SLIDE_WIDTH, SLIDE_HEIGHT
+        self.prs = new_presentation()
         self.blank = self.prs.slide_layouts[6]
         self.footers: list[tuple] = []  # (slide, source text), numbered once all exist
 
@@ -299,12 +343,19 @@ class _Deck:
         r = self.report
         names = [r.ward_name(w) for w in r.ward_codes]
         missing = [r.ward_name(w) for w in r.ward_codes if not r.has_report(w)]
-        documents = [f"{row.title_vi} ({text_or(row.doc_number, 'không số')})"
-                     for row in r.sources.itertuples(index=False)]
+        if r.city:
+            info = city.reporting(r)
+            documents = [f"{len(r.sources)} văn bản kế hoạch và báo cáo của {info.units} đơn vị "
+                         "(danh sách đầy đủ: sổ Excel, trang “Nguồn tài liệu”)."]
+        else:
+            documents = [f"- {row.title_vi} ({text_or(row.doc_number, 'không số')})"
+                         for row in r.sources.itertuples(index=False)]
         slide = self.slide(
+            "Nguồn: kế hoạch và báo cáo của các đơn vị (số văn bản trong ghi chú, danh sách "
+            "trong sổ Excel)." if r.city else
             "Nguồn: kế hoạch và báo cáo của các phường (danh sách đầy đủ trong ghi chú).",
             ["Nguồn số liệu: cơ sở dữ liệu Chỉ tiêu 2026, nạp từ các văn bản của phường:",
-             *[f"- {d}" for d in documents],
+             *documents,
              "Trạng thái so sánh thực hiện đến kỳ báo cáo gần nhất với kịch bản tăng trưởng "
              f"đến cùng kỳ. Kịch bản “{ORIGIN_LABELS_VI[OFFICIAL]}” là số phường ghi; "
              f"“{ORIGIN_LABELS_VI[IMPLIED]}” tính ngược từ câu “vượt kịch bản X%” của phường; "
@@ -318,14 +369,191 @@ class _Deck:
               f"Tình hình thực hiện các chỉ tiêu kinh tế - xã hội năm {r.year}", 34, bold=True,
               anchor=MSO_ANCHOR.BOTTOM)
         lines = [(f"Kỳ báo cáo: {r.period_label} (số liệu đến hết tháng "
-                  f"{end_month(r.as_of)}/{r.year})", 20, True, INK),
-                 (f"Phường: {_names(names)}", 18, False, INK)]
-        if missing:
-            lines.append((f"{NO_REPORT} thực hiện: {_names(missing)}", 18, False, INK))
-        lines.append((f"{len(r.indicator_codes)} chỉ tiêu được chọn · Xuất ngày "
-                      f"{r.produced_text} từ hệ thống Chỉ tiêu {r.year}", 16, False, MUTED))
+                  f"{end_month(r.as_of)}/{r.year})", 20, True, INK)]
+        if r.city:
+            lines += [(f"Đơn vị: {city.units_text(info)}", 18, False, INK),
+                      (f"{NO_REPORT} thực hiện: {info.missing} đơn vị"
+                       + (f"; chưa có số liệu kỳ này: {info.stale} đơn vị" if info.stale else ""),
+                       18, False, INK)]
+            full = [r.ward_name(w) for w in r.full_codes]
+            if full:
+                lines.append((f"Trình bày đầy đủ: {_names(full)}", 18, False, INK))
+            lines.append((f"{len(city.key_indicators(r))} chỉ tiêu chủ yếu trong "
+                          f"{len(r.indicator_codes)} chỉ tiêu được chọn · Xuất ngày "
+                          f"{r.produced_text} từ hệ thống Chỉ tiêu {r.year}", 16, False, MUTED))
+        else:
+            lines.append((f"Phường: {_names(names)}", 18, False, INK))
+            if missing:
+                lines.append((f"{NO_REPORT} thực hiện: {_names(missing)}", 18, False, INK))
+            lines.append((f"{len(r.indicator_codes)} chỉ tiêu được chọn · Xuất ngày "
+                          f"{r.produced_text} từ hệ thống Chỉ tiêu {r.year}", 16, False, MUTED))
         _text(slide, Inches(0.9), Inches(3.35), Inches(11.6), Inches(2.6), lines, 18,
               spacing=10)
+
+    # --- the city: summary, who has not reported, red and amber items -------------------
+
+    def city_summary(self) -> None:
+        r = self.report
+        counts = city.indicator_counts(r)
+        info = city.reporting(r)
+        pages = _pages(list(range(len(counts))), CITY_ROWS)
+        for index, positions in enumerate(pages):
+            self._city_summary_slide(counts.iloc[positions], info, index, len(pages))
+
+    def _city_summary_slide(self, counts: pd.DataFrame, info, index: int, count: int) -> None:
+        r = self.report
+        slide = self.slide(
+            f"Nguồn: trạng thái tính từ kế hoạch và báo cáo của {info.units} đơn vị (danh sách "
+            "văn bản: sổ Excel, trang “Nguồn tài liệu”; từng số liệu: trang của từng đơn vị).",
+            [f"Nguồn: kế hoạch năm và báo cáo thực hiện của {info.units} đơn vị, {len(r.sources)}"
+             " văn bản; tham chiếu đầy đủ của từng số liệu trong sổ Excel (cột Nguồn chỉ tiêu, "
+             "Nguồn số liệu thực hiện).",
+             f"Mỗi ô: số đơn vị có trạng thái đó trên chỉ tiêu, tại {r.period_label}. Chỉ tiêu "
+             "chủ yếu: các chỉ tiêu không phải khoản con của chỉ tiêu khác.",
+             *[f"- {row.label}: " + ", ".join(
+                 f"{styles.STATUS_STYLES[s].label.lower()} {int(getattr(row, s))}"
+                 for s in styles.STATUS_ORDER) + f"; {int(row.units)} đơn vị đặt chỉ tiêu"
+               for row in counts.itertuples(index=False)],
+             *_status_legend(r.bands)])
+        _header(slide, f"Toàn thành phố — {r.period_label}{_page_suffix(index, count)}",
+                f"{city.units_text(info)}: {info.reported} đã có báo cáo, {info.missing} chưa có"
+                " · số đơn vị theo trạng thái trên từng chỉ tiêu chủ yếu")
+        headers = ["Chỉ tiêu chủ yếu (đơn vị)",
+                   *[styles.STATUS_STYLES[s].text for s in styles.STATUS_ORDER],
+                   "Đơn vị đặt chỉ tiêu"]
+        height = min(CITY_ROW_HEIGHT * (len(counts) + 1), CONTENT_BOTTOM - CONTENT_TOP)
+        table = _table(slide, len(counts) + 1, len(headers), MARGIN, CONTENT_TOP, CONTENT_WIDTH,
+                       height, [5.0, 1.45, 1.65, 1.65, 1.95, 1.55])
+        for j, text in enumerate(headers):
+            status = styles.STATUS_ORDER[j - 1] if 1 <= j <= len(styles.STATUS_ORDER) else None
+            _cell(table.cell(0, j), text, 13, bold=True,
+                  fill=status_fill(status) if status else HEADER_FILL,
+                  align=PP_ALIGN.LEFT if j == 0 else PP_ALIGN.CENTER)
+        for i, row in enumerate(counts.itertuples(index=False), start=1):
+            _cell(table.cell(i, 0), _shorten(row.label, 80), 13)
+            for j, status in enumerate(styles.STATUS_ORDER, start=1):
+                n = int(getattr(row, status))
+                _cell(table.cell(i, j), fmt.format_value(n), 14,
+                      bold=n > 0 and status != status_rules.GREY,
+                      fill=status_fill(status) if n else WHITE, align=PP_ALIGN.CENTER)
+            _cell(table.cell(i, len(headers) - 1), fmt.format_value(int(row.units)), 14,
+                  align=PP_ALIGN.CENTER)
+        top = CONTENT_TOP + height + Inches(0.2)
+        if top + Inches(0.45) <= CONTENT_BOTTOM:
+            _text(slide, MARGIN, top, CONTENT_WIDTH, CONTENT_BOTTOM - top,
+                  _short_legend(r.bands), 11, colour=MUTED)
+
+    def not_reported(self) -> None:
+        r = self.report
+        late = city.not_reported(r)
+        if late.empty:
+            return
+        info = city.reporting(r)
+        pages = _pages(list(range(len(late))), 2 * LIST_ROWS)
+        for index, positions in enumerate(pages):
+            self._not_reported_slide(late.iloc[positions], info, index, len(pages))
+
+    def _not_reported_slide(self, rows: pd.DataFrame, info, index: int, count: int) -> None:
+        r = self.report
+        refs = {w: r.target_rows(w)["source_ref"].dropna().tolist() for w in rows["ward_code"]}
+        slide = self.slide(
+            "Nguồn: kế hoạch năm và báo cáo thực hiện đã nạp của từng đơn vị (văn bản kế hoạch "
+            "trong ghi chú trang; chỉ tiêu kế hoạch trong sổ Excel).",
+            [f"Đơn vị chưa báo cáo tại {r.period_label}: {info.missing} đơn vị chưa có báo cáo "
+             f"thực hiện năm {r.year}; {info.stale} đơn vị có báo cáo nhưng chưa có số liệu kỳ "
+             "này (trạng thái của các đơn vị này theo số liệu kỳ trước, ghi ↩).",
+             "Nguồn chỉ tiêu kế hoạch của từng đơn vị:",
+             *[f"- {r.ward_name(w)}: {'; '.join(r.short_sources(refs[w])) or 'chưa có'}"
+               for w in rows["ward_code"]]])
+        _header(slide, f"Đơn vị chưa báo cáo — {r.period_label}{_page_suffix(index, count)}",
+                f"{info.missing} đơn vị chưa có báo cáo thực hiện năm {r.year}"
+                + (f"; {info.stale} đơn vị chưa có số liệu kỳ này (trạng thái theo kỳ trước)"
+                   if info.stale else ""))
+        half = math.ceil(len(rows) / 2)
+        groups = [rows.iloc[:half], rows.iloc[half:]] if len(rows) > 1 else [rows]
+        group_width = Emu(int((CONTENT_WIDTH - Inches(0.3)) / 2))
+        for g, group in enumerate(groups):
+            if group.empty:
+                continue
+            left = MARGIN + g * (group_width + Inches(0.3))
+            height = min(LIST_ROW_HEIGHT * (len(group) + 1), CONTENT_BOTTOM - CONTENT_TOP)
+            table = _table(slide, len(group) + 1, 3, left, CONTENT_TOP, group_width, height,
+                           [2.75, 0.95, 2.3])
+            for j, text in enumerate(["Đơn vị", "Loại", "Tình hình báo cáo"]):
+                _cell(table.cell(0, j), text, 12, bold=True, fill=HEADER_FILL)
+            for i, row in enumerate(group.itertuples(index=False), start=1):
+                _cell(table.cell(i, 0), row.name, 12)
+                _cell(table.cell(i, 1), text_or(row.type, "—"), 12)
+                _cell(table.cell(i, 2), city.not_reported_text(row), 12,
+                      fill=status_fill(status_rules.GREY) if row.state == city.NONE else WHITE)
+
+    def attention(self) -> None:
+        r = self.report
+        items = city.attention_rows(r)
+        shown = items.head(city.ATTENTION_MAX)
+        pages = _pages(list(range(len(shown))), ATTENTION_ROWS)
+        for index, positions in enumerate(pages):
+            self._attention_slide(items, shown.iloc[positions], index, len(pages))
+
+    def _attention_slide(self, items: pd.DataFrame, rows: pd.DataFrame, index: int,
+                         count: int) -> None:
+        r = self.report
+        notes = [f"Các chỉ tiêu chủ yếu ở mức {styles.STATUS_STYLES[status_rules.RED].text} và "
+                 f"{styles.STATUS_STYLES[status_rules.AMBER].text} tại {r.period_label}, xếp từ "
+                 "thấp nhất so với kịch bản đến kỳ. Nguồn từng số liệu, và nhận xét đầy đủ:"]
+        refs = []
+        for row in rows.itertuples(index=False):
+            notes.append(f"- {row.ward_name} · {row.label}: {row.note}")
+            for what, ref in r.source_refs(row.ward_code, row.indicator_code):
+                notes.append(f"  {what}: {ref}")
+                refs.append(ref)
+        documents = r.short_sources(refs)
+        slide = self.slide("Nguồn: " + ("; ".join(documents) or "báo cáo của các đơn vị")
+                           + ". Nguồn từng số liệu: xem ghi chú trang.", notes)
+        subtitle = city.attention_subtitle(items)
+        _header(slide, f"Chậm và cần chú ý — {r.period_label}{_page_suffix(index, count)}",
+                subtitle)
+        if rows.empty:
+            _text(slide, MARGIN, CONTENT_TOP, CONTENT_WIDTH, Inches(1),
+                  f"Không có chỉ tiêu chủ yếu nào ở mức "
+                  f"{styles.STATUS_STYLES[status_rules.RED].text} hoặc "
+                  f"{styles.STATUS_STYLES[status_rules.AMBER].text} tại {r.period_label}.", 16)
+            return
+        headers = ["Đơn vị", "Chỉ tiêu (đơn vị)", "Trạng thái", "Thực hiện đến kỳ", "% KB",
+                   "Lý do", "Cơ sở kịch bản"]
+        widths = [1.65, 2.2, 1.7, 1.45, 0.8, 3.3, 1.23]
+        size = 11
+        cells = [[row.ward_name, _shorten(row.label, 80),
+                  [(row.status_cell[0], size, True, INK), *row.status_cell[1:]], row.figure or "—",
+                  row.pct_scenario or "—", _shorten(row.reason, 200), row.basis]
+                 for row in rows.itertuples(index=False)]
+        total = sum(widths)
+        inner = [Emu(int(CONTENT_WIDTH * w / total) - Inches(0.12)) for w in widths]
+        heights = [Emu(max(Inches(0.34), Inches(0.1) + Pt(size * 1.2) * max(
+            text_lines(_plain(c), inner[j], size)
+            for j, c in enumerate(line)))) for line in cells]
+        header_height = Inches(0.45)
+        height = Emu(header_height + sum(heights))
+        table = _table(slide, len(cells) + 1, len(headers), MARGIN, CONTENT_TOP, CONTENT_WIDTH,
+                       height, widths)
+        table.rows[0].height = header_height
+        for j, text in enumerate(headers):
+            _cell(table.cell(0, j), text, 11, bold=True, fill=HEADER_FILL,
+                  align=PP_ALIGN.RIGHT if j in (3, 4) else PP_ALIGN.LEFT)
+        for i, (line, row) in enumerate(zip(cells, rows.itertuples(index=False), strict=True),
+                                        start=1):
+            table.rows[i].height = heights[i - 1]
+            for j, value in enumerate(line):
+                _cell(table.cell(i, j), value, size,
+                      fill=status_fill(row.status) if j == 2 else WHITE,
+                      align=PP_ALIGN.RIGHT if j in (3, 4) else PP_ALIGN.LEFT)
+        rest = len(items) - city.ATTENTION_MAX
+        top = CONTENT_TOP + height + Inches(0.15)
+        if index == count - 1 and rest > 0 and top + Inches(0.3) <= CONTENT_BOTTOM:
+            _text(slide, MARGIN, top, CONTENT_WIDTH, CONTENT_BOTTOM - top,
+                  f"Còn {fmt.format_value(rest)} mục chậm hoặc cần chú ý khác: đầy đủ trong sổ "
+                  "Excel (trang của từng đơn vị, cột Trạng thái) và trang Tổng quan của hệ thống.",
+                  11, colour=MUTED)
 
     # --- summary by ward -------------------------------------------------------------------
 
@@ -390,9 +618,9 @@ class _Deck:
 
     # --- status matrix ---------------------------------------------------------------------
 
-    def status_matrix(self) -> None:
+    def status_matrix(self, wards: list[str] | None = None) -> None:
         r = self.report
-        ward_pages = _pages(r.ward_codes, MATRIX_WARDS)
+        ward_pages = _pages(r.ward_codes if wards is None else wards, MATRIX_WARDS)
         row_pages = _pages(r.indicator_codes, MATRIX_ROWS)
         count = len(ward_pages) * len(row_pages)
         index = 0
@@ -443,9 +671,9 @@ class _Deck:
 
     # --- wards without a report -------------------------------------------------------------
 
-    def no_report(self) -> None:
+    def no_report(self, wards: list[str] | None = None) -> None:
         r = self.report
-        missing = [w for w in r.ward_codes if not r.has_report(w)]
+        missing = [w for w in (r.ward_codes if wards is None else wards) if not r.has_report(w)]
         if len(missing) > NO_REPORT_DETAIL_MAX:
             # Dozens of wards' plans would bury the meeting: list the wards instead
             # (their targets are in the workbook).
@@ -527,9 +755,9 @@ class _Deck:
 
     # --- progress bars per ward ---------------------------------------------------------------
 
-    def ward_bars(self) -> None:
+    def ward_bars(self, wards: list[str] | None = None) -> None:
         r = self.report
-        for ward in r.ward_codes:
+        for ward in r.ward_codes if wards is None else wards:
             if not r.has_report(ward):
                 continue
             now = r.status_now[r.status_now["ward_code"] == ward]
@@ -611,9 +839,10 @@ class _Deck:
 
     def indicator_charts(self) -> None:
         for indicator, ward in self.report.chart_pairs():
-            self._chart_slide(ward, indicator)
+            self.chart(ward, indicator)
 
-    def _chart_slide(self, ward: str, indicator: str) -> None:
+    def chart(self, ward: str, indicator: str) -> None:
+        """One ward × indicator: its month-by-month chart and key figures."""
         r = self.report
         meta = r.indicator(indicator)
         unit = text_or(meta["unit"])
@@ -792,6 +1021,22 @@ class _Deck:
             _text(slide, x, note_top, w, room, lines, 10, colour=MUTED, spacing=4)
 
 
+def _plain(lines) -> str:
+    """A cell's text, whichever form `_write` was given it in."""
+    if isinstance(lines, str):
+        return lines
+    return "\n".join(line[0] if isinstance(line, tuple) else line for line in lines)
+
+
+def _short_legend(bands: dict) -> str:
+    """The legend in two lines: each status and the band it stands for."""
+    legend = styles.band_legend(bands["green_min_pct"], bands["amber_min_pct"])
+    parts = [f"{styles.STATUS_STYLES[s].text}: {legend[s]}" for s in styles.STATUS_ORDER
+             if s != status_rules.GREY]
+    return (" · ".join(parts) + f" · {styles.STATUS_STYLES[status_rules.GREY].text}: chưa báo "
+            "cáo, lỗi dữ liệu, chỉ tiêu đánh giá cuối năm hoặc không so được với kịch bản.")
+
+
 def _status_legend(bands: dict) -> list[str]:
     """What each status means, with the thresholds the database was built with."""
     return styles.legend_lines(bands["green_min_pct"], bands["amber_min_pct"])
@@ -857,14 +1102,9 @@ def _label_text(value: float, unit: str) -> str:
 
 # --- public API ------------------------------------------------------------------------------
 
-def build_deck(report: Report) -> Presentation:
+def build_deck(report: Report, progress: city.Progress | None = None) -> Presentation:
     deck = _Deck(report)
-    deck.title()
-    deck.ward_summary()
-    deck.status_matrix()
-    deck.no_report()
-    deck.ward_bars()
-    deck.indicator_charts()
+    city.build_in_order(deck, report, progress, span=(0.0, 0.9))
     return deck.finish()
 
 
@@ -874,5 +1114,8 @@ def deck_bytes(report: Report) -> bytes:
     return buffer.getvalue()
 
 
-def write_deck(report: Report, path) -> None:
-    build_deck(report).save(str(path))
+def write_deck(report: Report, path, progress: city.Progress | None = None) -> None:
+    prs = build_deck(report, progress)
+    if progress is not None:
+        progress(0.9, "Đang ghi tệp PowerPoint")
+    prs.save(str(path))

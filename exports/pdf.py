@@ -4,7 +4,9 @@ Built from the same `Report` as `exports.deck`: cover; summary by ward; the stat
 every chosen indicator in every chosen ward (paged, four wards a table); for each ward
 without a report, what it planned; per reporting ward, its indicators as % of the annual
 target; then one page per indicator and ward with the month-by-month chart and the key
-figures.  A4 landscape, so a page holds what a slide holds and prints unchanged.
+figures.  Above `CITY_LAYOUT_ABOVE` units, the deck's city layout (`exports.city`): the
+city summary, who has not reported, the red and amber items, then the units asked for in
+full.  A4 landscape, so a page holds what a slide holds and prints unchanged.
 
 reportlab (its platypus layout engine) typesets it: wrapped table cells, headers repeated
 on every page of a table, and a TrueType font embedded (subset) so Vietnamese letters and
@@ -44,7 +46,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from exports import figures
+from exports import city, figures
 from exports.deck import BAR_ROWS, MATRIX_WARDS, NO_REPORT_DETAIL_MAX, _names, _pages
 from exports.report import NO_REPORT, Report
 from wardplan.display import charts as wc
@@ -110,6 +112,8 @@ CELL = _style(8.5)
 CELL_BOLD = _style(8.5, bold=True)
 CELL_CENTER = _style(8.5, align=TA_CENTER)
 CELL_RIGHT = _style(8.5, align=TA_RIGHT)
+CELL_BOLD_CENTER = _style(8.5, bold=True, align=TA_CENTER)
+CELL_BOLD_RIGHT = _style(8.5, bold=True, align=TA_RIGHT)
 
 
 def _p(text: object, style: ParagraphStyle = BODY) -> Paragraph:
@@ -201,20 +205,38 @@ class _Briefing:
         if notes:
             self.notes.append((title, list(notes)))
 
-    def cover(self) -> None:
+    def title(self) -> None:
+        """The cover page."""
         r = self.r
         names = [r.ward_name(w) for w in r.ward_codes]
         missing = [r.ward_name(w) for w in r.ward_codes if not r.has_report(w)]
         lines = [_p(f"Kỳ báo cáo: {r.period_label} (số liệu đến hết tháng "
-                    f"{end_month(r.as_of)}/{r.year})", _style(15, bold=True, space_after=3 * mm)),
-                 _p(f"Phường: {_names(names)}", _style(13, space_after=2 * mm))]
-        if missing:
-            lines.append(_p(f"{NO_REPORT} thực hiện: {_names(missing)}",
-                            _style(13, space_after=2 * mm)))
-        lines.append(_p(f"{len(r.indicator_codes)} chỉ tiêu được chọn · Xuất ngày "
-                        f"{r.produced_text} từ hệ thống Chỉ tiêu {r.year}", _style(11, colour=MUTED)))
-        documents = [f"{row.title_vi} ({text_or(row.doc_number, 'không số')})"
-                     for row in r.sources.itertuples(index=False)]
+                    f"{end_month(r.as_of)}/{r.year})", _style(15, bold=True, space_after=3 * mm))]
+        line = _style(13, space_after=2 * mm)
+        if r.city:
+            info = city.reporting(r)
+            lines += [_p(f"Đơn vị: {city.units_text(info)}", line),
+                      _p(f"{NO_REPORT} thực hiện: {info.missing} đơn vị"
+                         + (f"; chưa có số liệu kỳ này: {info.stale} đơn vị" if info.stale else ""),
+                         line)]
+            full = [r.ward_name(w) for w in r.full_codes]
+            if full:
+                lines.append(_p(f"Trình bày đầy đủ: {_names(full)}", line))
+            lines.append(_p(f"{len(city.key_indicators(r))} chỉ tiêu chủ yếu trong "
+                            f"{len(r.indicator_codes)} chỉ tiêu được chọn · Xuất ngày "
+                            f"{r.produced_text} từ hệ thống Chỉ tiêu {r.year}",
+                            _style(11, colour=MUTED)))
+            documents = [f"{len(r.sources)} văn bản kế hoạch và báo cáo của {info.units} đơn vị "
+                         "(danh sách đầy đủ: sổ Excel, trang “Nguồn tài liệu”)"]
+        else:
+            lines.append(_p(f"Phường: {_names(names)}", line))
+            if missing:
+                lines.append(_p(f"{NO_REPORT} thực hiện: {_names(missing)}", line))
+            lines.append(_p(f"{len(r.indicator_codes)} chỉ tiêu được chọn · Xuất ngày "
+                            f"{r.produced_text} từ hệ thống Chỉ tiêu {r.year}",
+                            _style(11, colour=MUTED)))
+            documents = [f"{row.title_vi} ({text_or(row.doc_number, 'không số')})"
+                         for row in r.sources.itertuples(index=False)]
         self.story += [Spacer(1, 30 * mm),
                        _p(f"Tình hình thực hiện các chỉ tiêu kinh tế - xã hội năm {r.year}",
                           _style(26, bold=True, leading=32, space_after=8 * mm)),
@@ -223,6 +245,108 @@ class _Briefing:
                           "của từng phường (không so với cả năm). Nguồn của từng số liệu: "
                           "mục “Nguồn số liệu” ở cuối báo cáo.", SMALL)]
         self.notes.append(("Trang bìa", ["Văn bản đã nạp: " + "; ".join(documents)]))
+
+    # --- the city: summary, who has not reported, red and amber items (as the deck) ------
+
+    def city_summary(self) -> None:
+        r = self.r
+        counts = city.indicator_counts(r)
+        info = city.reporting(r)
+        header = [_p("Chỉ tiêu chủ yếu (đơn vị)", CELL_BOLD),
+                  *[_p(styles.STATUS_STYLES[s].text, CELL_BOLD) for s in styles.STATUS_ORDER],
+                  _p("Đơn vị đặt chỉ tiêu", CELL_BOLD)]
+        rows, fills = [], []
+        for i, row in enumerate(counts.itertuples(index=False)):
+            cells = [_p(row.label, CELL)]
+            for j, status in enumerate(styles.STATUS_ORDER, start=1):
+                n = int(getattr(row, status))
+                cells.append(_p(fmt.format_value(n), CELL_BOLD_CENTER if n and
+                                status != status_rules.GREY else CELL_CENTER))
+                if n:
+                    fills.append((j, i, _fill(status)))
+            cells.append(_p(fmt.format_value(int(row.units)), CELL_CENTER))
+            rows.append(cells)
+        widths = [0.38, 0.11, 0.12, 0.12, 0.14, 0.13]
+        tables = paged_tables(header, rows, [w * CONTENT_W for w in widths], fills,
+                              room=CONTENT_H - 40 * mm)
+        legend = styles.band_legend(r.bands["green_min_pct"], r.bands["amber_min_pct"])
+        for index, table in enumerate(tables):
+            self.page(f"Toàn thành phố — {r.period_label}{_suffix(index, len(tables))}",
+                      f"{city.units_text(info)}: {info.reported} đã có báo cáo, {info.missing} "
+                      "chưa có · số đơn vị theo trạng thái trên từng chỉ tiêu chủ yếu",
+                      [table, Spacer(1, 3 * mm),
+                       *[_p(f"{styles.STATUS_STYLES[s].text}: {legend[s]}", SMALL)
+                         for s in styles.STATUS_ORDER]],
+                      f"Nguồn: trạng thái tính từ kế hoạch và báo cáo của {info.units} đơn vị "
+                      "(danh sách văn bản: sổ Excel, trang “Nguồn tài liệu”).")
+
+    def not_reported(self) -> None:
+        r = self.r
+        late = city.not_reported(r)
+        if late.empty:
+            return
+        info = city.reporting(r)
+        header = [_p(t, CELL_BOLD) for t in ("Đơn vị", "Loại", "Tình hình báo cáo",
+                                             "Văn bản kế hoạch")]
+        rows, fills = [], []
+        for i, row in enumerate(late.itertuples(index=False)):
+            plans = r.short_sources(r.target_rows(row.ward_code)["source_ref"].dropna())
+            rows.append([_p(row.name, CELL), _p(text_or(row.type, "—"), CELL),
+                         _p(city.not_reported_text(row), CELL),
+                         _p("; ".join(plans) or "—", CELL)])
+            if row.state == city.NONE:
+                fills.append((2, i, _fill(status_rules.GREY)))
+        tables = paged_tables(header, rows, [w * CONTENT_W for w in (0.26, 0.1, 0.2, 0.44)],
+                              fills, room=CONTENT_H - 24 * mm)
+        for index, table in enumerate(tables):
+            self.page(f"Đơn vị chưa báo cáo — {r.period_label}{_suffix(index, len(tables))}",
+                      f"{info.missing} đơn vị chưa có báo cáo thực hiện năm {r.year}"
+                      + (f"; {info.stale} đơn vị chưa có số liệu kỳ này (trạng thái theo kỳ "
+                         "trước)" if info.stale else ""), [table],
+                      "Nguồn: kế hoạch năm và báo cáo thực hiện đã nạp của từng đơn vị.")
+
+    def attention(self) -> None:
+        r = self.r
+        items = city.attention_rows(r)
+        shown = items.head(city.ATTENTION_MAX)
+        subtitle = city.attention_subtitle(items)
+        title = f"Chậm và cần chú ý — {r.period_label}"
+        if shown.empty:
+            self.page(title, subtitle, [_p(
+                f"Không có chỉ tiêu chủ yếu nào ở mức {styles.STATUS_STYLES[status_rules.RED].text}"
+                f" hoặc {styles.STATUS_STYLES[status_rules.AMBER].text} tại {r.period_label}.")],
+                "Nguồn: trạng thái tính từ kế hoạch và báo cáo của các đơn vị.")
+            return
+        header = [_p(t, CELL_BOLD) for t in ("Đơn vị", "Chỉ tiêu (đơn vị)", "Trạng thái",
+                                             "Thực hiện đến kỳ", "% KB", "Lý do",
+                                             "Cơ sở kịch bản")]
+        header[3] = _p("Thực hiện đến kỳ", CELL_BOLD_RIGHT)
+        header[4] = _p("% KB", CELL_BOLD_RIGHT)
+        rows, fills, refs = [], [], []
+        for i, row in enumerate(shown.itertuples(index=False)):
+            rows.append([_p(row.ward_name, CELL), _p(row.label, CELL),
+                         Paragraph(f"<b>{escape(row.status_cell[0])}</b>" + "".join(
+                             f"<br/>{escape(t)}" for t in row.status_cell[1:]), CELL),
+                         _p(row.figure or "—", CELL_RIGHT), _p(row.pct_scenario or "—", CELL_RIGHT),
+                         _p(row.reason, CELL), _p(row.basis, CELL)])
+            fills.append((2, i, _fill(row.status)))
+            refs += [f"{row.ward_name} · {row.label} · {what}: {ref}"
+                     for what, ref in r.source_refs(row.ward_code, row.indicator_code)]
+        widths = [0.13, 0.17, 0.13, 0.12, 0.06, 0.29, 0.10]
+        tables = paged_tables(header, rows, [w * CONTENT_W for w in widths], fills,
+                              room=CONTENT_H - 34 * mm)
+        rest = len(items) - city.ATTENTION_MAX
+        for index, table in enumerate(tables):
+            content = [table]
+            if index == len(tables) - 1 and rest > 0:
+                content += [Spacer(1, 2 * mm), _p(
+                    f"Còn {fmt.format_value(rest)} mục chậm hoặc cần chú ý khác: đầy đủ trong sổ "
+                    "Excel (trang của từng đơn vị, cột Trạng thái) và trang Tổng quan của hệ "
+                    "thống.", SMALL)]
+            documents = r.short_sources(ref.split(": ", 1)[-1] for ref in refs)
+            self.page(f"{title}{_suffix(index, len(tables))}", subtitle, content,
+                      "Nguồn: " + ("; ".join(documents) or "báo cáo của các đơn vị") + ".",
+                      refs if index == 0 else ())
 
     def ward_summary(self) -> None:
         r = self.r
@@ -267,10 +391,11 @@ class _Briefing:
                       "Nguồn: trạng thái tính từ số liệu thực hiện, kịch bản và chỉ tiêu năm "
                       "trong văn bản của từng phường.")
 
-    def status_matrix(self) -> None:
+    def status_matrix(self, wards: list[str] | None = None) -> None:
         r = self.r
-        ward_pages = [r.ward_codes[i:i + MATRIX_WARDS]
-                      for i in range(0, len(r.ward_codes), MATRIX_WARDS)] or [[]]
+        wards = r.ward_codes if wards is None else wards
+        ward_pages = [wards[i:i + MATRIX_WARDS]
+                      for i in range(0, len(wards), MATRIX_WARDS)] or [[]]
         chunks = []
         for wards in ward_pages:
             header = [_p("Chỉ tiêu (đơn vị)", CELL_BOLD)] + [
@@ -305,9 +430,9 @@ class _Briefing:
                       "Nguồn: " + ("; ".join(documents) or "kế hoạch năm của các phường") + ".",
                       refs if index == 0 or refs is not chunks[index - 1][1] else ())
 
-    def no_report(self) -> None:
+    def no_report(self, wards: list[str] | None = None) -> None:
         r = self.r
-        missing = [w for w in r.ward_codes if not r.has_report(w)]
+        missing = [w for w in (r.ward_codes if wards is None else wards) if not r.has_report(w)]
         if not missing:
             return
         if len(missing) > NO_REPORT_DETAIL_MAX:
@@ -375,9 +500,9 @@ class _Briefing:
         image.drawWidth, image.drawHeight = image.imageWidth * scale, image.imageHeight * scale
         return image
 
-    def ward_bars(self) -> None:
+    def ward_bars(self, wards: list[str] | None = None) -> None:
         r = self.r
-        for ward in r.ward_codes:
+        for ward in r.ward_codes if wards is None else wards:
             if not r.has_report(ward):
                 continue
             now = r.status_now[r.status_now["ward_code"] == ward]
@@ -402,9 +527,10 @@ class _Briefing:
 
     def indicator_charts(self) -> None:
         for indicator, ward in self.r.chart_pairs():
-            self._chart_page(ward, indicator)
+            self.chart(ward, indicator)
 
-    def _chart_page(self, ward: str, indicator: str) -> None:
+    def chart(self, ward: str, indicator: str) -> None:
+        """One ward × indicator: the dashboard's chart and the key figures."""
         r = self.r
         meta = r.indicator(indicator)
         unit = text_or(meta["unit"])
@@ -555,24 +681,25 @@ def default_renderer(produced_on=None) -> Renderer:
     return render
 
 
-def build_pdf(report: Report, render: Renderer | None = None) -> bytes:
+def build_pdf(report: Report, render: Renderer | None = None,
+              progress: city.Progress | None = None) -> bytes:
     """The briefing as PDF bytes; `render` draws a Plotly figure to PNG (default: kaleido)."""
     _register_fonts()
     render = render or default_renderer(report.produced_on)
 
-    def briefing() -> _Briefing:
+    def briefing(progress=None) -> _Briefing:
         # Flowables are consumed by a build, so each pass lays out a fresh story.
         b = _Briefing(report, render)
-        b.cover()
-        b.ward_summary()
-        b.status_matrix()
-        b.no_report()
-        b.ward_bars()
-        b.indicator_charts()
+        city.build_in_order(b, report, progress, span=(0.0, 0.8))
         b.sources()
         return b
 
-    _, pages = briefing().build()  # first pass: count the pages for "Trang x/y"
+    first = briefing(progress)  # charts drawn here, once; the second pass reuses them
+    if progress is not None:
+        progress(0.8, "Đang dàn trang")
+    _, pages = first.build()  # first pass: count the pages for "Trang x/y"
+    if progress is not None:
+        progress(0.9, f"Đang đánh số {pages} trang")
     data, _ = briefing().build(pages)
     return data
 
@@ -581,5 +708,5 @@ def pdf_bytes(report: Report) -> bytes:
     return build_pdf(report)
 
 
-def write_pdf(report: Report, path) -> None:
-    Path(path).write_bytes(build_pdf(report))
+def write_pdf(report: Report, path, progress: city.Progress | None = None) -> None:
+    Path(path).write_bytes(build_pdf(report, progress=progress))

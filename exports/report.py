@@ -17,6 +17,7 @@ from wardplan.display import format as fmt
 from wardplan.display import periods as display_periods
 from wardplan.display import styles
 from wardplan.display.bundle import IndicatorBundle, indicator_bundle
+from wardplan.display.scale import CITY_LAYOUT_ABOVE
 from wardplan.reads import queries
 from wardplan.reads.db import Database
 from wardplan.rules import kinds
@@ -34,12 +35,26 @@ NO_REPORT = status_rules.REASON_LABELS_VI[status_rules.NO_REPORT]
 NO_TARGET = status_rules.REASON_LABELS_VI[status_rules.NO_TARGET]
 
 
+
 class SelectionError(ValueError):
     """A ward, indicator or period the database does not know; `message_vi` is for users."""
 
     def __init__(self, message_en: str, message_vi: str):
         super().__init__(message_en)
         self.message_vi = message_vi
+
+
+class StatusRow(dict):
+    """One status row, read as `row["status"]` or `row.status` as a pandas row would be,
+    at a fraction of a Series' memory (a city has 3.321 of them)."""
+
+    __slots__ = ()
+
+    def __getattr__(self, name: str):
+        try:
+            return self[name]
+        except KeyError:
+            raise AttributeError(name) from None
 
 
 @dataclass(frozen=True)
@@ -56,6 +71,9 @@ class Report:
     issues: pd.DataFrame = field(default_factory=pd.DataFrame)  # v_data_issues rows
     explicit_indicators: bool = False  # the user named the indicators
     bands: dict = field(default_factory=dict)  # v_build: what the statuses were computed with
+    # The units read in full (status at every period, scenario, data issues) and shown in
+    # full; None: every chosen unit.  The others have their status at `as_of` only.
+    full_wards: tuple[str, ...] | None = None
     # Lookups built on first use; `dataclasses.replace` starts a fresh one.
     _cache: dict = field(default_factory=dict, init=False, compare=False, repr=False)
 
@@ -81,6 +99,27 @@ class Report:
     @property
     def indicator_codes(self) -> list[str]:
         return self.indicators["indicator_code"].tolist()
+
+    @property
+    def city(self) -> bool:
+        """More units than a deck can show one by one: the city layout (`CITY_LAYOUT_ABOVE`)."""
+        return len(self.wards) > CITY_LAYOUT_ABOVE
+
+    @property
+    def full_codes(self) -> list[str]:
+        """The chosen units shown in full, in the chosen order."""
+        if self.full_wards is None:
+            return self.ward_codes
+        return [w for w in self.ward_codes if w in self.full_wards]
+
+    def in_full(self, ward: str) -> bool:
+        return self.full_wards is None or ward in self.full_wards
+
+    def unit_type(self, ward: str) -> str:
+        types = self._lookup("types", lambda: dict(zip(
+            self.wards["ward_code"], self.wards.get("unit_type_vi", pd.Series(dtype=object)),
+            strict=False)))
+        return text_or(types.get(ward))
 
     def _lookup(self, name: str, build):
         # Lookups are built once per report: a deck asks for the same rows many times.
@@ -115,10 +154,10 @@ class Report:
             self._cache["now"] = frame.reset_index(drop=True)
         return self._cache["now"]
 
-    def status_row(self, ward: str, indicator: str) -> pd.Series | None:
+    def status_row(self, ward: str, indicator: str) -> StatusRow | None:
         rows = self._lookup("status_rows", lambda: {
-            (row["ward_code"], row["indicator_code"]): row
-            for _, row in self.status_now.iterrows()})
+            (row["ward_code"], row["indicator_code"]): StatusRow(row)
+            for row in self.status_now.to_dict("records")})
         return rows.get((ward, indicator))
 
     def status_label(self, ward: str, indicator: str) -> tuple[str, str | None]:
@@ -132,6 +171,10 @@ class Report:
     # --- one ward x indicator ---------------------------------------------------------
 
     def history(self, ward: str, indicator: str) -> pd.DataFrame:
+        if not self.in_full(ward):
+            # Only the units shown in full were read at every period: a series built from
+            # one period's row would be a wrong chart, not a short one.
+            raise ValueError(f"{ward} was not read in full (load_report(full=...))")
         return _group(self, "history", self.status, ward, indicator).reset_index(drop=True)
 
     def bundle(self, ward: str, indicator: str) -> IndicatorBundle:
@@ -166,7 +209,7 @@ class Report:
         to hold, e.g. insurance coverage) gets one only when it needs attention:
         its monthly line is flat, and the status pages already show it.
         """
-        return [(i, w) for i in self.indicator_codes for w in self.ward_codes
+        return [(i, w) for i in self.indicator_codes for w in self.full_codes
                 if self.has_chart(w, i) and (self.explicit_indicators
                                              or self._worth_a_chart(w, i))]
 
@@ -182,8 +225,24 @@ class Report:
         return self.targets[self.targets["ward_code"] == ward]
 
     def actual_rows(self, ward: str, indicator: str) -> pd.DataFrame:
-        """Reported figures up to the chosen period, oldest first."""
-        return self.bundle(ward, indicator).actuals_up_to(self.as_of)
+        """Reported figures up to the chosen period, oldest first (the rows
+        `IndicatorBundle.actuals_up_to` gives, cut from one sort of the whole selection:
+        a bundle per unit and indicator cost 8 ms, 27 s for a city's workbook)."""
+        return _group(self, "actuals_to_date", self.actuals_to_date, ward, indicator)
+
+    @property
+    def actuals_to_date(self) -> pd.DataFrame:
+        """Every chosen unit's reported rows up to the chosen period, oldest first."""
+        if "actuals_to_date" not in self._cache:
+            frame = self.actuals
+            if not frame.empty:
+                keys = {p: _sort_key(p) for p in frame["period"].unique()}
+                order = frame["period"].map(keys)
+                limit = period_sort_key(self.as_of)
+                frame = (frame.assign(_order=order)[order.map(lambda k: k <= limit).astype(bool)]
+                         .sort_values("_order", kind="stable").drop(columns="_order"))
+            self._cache["actuals_to_date"] = frame
+        return self._cache["actuals_to_date"]
 
     def chart_sources(self, ward: str, indicator: str) -> dict[str, list[str]]:
         """Source names in the shape `charts.progress_chart` takes, as the pages give them."""
@@ -246,10 +305,15 @@ class Report:
 
 def _group(report: Report, name: str, frame: pd.DataFrame, ward: str,
            indicator: str) -> pd.DataFrame:
-    """Rows of `frame` for one ward x indicator, from a grouping built once."""
-    groups = report._lookup(f"groups_{name}", lambda: {
-        key: rows for key, rows in frame.groupby(["ward_code", "indicator_code"], sort=False)})
-    return groups.get((ward, indicator), frame.iloc[0:0])
+    """Rows of `frame` for one ward x indicator, from a grouping built once.
+
+    The grouping keeps row positions, not frames: a frame per ward x indicator is
+    about 20 KB of bookkeeping, 130 MB for a city's selection.
+    """
+    groups = report._lookup(f"groups_{name}", lambda: frame.groupby(
+        ["ward_code", "indicator_code"], sort=False).indices if not frame.empty else {})
+    positions = groups.get((ward, indicator))
+    return frame.iloc[positions] if positions is not None else frame.iloc[0:0]
 
 
 def _document_label(source) -> str:
@@ -285,7 +349,8 @@ REPORTED, ALL = "reported", "all"
 
 def load_report(db: Database, as_of: str, wards: list[str] | None = None,
                 indicators: list[str] | None = None,
-                produced_on: date | None = None, default: str = REPORTED) -> Report:
+                produced_on: date | None = None, default: str = REPORTED,
+                full: list[str] | None = None) -> Report:
     """Read one export's data.  Unknown codes raise `SelectionError`.
 
     Default wards: all.  Default indicators (when `indicators` is empty):
@@ -293,28 +358,37 @@ def load_report(db: Database, as_of: str, wards: list[str] | None = None,
     chosen ward (a meeting deck is about what has been reported; the summary
     still lists wards without a report), falling back to every targeted one;
     with `default=ALL`, every indicator a chosen ward targets (the workbook).
+
+    `full`: the units to show in full when more than `CITY_LAYOUT_ABOVE` are
+    chosen (added to the selection if missing); up to that many, every chosen
+    unit is in full.  Only those are read at every period: the city's history
+    is most of what a read would hold, and no city export shows it.
     """
     if not display_periods.valid_period(as_of, queries.plan_years(db)):
         raise SelectionError(f"Unknown period {as_of!r}",
                              f"Kỳ '{as_of}' không hợp lệ (dạng 2026-03, 2026-Q1 hoặc 2026)")
     all_wards = queries.wards(db)
+    unknown = [w for w in [*(wards or []), *(full or [])] if w not in set(all_wards["ward_code"])]
+    if unknown:
+        raise SelectionError(f"Unknown wards: {', '.join(unknown)}",
+                             f"Không có phường: {', '.join(unknown)}")
     if wards:
-        unknown = [w for w in wards if w not in set(all_wards["ward_code"])]
-        if unknown:
-            raise SelectionError(f"Unknown wards: {', '.join(unknown)}",
-                                 f"Không có phường: {', '.join(unknown)}")
-        chosen = all_wards.set_index("ward_code").loc[list(dict.fromkeys(wards))].reset_index()
+        wanted_wards = list(dict.fromkeys([*wards, *(full or [])]))
+        chosen = all_wards.set_index("ward_code").loc[wanted_wards].reset_index()
     else:
         chosen = all_wards.sort_values("name_vi", key=lambda s: s.map(fold))
     chosen = chosen.reset_index(drop=True)
     codes = chosen["ward_code"].tolist()
+    in_full = codes if len(codes) <= CITY_LAYOUT_ABOVE else \
+        [w for w in codes if w in set(full or [])]
+    others = [w for w in codes if w not in set(in_full)]
 
     year = parse_period(as_of).year
     plans = queries.plans(db)
     reported = set(plans.loc[(plans["plan_year"] == year) & plans["has_report"], "ward_code"])
     chosen["has_report"] = chosen["ward_code"].isin(reported)
     catalogue = queries.indicators(db)
-    status = queries.status(db, wards=codes)
+    status = _status(db, as_of, in_full, others)
     status = status[status["as_of"].map(lambda p: parse_period(p).year == year)]
     targets = queries.targets(db, wards=codes, year=year)
     if indicators:
@@ -332,17 +406,39 @@ def load_report(db: Database, as_of: str, wards: list[str] | None = None,
     return Report(
         as_of=as_of,
         produced_on=produced_on or date.today(),
-        wards=chosen[["ward_code", "name_vi", "has_report"]],
+        wards=chosen[["ward_code", "name_vi", "unit_type_vi", "has_report"]],
         indicators=chosen_indicators,
         status=status,
         targets=targets,
         actuals=queries.actuals(db, wards=codes),
-        scenario=queries.scenario(db, wards=codes),
+        scenario=_scenario(db, in_full, others),
         sources=queries.sources(db, wards=codes),
-        issues=queries.data_issues(db, wards=codes),
+        issues=queries.data_issues(db, wards=in_full),
         explicit_indicators=bool(indicators),
         bands=queries.build_settings(db),
+        full_wards=None if not others else tuple(in_full),
     )
+
+
+def _status(db: Database, as_of: str, in_full: list[str], others: list[str]) -> pd.DataFrame:
+    """Every period for the units in full, `as_of` alone for the others."""
+    if not others:
+        return queries.status(db, wards=in_full)
+    now = queries.status(db, as_of=as_of, wards=others)
+    if not in_full:
+        return now
+    return pd.concat([queries.status(db, wards=in_full), now], ignore_index=True)
+
+
+def _scenario(db: Database, in_full: list[str], others: list[str]) -> pd.DataFrame:
+    """Every scenario column for the units in full; the planned values alone for the others
+    (the workbook's period sheet): a city's scenario references alone are 170 MB to read."""
+    if not others:
+        return queries.scenario(db, wards=in_full)
+    planned = queries.planned(db, wards=others)
+    if not in_full:
+        return planned
+    return pd.concat([queries.scenario(db, wards=in_full), planned], ignore_index=True)
 
 
 # --- flat table ---------------------------------------------------------------------------
@@ -353,49 +449,71 @@ def status_table(report: Report) -> pd.DataFrame:
     Plain values (numbers stay numbers) with Vietnamese headers: the CSV
     download and the workbook's ward sheets are both cut from this.
     """
+    return pd.DataFrame(status_records(report))
+
+
+def status_records(report: Report) -> list[dict]:
+    """`status_table`'s rows as dicts (the workbook writes them as they come).  Built from
+    whole columns, not row lookups: a city is 3.321 rows."""
+    now = {(row.ward_code, row.indicator_code): row
+           for row in (report.status_row(w, i) for w, i in zip(
+               report.status_now["ward_code"], report.status_now["indicator_code"], strict=True))}
+    keys = ("ward_code", "indicator_code")
+    target_text: dict[tuple, object] = {}
+    target_refs: dict[tuple, list[str]] = {}
+    targets = report.targets
+    for ward, code, text, ref in zip(*(targets[c] for c in (*keys, "target_text", "source_ref")),
+                                     strict=True):
+        target_text.setdefault((ward, code), text)  # the first row, as the pages show it
+        if not is_missing(ref):
+            target_refs.setdefault((ward, code), []).append(ref)
+    actual_refs: dict[tuple, dict[str, None]] = {}
+    actuals = report.actuals_to_date
+    for ward, code, ref in zip(*(actuals[c] for c in (*keys, "source_ref")), strict=True):
+        if isinstance(ref, str):
+            actual_refs.setdefault((ward, code), {})[ref] = None
+    meta = {row.indicator_code: row for row in report.indicators.itertuples(index=False)}
     rows = []
     for ward in report.ward_codes:
+        name = report.ward_name(ward)
         for code in report.indicator_codes:
-            status = report.status_row(ward, code)
+            status = now.get((ward, code))
             if status is None:
                 continue
-            meta = report.indicator(code)
-            label, _ = report.status_label(ward, code)
-            target = report.target_rows(ward, code)
-            actual_refs = [ref for what, ref in report.source_refs(ward, code)
-                           if what != "Chỉ tiêu năm"]
+            info = meta[code]
+            label = styles.status_text(status.status if status.status in styles.STATUS_STYLES
+                                       else status_rules.GREY, status.status_reason)
             rows.append({
                 "ward_code": ward,
                 "indicator_code": code,
-                "status": status["status"],
-                "Phường": report.ward_name(ward),
-                "Lĩnh vực": text_or(meta["group_vi"]),
-                "Chỉ tiêu": text_or(meta["name_vi"], code),
-                "Đơn vị": text_or(meta["unit"]),
-                "Loại chỉ tiêu": kinds.label_vi(meta["kind"]),
-                "Chỉ tiêu năm": _number(status["target_value"]),
-                "Chỉ tiêu (nguyên văn)": text_or(target["target_text"].iloc[0])
-                if not target.empty else "",
-                "Kịch bản đến kỳ": _number(status["scenario_to_date"]),
-                "Nguồn gốc kịch bản": ORIGIN_LABELS_VI.get(status["scenario_origin"], "")
-                if isinstance(status["scenario_origin"], str) else "",
+                "status": status.status,
+                "Phường": name,
+                "Lĩnh vực": text_or(info.group_vi),
+                "Chỉ tiêu": text_or(info.name_vi, code),
+                "Đơn vị": text_or(info.unit),
+                "Loại chỉ tiêu": kinds.label_vi(info.kind),
+                "Chỉ tiêu năm": _number(status.target_value),
+                "Chỉ tiêu (nguyên văn)": text_or(target_text.get((ward, code))),
+                "Kịch bản đến kỳ": _number(status.scenario_to_date),
+                "Nguồn gốc kịch bản": ORIGIN_LABELS_VI.get(status.scenario_origin, "")
+                if isinstance(status.scenario_origin, str) else "",
                 "Cơ sở kịch bản": fmt.scenario_basis(status),
-                "Thực hiện đến kỳ": _number(status["actual_to_date"]),
-                "Kỳ số liệu": period_label(status["actual_period"])
-                if isinstance(status["actual_period"], str) else "",
-                "% kịch bản": _number(status["pct_of_scenario"]),
-                "% chỉ tiêu năm": _number(status["pct_of_target"]),
+                "Thực hiện đến kỳ": _number(status.actual_to_date),
+                "Kỳ số liệu": period_label(status.actual_period)
+                if isinstance(status.actual_period, str) else "",
+                "% kịch bản": _number(status.pct_of_scenario),
+                "% chỉ tiêu năm": _number(status.pct_of_target),
                 "Trạng thái": label,
                 "Cơ sở trạng thái": " · ".join(styles.qualifiers(status)),
-                "Dự báo cuối năm": _number(status["outlook_value"]),
-                "Dự báo (% chỉ tiêu năm)": _number(status["outlook_pct_of_target"]),
+                "Dự báo cuối năm": _number(status.outlook_value),
+                "Dự báo (% chỉ tiêu năm)": _number(status.outlook_pct_of_target),
                 "Cách dự báo": fmt.outlook_text(status),
-                "Phường tự đánh giá": text_or(status["ward_verdict"]),
-                "Nhận xét": text_or(status["note"]),
-                "Nguồn chỉ tiêu": "\n".join(target["source_ref"].dropna()),
-                "Nguồn số liệu thực hiện": "\n".join(dict.fromkeys(actual_refs)),
+                "Phường tự đánh giá": text_or(status.ward_verdict),
+                "Nhận xét": text_or(status.note),
+                "Nguồn chỉ tiêu": "\n".join(target_refs.get((ward, code), [])),
+                "Nguồn số liệu thực hiện": "\n".join(actual_refs.get((ward, code), {})),
             })
-    return pd.DataFrame(rows)
+    return rows
 
 
 def _number(value) -> float | None:

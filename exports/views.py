@@ -49,11 +49,18 @@ def _save(deck: _Deck) -> bytes:
 
 
 def board_deck(report: Report) -> bytes:
-    """The overview: the summary by ward and the ward × indicator status table."""
+    """The overview: the summary by ward and the ward × indicator status table; for a
+    city (`Report.city`), the city summary, who has not reported and the red and amber
+    items, as the meeting deck has them (a 114 × 50 table is 200 slides)."""
     deck = _Deck(report)
     deck.title()
-    deck.ward_summary()
-    deck.status_matrix()
+    if report.city:
+        deck.city_summary()
+        deck.not_reported()
+        deck.attention()
+    else:
+        deck.ward_summary()
+        deck.status_matrix()
     return _save(deck)
 
 
@@ -64,7 +71,7 @@ def ward_deck(report: Report, ward: str, indicator: str | None) -> bytes:
     deck.title()
     deck.ward_bars()
     if indicator and report.has_chart(ward, indicator):
-        deck._chart_slide(ward, indicator)
+        deck.chart(ward, indicator)
     return _save(deck)
 
 
@@ -74,7 +81,7 @@ def detail_deck(report: Report, ward: str, indicator: str) -> bytes:
     deck = _Deck(report)
     deck.title()
     if report.has_chart(ward, indicator):
-        deck._chart_slide(ward, indicator)
+        deck.chart(ward, indicator)
     else:
         deck.status_matrix()
     return _save(deck)

@@ -8,8 +8,13 @@ theo kỳ" (every reported and planned figure by period, with its source) and
 Numbers are stored as numbers with Excel's built-in formats, which Excel
 shows with the reader's separators (357.450 and 95,5% in Vietnamese Excel);
 percentages are stored as fractions under '0.0%'.  Text from the ward
-documents is never allowed to become a formula: every text cell is written
-with data type 's', so '=HYPERLINK(…)' in a target stays text.
+documents is never allowed to become a formula: `exports.xlsx` writes text
+only as inline strings and never writes a formula, so '=HYPERLINK(…)' in a
+target stays text.
+
+Written row by row into the zip stream by `exports.xlsx` (why not openpyxl or
+the XlsxWriter package: see there): a city's workbook is about 650.000 cells.
+Rows are therefore sized before they are written (`_Table.row`).
 """
 
 from __future__ import annotations
@@ -19,12 +24,10 @@ import re
 from collections.abc import Sequence
 
 import pandas as pd
-from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-from openpyxl.utils import get_column_letter
 
-from exports.report import NO_REPORT, Report, status_table
+from exports.city import Progress
+from exports.report import NO_REPORT, Report, status_records
+from exports.xlsx import StreamingWorkbook
 from wardplan.display import styles
 from wardplan.rules.missing import is_missing, text_or
 from wardplan.rules.periods import period_label, period_sort_key
@@ -38,133 +41,11 @@ INTEGER_FORMAT = "#,##0"
 DECIMAL_FORMAT = "#,##0.0##"
 PERCENT_FORMAT = "0.0%"
 
-HEADER_FILL = PatternFill("solid", fgColor="F2F2F2")
-BOLD = Font(bold=True)
-TITLE = Font(bold=True, size=14)
-MUTED = Font(color="555555", italic=True)
-THIN = Side(style="thin", color="BFBFBF")
-GRID = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
-WRAP = Alignment(wrap_text=True, vertical="top")
-TOP = Alignment(vertical="top")
-CENTER = Alignment(horizontal="center", vertical="top", wrap_text=True)
+GRID_COLOUR = "#BFBFBF"
+HEADER_COLOUR = "#F2F2F2"
+MUTED_COLOUR = "#555555"
 
 _SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
-
-
-def status_fill(status: str | None) -> PatternFill | None:
-    if status not in styles.STATUS_STYLES:
-        return None
-    return PatternFill("solid", fgColor=styles.STATUS_STYLES[status].tint.lstrip("#").upper())
-
-
-# --- cells --------------------------------------------------------------------------------
-
-def write_text(ws, row: int, column: int, value: object):
-    """A text cell that stays text: no formula, no illegal XML characters."""
-    text = "" if is_missing(value) else str(value)
-    cell = ws.cell(row=row, column=column)
-    cell.value = ILLEGAL_CHARACTERS_RE.sub("", text)
-    # openpyxl turns any string starting with '=' into a formula; data from
-    # ward documents must never run in the reader's Excel.
-    cell.data_type = "s"
-    return cell
-
-
-def write_number(ws, row: int, column: int, value: object, number_format: str | None = None):
-    cell = ws.cell(row=row, column=column)
-    if is_missing(value):
-        return cell
-    number = float(value)
-    cell.value = int(number) if number.is_integer() and abs(number) < 2**53 else number
-    # Large amounts are shown whole (the documents report whole triệu đồng);
-    # the cell keeps every decimal.
-    cell.number_format = number_format or (
-        INTEGER_FORMAT if number.is_integer() or abs(number) >= 1000 else DECIMAL_FORMAT)
-    return cell
-
-
-def write_percent(ws, row: int, column: int, value_0_100: object):
-    """A 0-100 percentage stored as a fraction so Excel's '%' format shows it."""
-    if is_missing(value_0_100):
-        return ws.cell(row=row, column=column)
-    return write_number(ws, row, column, float(value_0_100) / 100, PERCENT_FORMAT)
-
-
-def _header_row(ws, row: int, headers: Sequence[str], widths: Sequence[float]) -> None:
-    for column, (header, width) in enumerate(zip(headers, widths, strict=True), start=1):
-        cell = write_text(ws, row, column, header)
-        cell.font = BOLD
-        cell.fill = HEADER_FILL
-        cell.border = GRID
-        cell.alignment = CENTER
-        ws.column_dimensions[get_column_letter(column)].width = width
-
-
-def _finish_table(ws, header_row: int, last_row: int, columns: int, freeze_column: int,
-                  print_columns: int | None = None, title: str = "") -> None:
-    last = max(last_row, header_row)
-    ws.auto_filter.ref = f"A{header_row}:{get_column_letter(columns)}{last}"
-    ws.freeze_panes = f"{get_column_letter(freeze_column)}{header_row + 1}"
-    for row in ws.iter_rows(min_row=header_row + 1, max_row=last, max_col=columns):
-        for cell in row:
-            cell.border = GRID
-    _fit_rows(ws, header_row, last, columns)
-    setup_print(ws, header_row, last, print_columns or columns, title)
-
-
-def setup_print(ws, header_row: int, last_row: int, columns: int, title: str = "",
-                repeat_columns: str | None = None, fit_width: bool = True) -> None:
-    """Printed for a meeting: landscape A4, one page wide, the header row on every page,
-    the sheet's title and 'Trang x/y' on every page.
-
-    `columns` is how many columns from A are printed: a sheet keeps its columns for
-    machines (codes, full references) to the right of what a reader needs, outside the
-    print area, so the printed page stays readable.  A table too wide for one page
-    (many wards) prints across pages with `repeat_columns` on each instead.
-    """
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.print_options.horizontalCentered = True
-    ws.page_margins.left = ws.page_margins.right = 0.4
-    ws.page_margins.top = ws.page_margins.bottom = 0.6
-    ws.page_margins.header = ws.page_margins.footer = 0.25
-    ws.print_title_rows = f"{header_row}:{header_row}"
-    if repeat_columns:
-        ws.print_title_cols = repeat_columns
-    ws.print_area = f"A1:{get_column_letter(columns)}{max(last_row, header_row)}"
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.page_setup.fitToWidth = 1 if fit_width else 0
-    ws.page_setup.fitToHeight = 0
-    ws.oddFooter.left.text = title.replace("&", "&&")
-    ws.oddFooter.left.size = 8
-    ws.oddFooter.right.text = "Trang &P/&N"
-    ws.oddFooter.right.size = 8
-
-
-def _fit_rows(ws, first: int, last: int, columns: int) -> None:
-    """Row heights for wrapped text: not every spreadsheet sizes them on opening."""
-    widths = [ws.column_dimensions[get_column_letter(c)].width or 10
-              for c in range(1, columns + 1)]
-    for row in ws.iter_rows(min_row=first, max_row=last, max_col=columns):
-        lines = 1
-        for cell, width in zip(row, widths, strict=True):
-            if isinstance(cell.value, str) and cell.alignment.wrap_text:
-                # ~1.3 characters per unit of column width at the default font (measured
-                # by rendering with LibreOffice: 1.1 left rows twice too tall).
-                per_line = max(int(width * 1.3), 1)
-                wrapped = sum(-(-max(len(part), 1) // per_line)
-                              for part in cell.value.split("\n"))
-                lines = max(lines, wrapped)
-        if lines > 1:
-            ws.row_dimensions[row[0].row].height = 15 * min(lines, 26)
-
-
-def _title(ws, title: str, lines: Sequence[str]) -> int:
-    """Title and explanation rows; returns the next free row."""
-    write_text(ws, 1, 1, title).font = TITLE
-    for i, line in enumerate(lines, start=2):
-        write_text(ws, i, 1, line).font = MUTED
-    return len(lines) + 3
 
 
 def sheet_title(name: str, taken: set[str]) -> str:
@@ -178,11 +59,123 @@ def sheet_title(name: str, taken: set[str]) -> str:
     return title
 
 
+# --- cells ---------------------------------------------------------------------------------
+
+class _Formats:
+    """Every cell format of the workbook, by what it is for."""
+
+    def __init__(self, book: StreamingWorkbook):
+        grid = {"border": GRID_COLOUR, "vertical": "top"}
+        self.book = book
+        self.title = book.style(bold=True, size=14)
+        self.muted = book.style(italic=True, colour=MUTED_COLOUR)
+        self.header = book.style(**grid, bold=True, fill=HEADER_COLOUR, horizontal="center",
+                                 wrap=True)
+        self.wrap = book.style(**grid, wrap=True)
+        self.top = book.style(**grid)
+        self.numbers = {f: book.style(**grid, number_format=f)
+                        for f in (INTEGER_FORMAT, DECIMAL_FORMAT, PERCENT_FORMAT)}
+        self._grid = grid
+
+    def status(self, status: str | None, centred: bool) -> int:
+        """A status cell: its tint behind dark text (centred and wrapped on the summary)."""
+        fill = styles.STATUS_STYLES[status].tint if status in styles.STATUS_STYLES else None
+        if centred:
+            return self.book.style(**self._grid, fill=fill, horizontal="center", wrap=True)
+        return self.book.style(**self._grid, fill=fill)
+
+
+def number_cell(value: object) -> tuple[float | int | None, str]:
+    """(value to store, number format): large amounts shown whole (the documents report
+    whole triệu đồng), the cell keeping every decimal."""
+    if is_missing(value):
+        return None, INTEGER_FORMAT
+    number = float(value)
+    stored = int(number) if number.is_integer() and abs(number) < 2**53 else number
+    return stored, INTEGER_FORMAT if number.is_integer() or abs(number) >= 1000 else DECIMAL_FORMAT
+
+
+def percent_cell(value_0_100: object) -> float | None:
+    """A 0-100 percentage stored as a fraction so Excel's '%' format shows it."""
+    return None if is_missing(value_0_100) else float(value_0_100) / 100
+
+
+TEXT, WRAP, NUMBER, PERCENT = "text", "wrap", "number", "percent"
+
+
+class _Table:
+    """One sheet: a title, explanation lines, a header row and data rows, written in order.
+
+    Wrapped text makes a row taller; not every spreadsheet sizes rows on opening, so
+    each row's height is set from its text as it is written: about 1,3 characters per
+    unit of column width at the default font (measured by rendering with LibreOffice:
+    1,1 left rows twice too tall), 15 points a line, 26 lines at most.
+    """
+
+    def __init__(self, book: StreamingWorkbook, formats: _Formats, name: str,
+                 widths: Sequence[float], header_row: int, freeze_column: int):
+        self.f = formats
+        self.widths = list(widths)
+        self.header_row = header_row  # 1-based, as Excel counts
+        self.ws = book.sheet(name, self.widths, freeze=(header_row, freeze_column - 1))
+
+    def title(self, title: str, lines: Sequence[str]) -> None:
+        self.ws.row([(text_or(title), self.f.title)])
+        for line in lines:
+            self.ws.row([(text_or(line), self.f.muted)])
+        while self.ws.rows < self.header_row - 1:  # a blank row before the table
+            self.ws.row([])
+
+    def header(self, headers: Sequence[str]) -> None:
+        assert self.ws.rows == self.header_row - 1, (self.ws.rows, self.header_row)
+        self.row([(WRAP, h, self.f.header) for h in headers])
+
+    def row(self, cells: Sequence[tuple]) -> None:
+        """Cells as (kind, value) or (kind, value, style): kinds TEXT, WRAP, NUMBER,
+        PERCENT; a status or header cell passes its style."""
+        f = self.f
+        out = []
+        lines = 1
+        for column, cell in enumerate(cells):
+            kind, value = cell[0], cell[1]
+            if kind in (TEXT, WRAP):
+                text = text_or(value)
+                style = cell[2] if len(cell) > 2 else f.wrap if kind == WRAP else f.top
+                if kind == WRAP and text:
+                    per_line = max(int(self.widths[column] * 1.3), 1)
+                    lines = max(lines, sum(-(-max(len(part), 1) // per_line)
+                                           for part in text.split("\n")))
+                out.append((text, style))
+            elif kind == PERCENT:
+                out.append((percent_cell(value), f.numbers[PERCENT_FORMAT]))
+            else:
+                stored, number_format = number_cell(value)
+                out.append((stored, f.numbers[number_format]))
+        self.ws.row(out, height=15 * min(lines, 26) if lines > 1 else None)
+
+    def finish(self, print_columns: int | None = None, title: str = "",
+               repeat_columns: int = 0) -> None:
+        """Filter and frozen header; printed for a meeting: landscape A4, one page wide, the
+        header row on every page, the sheet's title and 'Trang x/y' on every page.
+
+        `print_columns` is how many columns from A are printed: a sheet keeps its columns
+        for machines (codes, full references) to the right of what a reader needs, outside
+        the print area, so the printed page stays readable.  A table too wide for one page
+        (many wards) prints across pages with its first `repeat_columns` on each instead.
+        """
+        self.ws.finish(header_row=self.header_row, print_columns=print_columns,
+                       repeat_columns=repeat_columns, fit_width=not repeat_columns,
+                       footer=title)
+
+
 # --- sheets -----------------------------------------------------------------------------------
 
-def _summary(ws, report: Report) -> None:
+def _summary(book: StreamingWorkbook, formats: _Formats, report: Report) -> None:
     r = report
-    start = _title(ws, f"Tổng hợp trạng thái các chỉ tiêu — {r.period_label}", [
+    wide = len(r.ward_codes) > SUMMARY_WARDS_PER_PAGE
+    table = _Table(book, formats, SUMMARY_SHEET, [16, 46, 12, *[19] * len(r.ward_codes)],
+                   header_row=6, freeze_column=4)
+    table.title(f"Tổng hợp trạng thái các chỉ tiêu — {r.period_label}", [
         f"Xuất ngày {r.produced_text} từ hệ thống Chỉ tiêu {r.year}. Trạng thái so sánh thực "
         "hiện đến kỳ với kịch bản tăng trưởng đến kỳ của từng phường.",
         "Chú giải: " + "; ".join(styles.legend_lines(r.bands["green_min_pct"], r.bands["amber_min_pct"]))
@@ -190,30 +183,20 @@ def _summary(ws, report: Report) -> None:
         "Số liệu, kịch bản và nguồn của từng ô: xem trang của từng phường.",
     ])
     wards = r.ward_codes
-    headers = ["Lĩnh vực", "Chỉ tiêu", "Đơn vị", *[r.ward_name(w) for w in wards]]
-    _header_row(ws, start, headers, [16, 46, 12, *[19] * len(wards)])
-    row = start
+    table.header(["Lĩnh vực", "Chỉ tiêu", "Đơn vị", *[r.ward_name(w) for w in wards]])
     for code in r.indicator_codes:
         meta = r.indicator(code)
-        row += 1
-        write_text(ws, row, 1, meta["group_vi"]).alignment = WRAP
-        write_text(ws, row, 2, meta["name_vi"]).alignment = WRAP
-        write_text(ws, row, 3, text_or(meta["unit"])).alignment = WRAP
-        for column, ward in enumerate(wards, start=4):
+        cells = [(WRAP, meta["group_vi"]), (WRAP, meta["name_vi"]), (WRAP, text_or(meta["unit"]))]
+        for ward in wards:
             label, status = r.status_label(ward, code)
             marks = " · ".join(styles.qualifiers(r.status_row(ward, code))) if status else ""
             text = (f"{label} ({marks})" if marks else label) if status is not None else "—"
-            cell = write_text(ws, row, column, text)
-            cell.alignment = CENTER
-            fill = status_fill(status)
-            if fill is not None:
-                cell.fill = fill
-    _finish_table(ws, start, row, len(headers), freeze_column=4,
-                  title=f"Tổng hợp trạng thái — {r.period_label}")
-    if len(wards) > SUMMARY_WARDS_PER_PAGE:
-        # A city of wards does not fit one page wide: pages across, names on each.
-        setup_print(ws, start, row, len(headers), ws["A1"].value, repeat_columns="A:C",
-                    fit_width=False)
+            cells.append((WRAP, text, table.f.status(status, centred=True)))
+        table.row(cells)
+    # A city of wards does not fit one page wide: pages across, names on each.
+    table.finish(title=f"Tổng hợp trạng thái — {r.period_label}"
+                 if not wide else f"Tổng hợp trạng thái các chỉ tiêu — {r.period_label}",
+                 repeat_columns=3 if wide else 0)
 
 
 # Reader's columns first (they are printed), then the machine's: codes, kinds and the
@@ -261,7 +244,7 @@ def _short_sources(report: Report, record: dict) -> str:
     return " ".join(parts)
 
 
-def _ward_sheet(ws, report: Report, ward: str, table: pd.DataFrame) -> None:
+def _ward_sheet(table: _Table, report: Report, ward: str, records: list[dict]) -> None:
     r = report
     name = r.ward_name(ward)
     lines = [f"{NO_REPORT}: phường chưa gửi số liệu thực hiện năm {r.year}; các cột thực "
@@ -271,28 +254,19 @@ def _ward_sheet(ws, report: Report, ward: str, table: pd.DataFrame) -> None:
              "điểm phần trăm; cột % kịch bản = thực hiện / kịch bản đến kỳ."]
     lines.append(f"Kịch bản “{ORIGIN_LABELS_VI[DERIVED]}” là phần hệ thống tự phân bổ, không "
                  f"phải số của phường; trạng thái dựa chủ yếu vào phần đó ghi “{PROVISIONAL_VI}”.")
-    start = _title(ws, f"{name} — chỉ tiêu, kịch bản và thực hiện đến {r.period_label}", lines)
-    _header_row(ws, start, [c[0] for c in WARD_COLUMNS], [c[1] for c in WARD_COLUMNS])
-    rows = table[table["ward_code"] == ward]
-    row = start
-    for record in rows.to_dict("records"):
-        row += 1
-        for column, (header, _, kind) in enumerate(WARD_COLUMNS, start=1):
+    table.title(f"{name} — chỉ tiêu, kịch bản và thực hiện đến {r.period_label}", lines)
+    table.header([c[0] for c in WARD_COLUMNS])
+    for record in records:
+        cells = []
+        for header, _, kind in WARD_COLUMNS:
             value = _short_sources(r, record) if header == "Nguồn (văn bản)" else \
                 record[_FIELD.get(header, header)]
-            if kind == "number":
-                write_number(ws, row, column, value).alignment = TOP
-            elif kind == "percent":
-                write_percent(ws, row, column, value).alignment = TOP
+            if kind == "status":
+                cells.append((TEXT, value, table.f.status(record["status"], centred=False)))
             else:
-                cell = write_text(ws, row, column, value)
-                cell.alignment = WRAP if kind == "wrap" else TOP
-                if kind == "status":
-                    fill = status_fill(record["status"])
-                    if fill is not None:
-                        cell.fill = fill
-    _finish_table(ws, start, row, len(WARD_COLUMNS), freeze_column=3,
-                  print_columns=WARD_PRINTED, title=f"{name} — {r.period_label}")
+                cells.append((kind, value))
+        table.row(cells)
+    table.finish(print_columns=WARD_PRINTED, title=f"{name} — {r.period_label}")
 
 
 PERIOD_COLUMNS = [
@@ -304,46 +278,54 @@ PERIOD_COLUMNS = [
 PERIOD_PRINTED = 10
 
 
-def _periods_sheet(ws, report: Report) -> None:
+def period_rows(report: Report) -> pd.DataFrame:
+    """Every planned and reported figure of the chosen wards and indicators by period:
+    the scenario of every period of the year, the actuals up to the chosen period;
+    ward, indicator, then period order."""
     r = report
-    start = _title(ws, f"Số liệu theo kỳ — kịch bản cả năm, thực hiện đến {r.period_label}", [
-        "Kịch bản của từng kỳ (tháng, quý, năm) và số thực hiện phường báo cáo cho kỳ đó, "
-        "kèm nguồn. Thực hiện của quý/năm là lũy kế theo báo cáo của phường.",
-    ])
-    _header_row(ws, start, [c[0] for c in PERIOD_COLUMNS], [c[1] for c in PERIOD_COLUMNS])
+    keys = ["ward_code", "indicator_code", "period"]
     scenario = r.scenario[r.scenario["ward_code"].isin(r.ward_codes)
                           & r.scenario["indicator_code"].isin(r.indicator_codes)]
-    actuals = pd.concat([r.actual_rows(w, i) for w in r.ward_codes for i in r.indicator_codes
-                         if not r.actuals.empty], ignore_index=True) \
-        if not r.actuals.empty else r.actuals
-    keys = ["ward_code", "indicator_code", "period"]
     scenario = scenario[[*keys, "planned_value", "origin"]]
+    actuals = r.actuals_to_date
+    actuals = actuals[actuals["ward_code"].isin(r.ward_codes)
+                      & actuals["indicator_code"].isin(r.indicator_codes)]
     merged = scenario.merge(actuals, on=keys, how="outer") if not actuals.empty else \
         scenario.assign(value=None, value_text=None, ward_verdict=None, source_ref=None)
     ward_order = {w: i for i, w in enumerate(r.ward_codes)}
     indicator_order = {c: i for i, c in enumerate(r.indicator_codes)}
+    period_order = {p: period_sort_key(str(p)) for p in merged["period"].unique()}
     merged = merged.assign(
         _w=merged["ward_code"].map(ward_order), _i=merged["indicator_code"].map(indicator_order),
-        _p=merged["period"].map(lambda c: period_sort_key(str(c))))
-    merged = merged.sort_values(["_w", "_i", "_p"])
-    row = start
-    for record in merged.to_dict("records"):
-        meta = r.indicator(record["indicator_code"])
-        row += 1
-        write_text(ws, row, 1, r.ward_name(record["ward_code"])).alignment = WRAP
-        write_text(ws, row, 2, meta["name_vi"]).alignment = WRAP
-        write_text(ws, row, 3, text_or(meta["unit"])).alignment = WRAP
-        write_text(ws, row, 4, period_label(str(record["period"]))).alignment = WRAP
-        write_number(ws, row, 5, record.get("planned_value")).alignment = TOP
-        write_text(ws, row, 6, ORIGIN_LABELS_VI.get(record.get("origin"), "")).alignment = WRAP
-        write_number(ws, row, 7, record.get("value")).alignment = TOP
-        write_text(ws, row, 8, record.get("value_text")).alignment = WRAP
-        write_text(ws, row, 9, record.get("ward_verdict")).alignment = WRAP
-        write_text(ws, row, 10, record.get("source_ref")).alignment = WRAP
-        write_text(ws, row, 11, record["indicator_code"]).alignment = TOP
-        write_text(ws, row, 12, record["period"]).alignment = TOP
-    _finish_table(ws, start, row, len(PERIOD_COLUMNS), freeze_column=3,
-                  print_columns=PERIOD_PRINTED, title=f"Số liệu theo kỳ — {r.period_label}")
+        _p=merged["period"].map(period_order))
+    return merged.sort_values(["_w", "_i", "_p"], kind="stable").drop(columns=["_w", "_i", "_p"])
+
+
+def _periods_sheet(table: _Table, report: Report) -> None:
+    r = report
+    table.title(f"Số liệu theo kỳ — kịch bản cả năm, thực hiện đến {r.period_label}", [
+        "Kịch bản của từng kỳ (tháng, quý, năm) và số thực hiện phường báo cáo cho kỳ đó, "
+        "kèm nguồn. Thực hiện của quý/năm là lũy kế theo báo cáo của phường.",
+    ])
+    table.header([c[0] for c in PERIOD_COLUMNS])
+    names = {w: r.ward_name(w) for w in r.ward_codes}
+    meta = {row.indicator_code: (row.name_vi, text_or(row.unit))
+            for row in r.indicators.itertuples(index=False)}
+    labels: dict[str, str] = {}
+    rows = period_rows(r)
+    columns = ["ward_code", "indicator_code", "period", "planned_value", "origin", "value",
+               "value_text", "ward_verdict", "source_ref"]
+    for ward, code, period, planned, origin, value, text, verdict, ref in zip(
+            *(rows[c] if c in rows else [None] * len(rows) for c in columns), strict=True):
+        period = str(period)
+        if period not in labels:
+            labels[period] = period_label(period)
+        name, unit = meta[code]
+        table.row([(WRAP, names[ward]), (WRAP, name), (WRAP, unit), (WRAP, labels[period]),
+                   (NUMBER, planned), (WRAP, ORIGIN_LABELS_VI.get(origin, "")),
+                   (NUMBER, value), (WRAP, text), (WRAP, verdict), (WRAP, ref),
+                   (TEXT, code), (TEXT, period)])
+    table.finish(print_columns=PERIOD_PRINTED, title=f"Số liệu theo kỳ — {r.period_label}")
 
 
 SOURCE_COLUMNS = [("Phường", 14), ("Tên văn bản", 90), ("Số hiệu", 16), ("Ngày", 12),
@@ -351,46 +333,55 @@ SOURCE_COLUMNS = [("Phường", 14), ("Tên văn bản", 90), ("Số hiệu", 16
 SOURCES_PRINTED = 4
 
 
-def _sources_sheet(ws, report: Report) -> None:
+def _sources_sheet(table: _Table, report: Report) -> None:
     r = report
-    start = _title(ws, "Nguồn tài liệu", ["Các văn bản của phường đã nạp vào hệ thống."])
-    _header_row(ws, start, [c[0] for c in SOURCE_COLUMNS], [c[1] for c in SOURCE_COLUMNS])
-    row = start
+    table.title("Nguồn tài liệu", ["Các văn bản của phường đã nạp vào hệ thống."])
+    table.header([c[0] for c in SOURCE_COLUMNS])
     for source in r.sources.itertuples(index=False):
-        row += 1
-        write_text(ws, row, 1, r.ward_name(source.ward_code)).alignment = WRAP
-        write_text(ws, row, 2, source.title_vi).alignment = WRAP
-        write_text(ws, row, 3, source.doc_number).alignment = TOP
-        write_text(ws, row, 4, source.doc_date).alignment = TOP
-        write_text(ws, row, 5, source.source_code).alignment = TOP
-        write_text(ws, row, 6, source.original_file).alignment = TOP
-    _finish_table(ws, start, row, len(SOURCE_COLUMNS), freeze_column=1,
-                  print_columns=SOURCES_PRINTED, title="Nguồn tài liệu")
+        table.row([(WRAP, r.ward_name(source.ward_code)), (WRAP, source.title_vi),
+                   (TEXT, source.doc_number), (TEXT, source.doc_date),
+                   (TEXT, source.source_code), (TEXT, source.original_file)])
+    table.finish(print_columns=SOURCES_PRINTED, title="Nguồn tài liệu")
 
 
 # --- public API -------------------------------------------------------------------------------
 
-def build_workbook(report: Report) -> Workbook:
-    wb = Workbook()
-    summary = wb.active
-    summary.title = SUMMARY_SHEET
-    _summary(summary, report)
+def build_workbook(report: Report, target, progress: Progress | None = None) -> None:
+    """Write the workbook to `target`: a path or a binary file object."""
+    book = StreamingWorkbook(target)
+    formats = _Formats(book)
+    sheets = len(report.ward_codes) + 3
+
+    def say(done: int, name: str) -> None:
+        if progress is not None:
+            progress(done / sheets, f"Trang {done + 1}/{sheets} của sổ Excel: {name}")
+
+    say(0, SUMMARY_SHEET)
+    _summary(book, formats, report)
     taken = {SUMMARY_SHEET, PERIODS_SHEET, SOURCES_SHEET}
-    table = status_table(report)
-    for ward in report.ward_codes:
-        ws = wb.create_sheet(sheet_title(report.ward_name(ward), taken))
-        _ward_sheet(ws, report, ward, table if not table.empty else
-                    pd.DataFrame(columns=["ward_code"]))
-    _periods_sheet(wb.create_sheet(PERIODS_SHEET), report)
-    _sources_sheet(wb.create_sheet(SOURCES_SHEET), report)
-    return wb
+    by_ward: dict[str, list[dict]] = {}
+    for record in status_records(report):
+        by_ward.setdefault(record["ward_code"], []).append(record)
+    ward_widths = [c[1] for c in WARD_COLUMNS]
+    for i, ward in enumerate(report.ward_codes, start=1):
+        name = sheet_title(report.ward_name(ward), taken)
+        say(i, name)
+        sheet = _Table(book, formats, name, ward_widths, header_row=6, freeze_column=3)
+        _ward_sheet(sheet, report, ward, by_ward.get(ward, []))
+    say(sheets - 2, PERIODS_SHEET)
+    _periods_sheet(_Table(book, formats, PERIODS_SHEET, [c[1] for c in PERIOD_COLUMNS],
+                          header_row=4, freeze_column=3), report)
+    say(sheets - 1, SOURCES_SHEET)
+    _sources_sheet(_Table(book, formats, SOURCES_SHEET, [c[1] for c in SOURCE_COLUMNS],
+                          header_row=4, freeze_column=1), report)
+    book.close()
 
 
 def workbook_bytes(report: Report) -> bytes:
     buffer = io.BytesIO()
-    build_workbook(report).save(buffer)
+    build_workbook(report, buffer)
     return buffer.getvalue()
 
 
-def write_workbook(report: Report, path) -> None:
-    build_workbook(report).save(str(path))
+def write_workbook(report: Report, path, progress: Progress | None = None) -> None:
+    build_workbook(report, str(path), progress)

@@ -54,6 +54,24 @@ def db(built_db: Path) -> Database:
     return Database(built_db)
 
 
+@pytest.fixture(scope="session")
+def city_db_path(tmp_path_factory) -> Path:
+    """A SYNTHETIC city of 20 units ('dữ liệu thử nghiệm', bench/synthetic.py): the bundled
+    wards and labelled copies, some without a report, some with January only; more units
+    than a deck shows one by one (exports.report.CITY_LAYOUT_ABOVE)."""
+    from bench import synthetic
+
+    folder = tmp_path_factory.mktemp("city")
+    synthetic.write(folder / "data", units=20)
+    build(folder / "data", folder / "city.duckdb")
+    return folder / "city.duckdb"
+
+
+@pytest.fixture(scope="session")
+def city_db(city_db_path: Path) -> Database:
+    return Database(city_db_path)
+
+
 @pytest.fixture
 def data_dir(tmp_path: Path) -> Path:
     """A copy of data/ a test may break."""

@@ -3,9 +3,11 @@ the workbook together: each reads the bands the database was built with (v_build
 
 from __future__ import annotations
 
+import io
 from datetime import date
 from pathlib import Path
 
+import openpyxl
 import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
@@ -14,7 +16,7 @@ from apppages import tables
 from etl.build import build
 from exports.deck import build_deck
 from exports.report import load_report
-from exports.workbook import build_workbook
+from exports.workbook import workbook_bytes
 from wardplan.reads import queries
 from wardplan.reads.db import Database
 from wardplan.rules.settings import load_settings
@@ -67,6 +69,6 @@ def test_the_deck_and_the_workbook_follow(strict_db: Path):
     deck = build_deck(report)
     summary = "\n".join(s.text_frame.text for s in deck.slides[1].shapes if s.has_text_frame)
     assert "từ 150% kịch bản đến kỳ" in summary
-    workbook = build_workbook(report)
+    workbook = openpyxl.load_workbook(io.BytesIO(workbook_bytes(report)))
     legend = "\n".join(str(c.value) for c in workbook["Tổng hợp"]["A"] if c.value)
     assert "từ 120% đến dưới 150%" in legend

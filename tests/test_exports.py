@@ -11,7 +11,6 @@ import csv
 import dataclasses
 import io
 import shutil
-import struct
 import subprocess
 import threading
 from datetime import date
@@ -24,6 +23,18 @@ from pptx import Presentation
 from pptx.enum.chart import XL_CHART_TYPE, XL_MARKER_STYLE
 from streamlit.testing.v1 import AppTest
 
+from decks import (
+    NEEDS_POPPLER,
+    assert_pdf_follows_deck,
+    cell_fill,
+    chart_series,
+    find_slide,
+    pdf_pages,
+    png_size,
+    slide_title,
+    tables,
+    tiny_png,
+)
 from exports import csv as csv_export
 from exports.__main__ import main as cli
 from exports.deck import (
@@ -33,8 +44,8 @@ from exports.deck import (
     WARDS_SCENARIO_NAME,
     build_deck,
 )
-from exports.report import ALL, SelectionError, load_report
-from exports.workbook import build_workbook, write_text
+from exports.report import ALL, CITY_LAYOUT_ABOVE, SelectionError, load_report
+from exports.workbook import write_workbook
 from ui import nav
 from wardplan.display import styles
 
@@ -62,31 +73,8 @@ def deck(report, tmp_path_factory):
 @pytest.fixture(scope="module")
 def workbook(db, tmp_path_factory):
     path = tmp_path_factory.mktemp("workbook") / "book.xlsx"
-    build_workbook(load_report(db, "2026-Q1", produced_on=PRODUCED, default=ALL)).save(path)
+    write_workbook(load_report(db, "2026-Q1", produced_on=PRODUCED, default=ALL), path)
     return openpyxl.load_workbook(path)
-
-
-def slide_title(slide) -> str:
-    """The first text box holds the title on every slide (the cover: its big title)."""
-    texts = [s.text_frame.text for s in slide.shapes if s.has_text_frame and s.text_frame.text]
-    return texts[0]
-
-
-def tables(slide):
-    return [s.table for s in slide.shapes if s.has_table]
-
-
-def cell_fill(cell) -> str | None:
-    fill = cell.fill
-    return str(fill.fore_color.rgb) if fill.type is not None else None
-
-
-def find_slide(deck, title: str):
-    return next(s for s in deck.slides if slide_title(s) == title)
-
-
-def chart_series(chart) -> dict[str, tuple]:
-    return {series.name: tuple(series.values) for series in chart.plots[0].series}
 
 
 # --- deck -------------------------------------------------------------------------------------
@@ -216,32 +204,75 @@ def test_every_shape_stays_on_the_slide(deck):
             assert shape.top + shape.height <= deck.slide_height, slide_title(slide)
 
 
-def test_many_wards_are_paged_and_stay_on_the_slides(report):
-    """114 wards is the city's size: tables page instead of overflowing."""
+def copies_of_thuy_nguyen(report, count: int):
+    """`report` with `count` more wards like Thủy Nguyên (no report), named 'Phường thử i'."""
     import pandas as pd
 
     def copies(frame: pd.DataFrame) -> pd.DataFrame:
         source = frame[frame["ward_code"] == "thuy_nguyen"]
-        return pd.concat([frame] + [source.assign(ward_code=f"w{i:02d}") for i in range(20)],
+        return pd.concat([frame] + [source.assign(ward_code=f"w{i:02d}") for i in range(count)],
                          ignore_index=True)
 
     wards = copies(report.wards)
     wards.loc[wards["ward_code"].str.startswith("w"), "name_vi"] = \
-        [f"Phường thử {i}" for i in range(20)]
-    big = dataclasses.replace(report, wards=wards, status=copies(report.status),
-                              targets=copies(report.targets))
+        [f"Phường thử {i}" for i in range(count)]
+    return dataclasses.replace(report, wards=wards, status=copies(report.status),
+                               targets=copies(report.targets))
+
+
+def test_up_to_the_city_threshold_every_ward_is_in_full_and_paged(report):
+    """CITY_LAYOUT_ABOVE wards still get the deck of a few wards: tables page instead of
+    overflowing."""
+    big = copies_of_thuy_nguyen(report, CITY_LAYOUT_ABOVE - 3)
+    assert not big.city
     deck = build_deck(big)
     titles = [slide_title(s) for s in deck.slides]
-    assert "Tổng hợp theo phường — Quý I/2026 (3/3)" in titles  # 23 wards, 9 a slide
-    assert "Trạng thái các chỉ tiêu — Quý I/2026 (18/18)" in titles  # 6 x 3 pages
-    cover = "\n".join(s.text_frame.text for s in deck.slides[0].shapes if s.has_text_frame)
-    assert "23 phường: " in cover and "và 15 phường khác" in cover
-    # 22 wards without a report: listed, not one plan slide each.
-    assert "22 phường chưa có báo cáo thực hiện (3/3)" in titles
+    assert "Tổng hợp theo phường — Quý I/2026" in titles  # 8 wards, 9 a slide
+    assert "Trạng thái các chỉ tiêu — Quý I/2026 (6/6)" in titles  # 2 x 3 pages
+    # 7 wards without a report: listed, not one plan slide each.
+    assert "7 phường chưa có báo cáo thực hiện" in titles
     assert not any(t.startswith("Phường thử 3 — Chưa có báo cáo") for t in titles)
+    assert "Phù Liễn — Thu ngân sách nhà nước trên địa bàn" in titles
     for slide in deck.slides:
         for shape in slide.shapes:
             assert shape.top + shape.height <= deck.slide_height, slide_title(slide)
+
+
+def test_deck_names_its_parts_without_rescanning_the_package(report, monkeypatch):
+    """python-pptx walks every part to name each new one (quadratic in slides); the deck
+    scans once and gives the names python-pptx would have given."""
+    import zipfile
+
+    from pptx import Presentation as plain_presentation
+    from pptx.opc.package import OpcPackage
+
+    from exports import deck as deck_module
+
+    def part_names(prs) -> list[str]:
+        buffer = io.BytesIO()
+        prs.save(buffer)
+        return sorted(zipfile.ZipFile(buffer).namelist())
+
+    walks = 0
+    walk = OpcPackage.iter_parts
+
+    def counted(self):
+        nonlocal walks
+        walks += 1
+        return walk(self)
+
+    monkeypatch.setattr(OpcPackage, "iter_parts", counted)
+    ours = build_deck(report)
+    assert walks == 1  # one scan, for 16 charts, their workbooks and 25 notes slides
+    assert len([s for s in ours.slides for shape in s.shapes if shape.has_chart]) > 10
+
+    def python_pptx_naming():
+        prs = plain_presentation()
+        prs.slide_width, prs.slide_height = SLIDE_WIDTH, SLIDE_HEIGHT
+        return prs
+
+    monkeypatch.setattr(deck_module, "new_presentation", python_pptx_naming)
+    assert part_names(ours) == part_names(build_deck(report))
 
 
 def test_deck_as_of_january_hides_later_figures(db):
@@ -373,18 +404,24 @@ def test_workbook_has_no_formulas(workbook):
 
 
 def test_text_starting_with_equals_stays_text(db, tmp_path):
-    ws = openpyxl.Workbook().active
-    cell = write_text(ws, 1, 1, '=HYPERLINK("http://evil.example","bấm vào")')
-    assert cell.data_type == "s"
+    import zipfile
+
     report = load_report(db, "2026-Q1", ["phu_lien"], ["budget_revenue"], default=ALL)
-    hostile = report.targets.assign(target_text='=cmd|"/c calc"!A1',
+    hostile = report.targets.assign(target_text='=HYPERLINK("http://evil.example","bấm")',
                                     source_ref="+SUM(1,2)\x07")
     path = tmp_path / "hostile.xlsx"
-    build_workbook(dataclasses.replace(report, targets=hostile)).save(path)
+    write_workbook(dataclasses.replace(report, targets=hostile), path)
+    with zipfile.ZipFile(path) as package:
+        sheets = [package.read(n).decode() for n in package.namelist()
+                  if n.startswith("xl/worksheets/")]
+    # Text is written as inline strings; no cell carries a formula element.
+    assert sheets and not any("<f>" in xml or "<f " in xml for xml in sheets)
+    assert any('t="inlineStr"><is><t>=HYPERLINK(&quot;' in xml or
+               't="inlineStr"><is><t>=HYPERLINK("' in xml for xml in sheets)
     book = openpyxl.load_workbook(path)
     values = [c.value for ws in book for row in ws.iter_rows() for c in row]
     assert all(c.data_type != "f" for ws in book for row in ws.iter_rows() for c in row)
-    assert '=cmd|"/c calc"!A1' in values
+    assert '=HYPERLINK("http://evil.example","bấm")' in values
     assert "+SUM(1,2)" in values  # the control character is dropped, the text kept
 
 
@@ -428,11 +465,6 @@ def test_status_csv_of_a_report_is_for_machines(report):
 
 
 # --- images -------------------------------------------------------------------------------------
-
-def png_size(data: bytes) -> tuple[int, int]:
-    assert data[:8] == b"\x89PNG\r\n\x1a\n"
-    return struct.unpack(">II", data[16:24])
-
 
 @NEEDS_CHROMIUM
 def test_chart_png_and_svg(report):
@@ -503,7 +535,7 @@ def test_cli_charts(built_db, tmp_path):
 
 # --- the app --------------------------------------------------------------------------------------
 
-def test_export_page_offers_the_downloads(built_db):
+def test_export_page_offers_the_exports(built_db):
     # Through app.py: the page links to the help page, which only its navigation knows.
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
     at.query_params["as_of"] = "2026-Q1"
@@ -511,14 +543,37 @@ def test_export_page_offers_the_downloads(built_db):
     at.switch_page(nav.EXPORT.path)
     at.run()
     assert not at.exception, [e.message for e in at.exception]
-    labels = [b.proto.label for b in at.get("download_button")]
-    assert labels == ["PowerPoint (.pptx)", "Báo cáo PDF", "Excel (.xlsx)",
-                      "Bảng trạng thái (.csv)"]
-    wards, indicators = at.multiselect
+    # Each is made by the worker on request (tests/test_export_jobs.py), then downloaded.
+    assert [b.label for b in at.button] == ["Tạo trình chiếu (.pptx)", "Tạo báo cáo PDF",
+                                            "Tạo sổ Excel (.xlsx)", "Tạo bảng trạng thái (.csv)"]
+    wards, indicators = at.multiselect  # three wards: no choice of units to show in full
     assert wards.value == ["kien_an", "phu_lien", "thuy_nguyen"]
     assert "budget_revenue" in indicators.value
     wards.set_value([]).run()
-    assert not at.get("download_button")
+    assert not at.button
+
+
+def test_export_page_for_a_city_asks_which_units_to_show_in_full(city_db_path, monkeypatch):
+    import streamlit as st
+
+    monkeypatch.setenv("CHITIEU_DB", str(city_db_path))
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    try:
+        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+        at.query_params["as_of"] = "2026-Q1"
+        at.run()
+        at.switch_page(nav.EXPORT.path)
+        at.run()
+        assert not at.exception, [e.message for e in at.exception]
+        full = at.multiselect(key="export_full")
+        assert full.label == "Đơn vị trình bày đầy đủ trong trình chiếu và PDF"
+        assert full.value == [] and len(full.options) == 20
+        info = "\n".join(i.value for i in at.info)
+        assert info.startswith("Chưa có báo cáo thực hiện: Kiến An, Thử nghiệm 002")
+    finally:
+        st.cache_resource.clear()
+        st.cache_data.clear()
 
 
 def test_every_chart_has_png_and_svg_buttons(built_db):
@@ -557,19 +612,6 @@ def test_deck_renders_with_libreoffice(report, tmp_path):
 
 # --- the PDF briefing -------------------------------------------------------------------------
 
-NEEDS_POPPLER = pytest.mark.skipif(shutil.which("pdftotext") is None or shutil.which("pdfinfo")
-                                   is None, reason="needs poppler-utils")
-
-
-def tiny_png(_figure) -> bytes:
-    """A stand-in for kaleido: the PDF's layout does not depend on what a chart shows."""
-    from PIL import Image
-
-    buffer = io.BytesIO()
-    Image.new("RGB", (1280, 720), "white").save(buffer, format="PNG")
-    return buffer.getvalue()
-
-
 @pytest.fixture(scope="module")
 def briefing(report, tmp_path_factory):
     from exports.pdf import build_pdf
@@ -579,29 +621,12 @@ def briefing(report, tmp_path_factory):
     return path
 
 
-def pdf_pages(path: Path) -> list[str]:
-    text = subprocess.run(["pdftotext", "-layout", str(path), "-"], check=True,
-                          capture_output=True, text=True).stdout
-    return text.split("\f")[:-1]
-
-
 @NEEDS_POPPLER
 def test_pdf_has_the_decks_content_in_the_decks_order(briefing, deck):
     pages = pdf_pages(briefing)
     assert len(pages) == 29
-    assert all(f"Trang {i}/{len(pages)}" in page for i, page in enumerate(pages, start=1))
+    assert_pdf_follows_deck(pages, deck)
     assert all("Xuất ngày 02/04/2026" in page for page in pages)
-    # Every slide title of the deck heads a page of the PDF, in the same order (tables
-    # may page differently: a PDF page holds more rows than a slide).
-    first_page = {}
-    for title in (slide_title(s) for s in deck.slides):
-        base = title.split(" (")[0] if title.endswith(")") else title
-        first_page.setdefault(base, next(i for i, page in enumerate(pages)
-                                         if " ".join(base.split()) in " ".join(page.split())))
-    order = list(first_page.values())
-    assert order == sorted(order)
-    appendix = [i for i, page in enumerate(pages) if page.lstrip().startswith("Nguồn số liệu")]
-    assert appendix and appendix[0] > order[-1]  # every full reference, after the content
 
 
 @NEEDS_POPPLER

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from wardplan.display import charts, styles
+from wardplan.display.scale import CITY_LAYOUT_ABOVE
 from wardplan.rules import kinds, template
 from wardplan.rules.numbers import format_pct_vi
 from wardplan.rules.scenario import ORIGIN_LABELS_VI, PROVISIONAL_VI
@@ -184,6 +185,14 @@ def sections(green_min_pct: float, amber_min_pct: float) -> list[Section]:
             "và thứ tự với trình chiếu, sổ Excel (đã đặt sẵn để in: khổ A4 ngang, vừa một trang "
             "chiều ngang, lặp dòng tiêu đề) và bảng trạng thái CSV cho máy tính đọc (UTF-8, dấu "
             "phẩy phân cách, số dạng 357450 và 29.62).",
+            "Bấm “Tạo …” để tạo tệp: tệp được tạo riêng, không làm chậm người dùng khác; thanh "
+            "tiến độ cho biết đang làm đến đâu, xong thì bấm “Tải …”. Tệp đã tạo giữ 30 phút.",
+            f"Khi chọn quá {CITY_LAYOUT_ABOVE} đơn vị, trình chiếu và báo cáo PDF là bản tổng hợp "
+            "toàn thành phố: số đơn vị chậm, cần chú ý, đạt và chưa có số liệu trên từng chỉ tiêu "
+            "chủ yếu; các đơn vị chưa báo cáo; các chỉ tiêu chậm và cần chú ý xếp từ thấp nhất, "
+            "kèm lý do và cơ sở kịch bản (“tạm tính” khi kịch bản chủ yếu do hệ thống phân bổ); "
+            "rồi các đơn vị chọn ở ô “Đơn vị trình bày đầy đủ”, mỗi đơn vị như bản của vài phường. "
+            "Sổ Excel luôn có đủ mọi đơn vị.",
             "Mỗi trang còn có nút “Trình chiếu phần này” (và ảnh của bảng trạng thái) với đúng "
             "kỳ và lựa chọn đang xem; dưới mỗi biểu đồ có nút tải ảnh PNG, SVG khổ 16:9.",
             "In trực tiếp từ trình duyệt (Ctrl+P) cho bản in không có thanh bên và nút bấm, "

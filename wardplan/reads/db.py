@@ -61,3 +61,11 @@ class Database:
         """Changes whenever the ETL swaps in a new file: use it as a cache key."""
         self._connection()
         return self._generation
+
+    def close(self) -> None:
+        """Close every generation's connection (a one-shot process done reading: an export
+        writes its file with DuckDB's 40 MB given back).  A later query opens it again."""
+        with self._lock:
+            while self._connections:
+                self._connections.pop().close()
+            self._generation = None

@@ -135,6 +135,21 @@ baselines = _by_ward_indicator("v_baselines", "ward_code, indicator_code, period
 statements = _by_ward_indicator("v_statements",
                                 "ward_code, indicator_code, statement_kind DESC, period")
 
+PLANNED_SQL = f"""
+SELECT ward_code, indicator_code, period, planned_value, origin
+FROM v_scenario
+WHERE {_where('', _WARD, _WARDS, _INDICATOR)}
+ORDER BY ward_code, indicator_code, period
+"""
+
+
+def planned(db: Database, *, ward: str | None = None, wards: Sequence[str] | None = None,
+            indicator: str | None = None) -> pd.DataFrame:
+    """`scenario` without its shares and references: the planned value and origin of each
+    period, for a table of a whole city (the references are most of what a read holds)."""
+    return db.query(PLANNED_SQL, _filters(ward, wards, indicator))
+
+
 SOURCES_SQL = f"""
 SELECT {select_list('v_sources')}
 FROM v_sources

@@ -95,7 +95,6 @@ CITY_ROWS = 8  # key indicators per city summary slide
 CITY_ROW_HEIGHT = Inches(0.47)
 LIST_ROWS = 10  # units per column of the "not reported" slide (two columns)
 LIST_ROW_HEIGHT = Inches(0.42)
-ATTENTION_ROWS = 6  # red and amber items per slide
 NO_REPORT_DETAIL_MAX = 4  # beyond this many wards without a report, list them instead
 BAR_AXIS_MAX = 200  # % of the annual target
 FOOTER_CHARS = 155  # one 9 pt line across the footer box
@@ -306,6 +305,39 @@ def text_lines(text: str, width, size: float) -> int:
     return sum(max(math.ceil(len(part) / per_line), 1) for part in str(text).split("\n"))
 
 
+ATTENTION_HEADERS = ["Đơn vị", "Chỉ tiêu (đơn vị)", "Trạng thái", "Thực hiện đến kỳ", "% KB",
+                     "Lý do", "Cơ sở kịch bản"]
+ATTENTION_WIDTHS = [1.65, 2.2, 1.7, 1.45, 0.8, 3.3, 1.23]
+ATTENTION_SIZE = 11
+ATTENTION_HEADER = Inches(0.45)
+
+
+def _attention_cells(rows: pd.DataFrame) -> tuple[list, list]:
+    """The red and amber items' cells, and the height each row takes on a slide."""
+    size = ATTENTION_SIZE
+    cells = [[row.ward_name, _shorten(row.label, 80),
+              [(row.status_cell[0], size, True, INK), *row.status_cell[1:]], row.figure or "—",
+              row.pct_scenario or "—", _shorten(row.reason, 200), row.basis]
+             for row in rows.itertuples(index=False)]
+    total = sum(ATTENTION_WIDTHS)
+    inner = [Emu(int(CONTENT_WIDTH * w / total) - Inches(0.12)) for w in ATTENTION_WIDTHS]
+    heights = [Emu(max(Inches(0.34), Inches(0.1) + Pt(size * 1.2) * max(
+        text_lines(_plain(c), inner[j], size) for j, c in enumerate(line)))) for line in cells]
+    return cells, heights
+
+
+def _pages_by_height(heights: list, budget) -> list[list[int]]:
+    """Rows in order, as many on a page as fit in `budget` (at least one a page)."""
+    pages, page, used = [], [], 0
+    for position, height in enumerate(heights):
+        if page and used + height > budget:
+            pages.append(page)
+            page, used = [], 0
+        page.append(position)
+        used += height
+    return [*pages, page] if page or not pages else pages
+
+
 def _page_suffix(index: int, count: int) -> str:
     return f" ({index + 1}/{count})" if count > 1 else ""
 
@@ -491,12 +523,15 @@ class _Deck:
         r = self.report
         items = city.attention_rows(r)
         shown = items.head(city.ATTENTION_MAX)
-        pages = _pages(list(range(len(shown))), ATTENTION_ROWS)
+        cells, heights = _attention_cells(shown)
+        # As many rows as fit: a reason runs to four lines, a unit's name to three.
+        pages = _pages_by_height(heights, CONTENT_BOTTOM - CONTENT_TOP - ATTENTION_HEADER)
         for index, positions in enumerate(pages):
-            self._attention_slide(items, shown.iloc[positions], index, len(pages))
+            self._attention_slide(items, shown.iloc[positions], [cells[p] for p in positions],
+                                  [heights[p] for p in positions], index, len(pages))
 
-    def _attention_slide(self, items: pd.DataFrame, rows: pd.DataFrame, index: int,
-                         count: int) -> None:
+    def _attention_slide(self, items: pd.DataFrame, rows: pd.DataFrame, cells: list,
+                         heights: list, index: int, count: int) -> None:
         r = self.report
         notes = [f"Các chỉ tiêu chủ yếu ở mức {styles.STATUS_STYLES[status_rules.RED].text} và "
                  f"{styles.STATUS_STYLES[status_rules.AMBER].text} tại {r.period_label}, xếp từ "
@@ -519,32 +554,18 @@ class _Deck:
                   f"{styles.STATUS_STYLES[status_rules.RED].text} hoặc "
                   f"{styles.STATUS_STYLES[status_rules.AMBER].text} tại {r.period_label}.", 16)
             return
-        headers = ["Đơn vị", "Chỉ tiêu (đơn vị)", "Trạng thái", "Thực hiện đến kỳ", "% KB",
-                   "Lý do", "Cơ sở kịch bản"]
-        widths = [1.65, 2.2, 1.7, 1.45, 0.8, 3.3, 1.23]
-        size = 11
-        cells = [[row.ward_name, _shorten(row.label, 80),
-                  [(row.status_cell[0], size, True, INK), *row.status_cell[1:]], row.figure or "—",
-                  row.pct_scenario or "—", _shorten(row.reason, 200), row.basis]
-                 for row in rows.itertuples(index=False)]
-        total = sum(widths)
-        inner = [Emu(int(CONTENT_WIDTH * w / total) - Inches(0.12)) for w in widths]
-        heights = [Emu(max(Inches(0.34), Inches(0.1) + Pt(size * 1.2) * max(
-            text_lines(_plain(c), inner[j], size)
-            for j, c in enumerate(line)))) for line in cells]
-        header_height = Inches(0.45)
-        height = Emu(header_height + sum(heights))
-        table = _table(slide, len(cells) + 1, len(headers), MARGIN, CONTENT_TOP, CONTENT_WIDTH,
-                       height, widths)
-        table.rows[0].height = header_height
-        for j, text in enumerate(headers):
+        height = Emu(ATTENTION_HEADER + sum(heights))
+        table = _table(slide, len(cells) + 1, len(ATTENTION_HEADERS), MARGIN, CONTENT_TOP,
+                       CONTENT_WIDTH, height, ATTENTION_WIDTHS)
+        table.rows[0].height = ATTENTION_HEADER
+        for j, text in enumerate(ATTENTION_HEADERS):
             _cell(table.cell(0, j), text, 11, bold=True, fill=HEADER_FILL,
                   align=PP_ALIGN.RIGHT if j in (3, 4) else PP_ALIGN.LEFT)
         for i, (line, row) in enumerate(zip(cells, rows.itertuples(index=False), strict=True),
                                         start=1):
             table.rows[i].height = heights[i - 1]
             for j, value in enumerate(line):
-                _cell(table.cell(i, j), value, size,
+                _cell(table.cell(i, j), value, ATTENTION_SIZE,
                       fill=status_fill(row.status) if j == 2 else WHITE,
                       align=PP_ALIGN.RIGHT if j in (3, 4) else PP_ALIGN.LEFT)
         rest = len(items) - city.ATTENTION_MAX

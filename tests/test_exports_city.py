@@ -221,3 +221,25 @@ def test_the_overviews_own_deck_of_a_city_is_its_summary(city_db):
     assert titles[1].startswith("Toàn thành phố — Quý I/2026")
     assert not any(t.startswith(("Trạng thái các chỉ tiêu", "Tổng hợp theo phường"))
                    for t in titles)
+
+
+def test_every_table_of_the_city_deck_ends_above_the_source_line(city_deck):
+    """A table's rows are as tall as their longest cell: one running into the footer hides
+    its last item under the source line."""
+    from pptx.util import Emu
+
+    from exports.deck import CONTENT_BOTTOM
+
+    for number, slide in enumerate(city_deck.slides, start=1):
+        for table_shape in (s for s in slide.shapes if s.has_table):
+            height = sum(row.height for row in table_shape.table.rows)
+            assert table_shape.top + height <= CONTENT_BOTTOM, \
+                f"slide {number} ({slide_title(slide)}): {Emu(height).inches:.2f} in tall"
+
+
+def test_red_and_amber_items_are_paged_by_the_height_of_their_rows():
+    from exports.deck import _pages_by_height
+
+    assert _pages_by_height([4, 4, 4, 4, 4, 4], budget=10) == [[0, 1], [2, 3], [4, 5]]
+    assert _pages_by_height([1, 1, 1, 12, 1], budget=10) == [[0, 1, 2], [3], [4]]
+    assert _pages_by_height([], budget=10) == [[]]

@@ -20,6 +20,7 @@ from ui import components
 POLL_SECONDS = 1.0
 _STATE = "export_jobs"  # session state: {kind: job id}
 _OWNER = "export_owner"  # session state: this session's token, the owner of its jobs
+_BUSY = "export_busy"  # session state: the queue was full when a file was asked for
 
 
 @dataclass(frozen=True)
@@ -84,24 +85,27 @@ def _current(requests: dict[str, jobs.Request]) -> dict[str, tuple[jobs.Job, str
 
 def _buttons(buttons: list[Button], requests: dict[str, jobs.Request],
              current: dict[str, tuple[jobs.Job, str]]) -> None:
-    busy = None
     with st.container(horizontal=True, gap="small", key="export-buttons"):
         for i, button in enumerate(buttons):
-            job, state = current.get(button.kind, (None, None))
-            if st.button(button.create, key=f"export_{button.kind}", icon=button.icon,
-                         type="primary" if i == 0 else "secondary", help=button.help,
-                         disabled=state in (jobs.QUEUED, jobs.RUNNING)):
-                exporter().discard(job.id if job else None, _owner())
-                st.session_state[_STATE].pop(button.kind, None)
-                try:
-                    new = exporter().submit(requests[button.kind], _owner())
-                except jobs.Busy as error:
-                    busy = error.message_vi
-                else:
-                    st.session_state[_STATE][button.kind] = new.id
-                    st.rerun()  # drawn again with the new job's progress
+            _, state = current.get(button.kind, (None, None))
+            st.button(button.create, key=f"export_{button.kind}", icon=button.icon,
+                      type="primary" if i == 0 else "secondary", help=button.help,
+                      disabled=state in (jobs.QUEUED, jobs.RUNNING),
+                      on_click=_ask, args=(button.kind, requests[button.kind]))
+    busy = st.session_state.pop(_BUSY, None)
     if busy:
         st.warning(busy, icon=":material/hourglass_top:")
+
+
+def _ask(kind: str, request: jobs.Request) -> None:
+    """A button's callback: it runs before the rerun its click starts, so a job is asked
+    for even when a second click, on another button, interrupts that rerun."""
+    mine = st.session_state.setdefault(_STATE, {})
+    exporter().discard(mine.pop(kind, None), _owner())
+    try:
+        mine[kind] = exporter().submit(request, _owner()).id
+    except jobs.Busy as error:
+        st.session_state[_BUSY] = error.message_vi
 
 
 @st.fragment(run_every=POLL_SECONDS)

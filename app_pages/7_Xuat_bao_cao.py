@@ -55,8 +55,8 @@ if len(wards) > CITY_LAYOUT_ABOVE:
              "đơn vị chọn ở đây có thêm tiến độ và biểu đồ từng chỉ tiêu. Sổ Excel luôn có "
              "đủ mọi đơn vị.")
 
-missing = [names.get(w, w) for w in wards if not data.wards().set_index("ward_code")
-           .loc[w, "has_report"]]
+has_report = data.wards().set_index("ward_code")["has_report"]
+missing = [names.get(w, w) for w in wards if not has_report.get(w, False)]
 if missing:
     shown = ", ".join(missing[:8]) + (f" và {len(missing) - 8} đơn vị khác"
                                       if len(missing) > 8 else "")

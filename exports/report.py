@@ -398,10 +398,7 @@ def load_report(db: Database, as_of: str, wards: list[str] | None = None,
                                  f"Không có chỉ tiêu: {', '.join(unknown)}")
         wanted = list(dict.fromkeys(indicators))
     else:
-        now = status[status["as_of"] == as_of]
-        wanted = now.dropna(subset=["actual_to_date"])["indicator_code"].unique().tolist()
-        if not wanted or default == ALL:
-            wanted = targets["indicator_code"].unique().tolist()
+        wanted = _default_indicators(status[status["as_of"] == as_of], targets, default)
     chosen_indicators = _indicator_order(catalogue[catalogue["indicator_code"].isin(wanted)])
     return Report(
         as_of=as_of,
@@ -520,10 +517,25 @@ def _number(value) -> float | None:
     return None if is_missing(value) else float(value)
 
 
+def _default_indicators(status_now: pd.DataFrame, targets: pd.DataFrame, default: str) -> list:
+    """The indicators an export shows when none are chosen (see `load_report`)."""
+    wanted = status_now.dropna(subset=["actual_to_date"])["indicator_code"].unique().tolist()
+    if not wanted or default == ALL:
+        wanted = targets["indicator_code"].unique().tolist()
+    return wanted
+
+
 def indicator_choices(db: Database, as_of: str, wards: list[str]) -> tuple[list[str], list[str]]:
-    """(every indicator the wards target, the ones a deck shows by default), display order."""
+    """(every indicator the wards target, the ones a deck shows by default), display order:
+    what `load_report` would choose, from the two reads it depends on."""
     if not wards:
         return [], []
-    report = load_report(db, as_of, wards, default=ALL)
-    default = load_report(db, as_of, wards).indicator_codes
-    return report.indicator_codes, default
+    catalogue = queries.indicators(db)
+    targets = queries.targets(db, wards=wards, year=parse_period(as_of).year)
+    now = queries.status(db, as_of=as_of, wards=wards)
+
+    def ordered(wanted: list) -> list[str]:
+        return _indicator_order(catalogue[catalogue["indicator_code"].isin(wanted)])[
+            "indicator_code"].tolist()
+    return (ordered(_default_indicators(now, targets, ALL)),
+            ordered(_default_indicators(now, targets, REPORTED)))

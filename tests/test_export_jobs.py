@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 from pptx import Presentation
-from streamlit.testing.v1 import AppTest
 
+from apppages import open_page
 from decks import slide_title
 from exports import jobs
 from exports.jobs import Exporter, Request
@@ -194,13 +194,7 @@ def test_the_default_work_folder_is_private(tmp_path):
 
 
 def test_the_export_page_makes_files_with_the_worker(built_db):
-    # Through app.py: the page links to the help page, which only its navigation knows.
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    at.query_params["as_of"] = "2026-Q1"
-    at.run()
-    at.switch_page(nav.EXPORT.path)
-    at.run()
-    assert not at.exception, [e.message for e in at.exception]
+    at = open_page(nav.EXPORT, as_of="2026-Q1")
     assert [b.label for b in at.button] == ["Tạo trình chiếu (.pptx)", "Tạo báo cáo PDF",
                                             "Tạo sổ Excel (.xlsx)", "Tạo bảng trạng thái (.csv)"]
     assert not at.get("download_button")

@@ -23,6 +23,7 @@ from pptx import Presentation
 from pptx.enum.chart import XL_CHART_TYPE, XL_MARKER_STYLE
 from streamlit.testing.v1 import AppTest
 
+from apppages import open_page
 from decks import (
     NEEDS_POPPLER,
     assert_pdf_follows_deck,
@@ -536,13 +537,7 @@ def test_cli_charts(built_db, tmp_path):
 # --- the app --------------------------------------------------------------------------------------
 
 def test_export_page_offers_the_exports(built_db):
-    # Through app.py: the page links to the help page, which only its navigation knows.
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    at.query_params["as_of"] = "2026-Q1"
-    at.run()
-    at.switch_page(nav.EXPORT.path)
-    at.run()
-    assert not at.exception, [e.message for e in at.exception]
+    at = open_page(nav.EXPORT, as_of="2026-Q1")
     # Each is made by the worker on request (tests/test_export_jobs.py), then downloaded.
     assert [b.label for b in at.button] == ["Tạo trình chiếu (.pptx)", "Tạo báo cáo PDF",
                                             "Tạo sổ Excel (.xlsx)", "Tạo bảng trạng thái (.csv)"]
@@ -560,12 +555,7 @@ def test_export_page_for_a_city_asks_which_units_to_show_in_full(city_db_path, m
     st.cache_resource.clear()
     st.cache_data.clear()
     try:
-        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-        at.query_params["as_of"] = "2026-Q1"
-        at.run()
-        at.switch_page(nav.EXPORT.path)
-        at.run()
-        assert not at.exception, [e.message for e in at.exception]
+        at = open_page(nav.EXPORT, as_of="2026-Q1")
         full = at.multiselect(key="export_full")
         assert full.label == "Đơn vị trình bày đầy đủ trong trình chiếu và PDF"
         assert full.value == [] and len(full.options) == 20

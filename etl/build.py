@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import os
+import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable
@@ -385,18 +386,24 @@ def _actuals_of(file: WorkbookFile, catalogue: tuple[Catalogue, str],
 # Superseded files are read for the history on every build of their ward, and a ward
 # resubmits month after month: each one is read once per process (a submission is
 # checked, then published, by the same server).  Keyed by content and the catalogue's.
+# Checks run in the server's session threads, several at once.
 _SUPERSEDED: OrderedDict[tuple, pd.DataFrame] = OrderedDict()
 _SUPERSEDED_KEPT = 512
+_SUPERSEDED_LOCK = threading.Lock()
 
 
 def _superseded(key: tuple, read: Callable[[], pd.DataFrame]) -> pd.DataFrame:
-    if key in _SUPERSEDED:
-        _SUPERSEDED.move_to_end(key)
-    else:
-        _SUPERSEDED[key] = read()
+    with _SUPERSEDED_LOCK:
+        kept = _SUPERSEDED.get(key)
+        if kept is not None:
+            _SUPERSEDED.move_to_end(key)
+            return kept.copy()
+    actuals = read()  # outside the lock: two threads may read the same file once each
+    with _SUPERSEDED_LOCK:
+        _SUPERSEDED[key] = actuals
         while len(_SUPERSEDED) > _SUPERSEDED_KEPT:
             _SUPERSEDED.popitem(last=False)
-    return _SUPERSEDED[key].copy()
+    return actuals.copy()
 
 
 def rebuild(data_dir: Path, db_path: Path, settings: Settings) -> BuildReport:

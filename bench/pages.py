@@ -116,28 +116,24 @@ def child(db: str, data: str, runs: int, budget: float, out: str) -> None:
     at = AppTest.from_file(app, default_timeout=600)
     result["first_run"] = timed(at)
     cold_runs = max(1, min(3, runs))
+
+    def measure(label: str, at) -> None:
+        def cold_run():
+            st.cache_data.clear()
+            return timed(at)
+        cold = repeat(cold_run, cold_runs, budget)
+        warm = repeat(lambda: timed(at), runs, budget)
+        result["pages"][label] = {"cold": cold, "warm": warm, "bytes": sent[0]}
+
     for label, page, params in CASES:
         at = AppTest.from_file(app, default_timeout=600)
         for key, value in params.items():
             at.query_params[key] = value
         at.run()
         at.switch_page(page)
-
-        def cold_run(at=at):
-            st.cache_data.clear()
-            return timed(at)
-        cold = repeat(cold_run, cold_runs, budget)
-        warm = repeat(lambda at=at: timed(at), runs, budget)
-        result["pages"][label] = {"cold": cold, "warm": warm, "bytes": sent[0]}
+        measure(label, at)
     for label, script in BASELINES:
-        at = AppTest.from_file(str(ROOT / script), default_timeout=600)
-
-        def cold_run(at=at):
-            st.cache_data.clear()
-            return timed(at)
-        cold = repeat(cold_run, cold_runs, budget)
-        warm = repeat(lambda at=at: timed(at), runs, budget)
-        result["pages"][label] = {"cold": cold, "warm": warm, "bytes": sent[0]}
+        measure(label, AppTest.from_file(str(ROOT / script), default_timeout=600))
     Path(out).write_text(json.dumps(result))
 
 

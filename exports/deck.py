@@ -326,6 +326,20 @@ def _attention_cells(rows: pd.DataFrame) -> tuple[list, list]:
     return cells, heights
 
 
+def bar_pages(report: Report, wards: list[str] | None = None):
+    """(ward, its indicators on one page, page index, pages) for each reporting ward's
+    bar chart: ten bars a page at most, spread evenly (the deck and the PDF alike)."""
+    for ward in report.ward_codes if wards is None else wards:
+        if not report.has_report(ward):
+            continue
+        rows = progress.summary_rows(report.status_now[report.status_now["ward_code"] == ward])
+        if rows.empty:
+            continue
+        pages = _pages(list(range(len(rows))), BAR_ROWS)
+        for index, positions in enumerate(pages):
+            yield ward, rows.iloc[positions], index, len(pages)
+
+
 def _pages_by_height(heights: list, budget) -> list[list[int]]:
     """Rows in order, as many on a page as fit in `budget` (at least one a page)."""
     pages, page, used = [], [], 0
@@ -777,17 +791,8 @@ class _Deck:
     # --- progress bars per ward ---------------------------------------------------------------
 
     def ward_bars(self, wards: list[str] | None = None) -> None:
-        r = self.report
-        for ward in r.ward_codes if wards is None else wards:
-            if not r.has_report(ward):
-                continue
-            now = r.status_now[r.status_now["ward_code"] == ward]
-            rows = progress.summary_rows(now)
-            if rows.empty:
-                continue
-            pages = _pages(list(range(len(rows))), BAR_ROWS)
-            for index, positions in enumerate(pages):
-                self._bar_slide(ward, rows.iloc[positions], index, len(pages))
+        for ward, rows, index, count in bar_pages(self.report, wards):
+            self._bar_slide(ward, rows, index, count)
 
     def _bar_slide(self, ward: str, rows: pd.DataFrame, index: int, count: int) -> None:
         r = self.report

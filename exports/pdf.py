@@ -47,11 +47,11 @@ from reportlab.platypus import (
 )
 
 from exports import city, figures
-from exports.deck import BAR_ROWS, MATRIX_WARDS, NO_REPORT_DETAIL_MAX, _names, _pages
+from exports.deck import MATRIX_WARDS, NO_REPORT_DETAIL_MAX, _names, bar_pages
 from exports.report import NO_REPORT, Report
 from wardplan.display import charts as wc
 from wardplan.display import format as fmt
-from wardplan.display import overview, progress, styles
+from wardplan.display import overview, styles
 from wardplan.rules import kinds
 from wardplan.rules import status as status_rules
 from wardplan.rules.missing import is_missing, text_or
@@ -502,28 +502,18 @@ class _Briefing:
 
     def ward_bars(self, wards: list[str] | None = None) -> None:
         r = self.r
-        for ward in r.ward_codes if wards is None else wards:
-            if not r.has_report(ward):
-                continue
-            now = r.status_now[r.status_now["ward_code"] == ward]
-            rows = progress.summary_rows(now)
-            if rows.empty:
-                continue
-            # Ten bars a page at most, like the deck's slides, spread evenly.
-            pages = _pages(list(range(len(rows))), BAR_ROWS)
-            for index, positions in enumerate(pages):
-                part = rows.iloc[positions]
-                refs = [f"{_indicator_label(r, c)} · {what}: {ref}"
-                        for c in part["indicator_code"] for what, ref in r.source_refs(ward, c)]
-                sources = r.short_sources(ref.split(": ", 1)[-1] for ref in refs)
-                figure = wc.bullet_chart(part.reset_index(drop=True), ward_name=r.ward_name(ward),
-                                         as_of=r.as_of, sources=sources)
-                picture = self._picture(figure, CONTENT_W, CONTENT_H - 26 * mm)
-                self.page(f"{r.ward_name(ward)} — Thực hiện so với chỉ tiêu năm"
-                          f"{_suffix(index, len(pages))}",
-                          f"% chỉ tiêu năm đã đạt đến {r.period_label}, so với % mà kịch bản đặt "
-                          "ra đến kỳ · nhãn: trạng thái so với kịch bản", [picture],
-                          "Nguồn: " + "; ".join(sources) + ".", refs)
+        for ward, part, index, count in bar_pages(r, wards):
+            refs = [f"{_indicator_label(r, c)} · {what}: {ref}"
+                    for c in part["indicator_code"] for what, ref in r.source_refs(ward, c)]
+            sources = r.short_sources(ref.split(": ", 1)[-1] for ref in refs)
+            figure = wc.bullet_chart(part.reset_index(drop=True), ward_name=r.ward_name(ward),
+                                     as_of=r.as_of, sources=sources)
+            picture = self._picture(figure, CONTENT_W, CONTENT_H - 26 * mm)
+            self.page(f"{r.ward_name(ward)} — Thực hiện so với chỉ tiêu năm"
+                      f"{_suffix(index, count)}",
+                      f"% chỉ tiêu năm đã đạt đến {r.period_label}, so với % mà kịch bản đặt "
+                      "ra đến kỳ · nhãn: trạng thái so với kịch bản", [picture],
+                      "Nguồn: " + "; ".join(sources) + ".", refs)
 
     def indicator_charts(self) -> None:
         for indicator, ward in self.r.chart_pairs():

@@ -30,8 +30,10 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-# A module import, not `from … import Finding`: quality.run_checks calls this module.
 from wardplan.rules import kinds, quality
+
+# A module import, not `from … import Finding`: quality.run_checks calls this module.
+from wardplan.rules.frames import records
 from wardplan.rules.numbers import format_number_vi
 from wardplan.rules.periods import period_label
 from wardplan.rules.text import fold
@@ -73,7 +75,7 @@ def limits(name_vi: str, unit: str | None, kind: str | None) -> Limits:
 
 def _indicator_limits(indicators: pd.DataFrame) -> dict[str, tuple[str, Limits]]:
     return {row.indicator_code: (row.name_vi, limits(row.name_vi, row.unit, row.kind))
-            for row in indicators.itertuples()}
+            for row in records(indicators)}
 
 
 def _number(value: object) -> float | None:
@@ -93,7 +95,7 @@ def figures_out_of_limits(figures: pd.DataFrame, indicators: pd.DataFrame,
     """Actuals or baselines outside their indicator's limits."""
     known = _indicator_limits(indicators)
     findings = []
-    for row in figures.itertuples():
+    for row in records(figures):
         value = _number(row.value)
         name, bounds = known.get(row.indicator_code, ("", Limits()))
         if value is None or not _broken(value, getattr(row, "qualifier", None), bounds):
@@ -115,7 +117,7 @@ def targets_out_of_limits(targets: pd.DataFrame, indicators: pd.DataFrame) -> li
     """Negative levels and ranks below 1 (a share's target above 100 % is `impossible_target`)."""
     known = _indicator_limits(indicators)
     findings = []
-    for row in targets[~targets["comparator"].isin(_NOT_A_LEVEL - {"top"})].itertuples():
+    for row in records(targets[~targets["comparator"].isin(_NOT_A_LEVEL - {"top"})]):
         name, bounds = known.get(row.indicator_code, ("", Limits()))
         below = Limits(bounds.low, None, bounds.what_vi)
         values = [v for v in (_number(row.target_value), _number(row.target_value_high))
@@ -130,7 +132,7 @@ def targets_out_of_limits(targets: pd.DataFrame, indicators: pd.DataFrame) -> li
 
 def inverted_ranges(targets: pd.DataFrame) -> list[quality.Finding]:
     findings = []
-    for row in targets[targets["comparator"] == "range"].itertuples():
+    for row in records(targets[targets["comparator"] == "range"]):
         low, high = _number(row.target_value), _number(row.target_value_high)
         if low is not None and high is not None and low > high:
             findings.append(quality.Finding(
@@ -149,9 +151,9 @@ def periods_over_year_target(actuals: pd.DataFrame, targets: pd.DataFrame,
     flows = indicators.loc[indicators["kind"] == kinds.FLOW].set_index("indicator_code")
     levels = targets[targets["comparator"].isin(_AT_LEAST)
                      & targets["indicator_code"].isin(flows.index)]
-    annual = {(t.ward_code, t.indicator_code, int(t.year)): t for t in levels.itertuples()}
+    annual = {(t.ward_code, t.indicator_code, int(t.year)): t for t in records(levels)}
     findings = []
-    for row in actuals[actuals["period_kind"].isin(["month", "quarter"])].itertuples():
+    for row in records(actuals[actuals["period_kind"].isin(["month", "quarter"])]):
         value = _number(row.value)
         target = annual.get((row.ward_code, row.indicator_code, int(str(row.period)[:4])))
         if value is None or target is None:
@@ -182,7 +184,7 @@ def _amount(x: float) -> str:
 
 def projects_out_of_limits(projects: pd.DataFrame) -> list[quality.Finding]:
     findings = []
-    for row in projects.itertuples():
+    for row in records(projects):
         capital, planned = _number(row.total_capital_mvnd), _number(row.planned_q1_mvnd)
         if any(v is not None and v < 0 for v in (capital, planned)):
             findings.append(quality.Finding(row.ward_code, None, None, "error", "negative_value",

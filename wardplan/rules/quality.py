@@ -20,6 +20,7 @@ from dataclasses import asdict, dataclass
 import pandas as pd
 
 from wardplan.rules import kinds, plausibility
+from wardplan.rules.frames import records
 from wardplan.rules.numbers import ParseError, format_number_vi, parse_number
 from wardplan.rules.parsing import canonical_unit, money_factor_to_million, parse_target
 from wardplan.rules.periods import period_from_code, period_label
@@ -120,7 +121,7 @@ def stated_pct_of_plan(actuals: pd.DataFrame, targets: pd.DataFrame) -> list[Fin
     findings = []
     plan = targets.set_index(["ward_code", "indicator_code", "year"])["target_value"]
     amounts = actuals[actuals["unit"] != "%"]
-    for row in amounts.dropna(subset=["stated_pct_text", "value"]).itertuples():
+    for row in records(amounts.dropna(subset=["stated_pct_text", "value"])):
         key = (row.ward_code, row.indicator_code, _year(row.period))
         stated = _pct_text(row.stated_pct_text)
         if stated is None or key not in plan.index or pd.isna(plan[key]) or plan[key] == 0:
@@ -138,7 +139,7 @@ def stated_ratios(statements: pd.DataFrame) -> list[Finding]:
     """'4.031/4.032 hồ sơ = 99,99%': the stated ratio must follow from its own numbers."""
     findings = []
     rows = statements.dropna(subset=["numerator", "denominator", "stated_pct"])
-    for row in rows.itertuples():
+    for row in records(rows):
         pct_match = re.findall(r"(\d+(?:[.,]\d+)?)\s*%", row.text)
         tolerance = rounding_tolerance(pct_match[-1]) if pct_match else 0.005
         finding = _ratio_finding(row.ward_code, row.indicator_code, row.period, row.numerator,
@@ -155,7 +156,7 @@ def quarter_not_sum_of_months(actuals: pd.DataFrame, indicators: pd.DataFrame) -
     known = known[known["indicator_code"].isin(flows)]
     values = known.set_index(["ward_code", "indicator_code", "period"])["value"]
     findings = []
-    for row in known[known["period_kind"] == "quarter"].itertuples():
+    for row in records(known[known["period_kind"] == "quarter"]):
         year, quarter = row.period.split("-Q")
         months = [f"{year}-{3 * (int(quarter) - 1) + m:02d}" for m in (1, 2, 3)]
         keys = [(row.ward_code, row.indicator_code, m) for m in months]
@@ -182,7 +183,7 @@ def same_figure_for_two_indicators(actuals: pd.DataFrame, indicators: pd.DataFra
             continue
         codes = list(group["indicator_code"])
         listed = ", ".join(f"'{names[c]}'" for c in codes)
-        for row in group.itertuples():
+        for row in records(group):
             findings.append(Finding(
                 ward, row.indicator_code, period, "warning", "same_figure",
                 f"{period_label(period)}: {listed} cùng số {format_number_vi(value)} triệu đồng — "
@@ -218,7 +219,7 @@ def table_vs_statement(actuals: pd.DataFrame, statements: pd.DataFrame) -> list[
                     ("value", "value_text", "source_ref"))
     findings = []
     said = statements[(statements["statement_kind"] == "actual")].dropna(subset=["value"])
-    for row in said.itertuples():
+    for row in records(said):
         cell = table.get((row.ward_code, row.indicator_code, row.period))
         if cell is None:
             continue
@@ -246,7 +247,7 @@ def target_statements(targets: pd.DataFrame, statements: pd.DataFrame) -> list[F
                     ("target_value", "target_text", "comparator", "unit", "source_ref"))
     findings = []
     said = statements[statements["statement_kind"] == "target"]
-    for row in said.itertuples():
+    for row in records(said):
         target = table.get((row.ward_code, row.indicator_code, _year(row.period)))
         if target is None:
             continue
@@ -331,7 +332,7 @@ def implausible_baseline(baselines: pd.DataFrame, targets: pd.DataFrame,
     merged = known.merge(targets, on=["ward_code", "indicator_code", "year"],
                          suffixes=("", "_target"))
     findings = []
-    for row in merged.itertuples():
+    for row in records(merged):
         if row.indicator_code not in flows or not row.value or pd.isna(row.target_value):
             continue
         ratio = row.target_value / row.value
@@ -346,7 +347,7 @@ def implausible_baseline(baselines: pd.DataFrame, targets: pd.DataFrame,
 
 def impossible_percent_targets(targets: pd.DataFrame) -> list[Finding]:
     findings = []
-    for row in targets[(targets["unit"] == "%")].itertuples():
+    for row in records(targets[(targets["unit"] == "%")]):
         over = (row.comparator == ">" and row.target_value is not None and row.target_value >= 100) or (
             row.target_value is not None and row.target_value > 100 and row.comparator != "relative")
         if over:

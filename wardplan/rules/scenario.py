@@ -44,6 +44,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from wardplan.rules import kinds
+from wardplan.rules.frames import records
 from wardplan.rules.missing import as_float, as_int, as_str, is_missing
 from wardplan.rules.numbers import format_number_vi
 from wardplan.rules.periods import Period, period_from_code, period_label, period_sort_key
@@ -108,7 +109,7 @@ def pick_targets(targets: pd.DataFrame, year: int) -> dict[tuple[str, str], Targ
     appendix); the first row with a usable number wins, else the first row.
     """
     picked: dict[tuple[str, str], Target] = {}
-    for row in targets.itertuples(index=False):
+    for row in records(targets):
         if as_int(row.year) != year:
             continue
         key = (row.ward_code, row.indicator_code)
@@ -215,7 +216,7 @@ def build_scenario(indicators: pd.DataFrame, targets: pd.DataFrame, official: pd
 
 def _collect(indicators, targets, official, statements, actuals, baselines,
              year: int) -> list[_Series]:
-    catalogue = {r.indicator_code: r for r in indicators.itertuples(index=False)}
+    catalogue = {r.indicator_code: r for r in records(indicators)}
     series: dict[tuple[str, str], _Series] = {}
     for (ward, indicator), target in pick_targets(targets, year).items():
         meta = catalogue.get(indicator)
@@ -251,7 +252,7 @@ def _collect(indicators, targets, official, statements, actuals, baselines,
 
 
 def _rows(frame: pd.DataFrame | None) -> Iterable:
-    return () if frame is None else frame.itertuples(index=False)
+    return () if frame is None else records(frame)
 
 
 def _locate(series: dict, row, year: int) -> tuple[_Series | None, Period | None]:

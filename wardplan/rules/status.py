@@ -24,6 +24,7 @@ from functools import partial
 import pandas as pd
 
 from wardplan.rules import kinds, projection
+from wardplan.rules.frames import records
 from wardplan.rules.missing import as_float, as_str, is_missing
 from wardplan.rules.numbers import format_amount_vi, format_number_vi
 from wardplan.rules.periods import (
@@ -109,7 +110,7 @@ class Flags:
         targets, actuals = {}, {}
         if findings is None or findings.empty:
             return cls()
-        for row in findings.itertuples(index=False):
+        for row in records(findings):
             if row.severity != "error" or is_missing(row.indicator_code):
                 continue
             figure = as_str(getattr(row, "flagged_figure", None))
@@ -273,7 +274,7 @@ def _catalogue(indicators: pd.DataFrame) -> dict[str, _Indicator]:
             direction="lower" if as_str(row.direction) == "lower" else "higher",
             unit=as_str(getattr(row, "unit", None)) or "",
         )
-        for row in indicators.itertuples(index=False)
+        for row in records(indicators)
     }
 
 

@@ -14,12 +14,15 @@ without the lock, for code that already holds it.  `derive_ward` and
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import logging
+import multiprocessing
 import os
 import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -191,34 +194,73 @@ def read_and_check(data_dir: Path, submitted: list[WorkbookFile] = (),
     if ward is not None:
         workbooks = [w for w in workbooks if w.ward_slot and w.ward_slot[0] == ward]
     wards, read, owner = [], [catalogue_file], {}
-    for file in workbooks:
-        raw = read_file(file, problems)
-        if raw is None:
-            continue
-        check = Checker(file.name)
-        check.sheets(raw, template.WARD_SHEETS)
-        ward_data = ward_from(raw, file.name, check, catalogue)
-        problems += check.problems
+    for file, one in zip(workbooks, _checked_workbooks(workbooks, catalogue), strict=True):
+        problems += one.problems
+        ward_data = one.ward
         if ward_data is None:
             continue
-        code_cell = info_cell(raw, "Mã đơn vị")
         misplaced_why = _misplaced(file, ward_data)
         if misplaced_why:
-            problems.append(Problem(file.name, template.WARD_INFO.name, code_cell, misplaced_why))
+            problems.append(Problem(file.name, template.WARD_INFO.name, one.code_cell,
+                                    misplaced_why))
             continue
         key = (ward_data.ward_code, ward_data.plan_year)
         if key in owner:
-            problems.append(Problem(file.name, template.WARD_INFO.name, code_cell,
+            problems.append(Problem(file.name, template.WARD_INFO.name, one.code_cell,
                                     f"Đơn vị '{ward_data.ward_code}' đã có kế hoạch năm "
                                     f"{ward_data.plan_year} trong tệp {owner[key]}; mỗi đơn vị "
                                     "một tệp cho mỗi năm."))
             continue
         owner[key] = file.name
         wards.append(ward_data)
-        read.append(FileRead.of(file.name, raw))
+        read.append(one.file)
     if problems:
         raise BuildFailed(problems)
     return CheckedInput(catalogue, wards, read)
+
+
+@dataclass(frozen=True)
+class _CheckedWorkbook:
+    """One workbook read and checked on its own: its ward's data if it has no problem."""
+
+    ward: WardData | None
+    problems: list[Problem]
+    file: FileRead | None
+    code_cell: str = ""
+
+
+def _check_workbook(file: WorkbookFile, catalogue: Catalogue) -> _CheckedWorkbook:
+    problems: list[Problem] = []
+    raw = read_file(file, problems)
+    if raw is None:
+        return _CheckedWorkbook(None, problems, None)
+    check = Checker(file.name)
+    check.sheets(raw, template.WARD_SHEETS)
+    ward_data = ward_from(raw, file.name, check, catalogue)
+    return _CheckedWorkbook(ward_data, check.problems, FileRead.of(file.name, raw),
+                            info_cell(raw, "Mã đơn vị"))
+
+
+# Below this many workbooks, starting the processes costs more than it saves.
+_PARALLEL_FROM = 16
+
+
+def _checked_workbooks(files: list[WorkbookFile], catalogue: Catalogue) -> list[_CheckedWorkbook]:
+    """Each workbook read and checked, in order: reading is most of a city's build and each
+    workbook stands alone, so with many of them each core takes a share.
+
+    Only from a process with no other thread (the command line): a forked child has just
+    the thread that forked, and a server's other threads may hold locks it would wait on
+    forever.  Elsewhere (a server's first build, one ward's submission) they are read here.
+    """
+    workers = min(os.cpu_count() or 1, len(files))
+    if len(files) < _PARALLEL_FROM or workers < 2 or threading.active_count() > 1 \
+            or "fork" not in multiprocessing.get_all_start_methods():
+        return [_check_workbook(file, catalogue) for file in files]
+    check = functools.partial(_check_workbook, catalogue=catalogue)
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(workers, mp_context=context) as pool:
+        return list(pool.map(check, files, chunksize=max(1, len(files) // (4 * workers))))
 
 
 def _misplaced(file: WorkbookFile, ward: WardData) -> str | None:

@@ -105,7 +105,7 @@ def _write_new_file(tables: dict[str, pd.DataFrame], path: Path,
 def _views_made(path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
     """A connection to write the tables of `path`; then the views from views.sql, the file
     checkpointed, closed and on disk."""
-    con = duckdb.connect(str(path))
+    con = duckdb.connect(str(path), config={"threads": 1})
     try:
         yield con
         con.execute(_sql("views.sql"))

@@ -28,6 +28,7 @@ from wardplan.rules.numbers import format_number_vi
 
 WAIT_SECONDS = 120.0
 _POLL_SECONDS = 0.2
+_UNKNOWN_HOLDER = "không rõ tiến trình"
 
 log = logging.getLogger(__name__)
 
@@ -82,8 +83,11 @@ def _acquire(fd: int, wait_seconds: float, notify: Callable[[str], None]) -> Non
         waited = time.monotonic() - started
         if waited >= wait_seconds:
             raise WriterBusy(wait_seconds, _holder(fd))
-        if not announced:
-            notify(f"Đang chờ: một lần nạp dữ liệu khác ({_holder(fd)}) đang chạy; "
+        # A writer that has just taken the lock may not have said who it is yet: the
+        # message waits one poll for it.
+        holder = None if announced else _holder(fd)
+        if holder and (holder != _UNKNOWN_HOLDER or waited >= _POLL_SECONDS):
+            notify(f"Đang chờ: một lần nạp dữ liệu khác ({holder}) đang chạy; "
                    f"chờ tối đa {format_number_vi(wait_seconds, max_decimals=1)} giây.")
             announced = True
         time.sleep(min(_POLL_SECONDS, max(0.0, wait_seconds - waited)))
@@ -101,4 +105,4 @@ def _holder(fd: int) -> str:
         holder = json.loads(os.pread(fd, 200, 0) or b"{}")
         return f"tiến trình {holder['pid']}, bắt đầu lúc {holder['since']}"
     except (ValueError, KeyError, TypeError):
-        return "không rõ tiến trình"
+        return _UNKNOWN_HOLDER

@@ -13,11 +13,13 @@ import shutil
 import zipfile
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from msoffcrypto.format.ooxml import OOXMLFile
 from openpyxl import load_workbook
 
 from accounts.store import shell_user
+from etl import build as build_module
 from etl import ledger, read
 from etl.__main__ import main as etl_main
 from etl.build import build
@@ -299,3 +301,50 @@ def test_import_of_a_bad_workbook_changes_nothing(data_dir: Path, live_db: Path,
     assert "bao_cao_loi.xlsx › Thực hiện" in capsys.readouterr().err
     assert digest(data_dir / PHU_LIEN) == before_data and digest(live_db) == before_db
     assert ledger.read(ledger.submissions_dir(data_dir)) == []
+
+
+def test_many_workbooks_read_in_several_processes_give_what_one_process_gives(
+        tmp_path, monkeypatch):
+    """A city's workbooks are read by a pool of forked processes from the command line:
+    the same wards, files and problems, in the same order, as read one by one."""
+    from bench import synthetic
+
+    data = tmp_path / "data"
+    synthetic.write(data, units=20)
+    broken = sorted((data / "wards" / "2026").glob("*.xlsx"))[5]
+    broken.write_bytes(b"PK\x03\x04 not a workbook")
+    catalogue = build_module.read_catalogue(data)
+    files, _ = build_module.ward_files(data)
+    one_by_one = [build_module._check_workbook(f, catalogue) for f in files]
+
+    pools = []
+
+    class Pool(build_module.ProcessPoolExecutor):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            pools.append(self)
+
+    monkeypatch.setattr(build_module, "ProcessPoolExecutor", Pool)
+    monkeypatch.setattr(build_module.threading, "active_count", lambda: 1)
+    monkeypatch.setattr(build_module.os, "cpu_count", lambda: 2)
+    pooled = build_module._checked_workbooks(files, catalogue)
+
+    assert pools, "the pool was not used"
+    assert [o.problems for o in pooled] == [o.problems for o in one_by_one]
+    assert any(o.problems for o in pooled) and pooled[5].ward is None
+    assert [o.file for o in pooled] == [o.file for o in one_by_one]
+    for mine, theirs in zip(pooled, one_by_one, strict=True):
+        if theirs.ward is None:
+            continue
+        for table in ("targets", "actuals", "statements", "scenario", "tasks", "projects"):
+            pd.testing.assert_frame_equal(getattr(mine.ward, table), getattr(theirs.ward, table))
+
+
+def test_workbooks_are_read_in_this_process_when_it_has_other_threads(data_dir, monkeypatch):
+    """A server has other threads, and a forked child only the one that forked."""
+    monkeypatch.setattr(build_module, "_PARALLEL_FROM", 1)
+    monkeypatch.setattr(build_module.threading, "active_count", lambda: 3)
+    monkeypatch.setattr(build_module, "ProcessPoolExecutor", None)  # would fail if used
+    catalogue = build_module.read_catalogue(data_dir)
+    files, _ = build_module.ward_files(data_dir)
+    assert all(o.ward is not None for o in build_module._checked_workbooks(files, catalogue))

@@ -210,7 +210,13 @@ def build_scenario(indicators: pd.DataFrame, targets: pd.DataFrame, official: pd
         for period, point in _phase(one, year, rule).items():
             rows.append((one.ward, one.indicator, period, point.value, point.origin,
                          *(100 * s for s in point.shares), point.source_ref))
-    frame = pd.DataFrame(rows, columns=SCENARIO_COLUMNS)
+    columns = zip(*rows, strict=True) if rows else ([] for _ in SCENARIO_COLUMNS)
+    frame = pd.DataFrame({
+        # A few thousand sources repeated over 46.000 rows at 114 units: kept as the shared
+        # strings they are, not copied into pandas' Arrow strings once a row (80 MB of the
+        # build's peak, and again when the status reads them back).
+        name: pd.Series(list(values), dtype=object if name == "source_ref" else None)
+        for name, values in zip(SCENARIO_COLUMNS, columns, strict=True)})
     return ScenarioBuild(sort_by_period(frame), readings)
 
 

@@ -27,6 +27,7 @@ from etl.build import DATA_DIR, DEFAULT_DB, build
 from etl.lock import WAIT_SECONDS
 from etl.problems import Refused
 from intake import submit
+from wardplan.rules.frames import release_freed_memory
 
 LOG_FILE = "etl.log"
 USAGE_VI = ("Cách dùng: python -m etl build [--data THƯ_MỤC] [--db TỆP] [--wait GIÂY]\n"
@@ -99,6 +100,7 @@ def _run(args: argparse.Namespace) -> list[str]:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    release_freed_memory()
     try:
         _log_to_file(args.db)
         lines = _run(args)

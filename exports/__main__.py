@@ -25,6 +25,7 @@ import time
 from pathlib import Path
 
 from exports.report import ALL, CITY_LAYOUT_ABOVE, REPORTED, SelectionError, load_report
+from wardplan.rules.frames import release_freed_memory
 
 
 def _codes(text: str | None) -> list[str] | None:
@@ -71,15 +72,6 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _release_freed_memory() -> None:
-    """pyarrow's default allocator (mimalloc) keeps what pandas' text columns freed for
-    reuse: at 114 units a read then peaks 25-60 MB higher.  An export is one short process
-    (`exports.jobs` runs it apart from the server), so the system allocator is enough."""
-    import pyarrow
-
-    pyarrow.set_memory_pool(pyarrow.system_memory_pool())
-
-
 class _ProgressFile:
     """How far the export got, as JSON lines appended to a file (`--progress`)."""
 
@@ -101,7 +93,7 @@ class _ProgressFile:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    _release_freed_memory()
+    release_freed_memory()
     from wardplan.reads.db import Database, database_path
 
     started = time.perf_counter()

@@ -24,6 +24,7 @@ import sys
 import time
 from pathlib import Path
 
+from exports.jobs import stop_when_orphaned
 from exports.report import ALL, CITY_LAYOUT_ABOVE, REPORTED, SelectionError, load_report
 from wardplan.rules.frames import release_freed_memory
 
@@ -93,6 +94,7 @@ class _ProgressFile:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    stop_when_orphaned()
     release_freed_memory()
     from wardplan.reads.db import Database, database_path
 

@@ -7,7 +7,9 @@ deck built in a session's thread stops every other session for as long as it tak
 most `workers` at a time (one on a two-core machine: the server keeps the other core),
 the others queued in order, at most `max_pending` in all (then `Busy`: "try again").
 A page asks `Exporter.job(id, owner)` how far it got (`Job.progress`, read from the
-child's progress file) and takes the file when it is `DONE`.
+child's progress file) and takes the file when it is `DONE`.  A server killed outright
+(SIGKILL, the OOM killer) cannot stop its children: each child ends itself once its
+server is gone (`stop_when_orphaned`), and the next server removes the dead one's folder.
 
 Nothing here imports Streamlit.  Failures never reach a reader as a traceback: the job
 says "Không tạo được tệp (mã lỗi: …)" with an id, and the child's whole output goes to
@@ -48,6 +50,12 @@ TIMEOUT_SECONDS = 600  # a city's PDF with every unit in full draws hundreds of 
 KEEP_SECONDS = 1800
 NICE = 10  # below the server's sessions
 MAX_PENDING = 8  # queued or running, all sessions together: then "try again later"
+# The server a child works for (its pid): a server killed outright cannot stop its
+# children, so each one watches for it (`stop_when_orphaned`).
+PARENT_ENV = "CHITIEU_EXPORT_SERVER"
+WORKDIR_PREFIX = "chitieu-exports-"
+OWNER_FILE = "server.pid"
+ORPHAN_POLL_SECONDS = 0.5
 
 
 @dataclass(frozen=True)
@@ -144,8 +152,11 @@ class Exporter:
                  command: Sequence[str] | None = None, timeout: float = TIMEOUT_SECONDS,
                  keep_seconds: float = KEEP_SECONDS, nice: int = NICE,
                  max_pending: int = MAX_PENDING):
-        self.workdir = Path(workdir or tempfile.mkdtemp(prefix="chitieu-exports-"))
+        if workdir is None:
+            _remove_orphaned_workdirs(Path(tempfile.gettempdir()))
+        self.workdir = Path(workdir or tempfile.mkdtemp(prefix=WORKDIR_PREFIX))
         self.workdir.mkdir(mode=0o700, parents=True, exist_ok=True)
+        (self.workdir / OWNER_FILE).write_text(str(os.getpid()))
         self.command = list(command or [sys.executable, "-m", "exports"])
         if nice and shutil.which("nice"):
             self.command = ["nice", "-n", str(nice), *self.command]
@@ -273,7 +284,8 @@ class Exporter:
             # PDF's Chromium): after a timeout, a discard, or a child that left one behind.
             child = subprocess.Popen(argv, stdout=output, stderr=subprocess.STDOUT,
                                      stdin=subprocess.DEVNULL, start_new_session=True,
-                                     env={**os.environ, "PYTHONUNBUFFERED": "1"})
+                                     env={**os.environ, "PYTHONUNBUFFERED": "1",
+                                          PARENT_ENV: str(os.getpid())})
             with self._lock:
                 self._children[job.id] = child
                 stopped = job.cancelled or self._closed
@@ -310,6 +322,43 @@ def _stop(child: subprocess.Popen) -> None:
     except (ProcessLookupError, PermissionError):
         pass
     child.wait()
+
+
+def stop_when_orphaned(poll_seconds: float = ORPHAN_POLL_SECONDS) -> None:
+    """In an export child: end it, and what it started (Chromium), as soon as the server
+    that asked for it is gone.  Nothing to watch when run by hand (no server named)."""
+    server = os.environ.get(PARENT_ENV)
+    if not server:
+        return
+
+    def watch() -> None:
+        while os.getppid() == int(server):
+            time.sleep(poll_seconds)
+        os.killpg(os.getpgid(0), signal.SIGKILL)  # its own session: the child and its own
+
+    threading.Thread(target=watch, name="orphan-watch", daemon=True).start()
+
+
+def _remove_orphaned_workdirs(temp: Path) -> None:
+    """The work folders of servers that died without closing their exporter (a SIGKILL):
+    their files were for sessions that are gone too."""
+    for folder in temp.glob(f"{WORKDIR_PREFIX}*"):
+        try:
+            owner = int((folder / OWNER_FILE).read_text())
+        except (OSError, ValueError):
+            continue  # not ours to judge: no owner written
+        if not _running(owner):
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # another user's process
+    return True
 
 
 def _failure_vi(error_id: str, reason: str = "") -> str:

@@ -7,7 +7,9 @@ import io
 import json
 import logging
 import os
+import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -90,7 +92,10 @@ seconds = float(args[args.index("--as-of") + 1])
 with open(progress, "a") as f:
     f.write(json.dumps({"done": 0.5, "text": "nửa chừng"}) + "\\n")
 started = time.time()
-time.sleep(seconds)
+sys.path.insert(0, ROOT)
+from exports.jobs import stop_when_orphaned  # as exports.__main__ does
+stop_when_orphaned(poll_seconds=0.1)
+time.sleep(max(0.0, seconds - (time.time() - started)))
 open(out, "w").write(f"{started} {time.time()}")
 '''
 
@@ -99,7 +104,7 @@ open(out, "w").write(f"{started} {time.time()}")
 def fake_export(tmp_path) -> list[str]:
     """A stand-in for `python -m exports` that takes --as-of seconds."""
     script = tmp_path / "fake_export.py"
-    script.write_text(FAKE)
+    script.write_text(FAKE.replace("ROOT", repr(str(ROOT)), 1))
     return [sys.executable, str(script)]
 
 
@@ -182,6 +187,48 @@ def test_a_discarded_or_closed_job_leaves_no_process_and_no_file(tmp_path, fake_
     [child] = exporter._children.values()
     exporter.close()  # as at the server's exit
     assert not _alive(child.pid) and not exporter.workdir.exists() and again.folder.parent
+
+
+SERVER = '''
+import sys, time
+from pathlib import Path
+from exports.jobs import Exporter, Request
+exporter = Exporter(command=sys.argv[1:])
+exporter.submit(Request("csv", "60", Path(".")))
+while not exporter._children:
+    time.sleep(0.02)
+[child] = exporter._children.values()
+print(child.pid, exporter.workdir, flush=True)
+time.sleep(120)
+'''
+
+
+def test_a_server_killed_outright_leaves_no_export_running_and_no_folder(
+        tmp_path, fake_export, monkeypatch):
+    """SIGKILL gives a server no chance to stop its children: each child watches for its
+    server and ends itself, and the next server removes the dead one's work folder."""
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    env = {**os.environ, "TMPDIR": str(temp), "PYTHONPATH": str(ROOT)}
+    server = subprocess.Popen([sys.executable, "-c", SERVER, *fake_export], env=env,
+                              stdout=subprocess.PIPE, text=True)
+    pid, workdir = server.stdout.readline().split()
+    server.kill()
+    server.wait()
+    deadline = time.monotonic() + 10
+    while _alive(int(pid)) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not _alive(int(pid)), "the export went on after its server was killed"
+    assert Path(workdir).exists()
+    mine = temp / "chitieu-exports-alive"
+    mine.mkdir()
+    (mine / jobs.OWNER_FILE).write_text(str(os.getpid()))  # a server still running
+    monkeypatch.setattr(tempfile, "tempdir", str(temp))
+    exporter = Exporter()
+    try:
+        assert not Path(workdir).exists() and mine.exists()
+    finally:
+        exporter.close()
 
 
 def test_the_default_work_folder_is_private(tmp_path):

@@ -22,7 +22,7 @@ st.title(f"Tiến độ theo phường — {ui.md_escape(ward_name)}")
 if not data.has_report(ward, year):
     st.warning(f"Phường chưa gửi báo cáo thực hiện năm {year}. Dưới đây là các chỉ tiêu kế hoạch "
                f"năm {year} của phường, đúng như văn bản kế hoạch.", icon=":material/schedule:")
-    targets = data.load(queries.targets, ward=ward, year=year)
+    targets = data.unit_rows(queries.targets, ward, year=year)
     if targets.empty:
         st.info("Phường chưa có chỉ tiêu kế hoạch trong cơ sở dữ liệu.")
     else:
@@ -73,6 +73,6 @@ else:
 views.progress_downloads(ward, indicator, as_of)
 
 with st.expander(f"Toàn bộ chỉ tiêu kế hoạch năm {year} của phường"):
-    ui.table(progress.targets_view(data.load(queries.targets, ward=ward, year=year)),
+    ui.table(progress.targets_view(data.unit_rows(queries.targets, ward, year=year)),
              sources=["Nguồn"], key="all-targets",
              narrow=["Chỉ tiêu", "Chỉ tiêu kế hoạch (nguyên văn)"])

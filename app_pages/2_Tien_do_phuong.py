@@ -52,20 +52,20 @@ else:
                     + ui.md_escape(fmt.first_sentence(row["note"])))
         if fmt.outlook_text(row):
             st.caption(ui.md_escape(fmt.outlook_text(row)))
-    show_chart(data.progress_figure(generation, ward, indicator, as_of), key="progress_chart",
-               filename=f"tien-do_{ward}_{indicator}_{as_of}",
-               narrow=data.progress_figure(generation, ward, indicator, as_of, narrow=True))
+    wide, narrow = data.progress_figures(generation, ward, indicator, as_of)
+    show_chart(wide, key="progress_chart", filename=f"tien-do_{ward}_{indicator}_{as_of}",
+               narrow=narrow)
     st.caption(charts.PROGRESS_CAPTION)
     ui.detail_link(ward, indicator, as_of, label="Xem chi tiết, nguồn số liệu và dự báo cuối năm")
     ui.help_link("Cách đọc biểu đồ tiến độ")
 
 st.subheader(f"Tóm tắt các chỉ tiêu có số liệu — {period}")
-rows, bullet = data.bullet_figure(generation, ward, as_of)
+rows, bullet, bullet_narrow = data.summary_figures(generation, ward, as_of)
 if rows.empty:
     st.info(f"Không có chỉ tiêu nào có số liệu thực hiện tính đến {period}.")
 else:
     show_chart(bullet, key="bullet_chart", filename=f"tom-tat_{ward}_{as_of}",
-               narrow=data.bullet_figure(generation, ward, as_of, narrow=True)[1])
+               narrow=bullet_narrow)
     st.caption("Thanh: số thực hiện bằng bao nhiêu % chỉ tiêu năm (màu và ký hiệu theo trạng "
                "thái). Vạch đen: kịch bản đến kỳ tính bằng % chỉ tiêu năm — thanh vượt vạch là "
                "đang đi trước kịch bản. Chỉ tiêu đánh giá khi hoàn thành không có thanh: "

@@ -318,41 +318,49 @@ def figure(spec: dict) -> go.Figure:
     return go.Figure(spec, _validate=False)
 
 
-def progress_figure(generation: Any, ward: str, indicator: str, as_of: str,
-                    narrow: bool = False) -> go.Figure:
-    return figure(_progress_spec(generation, ward, indicator, as_of, narrow))
+def progress_figures(generation: Any, ward: str, indicator: str,
+                     as_of: str) -> tuple[go.Figure, go.Figure]:
+    """The progress chart, wide and for a phone (`ui.charts.show_chart` shows both)."""
+    return tuple(figure(spec) for spec in _progress_specs(generation, ward, indicator, as_of))
 
 
 @st.cache_data(show_spinner=False, max_entries=512)
-def _progress_spec(generation: Any, ward: str, indicator: str, as_of: str, narrow: bool) -> dict:
+def _progress_specs(generation: Any, ward: str, indicator: str, as_of: str) -> tuple[dict, dict]:
     data = indicator_bundle(generation, ward, indicator, parse_period(as_of).year)
     info = indicator_info()
     row = info.loc[indicator] if indicator in info.index else None
-    return charts.progress_chart(
-        data.series_as_of(as_of), ward_name=ward_names().get(ward, ward),
-        indicator_name=row["name_vi"] if row is not None else indicator,
-        unit=text_or(row["unit"]) if row is not None else "",
-        kind=row["kind"] if row is not None else None, as_of=as_of,
-        sources=data.chart_sources(as_of), narrow=narrow).to_dict()
+    common = dict(ward_name=ward_names().get(ward, ward),
+                  indicator_name=row["name_vi"] if row is not None else indicator,
+                  unit=text_or(row["unit"]) if row is not None else "",
+                  kind=row["kind"] if row is not None else None, as_of=as_of,
+                  sources=data.chart_sources(as_of))
+    series = data.series_as_of(as_of)
+    return tuple(charts.progress_chart(series, narrow=n, **common).to_dict() for n in (False, True))
 
 
-def bullet_figure(generation: Any, ward: str, as_of: str,
-                  narrow: bool = False) -> tuple[pd.DataFrame, go.Figure]:
-    rows, spec = _bullet_spec(generation, ward, as_of, narrow)
-    return rows, figure(spec)
+def summary_figures(generation: Any, ward: str,
+                    as_of: str) -> tuple[pd.DataFrame, go.Figure | None, go.Figure | None]:
+    """The ward's indicators with a figure, and their bullet chart wide and for a phone
+    (None when no indicator has one)."""
+    rows, specs = _summary_specs(generation, ward, as_of)
+    return rows, *(figure(spec) if spec else None for spec in specs)
 
 
 @st.cache_data(show_spinner=False, max_entries=512)
-def _bullet_spec(generation: Any, ward: str, as_of: str, narrow: bool) -> tuple:
+def _summary_specs(generation: Any, ward: str, as_of: str) -> tuple:
     rows = progress.summary_rows(ward_status(generation, ward, as_of))
+    if rows.empty:
+        return rows, (None, None)
     shown = rows["indicator_code"]
     year = parse_period(as_of).year
     targets = unit_rows(queries.targets, ward, year=year)
     actuals = unit_rows(queries.actuals, ward)
     refs = [*actuals[actuals["indicator_code"].isin(shown) & actuals["value"].notna()]["source_ref"],
             *targets[targets["indicator_code"].isin(shown)]["source_ref"]]
-    return rows, charts.bullet_chart(rows, ward_name=ward_names().get(ward, ward), as_of=as_of,
-                                     sources=fmt.document_titles(refs), narrow=narrow).to_dict()
+    common = dict(ward_name=ward_names().get(ward, ward), as_of=as_of,
+                  sources=fmt.document_titles(refs))
+    return rows, tuple(charts.bullet_chart(rows, narrow=n, **common).to_dict()
+                       for n in (False, True))
 
 
 @st.cache_data(show_spinner=False, max_entries=512)

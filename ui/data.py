@@ -75,8 +75,10 @@ _NO_ROWS = np.array([], dtype=np.intp)
 
 
 # Held, not pickled: st.cache_data would unpickle the whole read on every access.  Bounded
-# by entries, not generations: a key names its generation, so nothing older is served.
-@st.cache_resource(show_spinner=False, max_entries=256)
+# by entries, not generations (a key names its generation, so nothing older is served):
+# the whole tables and about twenty indicators' status and scenario, some 50 MB at 114
+# units, where every indicator's would be 100 MB.
+@st.cache_resource(show_spinner=False, max_entries=48)
 def _every_unit(name: str, generation: Any, filters: tuple) -> EveryUnit:
     rows = getattr(queries, name)(database(), **dict(filters))
     return EveryUnit(rows, rows.groupby("ward_code", sort=False).indices)

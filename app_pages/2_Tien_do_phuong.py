@@ -22,7 +22,7 @@ st.title(f"Tiến độ theo phường — {ui.md_escape(ward_name)}")
 if not data.has_report(ward, year):
     st.warning(f"Phường chưa gửi báo cáo thực hiện năm {year}. Dưới đây là các chỉ tiêu kế hoạch "
                f"năm {year} của phường, đúng như văn bản kế hoạch.", icon=":material/schedule:")
-    targets = data.load(queries.targets, ward=ward, year=year)
+    targets = data.unit_rows(queries.targets, ward, year=year)
     if targets.empty:
         st.info("Phường chưa có chỉ tiêu kế hoạch trong cơ sở dữ liệu.")
     else:
@@ -52,20 +52,20 @@ else:
                     + ui.md_escape(fmt.first_sentence(row["note"])))
         if fmt.outlook_text(row):
             st.caption(ui.md_escape(fmt.outlook_text(row)))
-    show_chart(data.progress_figure(generation, ward, indicator, as_of), key="progress_chart",
-               filename=f"tien-do_{ward}_{indicator}_{as_of}",
-               narrow=data.progress_figure(generation, ward, indicator, as_of, narrow=True))
+    wide, narrow = data.progress_figures(generation, ward, indicator, as_of)
+    show_chart(wide, key="progress_chart", filename=f"tien-do_{ward}_{indicator}_{as_of}",
+               narrow=narrow)
     st.caption(charts.PROGRESS_CAPTION)
     ui.detail_link(ward, indicator, as_of, label="Xem chi tiết, nguồn số liệu và dự báo cuối năm")
     ui.help_link("Cách đọc biểu đồ tiến độ")
 
 st.subheader(f"Tóm tắt các chỉ tiêu có số liệu — {period}")
-rows, bullet = data.bullet_figure(generation, ward, as_of)
+rows, bullet, bullet_narrow = data.summary_figures(generation, ward, as_of)
 if rows.empty:
     st.info(f"Không có chỉ tiêu nào có số liệu thực hiện tính đến {period}.")
 else:
     show_chart(bullet, key="bullet_chart", filename=f"tom-tat_{ward}_{as_of}",
-               narrow=data.bullet_figure(generation, ward, as_of, narrow=True)[1])
+               narrow=bullet_narrow)
     st.caption("Thanh: số thực hiện bằng bao nhiêu % chỉ tiêu năm (màu và ký hiệu theo trạng "
                "thái). Vạch đen: kịch bản đến kỳ tính bằng % chỉ tiêu năm — thanh vượt vạch là "
                "đang đi trước kịch bản. Chỉ tiêu đánh giá khi hoàn thành không có thanh: "
@@ -73,6 +73,6 @@ else:
 views.progress_downloads(ward, indicator, as_of)
 
 with st.expander(f"Toàn bộ chỉ tiêu kế hoạch năm {year} của phường"):
-    ui.table(progress.targets_view(data.load(queries.targets, ward=ward, year=year)),
+    ui.table(progress.targets_view(data.unit_rows(queries.targets, ward, year=year)),
              sources=["Nguồn"], key="all-targets",
              narrow=["Chỉ tiêu", "Chỉ tiêu kế hoạch (nguyên văn)"])

@@ -82,9 +82,9 @@ st.text(detail_view.outlook_section(row, kind))
 st.caption("Dự báo là phép ngoại suy của hệ thống từ số liệu đã báo cáo, không phải số của phường.")
 
 if not detail.series[["actual", "scenario"]].isna().all().all():
-    show_chart(data.progress_figure(generation, ward, indicator, as_of), key="detail_chart",
-               filename=f"chi-tiet_{ward}_{indicator}_{as_of}",
-               narrow=data.progress_figure(generation, ward, indicator, as_of, narrow=True))
+    wide, narrow = data.progress_figures(generation, ward, indicator, as_of)
+    show_chart(wide, key="detail_chart", filename=f"chi-tiet_{ward}_{indicator}_{as_of}",
+               narrow=narrow)
 views.detail_downloads(ward, indicator, as_of)
 
 tables = data.detail_tables(generation, ward, indicator, as_of)

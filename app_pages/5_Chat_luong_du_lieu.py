@@ -18,13 +18,13 @@ st.caption("Các điểm chưa khớp phát hiện khi nạp số liệu: số t
            "phường nêu khác tỷ lệ tính lại, chỉ tiêu viết khác nhau… Số liệu vẫn được hiển thị "
            "nguyên văn; các phát hiện này cần phường xác nhận.")
 
-issues = data.load(queries.data_issues)
 left, right = st.columns([1, 2])
 all_wards = left.toggle("Xem tất cả các phường", key="dq_all_wards")
 severities = right.multiselect(
     "Mức độ", list(quality.SEVERITY_ORDER), default=list(quality.SEVERITY_ORDER), key="dq_severity",
     format_func=lambda s: quality.SEVERITY_LABELS_VI.get(s, s), placeholder="Chọn mức độ")
-shown = detail_view.filter_issues(issues, None if all_wards else [ward], severities)
+issues = data.load(queries.data_issues) if all_wards else data.unit_rows(queries.data_issues, ward)
+shown = detail_view.filter_issues(issues, None, severities)
 
 scope = "tất cả các phường" if all_wards else f"phường {names.get(ward, ward)}"
 counts = shown["severity"].value_counts()

@@ -14,7 +14,7 @@ ward_name = data.ward_names().get(ward, ward)
 st.title(f"Nhiệm vụ & dự án — {ui.md_escape(ward_name)}")
 
 st.subheader("Nhiệm vụ trọng tâm")
-tasks = data.load(queries.tasks, ward, year)
+tasks = data.unit_rows(queries.tasks, ward, year=year)
 if tasks.empty:
     st.info("Phường chưa có danh sách nhiệm vụ trọng tâm trong cơ sở dữ liệu.")
 else:
@@ -32,13 +32,13 @@ else:
                  narrow=["STT", "Đơn vị chủ trì", "Nhiệm vụ", "Thời hạn", "Tiến độ / kết quả"])
 
 st.subheader("Dự án đầu tư")
-projects = data.load(queries.projects, ward, year)
+projects = data.unit_rows(queries.projects, ward, year=year)
 if projects.empty:
     st.info("Phường chưa có danh mục dự án trong cơ sở dữ liệu.")
 else:
     st.caption("Tổng hợp theo nhóm, cộng từ các dòng dự án (không tính dòng hạng mục):")
     ui.table(task_view.project_summary(projects))
-    issues = data.load(queries.data_issues, ward=ward)
+    issues = data.unit_rows(queries.data_issues, ward)
     group_issues = issues[(issues["ward_code"] == ward) & issues["indicator_code"].isna()
                           & (issues["check_code"] == "project_group_total")]
     for message in group_issues["message"]:

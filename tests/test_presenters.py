@@ -307,7 +307,7 @@ def test_shared_matrix_cells(db):
 
 
 def test_tasks_view_filters_plan_and_report(db):
-    tasks = queries.tasks(db, "phu_lien", 2026)
+    tasks = queries.tasks(db, ward="phu_lien", year=2026)
     plan = task_view.tasks_view(tasks, task_view.PLAN)
     report = task_view.tasks_view(tasks, task_view.REPORT)
     assert len(plan) + len(report) == len(tasks)
@@ -318,7 +318,7 @@ def test_tasks_view_filters_plan_and_report(db):
 
 
 def test_projects_view_indents_components_and_sums_groups(db):
-    projects = queries.projects(db, "phu_lien", 2026)
+    projects = queries.projects(db, ward="phu_lien", year=2026)
     view = task_view.projects_view(projects)
     components = view[view["Loại dòng"] == "Hạng mục"]
     assert components["Dự án / hạng mục"].str.startswith("    ↳ ").all()

@@ -109,12 +109,12 @@ def test_data_issues_have_names_and_the_impossible_target(db):
 
 
 def test_tasks_and_projects_of_phu_lien(db):
-    tasks = queries.tasks(db, "phu_lien", 2026)
+    tasks = queries.tasks(db, ward="phu_lien", year=2026)
     assert tasks["report_period"].isna().any() and tasks["report_period"].notna().any()
-    projects = queries.projects(db, "phu_lien", 2026)
+    projects = queries.projects(db, ward="phu_lien", year=2026)
     group_a = projects[(projects["group_code"] == "A") & (projects["row_kind"] == "group")]
     assert group_a["total_capital_mvnd"].iloc[0] == pytest.approx(69917.954)
-    assert queries.tasks(db, "kien_an", 2026).empty
+    assert queries.tasks(db, ward="kien_an", year=2026).empty
 
 
 def test_values_are_bound_not_interpolated(db):

@@ -101,37 +101,39 @@ def table(frame: pd.DataFrame, *, sources: Sequence[str] = (), css: pd.DataFrame
     `narrow` (and a `key`), a phone gets only those columns; the rest stay one tap
     away on a wider screen or on paper.
     """
+    cells, notes = _cells(frame, sources, labels, links or {}, linked or {}, markup)
+    rows = len(frame)
     if narrow is not None and key is not None:
+        # The phone's columns are the wide table's cells, not built a second time.
         with layout.wide(f"table-{key}"):
-            table(frame, sources=sources, css=css, labels=labels, numbered=numbered, links=links,
-                  linked=linked, markup=markup)
+            _draw(cells, notes, rows, css, numbered)
+        kept = [c for c in cells if c in narrow]
         with layout.narrow(f"table-{key}"):
-            kept = [c for c in frame.columns
-                    if c in narrow or c in {u for t, u in (linked or {}).items() if t in narrow}]
-            table(frame[kept], sources=[c for c in sources if c in kept],
-                  css=css[kept] if css is not None else None, labels=labels, numbered=numbered,
-                  links={c: t for c, t in (links or {}).items() if c in kept},
-                  linked={t: u for t, u in (linked or {}).items() if t in kept},
-                  markup=[c for c in markup if c in kept])
+            _draw({c: cells[c] for c in kept}, {c: notes[c] for c in notes if c in kept},
+                  rows, css, numbered)
         return
     if key is not None:  # addressable (tests, print styles) as .st-key-table-<key>
         with st.container(key=f"table-{key}"):
-            table(frame, sources=sources, css=css, labels=labels, numbered=numbered, links=links,
-                  linked=linked, markup=markup)
+            _draw(cells, notes, rows, css, numbered)
         return
-    if frame.empty:
-        return
-    # Built column by column in plain lists: a table is redrawn on every rerun, and
-    # pandas' per-column assignment costs more than the cells.
-    links, linked, hidden = links or {}, linked or {}, set((linked or {}).values())
-    columns = [c for c in frame.columns if c not in hidden]
-    notes: list[tuple[int, str]] = []
+    _draw(cells, notes, rows, css, numbered)
+
+
+def _cells(frame: pd.DataFrame, sources: Sequence[str], labels: SourceLabels | None,
+           links: dict[str, str], linked: dict[str, str],
+           markup: Sequence[str]) -> tuple[dict[str, list], dict[str, list[tuple[int, str]]]]:
+    """Each shown column's cells as Markdown, and each source column's full references by
+    row number.  Built column by column in plain lists: a table is redrawn on every rerun,
+    and pandas' per-column assignment costs more than the cells."""
+    hidden = set(linked.values())
+    notes: dict[str, list[tuple[int, str]]] = {}
     cells: dict[str, list] = {}
-    for column in columns:
+    for column in (c for c in frame.columns if c not in hidden):
         values = frame[column].tolist()
         if column in sources:
             labels = labels or data.source_labels()
-            notes += [(i + 1, labels.full(ref)) for i, ref in enumerate(values) if text_or(ref)]
+            notes[column] = [(i + 1, labels.full(ref)) for i, ref in enumerate(values)
+                             if text_or(ref)]
             values = [labels.short(ref) if text_or(ref) else "" for ref in values]
         if column in links:
             cells[column] = [f"[{links[column]}]({_safe_url(url)})" if text_or(url) else ""
@@ -143,17 +145,25 @@ def table(frame: pd.DataFrame, *, sources: Sequence[str] = (), css: pd.DataFrame
             values = [f"[{cell}]({_safe_url(url)})" if text_or(url) and cell else cell
                       for cell, url in zip(values, frame[linked[column]].tolist(), strict=True)]
         cells[column] = values
-    escaped = pd.DataFrame(cells, columns=columns, index=pd.RangeIndex(1, len(frame) + 1))
-    numbered = bool(notes) if numbered is None else numbered
+    return cells, notes
+
+
+def _draw(cells: dict[str, list], notes: dict[str, list[tuple[int, str]]], rows: int,
+          css: pd.DataFrame | None, numbered: bool | None) -> None:
+    if not rows:
+        return
+    escaped = pd.DataFrame(cells, columns=list(cells), index=pd.RangeIndex(1, rows + 1))
+    listed = [note for column in notes for note in notes[column]]
+    numbered = bool(listed) if numbered is None else numbered
     if css is not None:
-        shown_css = css[columns].set_axis(escaped.index)
+        shown_css = css[list(cells)].set_axis(escaped.index)
         styled = escaped.style.apply(lambda _: shown_css, axis=None)
     else:
         styled = escaped
     st.table(styled, hide_index=not numbered)
-    if notes:
-        with st.expander(f"Nguồn đầy đủ của từng dòng ({len(notes)})"):
-            st.markdown("\n".join(f"{i}\\. {md_escape(text)}  " for i, text in notes))
+    if listed:
+        with st.expander(f"Nguồn đầy đủ của từng dòng ({len(listed)})"):
+            st.markdown("\n".join(f"{i}\\. {md_escape(text)}  " for i, text in listed))
 
 
 def _safe_url(url: str) -> str:

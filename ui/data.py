@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
@@ -48,11 +49,52 @@ def _query(name: str, generation: Any, args: tuple, kwargs: tuple) -> Any:
     return getattr(queries, name)(database(), *args, **dict(kwargs))
 
 
+def _frozen(filters: dict) -> tuple:
+    return tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in filters.items()))
+
+
 def load(query: Callable, *args, **filters) -> Any:
     """`query(database, *args, **filters)` from `wardplan.reads.queries`, cached per DB
     generation."""
-    frozen = tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in filters.items()))
-    return _query(query.__name__, generation(), args, frozen)
+    return _query(query.__name__, generation(), args, _frozen(filters))
+
+
+@dataclass(frozen=True)
+class EveryUnit:
+    """One read's rows for every unit, and where each unit's rows are."""
+
+    rows: pd.DataFrame
+    positions: dict[str, np.ndarray]
+
+    def of(self, ward: str) -> pd.DataFrame:
+        """The unit's rows in the read's order (a copy: the read is shared)."""
+        return self.rows.take(self.positions.get(ward, _NO_ROWS)).reset_index(drop=True)
+
+
+_NO_ROWS = np.array([], dtype=np.intp)
+
+
+# Held, not pickled: st.cache_data would unpickle the whole read on every access.  Bounded
+# by entries, not generations (a key names its generation, so nothing older is served):
+# the whole tables and about twenty indicators' status and scenario, some 50 MB at 114
+# units, where every indicator's would be 100 MB.
+@st.cache_resource(show_spinner=False, max_entries=48)
+def _every_unit(name: str, generation: Any, filters: tuple) -> EveryUnit:
+    rows = getattr(queries, name)(database(), **dict(filters))
+    return EveryUnit(rows, rows.groupby("ward_code", sort=False).indices)
+
+
+def unit_rows(query: Callable, ward: str, **filters) -> pd.DataFrame:
+    """`query(database, ward=ward, **filters)`, taken out of one read of every unit.
+
+    Each leader opens their own unit, so most first views are of a unit no one has
+    looked at since the build: a query of its own is 3 to 9 ms at 114 units, taking its
+    rows out of the read every unit shares well under one."""
+    return _every_unit(query.__name__, generation(), _frozen(filters)).of(ward)
+
+
+def _of_indicator(rows: pd.DataFrame, indicator: str) -> pd.DataFrame:
+    return rows[rows["indicator_code"] == indicator].reset_index(drop=True)
 
 
 # --- shared lookups ------------------------------------------------------------
@@ -253,23 +295,22 @@ def board_grid(generation: Any, as_of: str, chosen: board.BoardFilter, due: Due,
             "phone": overview.phone_board(status, as_of)}
 
 
-@st.cache_data(show_spinner=False, max_entries=512)
 def ward_status(generation: Any, ward: str, as_of: str) -> pd.DataFrame:
-    status = load(queries.status, as_of=as_of)
-    return status[status["ward_code"] == ward].reset_index(drop=True)
+    return unit_rows(queries.status, ward, as_of=as_of)
 
 
 @st.cache_data(show_spinner=False, max_entries=512)
 def indicator_bundle(generation: Any, ward: str, indicator: str, year: int) -> IndicatorBundle:
-    db = database()
-    history = queries.status(db, ward=ward, indicator=indicator)
+    # The status and scenario read per indicator (every unit's whole status is 40 MB and a
+    # second to read); everyone opens on the same indicator, so most units share one read.
+    history = unit_rows(queries.status, ward, indicator=indicator)
     history = history[history["as_of"].map(lambda p: parse_period(p).year == year)]
     info = indicator_info()
     kind = info.loc[indicator, "kind"] if indicator in info.index else None
     return bundle.indicator_bundle(
-        history.reset_index(drop=True), queries.scenario(db, ward=ward, indicator=indicator),
-        queries.actuals(db, ward=ward, indicator=indicator),
-        queries.targets(db, ward=ward, indicator=indicator, year=year), kind, year)
+        history.reset_index(drop=True), unit_rows(queries.scenario, ward, indicator=indicator),
+        _of_indicator(unit_rows(queries.actuals, ward), indicator),
+        _of_indicator(unit_rows(queries.targets, ward, year=year), indicator), kind, year)
 
 
 def figure(spec: dict) -> go.Figure:
@@ -279,41 +320,49 @@ def figure(spec: dict) -> go.Figure:
     return go.Figure(spec, _validate=False)
 
 
-def progress_figure(generation: Any, ward: str, indicator: str, as_of: str,
-                    narrow: bool = False) -> go.Figure:
-    return figure(_progress_spec(generation, ward, indicator, as_of, narrow))
+def progress_figures(generation: Any, ward: str, indicator: str,
+                     as_of: str) -> tuple[go.Figure, go.Figure]:
+    """The progress chart, wide and for a phone (`ui.charts.show_chart` shows both)."""
+    return tuple(figure(spec) for spec in _progress_specs(generation, ward, indicator, as_of))
 
 
 @st.cache_data(show_spinner=False, max_entries=512)
-def _progress_spec(generation: Any, ward: str, indicator: str, as_of: str, narrow: bool) -> dict:
+def _progress_specs(generation: Any, ward: str, indicator: str, as_of: str) -> tuple[dict, dict]:
     data = indicator_bundle(generation, ward, indicator, parse_period(as_of).year)
     info = indicator_info()
     row = info.loc[indicator] if indicator in info.index else None
-    return charts.progress_chart(
-        data.series_as_of(as_of), ward_name=ward_names().get(ward, ward),
-        indicator_name=row["name_vi"] if row is not None else indicator,
-        unit=text_or(row["unit"]) if row is not None else "",
-        kind=row["kind"] if row is not None else None, as_of=as_of,
-        sources=data.chart_sources(as_of), narrow=narrow).to_dict()
+    common = dict(ward_name=ward_names().get(ward, ward),
+                  indicator_name=row["name_vi"] if row is not None else indicator,
+                  unit=text_or(row["unit"]) if row is not None else "",
+                  kind=row["kind"] if row is not None else None, as_of=as_of,
+                  sources=data.chart_sources(as_of))
+    series = data.series_as_of(as_of)
+    return tuple(charts.progress_chart(series, narrow=n, **common).to_dict() for n in (False, True))
 
 
-def bullet_figure(generation: Any, ward: str, as_of: str,
-                  narrow: bool = False) -> tuple[pd.DataFrame, go.Figure]:
-    rows, spec = _bullet_spec(generation, ward, as_of, narrow)
-    return rows, figure(spec)
+def summary_figures(generation: Any, ward: str,
+                    as_of: str) -> tuple[pd.DataFrame, go.Figure | None, go.Figure | None]:
+    """The ward's indicators with a figure, and their bullet chart wide and for a phone
+    (None when no indicator has one)."""
+    rows, specs = _summary_specs(generation, ward, as_of)
+    return rows, *(figure(spec) if spec else None for spec in specs)
 
 
 @st.cache_data(show_spinner=False, max_entries=512)
-def _bullet_spec(generation: Any, ward: str, as_of: str, narrow: bool) -> tuple:
+def _summary_specs(generation: Any, ward: str, as_of: str) -> tuple:
     rows = progress.summary_rows(ward_status(generation, ward, as_of))
+    if rows.empty:
+        return rows, (None, None)
     shown = rows["indicator_code"]
     year = parse_period(as_of).year
-    targets = load(queries.targets, ward=ward, year=year)
-    actuals = load(queries.actuals, ward=ward)
+    targets = unit_rows(queries.targets, ward, year=year)
+    actuals = unit_rows(queries.actuals, ward)
     refs = [*actuals[actuals["indicator_code"].isin(shown) & actuals["value"].notna()]["source_ref"],
             *targets[targets["indicator_code"].isin(shown)]["source_ref"]]
-    return rows, charts.bullet_chart(rows, ward_name=ward_names().get(ward, ward), as_of=as_of,
-                                     sources=fmt.document_titles(refs), narrow=narrow).to_dict()
+    common = dict(ward_name=ward_names().get(ward, ward), as_of=as_of,
+                  sources=fmt.document_titles(refs))
+    return rows, tuple(charts.bullet_chart(rows, narrow=n, **common).to_dict()
+                       for n in (False, True))
 
 
 @st.cache_data(show_spinner=False, max_entries=512)
@@ -358,10 +407,10 @@ def detail_tables(generation: Any, ward: str, indicator: str, as_of: str) -> dic
         plan = detail_view.detail_targets_view(detail.targets)
         plan["Nguồn"] = plan["Nguồn"].map(source_labels().full)
         plan = detail_view.transpose_view(plan)
-    revisions = load(queries.revisions, ward=ward, indicator=indicator)
-    baselines = load(queries.baselines, ward=ward, indicator=indicator)
-    statements = load(queries.statements, ward=ward, indicator=indicator)
-    issues = load(queries.data_issues, ward=ward, indicator=indicator)
+    revisions = _of_indicator(unit_rows(queries.revisions, ward), indicator)
+    baselines = _of_indicator(unit_rows(queries.baselines, ward), indicator)
+    statements = _of_indicator(unit_rows(queries.statements, ward), indicator)
+    issues = _of_indicator(unit_rows(queries.data_issues, ward), indicator)
     return {
         "plan": plan,
         "actuals": None if detail.actuals.empty else detail_view.actuals_view(detail.actuals),

@@ -254,21 +254,29 @@ def data_issues(db: Database, *, ward: str | None = None, wards: Sequence[str] |
 # --- tasks and projects ---------------------------------------------------------------
 
 TASKS_SQL = f"""
-SELECT {select_list('v_tasks')} FROM v_tasks WHERE ward_code = $ward AND plan_year = $year
+SELECT {select_list('v_tasks')} FROM v_tasks
+WHERE ($year::INTEGER IS NULL OR plan_year = $year) AND {_where('', _WARD, _WARDS)}
 """
 
 PROJECTS_SQL = f"""
-SELECT {select_list('v_projects')} FROM v_projects WHERE ward_code = $ward AND plan_year = $year
+SELECT {select_list('v_projects')} FROM v_projects
+WHERE ($year::INTEGER IS NULL OR plan_year = $year) AND {_where('', _WARD, _WARDS)}
 """
 
 
-def tasks(db: Database, ward: str, year: int) -> pd.DataFrame:
-    return db.query(TASKS_SQL, {"ward": ward, "year": year})
+def tasks(db: Database, *, year: int | None = None, ward: str | None = None,
+          wards: Sequence[str] | None = None) -> pd.DataFrame:
+    """Task rows in the workbook's order; every filter optional."""
+    return db.query(TASKS_SQL, {"year": year, "ward": ward,
+                                 "wards": list(wards) if wards is not None else None})
 
 
-def projects(db: Database, ward: str, year: int) -> pd.DataFrame:
-    """Project rows in the workbook's order (group, project, its components)."""
-    return db.query(PROJECTS_SQL, {"ward": ward, "year": year})
+def projects(db: Database, *, year: int | None = None, ward: str | None = None,
+             wards: Sequence[str] | None = None) -> pd.DataFrame:
+    """Project rows in the workbook's order (group, project, its components); every filter
+    optional."""
+    return db.query(PROJECTS_SQL, {"year": year, "ward": ward,
+                                    "wards": list(wards) if wards is not None else None})
 
 
 # --- submissions and history ---------------------------------------------------------

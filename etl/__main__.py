@@ -27,7 +27,7 @@ from etl.build import DATA_DIR, DEFAULT_DB, build
 from etl.lock import WAIT_SECONDS
 from etl.problems import Refused
 from intake import submit
-from wardplan.rules.frames import release_freed_memory
+from wardplan.rules.frames import records, release_freed_memory
 
 LOG_FILE = "etl.log"
 USAGE_VI = ("Cách dùng: python -m etl build [--data THƯ_MỤC] [--db TỆP] [--wait GIÂY]\n"
@@ -93,7 +93,7 @@ def _run(args: argparse.Namespace) -> list[str]:
         return lines
     report = build(args.data, args.db, wait_seconds=args.wait, notify=_say)
     lines.append(f"Đã nạp dữ liệu vào {report.db_path.name} trong {report.seconds:.2f} giây.")
-    lines += [f"  {row.table:<18} {row.rows:>6} dòng" for row in report.counts.itertuples()]
+    lines += [f"  {row.table:<18} {row.rows:>6} dòng" for row in records(report.counts)]
     lines.append(f"  Phát hiện {report.issues} vấn đề chất lượng dữ liệu (xem v_data_issues).")
     return lines
 

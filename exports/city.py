@@ -28,6 +28,7 @@ from exports.report import Report
 from wardplan.display import format as fmt
 from wardplan.display import overview, styles
 from wardplan.rules import status as status_rules
+from wardplan.rules.frames import records
 from wardplan.rules.missing import is_missing, is_true, text_or
 from wardplan.rules.periods import end_month, period_label, period_sort_key
 from wardplan.rules.scenario import PROVISIONAL_VI
@@ -138,9 +139,9 @@ def attention_rows(report: Report) -> pd.DataFrame:
     items = overview.attention_items(now)
     if items.empty:
         return items.assign(status_cell=[], basis=[], reason=[], label=[])
-    rows = {(r.ward_code, r.indicator_code): r for r in now.itertuples(index=False)}
+    rows = {(r.ward_code, r.indicator_code): r for r in records(now)}
     status_cells, bases, reasons = [], [], []
-    for item in items.itertuples(index=False):
+    for item in records(items):
         row = rows[(item.ward_code, item.indicator_code)]
         status_cells.append([styles.STATUS_STYLES[item.status].text,
                              *([item.qualifiers] if item.qualifiers else [])])

@@ -22,6 +22,8 @@ from collections.abc import Iterable, Sequence
 
 import pandas as pd
 
+from wardplan.rules.frames import records
+
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -67,7 +69,7 @@ def frame_to_csv(frame: pd.DataFrame) -> bytes:
     Missing values become empty cells.  Use this for every CSV the app offers.
     """
     values = frame.astype(object).where(frame.notna(), None)
-    return rows_to_csv(list(frame.columns), values.itertuples(index=False, name=None))
+    return rows_to_csv(list(frame.columns), records(values))
 
 
 def status_csv(report) -> bytes:

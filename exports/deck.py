@@ -57,6 +57,7 @@ from wardplan.display import format as fmt
 from wardplan.display import overview, progress, styles
 from wardplan.rules import kinds
 from wardplan.rules import status as status_rules
+from wardplan.rules.frames import records
 from wardplan.rules.missing import is_missing, is_true, text_or
 from wardplan.rules.periods import end_month, period_label
 from wardplan.rules.scenario import (
@@ -318,7 +319,7 @@ def _attention_cells(rows: pd.DataFrame) -> tuple[list, list]:
     cells = [[row.ward_name, _shorten(row.label, 80),
               [(row.status_cell[0], size, True, INK), *row.status_cell[1:]], row.figure or "—",
               row.pct_scenario or "—", _shorten(row.reason, 200), row.basis]
-             for row in rows.itertuples(index=False)]
+             for row in records(rows)]
     total = sum(ATTENTION_WIDTHS)
     inner = [Emu(int(CONTENT_WIDTH * w / total) - Inches(0.12)) for w in ATTENTION_WIDTHS]
     heights = [Emu(max(Inches(0.34), Inches(0.1) + Pt(size * 1.2) * max(
@@ -395,7 +396,7 @@ class _Deck:
                          "(danh sách đầy đủ: sổ Excel, trang “Nguồn tài liệu”)."]
         else:
             documents = [f"- {row.title_vi} ({text_or(row.doc_number, 'không số')})"
-                         for row in r.sources.itertuples(index=False)]
+                         for row in records(r.sources)]
         slide = self.slide(
             "Nguồn: kế hoạch và báo cáo của các đơn vị (số văn bản trong ghi chú, danh sách "
             "trong sổ Excel)." if r.city else
@@ -459,7 +460,7 @@ class _Deck:
              *[f"- {row.label}: " + ", ".join(
                  f"{styles.STATUS_STYLES[s].label.lower()} {int(getattr(row, s))}"
                  for s in styles.STATUS_ORDER) + f"; {int(row.units)} đơn vị đặt chỉ tiêu"
-               for row in counts.itertuples(index=False)],
+               for row in records(counts)],
              *_status_legend(r.bands)])
         _header(slide, f"Toàn thành phố — {r.period_label}{_page_suffix(index, count)}",
                 f"{city.units_text(info)}: {info.reported} đã có báo cáo, {info.missing} chưa có"
@@ -475,7 +476,7 @@ class _Deck:
             _cell(table.cell(0, j), text, 13, bold=True,
                   fill=status_fill(status) if status else HEADER_FILL,
                   align=PP_ALIGN.LEFT if j == 0 else PP_ALIGN.CENTER)
-        for i, row in enumerate(counts.itertuples(index=False), start=1):
+        for i, row in enumerate(records(counts), start=1):
             _cell(table.cell(i, 0), _shorten(row.label, 80), 13)
             for j, status in enumerate(styles.STATUS_ORDER, start=1):
                 n = int(getattr(row, status))
@@ -527,7 +528,7 @@ class _Deck:
                            [2.75, 0.95, 2.3])
             for j, text in enumerate(["Đơn vị", "Loại", "Tình hình báo cáo"]):
                 _cell(table.cell(0, j), text, 12, bold=True, fill=HEADER_FILL)
-            for i, row in enumerate(group.itertuples(index=False), start=1):
+            for i, row in enumerate(records(group), start=1):
                 _cell(table.cell(i, 0), row.name, 12)
                 _cell(table.cell(i, 1), text_or(row.type, "—"), 12)
                 _cell(table.cell(i, 2), city.not_reported_text(row), 12,
@@ -551,7 +552,7 @@ class _Deck:
                  f"{styles.STATUS_STYLES[status_rules.AMBER].text} tại {r.period_label}, xếp từ "
                  "thấp nhất so với kịch bản đến kỳ. Nguồn từng số liệu, và nhận xét đầy đủ:"]
         refs = []
-        for row in rows.itertuples(index=False):
+        for row in records(rows):
             notes.append(f"- {row.ward_name} · {row.label}: {row.note}")
             for what, ref in r.source_refs(row.ward_code, row.indicator_code):
                 notes.append(f"  {what}: {ref}")
@@ -575,7 +576,7 @@ class _Deck:
         for j, text in enumerate(ATTENTION_HEADERS):
             _cell(table.cell(0, j), text, 11, bold=True, fill=HEADER_FILL,
                   align=PP_ALIGN.RIGHT if j in (3, 4) else PP_ALIGN.LEFT)
-        for i, (line, row) in enumerate(zip(cells, rows.itertuples(index=False), strict=True),
+        for i, (line, row) in enumerate(zip(cells, records(rows), strict=True),
                                         start=1):
             table.rows[i].height = heights[i - 1]
             for j, value in enumerate(line):
@@ -721,7 +722,7 @@ class _Deck:
             targets = targets[targets["indicator_code"].isin(r.indicator_codes)]
             order = {c: i for i, c in enumerate(r.indicator_codes)}
             targets = targets.sort_values("indicator_code", key=lambda s: s.map(order))
-            pages = _pages(list(targets.itertuples(index=False)), PLAN_ROWS)
+            pages = _pages(list(records(targets)), PLAN_ROWS)
             for index, rows in enumerate(pages):
                 self._no_report_slide(ward, rows, index, len(pages))
 

@@ -54,6 +54,7 @@ from wardplan.display import format as fmt
 from wardplan.display import overview, styles
 from wardplan.rules import kinds
 from wardplan.rules import status as status_rules
+from wardplan.rules.frames import records
 from wardplan.rules.missing import is_missing, text_or
 from wardplan.rules.periods import end_month, period_label
 from wardplan.rules.text import fold
@@ -236,7 +237,7 @@ class _Briefing:
                             f"{r.produced_text} từ hệ thống Chỉ tiêu {r.year}",
                             _style(11, colour=MUTED)))
             documents = [f"{row.title_vi} ({text_or(row.doc_number, 'không số')})"
-                         for row in r.sources.itertuples(index=False)]
+                         for row in records(r.sources)]
         self.story += [Spacer(1, 30 * mm),
                        _p(f"Tình hình thực hiện các chỉ tiêu kinh tế - xã hội năm {r.year}",
                           _style(26, bold=True, leading=32, space_after=8 * mm)),
@@ -256,7 +257,7 @@ class _Briefing:
                   *[_p(styles.STATUS_STYLES[s].text, CELL_BOLD) for s in styles.STATUS_ORDER],
                   _p("Đơn vị đặt chỉ tiêu", CELL_BOLD)]
         rows, fills = [], []
-        for i, row in enumerate(counts.itertuples(index=False)):
+        for i, row in enumerate(records(counts)):
             cells = [_p(row.label, CELL)]
             for j, status in enumerate(styles.STATUS_ORDER, start=1):
                 n = int(getattr(row, status))
@@ -289,7 +290,7 @@ class _Briefing:
         header = [_p(t, CELL_BOLD) for t in ("Đơn vị", "Loại", "Tình hình báo cáo",
                                              "Văn bản kế hoạch")]
         rows, fills = [], []
-        for i, row in enumerate(late.itertuples(index=False)):
+        for i, row in enumerate(records(late)):
             plans = r.short_sources(r.target_rows(row.ward_code)["source_ref"].dropna())
             rows.append([_p(row.name, CELL), _p(text_or(row.type, "—"), CELL),
                          _p(city.not_reported_text(row), CELL),
@@ -323,7 +324,7 @@ class _Briefing:
         header[3] = _p("Thực hiện đến kỳ", CELL_BOLD_RIGHT)
         header[4] = _p("% KB", CELL_BOLD_RIGHT)
         rows, fills, refs = [], [], []
-        for i, row in enumerate(shown.itertuples(index=False)):
+        for i, row in enumerate(records(shown)):
             rows.append([_p(row.ward_name, CELL), _p(row.label, CELL),
                          Paragraph(f"<b>{escape(row.status_cell[0])}</b>" + "".join(
                              f"<br/>{escape(t)}" for t in row.status_cell[1:]), CELL),
@@ -462,7 +463,7 @@ class _Briefing:
                                                  f"Chỉ tiêu năm {r.year} (nguyên văn)",
                                                  f"Kịch bản đến {r.period_label}")]
             rows = []
-            for row in targets.itertuples(index=False):
+            for row in records(targets):
                 status = r.status_row(ward, row.indicator_code)
                 scenario = "—"
                 if status is not None and not is_missing(status["scenario_to_date"]):
@@ -474,7 +475,7 @@ class _Briefing:
                              _p(text_or(row.target_text, "—"), CELL), _p(scenario, CELL)])
             name = r.ward_name(ward)
             refs = [f"{_indicator_label(r, row.indicator_code)}: {row.source_ref}"
-                    for row in targets.itertuples(index=False)]
+                    for row in records(targets)]
             documents = "; ".join(r.short_sources(targets["source_ref"].dropna())) or \
                 "kế hoạch năm của phường"
             if not rows:

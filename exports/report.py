@@ -22,6 +22,7 @@ from wardplan.reads import queries
 from wardplan.reads.db import Database
 from wardplan.rules import kinds
 from wardplan.rules import status as status_rules
+from wardplan.rules.frames import records
 from wardplan.rules.missing import is_missing, text_or
 from wardplan.rules.periods import (
     parse_period,
@@ -268,7 +269,7 @@ class Report:
             return []
         rows = _group(self, "issues", self.issues, ward, indicator)
         limit = period_sort_key(self.as_of)
-        return [row.message for row in rows.itertuples(index=False)
+        return [row.message for row in records(rows)
                 if row.severity == "error"
                 and (not isinstance(row.period, str) or _sort_key(row.period) <= limit)]
 
@@ -288,7 +289,7 @@ class Report:
         """Each reference's document named briefly ('Báo cáo số 103/BC-UBND ngày …'), once."""
         titles = self._lookup("titles", lambda: sorted(
             ((str(t), row) for t, row in zip(self.sources["title_vi"],
-                                             self.sources.itertuples(index=False), strict=True)
+                                             records(self.sources), strict=True)
              if isinstance(t, str) and t), key=lambda item: -len(item[0])))
         labels = self._lookup("labels", dict)
         out: list[str] = []
@@ -469,7 +470,7 @@ def status_records(report: Report) -> list[dict]:
     for ward, code, ref in zip(*(actuals[c] for c in (*keys, "source_ref")), strict=True):
         if isinstance(ref, str):
             actual_refs.setdefault((ward, code), {})[ref] = None
-    meta = {row.indicator_code: row for row in report.indicators.itertuples(index=False)}
+    meta = {row.indicator_code: row for row in records(report.indicators)}
     rows = []
     for ward in report.ward_codes:
         name = report.ward_name(ward)

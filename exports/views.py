@@ -39,6 +39,7 @@ from exports.report import Report
 from wardplan.display import charts as wc
 from wardplan.display import compare, styles
 from wardplan.display import format as fmt
+from wardplan.rules.frames import records
 from wardplan.rules.missing import is_missing, text_or
 
 
@@ -120,7 +121,7 @@ def compare_deck(report: Report, indicator: str) -> bytes:
                    height, [1.5, 1.5, 1.1, 1.1, 1.6, 1.6])
     for j, header in enumerate(view.columns):
         _cell(table.cell(0, j), header, 11, bold=True, fill=HEADER_FILL)
-    for i, (record, status) in enumerate(zip(view.itertuples(index=False), rows["status"],
+    for i, (record, status) in enumerate(zip(records(view), rows["status"],
                                              strict=True), start=1):
         for j, value in enumerate(record):
             _cell(table.cell(i, j), _shorten(text_or(value, "—"), 60), 10,

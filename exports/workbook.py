@@ -29,6 +29,7 @@ from exports.city import Progress
 from exports.report import NO_REPORT, Report, status_records
 from exports.xlsx import StreamingWorkbook
 from wardplan.display import styles
+from wardplan.rules.frames import records
 from wardplan.rules.missing import is_missing, text_or
 from wardplan.rules.periods import period_label, period_sort_key
 from wardplan.rules.scenario import DERIVED, ORIGIN_LABELS_VI, PROVISIONAL_VI
@@ -244,7 +245,7 @@ def _short_sources(report: Report, record: dict) -> str:
     return " ".join(parts)
 
 
-def _ward_sheet(table: _Table, report: Report, ward: str, records: list[dict]) -> None:
+def _ward_sheet(table: _Table, report: Report, ward: str, statuses: list[dict]) -> None:
     r = report
     name = r.ward_name(ward)
     lines = [f"{NO_REPORT}: phường chưa gửi số liệu thực hiện năm {r.year}; các cột thực "
@@ -256,7 +257,7 @@ def _ward_sheet(table: _Table, report: Report, ward: str, records: list[dict]) -
                  f"phải số của phường; trạng thái dựa chủ yếu vào phần đó ghi “{PROVISIONAL_VI}”.")
     table.title(f"{name} — chỉ tiêu, kịch bản và thực hiện đến {r.period_label}", lines)
     table.header([c[0] for c in WARD_COLUMNS])
-    for record in records:
+    for record in statuses:
         cells = []
         for header, _, kind in WARD_COLUMNS:
             value = _short_sources(r, record) if header == "Nguồn (văn bản)" else \
@@ -310,7 +311,7 @@ def _periods_sheet(table: _Table, report: Report) -> None:
     table.header([c[0] for c in PERIOD_COLUMNS])
     names = {w: r.ward_name(w) for w in r.ward_codes}
     meta = {row.indicator_code: (row.name_vi, text_or(row.unit))
-            for row in r.indicators.itertuples(index=False)}
+            for row in records(r.indicators)}
     labels: dict[str, str] = {}
     rows = period_rows(r)
     columns = ["ward_code", "indicator_code", "period", "planned_value", "origin", "value",
@@ -337,7 +338,7 @@ def _sources_sheet(table: _Table, report: Report) -> None:
     r = report
     table.title("Nguồn tài liệu", ["Các văn bản của phường đã nạp vào hệ thống."])
     table.header([c[0] for c in SOURCE_COLUMNS])
-    for source in r.sources.itertuples(index=False):
+    for source in records(r.sources):
         table.row([(WRAP, r.ward_name(source.ward_code)), (WRAP, source.title_vi),
                    (TEXT, source.doc_number), (TEXT, source.doc_date),
                    (TEXT, source.source_code), (TEXT, source.original_file)])

@@ -24,6 +24,7 @@ from wardplan.display.format import format_value
 from wardplan.reads import queries
 from wardplan.reads.db import Database
 from wardplan.rules import kinds, template
+from wardplan.rules.frames import records
 from wardplan.rules.missing import is_missing, text_or
 from wardplan.rules.periods import parse_period, period_label, period_sort_key
 
@@ -72,7 +73,7 @@ def _rows(db: Database, ward: str, year: int, period: str) -> pd.DataFrame:
     actuals = queries.actuals(db, ward=ward)
     earlier = actuals[actuals["value"].notna()
                       & (actuals["period"].map(period_sort_key) < period_sort_key(period))]
-    records = []
+    rows = []
     # The plan's order; a component without its own number goes under its parent.
     item_of = dict(zip(targets["indicator_code"], targets["item_no"].map(text_or), strict=True))
     parent_of = catalogue["parent_code"].map(text_or).to_dict()
@@ -85,7 +86,7 @@ def _rows(db: Database, ward: str, year: int, period: str) -> pd.DataFrame:
 
     in_plan_order = targets.iloc[sorted(range(len(targets)),
                                         key=lambda i: order(targets["indicator_code"].iloc[i]))]
-    for target in in_plan_order.drop_duplicates("indicator_code").itertuples(index=False):
+    for target in records(in_plan_order.drop_duplicates("indicator_code")):
         meta = catalogue.loc[target.indicator_code]
         unit = text_or(meta["unit"])
         mine = earlier[earlier["indicator_code"] == target.indicator_code]
@@ -93,14 +94,14 @@ def _rows(db: Database, ward: str, year: int, period: str) -> pd.DataFrame:
         if not mine.empty:
             latest = mine.loc[mine["period"].map(period_sort_key).idxmax()]
             last = f"{format_value(latest['value'], unit)} ({period_label(latest['period'])})"
-        records.append({
+        rows.append({
             "indicator_code": target.indicator_code, "name_vi": text_or(meta["name_vi"]),
             "target_text": text_or(target.target_text),
             "scenario_text": "" if is_missing(planned.get(target.indicator_code))
             else format_value(planned[target.indicator_code], unit),
             "last_text": last, "unit_text": unit, "kind": meta["kind"],
         })
-    return pd.DataFrame(records)
+    return pd.DataFrame(rows)
 
 
 def _item_key(item_no: object) -> tuple:

@@ -18,6 +18,7 @@ from ui import components as ui
 from ui import data, layout, nav
 from wardplan.display import board, overview, styles
 from wardplan.display.styles import STATUS_ORDER, STATUS_STYLES
+from wardplan.rules.frames import records
 from wardplan.rules.periods import period_label
 from wardplan.rules.status import AMBER, GREY, RED
 from wardplan.rules.text import shorten
@@ -203,7 +204,7 @@ def _attention(attention: dict, as_of: str) -> None:
                    f"{styles.status_text(AMBER)} tại kỳ {period_label(as_of)} trong các đơn vị "
                    "và lĩnh vực đang chọn.", icon=":material/check_circle:")
         return
-    for item in items.itertuples(index=False):
+    for item in records(items):
         with st.container(border=True):
             left, right = st.columns([6, 1.2], vertical_alignment="center")
             with left:

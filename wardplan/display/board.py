@@ -27,6 +27,7 @@ from wardplan.display.styles import (
     status_marks,
     status_text,
 )
+from wardplan.rules.frames import records
 from wardplan.rules.missing import is_missing, is_true, text_or
 from wardplan.rules.periods import end_month, latest_part, period_label, period_sort_key
 from wardplan.rules.reporting import LABELS_VI as REPORTING_LABELS_VI
@@ -135,9 +136,9 @@ def _items(frame: pd.DataFrame) -> pd.DataFrame:
     named = named.sort_values(["_rank", "pct_of_scenario", "indicator_name"], na_position="last")
     # One pass over only the columns the texts read (wide rows of Arrow strings are slow
     # to iterate).
-    rows = list(named[["indicator_code", "indicator_name", "status", "status_reason",
-                       "pct_of_scenario", "provisional", "ward_verdict", "carried",
-                       "actual_period", "cutoff_date"]].itertuples(index=False))
+    rows = list(records(named[["indicator_code", "indicator_name", "status", "status_reason",
+                               "pct_of_scenario", "provisional", "ward_verdict", "carried",
+                               "actual_period", "cutoff_date"]]))
     named["text"] = [item_text(r) for r in rows]
     named["qualifiers"] = [qualifiers(r) for r in rows]
     named["phone_figure"] = [format_value(v, u) for v, u in
@@ -250,7 +251,7 @@ def _named(items: pd.DataFrame, limit: int) -> dict[str, tuple[list, int, int]]:
     selections cost more than the rows."""
     behind: dict[str, list] = {}
     errors: dict[str, int] = {}
-    for row in items.itertuples(index=False):
+    for row in records(items):
         if row.status == GREY:
             errors[row.ward_code] = errors.get(row.ward_code, 0) + 1
         else:
@@ -295,13 +296,12 @@ def units_view(rows: pd.DataFrame, board: CityBoard, groups: Sequence[str], as_o
     cells = board.cells[board.cells["ward_code"].isin(wards)
                         & board.cells["group_vi"].isin(groups)]
     per_group = {(ward, group): dict(zip(_COUNTS, counts, strict=True))
-                 for ward, group, *counts in cells[["ward_code", "group_vi", *_COUNTS]]
-                 .itertuples(index=False, name=None)}
+                 for ward, group, *counts in records(cells[["ward_code", "group_vi", *_COUNTS]])}
     items = board.items[board.items["ward_code"].isin(wards)
                         & board.items["group_vi"].isin(groups)]
     named = _named(items, NAMED_ITEMS)
     out = []
-    for r in rows.itertuples(index=False):
+    for r in records(rows):
         behind, more, errors = named.get(r.ward_code, ([], 0, 0))
         lines = [i.text for i in behind]
         if more:
@@ -364,7 +364,7 @@ def phone_units(rows: pd.DataFrame, board: CityBoard, groups: Sequence[str],
                         & board.items["group_vi"].isin(groups)]
     named = _named(items, NAMED_ITEMS)
     out = []
-    for r in rows.itertuples(index=False):
+    for r in records(rows):
         behind, more, errors = named.get(r.ward_code, ([], 0, 0))
         out.append(PhoneUnit(
             ward_code=r.ward_code, ward_name=r.ward_name, unit_type_vi=r.unit_type_vi,
@@ -423,7 +423,7 @@ def key_indicators_view(summary: pd.DataFrame, names_shown: int = 3) -> TableVie
     header = ["Chỉ tiêu", "Lĩnh vực", "Số đơn vị có chỉ tiêu", red, amber, green, grey,
               f"Đơn vị {STATUS_STYLES[RED].label.lower()}"]
     out = []
-    for r in summary.itertuples(index=False):
+    for r in records(summary):
         names = list(r.red_units)
         shown = ", ".join(names[:names_shown]) + (f" và {len(names) - names_shown} đơn vị khác"
                                                   if len(names) > names_shown else "")

@@ -25,6 +25,7 @@ from wardplan.display.styles import (
     style_of,
 )
 from wardplan.rules import kinds
+from wardplan.rules.frames import records
 from wardplan.rules.missing import is_missing, is_true, text_or
 from wardplan.rules.periods import end_month, parse_period, period_label
 from wardplan.rules.scenario import (
@@ -589,9 +590,9 @@ def ranking_chart(ranked: pd.DataFrame, *, indicator_name: str, unit: str, as_of
         rows = ranked[mask]
         style = STATUS_STYLES[status]
         chosen = [c == ward for c in rows["ward_code"]]
-        hover = [_hover(r) for r in rows.itertuples(index=False)] if not narrow else \
+        hover = [_hover(r) for r in records(rows)] if not narrow else \
             [f"{_escape(text_or(r.ward_name))}: {pct(getattr(r, by))}"
-             for r in rows.itertuples(index=False)]
+             for r in records(rows)]
         traces.append(dict(
             type="bar", x=[float(v) for v in rows[by]],
             y=[k for k, m in zip(keys, mask, strict=True) if m], orientation="h", name=style.text,
@@ -663,7 +664,7 @@ def distribution_chart(ranked: pd.DataFrame, *, indicator_name: str, as_of: str,
     rows = {"pct_of_scenario": 1.0, "pct_of_target": 0.0}
     statuses = ranked["status"].where(ranked["status"].isin(list(STATUS_STYLES)), GREY)
     jitter = [((i * 7) % 11 - 5) / 14 for i in range(len(ranked))]  # fixed, no overlap
-    hover = [_hover(r) for r in ranked.itertuples(index=False)] if not narrow else \
+    hover = [_hover(r) for r in records(ranked)] if not narrow else \
         [_escape(text_or(n)) for n in ranked["ward_name"]]
     traces: list[dict] = []
     shapes: list[dict] = []

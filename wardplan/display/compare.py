@@ -14,6 +14,7 @@ from wardplan.display.format import (
 )
 from wardplan.display.styles import MILESTONE_TEXT, STATUS_STYLES, status_caption
 from wardplan.rules import kinds
+from wardplan.rules.frames import records
 from wardplan.rules.missing import is_missing, text_or
 from wardplan.rules.status import GREY
 from wardplan.rules.text import fold
@@ -42,7 +43,7 @@ def compare_rows(targets: pd.DataFrame, status: pd.DataFrame) -> pd.DataFrame:
     frame = targets.merge(progress, on="ward_code", how="left")
     frame["comparator_code"] = frame["comparator"]
     frame["comparator"] = frame["comparator"].map(lambda c: COMPARATOR_LABELS.get(c, text_or(c)))
-    frame["target"] = [target_value_text(r) for r in frame.itertuples(index=False)]
+    frame["target"] = [target_value_text(r) for r in records(frame)]
     frame["has_report"] = frame["has_report"].fillna(False).astype(bool)
     frame["status"] = frame["status"].fillna(GREY)
     frame = frame.sort_values("ward_name", key=lambda s: s.map(fold))
@@ -115,12 +116,12 @@ def compare_view(rows: pd.DataFrame) -> pd.DataFrame:
     """Progress first (what leaders compare), then the target as written."""
     return pd.DataFrame({
         "Phường": rows["ward_name"],
-        "Trạng thái": [status_caption(r) for r in rows.itertuples(index=False)],
+        "Trạng thái": [status_caption(r) for r in records(rows)],
         "% chỉ tiêu năm": rows["pct_of_target"].map(pct),
         "% kịch bản": rows["pct_of_scenario"].map(pct),
         "Thực hiện": [format_value(v, u) for v, u in zip(rows["actual_to_date"], rows["unit"], strict=True)],
         "Chỉ tiêu": [target_short(r.comparator_code, r.target_value, r.target_value_high, r.unit,
-                                  r.base_text) for r in rows.itertuples(index=False)],
+                                  r.base_text) for r in records(rows)],
         "Chỉ tiêu (nguyên văn)": rows["target_text"].map(text_or),
         "Báo cáo": rows["has_report"].map(lambda r: "Đã có" if r else "Chưa gửi"),
         "Nguồn chỉ tiêu": rows["source_ref"].map(text_or),
@@ -146,7 +147,7 @@ def shared_matrix(shared: pd.DataFrame, status: pd.DataFrame) -> pd.DataFrame:
         tail = style.symbol + (f" {pct(row.pct_of_target)} CT" if not is_missing(row.pct_of_target) else "")
         return f"{head} | {tail}"
 
-    frame["cell"] = [cell(r) for r in frame.itertuples(index=False)]
+    frame["cell"] = [cell(r) for r in records(frame)]
     wide = frame.pivot_table(index=["indicator_name"], columns="ward_name", values="cell",
                              aggfunc="first").fillna("")
     wide = wide.loc[sorted(wide.index, key=fold)]

@@ -14,6 +14,7 @@ from wardplan.display.format import (
     target_value_text,
 )
 from wardplan.rules import kinds
+from wardplan.rules.frames import records
 from wardplan.rules.missing import is_missing, text_or
 from wardplan.rules.numbers import format_number_vi
 from wardplan.rules.parsing import money_factor_to_million
@@ -90,7 +91,7 @@ def scenario_view(scenario: pd.DataFrame, unit: str | None) -> pd.DataFrame:
         "Kỳ": frame["period"].map(period_label),
         "Kịch bản": frame["planned_value"].map(lambda v: format_value(v, unit)),
         "Nguồn gốc": frame["origin"].map(lambda o: ORIGIN_LABELS_VI.get(o, text_or(o))),
-        "Tỷ trọng theo nguồn": [_shares(r) for r in frame.itertuples(index=False)],
+        "Tỷ trọng theo nguồn": [_shares(r) for r in records(frame)],
         "Nguồn": frame["source_ref"].map(text_or),
     })
 
@@ -101,11 +102,11 @@ def detail_targets_view(targets: pd.DataFrame) -> pd.DataFrame:
         "Chỉ tiêu (nguyên văn)": targets["target_text"].map(text_or),
         "Tên chỉ tiêu trong văn bản": targets["name_text"].map(text_or),
         "So sánh": targets["comparator"].map(lambda c: COMPARATOR_LABELS.get(c, text_or(c))),
-        "Giá trị": [target_value_text(r) for r in targets.itertuples(index=False)],
+        "Giá trị": [target_value_text(r) for r in records(targets)],
         "Đơn vị": targets["unit"].map(text_or),
         "Chỉ tiêu (quan hệ)": [target_short(r.comparator, r.target_value, r.target_value_high,
                                             r.unit, r.base_text)
-                               for r in targets.itertuples(index=False)],
+                               for r in records(targets)],
         "Mốc so sánh": targets["base_text"].map(text_or),
         "Đơn vị chủ trì": targets["responsible_vi"].map(text_or),
         "Nguồn": targets["source_ref"].map(text_or),
@@ -137,7 +138,7 @@ def statements_view(statements: pd.DataFrame) -> pd.DataFrame:
         "Lời văn (nguyên văn)": statements["text"].map(text_or),
         "Số nêu (như văn bản)": [_as_written(v, u) for v, u in zip(
             statements["value_as_written"], statements["unit_text"], strict=True)],
-        "Quy đổi": [_canonical(r) for r in statements.itertuples(index=False)],
+        "Quy đổi": [_canonical(r) for r in records(statements)],
         "Tỷ lệ nêu": statements["stated_pct"].map(pct),
         "Nguồn": statements["source_ref"].map(text_or),
     })

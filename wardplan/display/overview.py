@@ -28,6 +28,7 @@ from wardplan.display.styles import (
     status_text,
     style_of,
 )
+from wardplan.rules.frames import records
 from wardplan.rules.missing import is_missing, is_true, text_or
 from wardplan.rules.periods import end_month, latest_part, period_label, period_sort_key
 from wardplan.rules.status import AMBER, GREY, RED, verdict_differs
@@ -67,7 +68,7 @@ def status_board(status: pd.DataFrame, ward_names: dict[str, str] | None = None)
         empty = pd.DataFrame()
         return Board(empty, empty)
     frame = status.copy()
-    frame["cell"] = [_cell_text(r) for r in frame.itertuples(index=False)]
+    frame["cell"] = [_cell_text(r) for r in records(frame)]
     frame["group_vi"] = frame["group_vi"].fillna(OTHER_GROUP)
     frame["unit"] = frame["unit"].fillna("")
     frame["indicator_name"] = frame["indicator_name"].fillna(frame["indicator_code"])
@@ -151,8 +152,8 @@ def attention_items(status: pd.DataFrame, limit: int | None = None) -> pd.DataFr
         items = items.head(limit)
     items = items.copy()
     items["status_text"] = items["status"].map(status_text)
-    items["qualifiers"] = [" · ".join(qualifiers(r)) for r in items.itertuples(index=False)]
-    items["outlook"] = [outlook_text(r) for r in items.itertuples(index=False)]
+    items["qualifiers"] = [" · ".join(qualifiers(r)) for r in records(items)]
+    items["outlook"] = [outlook_text(r) for r in records(items)]
     items["provisional"] = items["provisional"].map(is_true)
     items["figure"] = [format_value(v, u)
                        for v, u in zip(items["actual_to_date"], items["unit"], strict=True)]
@@ -185,7 +186,7 @@ def status_list_view(status: pd.DataFrame, as_of: str) -> pd.DataFrame:
                                      "Đơn vị tự đánh giá", "Chi tiết"])
     frame = worst_first(status)
     return pd.DataFrame({
-        "Trạng thái": [status_caption(r) for r in frame.itertuples(index=False)],
+        "Trạng thái": [status_caption(r) for r in records(frame)],
         "Đơn vị": frame["ward_name"],
         "Chỉ tiêu": frame["indicator_name"].fillna(frame["indicator_code"]),
         "Thực hiện": [format_value(v, u)
@@ -194,8 +195,8 @@ def status_list_view(status: pd.DataFrame, as_of: str) -> pd.DataFrame:
         "% chỉ tiêu năm": frame["pct_of_target"].map(pct),
         "Kỳ số liệu": frame["actual_period"].map(
             lambda code: period_label(code) if isinstance(code, str) else "—"),
-        "Cơ sở kịch bản": [scenario_basis(r) for r in frame.itertuples(index=False)],
-        "Dự báo cuối năm": [outlook_short(r) for r in frame.itertuples(index=False)],
+        "Cơ sở kịch bản": [scenario_basis(r) for r in records(frame)],
+        "Dự báo cuối năm": [outlook_short(r) for r in records(frame)],
         "Lý do": frame["note"].map(text_or),
         "Đơn vị tự đánh giá": frame["ward_verdict"].map(text_or),
         "Chi tiết": [detail_link(w, i, as_of)
@@ -259,7 +260,7 @@ def phone_board(status: pd.DataFrame, as_of: str) -> list[PhoneWard]:
     counts = ward_counts(status)
     rank = {s: i for i, s in enumerate(STATUS_ORDER)}
     wards = []
-    for ward in counts.itertuples(index=False):
+    for ward in records(counts):
         rows = status[status["ward_code"] == ward.ward_code].copy()
         rows["status"] = rows["status"].where(rows["status"].isin(list(STATUS_STYLES)), GREY)
         rows["indicator_name"] = rows["indicator_name"].fillna(rows["indicator_code"])
@@ -271,7 +272,7 @@ def phone_board(status: pd.DataFrame, as_of: str) -> list[PhoneWard]:
             figure=format_value(r.actual_to_date, r.unit),
             pct_scenario="" if is_missing(r.pct_of_scenario) else f"{pct(r.pct_of_scenario)} KB",
             reason=text_or(r.status_reason) or None, qualifiers=qualifiers(r))
-            for r in rows.itertuples(index=False)]
+            for r in records(rows)]
         wards.append(PhoneWard(
             ward_code=ward.ward_code, ward_name=ward.ward_name, has_report=bool(ward.has_report),
             counts={s: int(getattr(ward, s)) for s in STATUS_ORDER},

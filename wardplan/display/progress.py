@@ -10,6 +10,7 @@ import pandas as pd
 from wardplan.display.format import COMPARATOR_LABELS, target_value_text
 from wardplan.display.styles import STATUS_ORDER
 from wardplan.rules import kinds
+from wardplan.rules.frames import records
 from wardplan.rules.missing import is_missing, is_true, text_or
 from wardplan.rules.periods import end_month
 from wardplan.rules.scenario import (
@@ -102,7 +103,7 @@ def bullet_rows(ward_status: pd.DataFrame) -> pd.DataFrame:
             return math.nan if row.scenario_to_date == 0 else row.target_value / row.scenario_to_date * 100
         return row.scenario_to_date / row.target_value * 100
 
-    rows["scenario_pct_of_target"] = [scenario_share(r) for r in rows.itertuples(index=False)]
+    rows["scenario_pct_of_target"] = [scenario_share(r) for r in records(rows)]
     rows["rank"] = rows["status"].map({s: i for i, s in enumerate(STATUS_ORDER)})
     rows = rows.sort_values(["rank", "pct_of_target"])
     return rows[columns].reset_index(drop=True)
@@ -123,7 +124,7 @@ def targets_view(targets: pd.DataFrame) -> pd.DataFrame:
         "Chỉ tiêu": targets["indicator_name"].fillna(targets["indicator_code"]),
         "Chỉ tiêu kế hoạch (nguyên văn)": targets["target_text"].map(text_or),
         "So sánh": targets["comparator"].map(lambda c: COMPARATOR_LABELS.get(c, text_or(c))),
-        "Giá trị": [target_value_text(r) for r in targets.itertuples(index=False)],
+        "Giá trị": [target_value_text(r) for r in records(targets)],
         "Đơn vị": targets["unit"].map(text_or),
         "Nguồn": targets["source_ref"].map(text_or),
     })

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from wardplan.display.format import format_ty, natural_key
+from wardplan.rules.frames import records
 from wardplan.rules.missing import is_missing, text_or
 from wardplan.rules.numbers import format_number_vi
 from wardplan.rules.text import fold
@@ -56,7 +57,7 @@ def projects_view(projects: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame({
         "Nhóm": projects["group_code"].map(lambda g: text_or(g, "—")),
         "Loại dòng": projects["row_kind"].map(lambda k: _ROW_KIND_LABELS.get(k, text_or(k))),
-        "Dự án / hạng mục": [name(r) for r in projects.itertuples(index=False)],
+        "Dự án / hạng mục": [name(r) for r in records(projects)],
         "Tổng vốn (triệu đồng)": projects["total_capital_mvnd"].map(
             lambda v: "—" if is_missing(v) else format_number_vi(float(v), 3)),
         "KH giải ngân quý I (triệu đồng)": projects["planned_q1_mvnd"].map(

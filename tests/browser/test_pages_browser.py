@@ -75,7 +75,8 @@ FITS = """() => {
     const main = document.querySelector('[data-testid="stMain"]');
     const block = document.querySelector('[data-testid="stMainBlockContainer"]');
     const tooWide = [...document.querySelectorAll(
-            '[data-testid="stTable"], [data-testid="stPlotlyChart"], [data-testid="stMarkdown"]')]
+            '[data-testid="stTable"], [data-testid="stPlotlyChart"], [data-testid="stMarkdown"], ' +
+            '[data-testid="stMetricValue"], [data-testid="stMetricValue"] *')]
         .filter(visible)
         .filter(e => e.scrollWidth > e.clientWidth + 2 || e.getBoundingClientRect().right >
                      block.getBoundingClientRect().right + 2)
@@ -99,7 +100,8 @@ TICKS_OVERLAP = """() => {
 
 
 def test_no_page_is_cut_at_phone_tablet_or_desktop_width(warm: str, browser, screenshots):
-    """Nothing wider than the main column, no overlapping month ticks, no outside request."""
+    """Nothing wider than the main column or cut short ("357.450 tri…" in a metric), no
+    overlapping month ticks, no outside request."""
     outside: list[str] = []
     for width, height in LAYOUT_SIZES:
         context = browser.new_context(viewport={"width": width, "height": height},

@@ -13,11 +13,14 @@ without the lock, for code that already holds it.  `derive_ward` and
 
 from __future__ import annotations
 
+import ctypes
 import datetime as dt
 import functools
 import logging
 import multiprocessing
 import os
+import signal
+import sys
 import threading
 import time
 from collections import OrderedDict
@@ -28,7 +31,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from etl import files, ledger, submissions
+from etl import crashpoints, files, ledger, submissions
 from etl.load import (
     OtherWards,
     check_database,
@@ -230,6 +233,7 @@ class _CheckedWorkbook:
 
 
 def _check_workbook(file: WorkbookFile, catalogue: Catalogue) -> _CheckedWorkbook:
+    crashpoints.reached("while_reading_workbooks")
     problems: list[Problem] = []
     raw = read_file(file, problems)
     if raw is None:
@@ -255,12 +259,25 @@ def _checked_workbooks(files: list[WorkbookFile], catalogue: Catalogue) -> list[
     """
     workers = min(os.cpu_count() or 1, len(files))
     if len(files) < _PARALLEL_FROM or workers < 2 or threading.active_count() > 1 \
-            or "fork" not in multiprocessing.get_all_start_methods():
+            or not sys.platform.startswith("linux"):
         return [_check_workbook(file, catalogue) for file in files]
     check = functools.partial(_check_workbook, catalogue=catalogue)
     context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(workers, mp_context=context) as pool:
+    with ProcessPoolExecutor(workers, mp_context=context, initializer=_die_with,
+                             initargs=(os.getpid(),)) as pool:
         return list(pool.map(check, files, chunksize=max(1, len(files) // (4 * workers))))
+
+
+_PR_SET_PDEATHSIG = 1  # linux/prctl.h
+
+
+def _die_with(build: int) -> None:
+    """A reading worker ends with the build that forked it.  A build killed outright
+    (kill -9, the OOM killer) left its workers waiting forever, and holding the writer
+    lock, whose open file they share: no build or submission could run again."""
+    ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != build:  # it died before the line above
+        os._exit(1)
 
 
 def _misplaced(file: WorkbookFile, ward: WardData) -> str | None:

@@ -309,3 +309,48 @@ def test_a_second_command_line_writer_says_it_waits(data_dir: Path, live_db: Pat
     said = second_log.read_text(encoding="utf-8")
     assert "Đang chờ" in said and "vẫn đang chạy sau 1 giây chờ" in said, said
     assert f"tiến trình {first.pid}" in said
+
+
+def _children_of(pid: int) -> list[int]:
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            found.append(int(stat.parent.name))
+    return found
+
+
+def _running(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+def test_a_build_killed_while_its_workers_read_leaves_no_worker_and_no_lock(tmp_path: Path):
+    """A city's workbooks are read by forked workers (etl.build): kill -9 of the build
+    while they read must take them with it, or they wait forever holding the writer lock,
+    whose open file they share, and no build or submission could run again."""
+    from bench import synthetic
+
+    data = tmp_path / "data"
+    synthetic.write(data, units=20)
+    db = tmp_path / "city.duckdb"
+    log = tmp_path / "build.log"
+    process = start(["build", "--data", str(data), "--db", str(db)], log,
+                    pause_at="while_reading_workbooks")
+    wait_for(log, "PAUSED while_reading_workbooks", process)
+    workers = _children_of(process.pid)
+    assert len(workers) >= 2, workers
+    os.kill(process.pid, signal.SIGKILL)
+    process.wait()
+    deadline = time.monotonic() + 10
+    while any(_running(w) for w in workers) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not any(_running(w) for w in workers), "a reading worker outlived its build"
+    build(data, db, wait_seconds=5)  # the lock is free at once
+    assert check_database(db) == []

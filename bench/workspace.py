@@ -61,8 +61,9 @@ class Workspace:
         return self._dbs[scale]
 
     def build(self, scale: str, path: Path):
+        # The tree sampled too: a city's build reads its workbooks in forked workers.
         run = run_child(python("-m", "etl", "build", "--data", str(self.data(scale)),
-                               "--db", str(path)))
+                               "--db", str(path)), sample_tree=True)
         if run.returncode != 0:
             raise SystemExit(f"etl build failed on the {scale} data:\n{run.output}")
         self._dbs[scale] = path

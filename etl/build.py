@@ -416,17 +416,20 @@ def inputs(data_dir: Path, entries: list[ledger.Entry], ward: str | None = None,
     catalogue = checked.catalogue, checked.files[0].sha256
     earlier = [submissions.Layer(None, slot, _actuals_of(bundled[slot], catalogue))
                for slot in current if slot in bundled]
-    for e in mine:
-        if e.id in in_force:
-            continue
+    def no_longer_in_force(e: ledger.Entry) -> submissions.Layer:
         if e.kind == ledger.WORKBOOK:
             file = WorkbookFile(submissions.file_name(e), locate(e), (e.ward_code, e.plan_year))
-            earlier.append(submissions.Layer(e, file.slot, _actuals_of(file, catalogue, e.sha256)))
-        else:
-            earlier.append(submissions.Layer(e, None, _superseded(
-                (submissions.file_name(e), e.sha256, catalogue[1], submissions.source_code(e)),
-                lambda e=e: parse_report(locate(e), submissions.file_name(e), checked.catalogue,
-                                         submissions.source_code(e)).actuals)))
+            return submissions.Layer(e, file.slot, _actuals_of(file, catalogue, e.sha256))
+        return submissions.Layer(e, None, _superseded(
+            (submissions.file_name(e), e.sha256, catalogue[1], submissions.source_code(e)),
+            lambda: parse_report(locate(e), submissions.file_name(e), checked.catalogue,
+                                 submissions.source_code(e)).actuals))
+
+    ours = [e for e in ledger.reverted(entries) if ward is None or e.ward_code == ward]
+    earlier += [no_longer_in_force(e) for e in [*mine, *ours] if e.id not in in_force]
+    # A revert is a step of the history too: each figure it brought back, or took away.
+    earlier += [submissions.Layer(e, None, submissions.NO_ACTUALS, undoes=e.reverts)
+                for e in ledger.reverts(entries) if ward is None or e.ward_code == ward]
     return Inputs(checked, reports, earlier)
 
 

@@ -143,9 +143,20 @@ def note_refusal(entry: Entry, folder: Path) -> None:
 
 def accepted(entries: list[Entry]) -> list[Entry]:
     """The accepted submissions not reverted, oldest first: every one was in force once."""
-    reverted = {e.reverts for e in entries if e.kind == REVERT and e.outcome == ACCEPTED}
+    undone = {e.reverts for e in reverts(entries)}
     return [e for e in entries if e.kind != REVERT and e.outcome == ACCEPTED
-            and e.id not in reverted]
+            and e.id not in undone]
+
+
+def reverts(entries: list[Entry]) -> list[Entry]:
+    """The accepted reverts, oldest first."""
+    return [e for e in entries if e.kind == REVERT and e.outcome == ACCEPTED]
+
+
+def reverted(entries: list[Entry]) -> list[Entry]:
+    """The accepted submissions a revert undid, oldest first: in force until then."""
+    undone = {e.reverts for e in reverts(entries)}
+    return [e for e in entries if e.kind != REVERT and e.outcome == ACCEPTED and e.id in undone]
 
 
 def in_force(entries: list[Entry]) -> list[Entry]:

@@ -46,12 +46,14 @@ def reports(entries: list[ledger.Entry], catalogue: Catalogue, locate: Locate,
 
 @dataclass(frozen=True)
 class Layer:
-    """Figures that were in force once and are no longer: a workbook a later one replaced,
-    or a report older than its ward's later workbook.  Kept for the history only."""
+    """One step of a figure's history: the figures a workbook or a report put in force
+    (some of them no longer are: a workbook a later one replaced, a report older than its
+    ward's later workbook, a submission reverted), or a revert taking one step back."""
 
     entry: ledger.Entry | None  # None: a bundled workbook
     slot: tuple[str, int] | None  # a whole workbook's ward and year (it replaced all of them)
     actuals: pd.DataFrame
+    undoes: int | None = None  # a revert: the ledger entry it undid
 
 
 def apply(tables: dict[str, pd.DataFrame], in_force: list[tuple[ledger.Entry, ParsedReport]],
@@ -83,35 +85,95 @@ def apply(tables: dict[str, pd.DataFrame], in_force: list[tuple[ledger.Entry, Pa
 def history(layers: list[Layer]) -> pd.DataFrame:
     """Every value each figure had in force, oldest first, with the one before it: the
     layers replayed in ledger order (a bundled workbook first), a whole workbook
-    replacing every figure of its ward and year, a report the figures it gives."""
+    replacing every figure of its ward and year, a report the figures it gives, and a
+    revert bringing back what the figures would be without the submission it undid."""
     ordered = sorted(layers, key=lambda layer: layer.entry.id if layer.entry else 0)
     # The figures in force, per ward: a layer changes only its own wards' figures, and
     # replaying a city's 115 layers over one growing table cost a second.
     states: dict[str, pd.DataFrame] = {}
+    applied: dict[str, list[Layer]] = {}  # per ward, what made its state (for reverts)
     revisions = []
     for layer in ordered:
+        if layer.undoes is not None:
+            revisions.append(_undo(layer, states, applied))
+            continue
         rows = layer.actuals
         if rows.empty:
             continue
-        wards = list(dict.fromkeys([*rows["ward_code"], *(layer.slot or ())[:1]]))
+        wards = _wards_of(layer)
         state = _stack([states.get(w, _NO_STATE) for w in wards])
         revisions.append(_revisions(rows, layer.entry, state))
-        if layer.slot is not None:
-            ward, year = layer.slot
-            state = state[~((state["ward_code"] == ward) & (state["_year"] == year))]
-        else:
-            state = state.merge(rows[KEY].drop_duplicates(), on=KEY, how="left",
-                                indicator=True)
-            state = state[state.pop("_merge") == "left_only"]
-        fresh = rows[[*KEY, "value", "value_text"]].assign(_year=rows["period"].map(_year))
-        state = _stack([state, fresh])
-        states.update({w: state[state["ward_code"] == w] for w in wards} if len(wards) > 1
-                      else {wards[0]: state})
+        _keep(_applied(state, layer), wards, states)
+        for ward in wards:
+            applied.setdefault(ward, []).append(layer)
     columns = list(TABLES["revisions"])
-    return _stack(revisions)[columns] if revisions else pd.DataFrame(columns=columns)
+    kept = [r for r in revisions if not r.empty]
+    return _stack(kept)[columns] if kept else pd.DataFrame(columns=columns)
+
+
+def _wards_of(layer: Layer) -> list[str]:
+    return list(dict.fromkeys([*layer.actuals["ward_code"], *(layer.slot or ())[:1]]))
+
+
+def _applied(state: pd.DataFrame, layer: Layer) -> pd.DataFrame:
+    """The figures in force once `layer` is laid over `state`."""
+    rows = layer.actuals
+    if layer.slot is not None:
+        ward, year = layer.slot
+        state = state[~((state["ward_code"] == ward) & (state["_year"] == year))]
+    else:
+        state = state.merge(rows[KEY].drop_duplicates(), on=KEY, how="left", indicator=True)
+        state = state[state.pop("_merge") == "left_only"]
+    fresh = rows[[*KEY, "value", "value_text"]].assign(_year=rows["period"].map(_year))
+    return _stack([state, fresh])
+
+
+def _keep(state: pd.DataFrame, wards: list[str], states: dict[str, pd.DataFrame]) -> None:
+    states.update({w: state[state["ward_code"] == w] for w in wards} if len(wards) > 1
+                  else {wards[0]: state})
+
+
+def _undo(revert: Layer, states: dict[str, pd.DataFrame],
+          applied: dict[str, list[Layer]]) -> pd.DataFrame:
+    """The figures a revert changed: what they were with the submission it undid, and what
+    they are without it (the layers of the same wards replayed, that one left out); a
+    figure only that submission gave is gone, its value empty."""
+    wards = [w for w, done in applied.items()
+             if any(layer.entry and layer.entry.id == revert.undoes for layer in done)]
+    if not wards:
+        return _NO_STATE.iloc[0:0]
+    before = _stack([states[w] for w in wards])
+    for ward in wards:
+        applied[ward] = [layer for layer in applied[ward]
+                         if not (layer.entry and layer.entry.id == revert.undoes)]
+        after = _NO_STATE
+        for layer in applied[ward]:
+            after = _applied(after, layer)
+        states[ward] = after[after["ward_code"] == ward]
+    after = _stack([states[w] for w in wards])
+    both = before.merge(after, on=KEY, how="outer", suffixes=("_before", "_after"))
+    changed = both[~(_same(both["value_before"], both["value_after"])
+                     & _same(both["value_text_before"], both["value_text_after"]))]
+    entry = revert.entry
+    frame = pd.DataFrame({
+        **{k: changed[k].to_numpy() for k in KEY},
+        "value": changed["value_after"].to_numpy(),
+        "value_text": changed["value_text_after"].to_numpy(),
+        "source_ref": f"Hủy lần nộp #{revert.undoes}: {entry.message}",
+        "previous_value": changed["value_before"].to_numpy(),
+        "previous_text": changed["value_text_before"].to_numpy(),
+        "submission_id": entry.id, "submitted_by": entry.submitted_by,
+        "submitted_at": _utc(entry.submitted_at)})
+    return frame
+
+
+def _same(a: pd.Series, b: pd.Series) -> pd.Series:
+    return (a == b).fillna(False) | (a.isna() & b.isna())
 
 
 _NO_STATE = pd.DataFrame(columns=[*KEY, "value", "value_text", "_year"])
+# A revert's layer: it gives no figures of its own.
+NO_ACTUALS = pd.DataFrame(columns=[*KEY, "value", "value_text", "source_ref"])
 
 
 def _year(period: object) -> int:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import sys
 import threading
 from pathlib import Path
+from unittest.mock import ANY
 
 import duckdb
 import pandas as pd
@@ -157,8 +158,31 @@ def test_a_revert_brings_back_the_figure_before_and_is_recorded(data_dir: Path, 
         (1, "report", "accepted", None, None, "Nộp báo cáo Tháng 4/2026"),
         (2, "report", "reverted", None, 3, "Nộp báo cáo Tháng 4/2026"),
         (3, "revert", "accepted", 2, None, "Phường báo nhầm số")]
+    # The figure's history keeps the value that was reverted, and the revert itself.
+    assert query(live, "SELECT value, previous_value, submission_id, submitted_by, source_ref "
+                       "FROM v_revisions WHERE ward_code = 'phu_lien' AND indicator_code = "
+                       "'budget_revenue' AND period = '2026-04' ORDER BY submission_id") == [
+        (30000, None, 1, "pl_editor", ANY), (31500, 30000, 2, "pl_editor", ANY),
+        (30000, 31500, 3, "admin1", "Hủy lần nộp #2: Phường báo nhầm số")]
     with pytest.raises(ledger.LedgerError):
         submit.revert(2, ADMIN_1, "lần nữa", data_dir, live)
+
+
+def test_reverting_the_only_report_of_a_figure_leaves_it_empty_in_the_history(
+        data_dir: Path, live: Path):
+    submit.publish(april_report(live, 30000), EDITOR_PL, data_dir, live)
+    submit.revert(1, ADMIN_1, "Nộp nhầm kỳ", data_dir, live)
+    assert april_revenue(live) == []
+    history = query(live, "SELECT value, previous_value, submission_id FROM v_revisions WHERE "
+                          "ward_code = 'phu_lien' AND indicator_code = 'budget_revenue' AND "
+                          "period = '2026-04' ORDER BY submission_id")
+    assert history[0] == (30000, None, 1)
+    assert history[1][1:] == (30000, 2) and history[1][0] is None
+    # As a whole rebuild makes it.
+    rebuilt = data_dir.parent / "rebuilt.duckdb"
+    build(data_dir, rebuilt)
+    assert sorted(query(rebuilt, "SELECT * FROM v_revisions"), key=repr) == \
+        sorted(query(live, "SELECT * FROM v_revisions"), key=repr)
 
 
 def test_the_same_file_twice_is_nothing_new(data_dir: Path, live: Path):

@@ -251,21 +251,27 @@ _PARALLEL_FROM = 16
 
 def _checked_workbooks(files: list[WorkbookFile], catalogue: Catalogue) -> list[_CheckedWorkbook]:
     """Each workbook read and checked, in order: reading is most of a city's build and each
-    workbook stands alone, so with many of them each core takes a share.
+    workbook stands alone, so with many of them each core takes a share."""
+    check = functools.partial(_check_workbook, catalogue=catalogue)
+    if len(files) < _PARALLEL_FROM:
+        return [check(file) for file in files]
+    return _forked_map(check, files)
+
+
+def _forked_map(work: Callable, items: list) -> list:
+    """`[work(item) for item in items]`, in order, by one forked process per core.
 
     Only from a process with no other thread (the command line): a forked child has just
     the thread that forked, and a server's other threads may hold locks it would wait on
-    forever.  Elsewhere (a server's first build, one ward's submission) they are read here.
+    forever.  Elsewhere (a server's first build, one ward's submission) here, in turn.
     """
-    workers = min(os.cpu_count() or 1, len(files))
-    if len(files) < _PARALLEL_FROM or workers < 2 or threading.active_count() > 1 \
-            or not sys.platform.startswith("linux"):
-        return [_check_workbook(file, catalogue) for file in files]
-    check = functools.partial(_check_workbook, catalogue=catalogue)
+    workers = min(os.cpu_count() or 1, len(items))
+    if workers < 2 or threading.active_count() > 1 or not sys.platform.startswith("linux"):
+        return [work(item) for item in items]
     context = multiprocessing.get_context("fork")
     with ProcessPoolExecutor(workers, mp_context=context, initializer=_die_with,
                              initargs=(os.getpid(),)) as pool:
-        return list(pool.map(check, files, chunksize=max(1, len(files) // (4 * workers))))
+        return list(pool.map(work, items, chunksize=max(1, len(items) // (4 * workers))))
 
 
 _PR_SET_PDEATHSIG = 1  # linux/prctl.h
@@ -341,9 +347,8 @@ def derive_tables(checked: CheckedInput, settings: Settings,
     flags = status.Flags.from_findings(tables["data_issues"])
     status_wards = catalogue.wards if only_ward is None else \
         catalogue.wards[catalogue.wards["ward_code"] == only_ward]
-    tables["status"] = _stack(status.compute_status(
-        catalogue.indicators, tables["targets"], tables["actuals"], tables["scenario"],
-        status_wards, settings.bands, year, flags) for year in years)
+    tables["status"] = _stack(_statuses(catalogue, tables, status_wards, settings, year, flags)
+                              for year in years)
     tables["load_files"] = _load_files(checked, reports)
     tables["build_info"] = pd.DataFrame([{
         "green_min_pct": settings.bands.green_min_pct,
@@ -352,6 +357,24 @@ def derive_tables(checked: CheckedInput, settings: Settings,
         "ledger_entries": ledger.accepted_count(entries),
     }])
     return tables
+
+
+def _statuses(catalogue: Catalogue, tables: dict[str, pd.DataFrame], wards: pd.DataFrame,
+              settings: Settings, year: int, flags: status.Flags) -> pd.DataFrame:
+    """The status rows of `wards` for `year`: for a city, each core judges a run of its
+    units (a ward's statuses depend on the others' only through what they plan, which
+    every run sees whole)."""
+    judge = functools.partial(status.compute_status, catalogue.indicators, tables["targets"],
+                              tables["actuals"], tables["scenario"], bands=settings.bands,
+                              year=year, flags=flags)
+    if len(wards) < _PARALLEL_FROM:
+        return judge(wards)
+    # compute_status goes through its wards in code order: runs in that order, stacked.
+    ordered = wards.assign(_code=wards["ward_code"].map(str)).sort_values("_code")
+    share = -(-len(ordered) // (os.cpu_count() or 1))
+    runs = [ordered.iloc[start:start + share].drop(columns="_code")
+            for start in range(0, len(ordered), share)]
+    return pd.concat(_forked_map(judge, runs), ignore_index=True)
 
 
 def _stack(frames) -> pd.DataFrame:

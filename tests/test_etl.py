@@ -303,6 +303,22 @@ def test_import_of_a_bad_workbook_changes_nothing(data_dir: Path, live_db: Path,
     assert ledger.read(ledger.submissions_dir(data_dir)) == []
 
 
+def forked(monkeypatch) -> list:
+    """The command line's conditions for the forked pools (one thread, two cores), and the
+    pools made, for a test to see that one was used."""
+    pools = []
+
+    class Pool(build_module.ProcessPoolExecutor):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            pools.append(self)
+
+    monkeypatch.setattr(build_module, "ProcessPoolExecutor", Pool)
+    monkeypatch.setattr(build_module.threading, "active_count", lambda: 1)
+    monkeypatch.setattr(build_module.os, "cpu_count", lambda: 2)
+    return pools
+
+
 def test_many_workbooks_read_in_several_processes_give_what_one_process_gives(
         tmp_path, monkeypatch):
     """A city's workbooks are read by a pool of forked processes from the command line:
@@ -316,17 +332,7 @@ def test_many_workbooks_read_in_several_processes_give_what_one_process_gives(
     catalogue = build_module.read_catalogue(data)
     files, _ = build_module.ward_files(data)
     one_by_one = [build_module._check_workbook(f, catalogue) for f in files]
-
-    pools = []
-
-    class Pool(build_module.ProcessPoolExecutor):
-        def __init__(self, *args, **kwargs):
-            super().__init__(*args, **kwargs)
-            pools.append(self)
-
-    monkeypatch.setattr(build_module, "ProcessPoolExecutor", Pool)
-    monkeypatch.setattr(build_module.threading, "active_count", lambda: 1)
-    monkeypatch.setattr(build_module.os, "cpu_count", lambda: 2)
+    pools = forked(monkeypatch)
     pooled = build_module._checked_workbooks(files, catalogue)
 
     assert pools, "the pool was not used"
@@ -362,16 +368,7 @@ def test_a_city_judged_in_several_processes_gets_the_statuses_one_process_gives(
     found = build_module.inputs(data, [])
     monkeypatch.setattr(build_module.threading, "active_count", lambda: 3)  # one process
     alone = build_module.derive_tables(found.checked, load_settings())["status"]
-    pools = []
-
-    class Pool(build_module.ProcessPoolExecutor):
-        def __init__(self, *args, **kwargs):
-            super().__init__(*args, **kwargs)
-            pools.append(self)
-
-    monkeypatch.setattr(build_module, "ProcessPoolExecutor", Pool)
-    monkeypatch.setattr(build_module.threading, "active_count", lambda: 1)
-    monkeypatch.setattr(build_module.os, "cpu_count", lambda: 2)
+    pools = forked(monkeypatch)
     shared = build_module.derive_tables(found.checked, load_settings())["status"]
     assert pools, "the pool was not used"
     assert alone["ward_code"].nunique() == 20

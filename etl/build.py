@@ -245,7 +245,7 @@ def _check_workbook(file: WorkbookFile, catalogue: Catalogue) -> _CheckedWorkboo
                             info_cell(raw, "Mã đơn vị"))
 
 
-# Below this many workbooks, starting the processes costs more than it saves.
+# Below this many workbooks (or units to judge), starting processes costs more than it saves.
 _PARALLEL_FROM = 16
 
 
@@ -278,9 +278,9 @@ _PR_SET_PDEATHSIG = 1  # linux/prctl.h
 
 
 def _die_with(build: int) -> None:
-    """A reading worker ends with the build that forked it.  A build killed outright
-    (kill -9, the OOM killer) left its workers waiting forever, and holding the writer
-    lock, whose open file they share: no build or submission could run again."""
+    """A worker ends with the build that forked it.  A build killed outright (kill -9, the
+    OOM killer) left its workers waiting forever, and holding the writer lock, whose open
+    file they share: no build or submission could run again."""
     ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
     if os.getppid() != build:  # it died before the line above
         os._exit(1)
@@ -439,6 +439,7 @@ def inputs(data_dir: Path, entries: list[ledger.Entry], ward: str | None = None,
     catalogue = checked.catalogue, checked.files[0].sha256
     earlier = [submissions.Layer(None, slot, _actuals_of(bundled[slot], catalogue))
                for slot in current if slot in bundled]
+
     def no_longer_in_force(e: ledger.Entry) -> submissions.Layer:
         if e.kind == ledger.WORKBOOK:
             file = WorkbookFile(submissions.file_name(e), locate(e), (e.ward_code, e.plan_year))

@@ -155,7 +155,7 @@ def _undo(revert: Layer, states: dict[str, pd.DataFrame],
     changed = both[~(_same(both["value_before"], both["value_after"])
                      & _same(both["value_text_before"], both["value_text_after"]))]
     entry = revert.entry
-    frame = pd.DataFrame({
+    return pd.DataFrame({
         **{k: changed[k].to_numpy() for k in KEY},
         "value": changed["value_after"].to_numpy(),
         "value_text": changed["value_text_after"].to_numpy(),
@@ -164,7 +164,6 @@ def _undo(revert: Layer, states: dict[str, pd.DataFrame],
         "previous_text": changed["value_text_before"].to_numpy(),
         "submission_id": entry.id, "submitted_by": entry.submitted_by,
         "submitted_at": _utc(entry.submitted_at)})
-    return frame
 
 
 def _same(a: pd.Series, b: pd.Series) -> pd.Series:

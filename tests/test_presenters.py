@@ -10,6 +10,7 @@ import pytest
 from wardplan.display import compare, overview, progress, styles
 from wardplan.display import detail as detail_view
 from wardplan.display import format as fmt
+from wardplan.display import intake as intake_view
 from wardplan.display import periods as display_periods
 from wardplan.display import tasks as task_view
 from wardplan.reads import queries
@@ -344,3 +345,25 @@ def test_actuals_after_the_chosen_period_are_not_drawn():
     assert january["actual"].tolist()[0] == 20684.0
     assert math.isnan(january["actual"].tolist()[2]) and pd.isna(january["actual_period"].tolist()[2])
     assert progress.actuals_up_to(series, "2026-Q1")["actual"].tolist()[2] == 105879.0
+
+
+def test_a_figures_history_is_in_ledger_order_within_a_minute():
+    """Two submissions and a revert in the same minute: the ledger's order, after the
+    bundled workbook's value, and the revert says which submission it undid."""
+    at = pd.Timestamp("2026-05-08 03:15:00")
+    revisions = pd.DataFrame({
+        "period": ["2026-04", "2026-04", "2026-04", "2026-04"],
+        "value": [31500.0, 30000.0, 30000.0, 29000.0],
+        "value_text": [None, None, None, None],
+        "previous_value": [30000.0, 29000.0, 31500.0, math.nan],
+        "previous_text": [None, None, None, None],
+        "submission_id": [2, 1, 3, math.nan],
+        "submitted_by": ["pl_editor", "pl_editor", "admin1", None],
+        "submitted_at": [at, at, at, pd.NaT],
+        "source_ref": ["nộp #2", "nộp #1", "Hủy lần nộp #2: Phường báo nhầm số", "sổ tính"],
+    })
+    view = intake_view.revisions_view(revisions, "triệu đồng")
+    assert view["Lần nộp"].tolist() == ["sổ tính gốc", "#1", "#2", "#3"]
+    assert view.iloc[3]["Giá trị"] == "30.000 triệu đồng"
+    assert view.iloc[3]["Giá trị trước đó"] == "31.500 triệu đồng"
+    assert view.iloc[3]["Nguồn"] == "Hủy lần nộp #2: Phường báo nhầm số"

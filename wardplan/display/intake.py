@@ -109,7 +109,8 @@ def submissions_view(submissions: pd.DataFrame) -> pd.DataFrame:
 
 def revisions_view(revisions: pd.DataFrame, unit: str) -> pd.DataFrame:
     """Each value a figure has had, oldest first per period."""
-    frame = revisions.sort_values(["period", "submitted_at"], key=lambda s: s.map(
+    # Submissions a second apart share their minute: the ledger's order settles them.
+    frame = revisions.sort_values(["period", "submitted_at", "submission_id"], key=lambda s: s.map(
         period_sort_key) if s.name == "period" else s, na_position="first", kind="stable")
     rows = [{
         "Kỳ": period_label(r["period"]),

@@ -66,7 +66,11 @@ def writer_lock(db_path: Path, wait_seconds: float = WAIT_SECONDS,
     try:
         _acquire(fd, wait_seconds, notify)
         _write_holder(fd)
-        yield
+        try:
+            yield
+        finally:
+            # Still held: the next writer's waiters must not name this one as its holder.
+            os.ftruncate(fd, 0)
     finally:
         os.close(fd)  # closing the file releases the lock
 

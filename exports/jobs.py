@@ -8,8 +8,9 @@ most `workers` at a time (one on a two-core machine: the server keeps the other 
 the others queued in order, at most `max_pending` in all (then `Busy`: "try again").
 A page asks `Exporter.job(id, owner)` how far it got (`Job.progress`, read from the
 child's progress file) and takes the file when it is `DONE`.  A server killed outright
-(SIGKILL, the OOM killer) cannot stop its children: each child ends itself once its
-server is gone (`stop_when_orphaned`), and the next server removes the dead one's folder.
+(SIGKILL, the OOM killer) cannot stop its children: each child ends itself, and its
+process group, once its server is gone (`stop_when_orphaned`), and the next server removes
+the dead one's folder.
 
 Nothing here imports Streamlit.  Failures never reach a reader as a traceback: the job
 says "Không tạo được tệp (mã lỗi: …)" with an id, and the child's whole output goes to
@@ -325,16 +326,20 @@ def _stop(child: subprocess.Popen) -> None:
 
 
 def stop_when_orphaned(poll_seconds: float = ORPHAN_POLL_SECONDS) -> None:
-    """In an export child: end it, and what it started (Chromium), as soon as the server
-    that asked for it is gone.  Nothing to watch when run by hand (no server named)."""
-    server = os.environ.get(PARENT_ENV)
+    """In an export child: end it as soon as the server that asked for it is gone, with
+    its process group when it leads one (the session `Exporter` starts it in).  Nothing
+    to watch when run by hand (no server named); what it starts is not told of the
+    server, so nothing below it watches the wrong parent."""
+    server = os.environ.pop(PARENT_ENV, None)
     if not server:
         return
 
     def watch() -> None:
         while os.getppid() == int(server):
             time.sleep(poll_seconds)
-        os.killpg(os.getpgid(0), signal.SIGKILL)  # its own session: the child and its own
+        if os.getpgid(0) == os.getpid():
+            os.killpg(os.getpid(), signal.SIGKILL)
+        os.kill(os.getpid(), signal.SIGKILL)
 
     threading.Thread(target=watch, name="orphan-watch", daemon=True).start()
 

@@ -315,7 +315,7 @@ def forked(monkeypatch) -> list:
 
     monkeypatch.setattr(build_module, "ProcessPoolExecutor", Pool)
     monkeypatch.setattr(build_module.threading, "active_count", lambda: 1)
-    monkeypatch.setattr(build_module.os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(build_module.os, "sched_getaffinity", lambda pid: {0, 1})
     return pools
 
 

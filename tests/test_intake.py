@@ -17,6 +17,7 @@ import pandas as pd
 import pytest
 
 from accounts.store import ADMIN, EDITOR, VIEWER, PermissionDenied, User
+from etl import build as etl_build
 from etl import ledger
 from etl.build import build
 from etl.load import same_schema
@@ -333,3 +334,18 @@ def test_a_database_whose_tables_schema_sql_no_longer_declares_is_rebuilt_whole(
     incremental, rebuilt = tables_of(live), tables_of(whole)
     for name in rebuilt:
         pd.testing.assert_frame_equal(incremental[name], rebuilt[name], obj=name)
+
+
+def test_a_reverted_submission_whose_file_no_longer_reads_does_not_stop_the_builds(
+        data_dir: Path, live: Path, caplog):
+    """Reverting is how an admin undoes a bad submission: its file, kept for the history
+    only, gone or unreadable must not stop every later build and submission."""
+    submit.publish(april_report(live, 30000), EDITOR_PL, data_dir, live)
+    first = ledger.read(folder(data_dir))[0]
+    submit.revert(1, ADMIN_1, "Nộp nhầm", data_dir, live)
+    ledger.stored_file(first.sha256, folder(data_dir)).unlink()
+    etl_build._SUPERSEDED.clear()  # as in a new process: it was read once, in this one
+    build(data_dir, live)  # a whole rebuild
+    submit.publish(april_report(live, 31000), EDITOR_PL, data_dir, live)  # one ward
+    assert april_revenue(live) == [(31000,)]
+    assert "reverted submission #1 left out of the history" in caplog.text

@@ -8,8 +8,9 @@ and nothing older is ever served for it.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from types import MappingProxyType
 from typing import Any
 
 import numpy as np
@@ -103,26 +104,53 @@ def wards() -> pd.DataFrame:
     return load(queries.wards)
 
 
-def ward_names() -> dict[str, str]:
+@dataclass(frozen=True)
+class Lookups:
+    """The units' and indicators' names and units, as every page's sidebar and titles ask
+    for them several times a rerun.  Shared by every session (st.cache_resource): the
+    mappings are read-only views and the frame is never to be modified."""
+
+    ward_names: Mapping[str, str]
+    ward_codes: tuple[str, ...]  # by name, diacritics folded, as the unit picker lists them
+    indicator_info: pd.DataFrame  # indexed by indicator_code
+    indicator_names: Mapping[str, str]
+    indicator_units: Mapping[str, str]
+
+
+# Held, not pickled: a cached frame would be unpickled and the dicts rebuilt on every call
+# (about a millisecond each, several calls a rerun).
+@st.cache_resource(show_spinner=False, max_entries=2)
+def _lookups(generation: Any) -> Lookups:
     frame = wards()
-    return dict(zip(frame["ward_code"], frame["name_vi"], strict=True))
+    names = dict(zip(frame["ward_code"], frame["name_vi"], strict=True))
+    info = load(queries.indicators).set_index("indicator_code")
+    return Lookups(
+        ward_names=MappingProxyType(names),
+        ward_codes=tuple(sorted(names, key=lambda code: fold(names[code]))),
+        indicator_info=info,
+        indicator_names=MappingProxyType(info["name_vi"].to_dict()),
+        indicator_units=MappingProxyType(info["unit"].map(text_or).to_dict()))
 
 
-def ward_codes() -> list[str]:
-    names = ward_names()
-    return sorted(names, key=lambda code: fold(names[code]))
+def ward_names() -> Mapping[str, str]:
+    return _lookups(generation()).ward_names
+
+
+def ward_codes() -> tuple[str, ...]:
+    return _lookups(generation()).ward_codes
 
 
 def indicator_info() -> pd.DataFrame:
-    return load(queries.indicators).set_index("indicator_code")
+    """Shared: read it, never modify it."""
+    return _lookups(generation()).indicator_info
 
 
-def indicator_names() -> dict[str, str]:
-    return indicator_info()["name_vi"].to_dict()
+def indicator_names() -> Mapping[str, str]:
+    return _lookups(generation()).indicator_names
 
 
-def indicator_units() -> dict[str, str]:
-    return indicator_info()["unit"].map(text_or).to_dict()
+def indicator_units() -> Mapping[str, str]:
+    return _lookups(generation()).indicator_units
 
 
 def plan_years() -> list[int]:

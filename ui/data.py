@@ -106,59 +106,97 @@ def wards() -> pd.DataFrame:
 
 @dataclass(frozen=True)
 class Lookups:
-    """The units' and indicators' names and units, as every page's sidebar and titles ask
-    for them several times a rerun.  Shared by every session (st.cache_resource): the
-    mappings are read-only views and the frame is never to be modified."""
+    """What every page asks for on every rerun, the same for a whole generation: names and
+    units, the periods, the sources' wording, the bands.  Shared by every session
+    (st.cache_resource): the mappings are read-only views, and the frame and the labels
+    are never to be modified."""
 
     ward_names: Mapping[str, str]
     ward_codes: tuple[str, ...]  # by name, diacritics folded, as the unit picker lists them
     indicator_info: pd.DataFrame  # indexed by indicator_code
     indicator_names: Mapping[str, str]
     indicator_units: Mapping[str, str]
+    reported: frozenset[tuple[str, int]]  # (ward, plan year) with a report of figures
+    plan_years: tuple[int, ...]
+    period_options: tuple[str, ...]
+    periods_with_actuals: frozenset[str]
+    default_as_of: str | None
+    default_submit_period: str | None
+    source_labels: fmt.SourceLabels
+    loaded_at: str | None
+    bands: Mapping[str, Any]
 
 
-# Held, not pickled: a cached frame would be unpickled and the dicts rebuilt on every call
-# (about a millisecond each, several calls a rerun).
+# Held, not pickled: each of these read through st.cache_data was a frame or a dict
+# unpickled and reshaped on every call, several calls a rerun.
 @st.cache_resource(show_spinner=False, max_entries=2)
-def _lookups(generation: Any) -> Lookups:
+def _lookups_of(generation: Any) -> Lookups:
     frame = wards()
     names = dict(zip(frame["ward_code"], frame["name_vi"], strict=True))
     info = load(queries.indicators).set_index("indicator_code")
+    plans = load(queries.plans)
+    years = load(queries.plan_years)
+    with_actuals = load(queries.actual_periods)
+    files = load(queries.load_files)
     return Lookups(
         ward_names=MappingProxyType(names),
         ward_codes=tuple(sorted(names, key=lambda code: fold(names[code]))),
         indicator_info=info,
         indicator_names=MappingProxyType(info["name_vi"].to_dict()),
-        indicator_units=MappingProxyType(info["unit"].map(text_or).to_dict()))
+        indicator_units=MappingProxyType(info["unit"].map(text_or).to_dict()),
+        reported=frozenset((ward, int(year)) for ward, year, has in zip(
+            plans["ward_code"], plans["plan_year"], plans["has_report"], strict=True) if has),
+        plan_years=tuple(years),
+        period_options=tuple(display_periods.period_options(years)),
+        periods_with_actuals=frozenset(with_actuals),
+        default_as_of=display_periods.default_as_of(with_actuals, years),
+        default_submit_period=display_periods.next_to_report(with_actuals, years),
+        source_labels=fmt.SourceLabels(load(queries.sources)),
+        loaded_at=None if files.empty else fmt.local_time_text(
+            pd.Timestamp(files["loaded_at"].max()).to_pydatetime()),
+        bands=MappingProxyType(load(queries.build_settings)))
+
+
+def _lookups() -> Lookups:
+    return _lookups_of(generation())
 
 
 def ward_names() -> Mapping[str, str]:
-    return _lookups(generation()).ward_names
+    return _lookups().ward_names
 
 
 def ward_codes() -> tuple[str, ...]:
-    return _lookups(generation()).ward_codes
+    return _lookups().ward_codes
 
 
 def indicator_info() -> pd.DataFrame:
     """Shared: read it, never modify it."""
-    return _lookups(generation()).indicator_info
+    return _lookups().indicator_info
 
 
 def indicator_names() -> Mapping[str, str]:
-    return _lookups(generation()).indicator_names
+    return _lookups().indicator_names
 
 
 def indicator_units() -> Mapping[str, str]:
-    return _lookups(generation()).indicator_units
+    return _lookups().indicator_units
 
 
-def plan_years() -> list[int]:
-    return load(queries.plan_years)
+def plan_years() -> tuple[int, ...]:
+    return _lookups().plan_years
+
+
+def period_options() -> tuple[str, ...]:
+    """Every period of every plan year the database holds, as the period picker lists them."""
+    return _lookups().period_options
+
+
+def periods_with_actuals() -> frozenset[str]:
+    return _lookups().periods_with_actuals
 
 
 def default_as_of() -> str | None:
-    return display_periods.default_as_of(load(queries.actual_periods), plan_years())
+    return _lookups().default_as_of
 
 
 @st.cache_data(show_spinner=False, ttl=60)
@@ -168,35 +206,25 @@ def report_due_days() -> int:
 
 
 def default_submit_period() -> str | None:
-    return display_periods.next_to_report(load(queries.actual_periods), plan_years())
+    return _lookups().default_submit_period
 
 
 def source_labels() -> fmt.SourceLabels:
     """Short and full wording of source references, documents named by number and date."""
-    return _source_labels(generation())
-
-
-@st.cache_data(show_spinner=False, max_entries=4)
-def _source_labels(generation: Any) -> fmt.SourceLabels:
-    return fmt.SourceLabels(load(queries.sources))
+    return _lookups().source_labels
 
 
 def loaded_at() -> str | None:
-    files = load(queries.load_files)
-    if files.empty:
-        return None
-    return fmt.local_time_text(pd.Timestamp(files["loaded_at"].max()).to_pydatetime())
+    return _lookups().loaded_at
 
 
-def bands() -> dict:
+def bands() -> Mapping[str, Any]:
     """The bands the statuses on screen were computed with (not today's settings.toml)."""
-    return load(queries.build_settings)
+    return _lookups().bands
 
 
 def has_report(ward: str, year: int) -> bool:
-    plans = load(queries.plans)
-    mine = plans[(plans["ward_code"] == ward) & (plans["plan_year"] == year)]
-    return bool(not mine.empty and mine["has_report"].iloc[0])
+    return (ward, year) in _lookups().reported
 
 
 # --- page data ---------------------------------------------------------------------

@@ -24,6 +24,7 @@ from wardplan.display import detail as detail_view
 from wardplan.display import format as fmt
 from wardplan.display import intake as intake_view
 from wardplan.display import periods as display_periods
+from wardplan.display import tasks as task_view
 from wardplan.display.bundle import IndicatorBundle
 from wardplan.display.styles import STATUS_ORDER
 from wardplan.reads import queries
@@ -518,3 +519,33 @@ def shared_matrix(generation: Any, as_of: str, wards: tuple[str, ...]) -> pd.Dat
     targets = load(queries.targets, wards=list(wards), year=year)
     return compare.shared_matrix(targets[targets["indicator_code"].isin(shared)],
                                  load(queries.status, as_of=as_of, wards=list(wards)))
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def task_offices(generation: Any, ward: str, year: int | None) -> list[str] | None:
+    """The offices leading the ward's key tasks (the filter's options), None when it has
+    no list of tasks."""
+    tasks = unit_rows(queries.tasks, ward, year=year)
+    return None if tasks.empty else task_view.task_offices(tasks)
+
+
+@st.cache_data(show_spinner=False, max_entries=512)
+def tasks_table(generation: Any, ward: str, year: int | None, source: str,
+                offices: tuple[str, ...]) -> pd.DataFrame:
+    """The ward's key tasks from `source` led by `offices` (all when none), as shown."""
+    return task_view.tasks_view(unit_rows(queries.tasks, ward, year=year), source, list(offices))
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def projects_tables(generation: Any, ward: str, year: int | None) -> dict | None:
+    """The ward's projects as shown: the sums per group, the groups whose total row
+    disagrees with their projects, and every row; None when it has no list of projects."""
+    projects = unit_rows(queries.projects, ward, year=year)
+    if projects.empty:
+        return None
+    issues = unit_rows(queries.data_issues, ward)
+    group_issues = issues[issues["indicator_code"].isna()
+                          & (issues["check_code"] == "project_group_total")]
+    return {"summary": task_view.project_summary(projects),
+            "group_issues": group_issues["message"].tolist(),
+            "projects": task_view.projects_view(projects)}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 from urllib.parse import quote
@@ -36,7 +37,14 @@ WORD_JOINER = "\u2060"
 
 def md_escape(text: object) -> str:
     """Text from the data, safe to embed in st.markdown / st.caption: no formatting, no links."""
-    plain = _AUTOLINK_STARTS.sub(lambda m: m.group(0) + WORD_JOINER, text_or(text))
+    return _escaped(text_or(text))
+
+
+# Every rerun of every session escapes the same cells again (hundreds a page): each text
+# is escaped once, the most recent some 30 000 kept.
+@functools.lru_cache(maxsize=2**15)
+def _escaped(text: str) -> str:
+    plain = _AUTOLINK_STARTS.sub(lambda m: m.group(0) + WORD_JOINER, text)
     return _MARKDOWN_SPECIALS.sub(r"\\\1", plain)
 
 

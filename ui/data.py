@@ -95,6 +95,12 @@ def unit_rows(query: Callable, ward: str, **filters) -> pd.DataFrame:
     return _every_unit(query.__name__, generation(), _frozen(filters)).of(ward)
 
 
+def indicator_codes(query: Callable, ward: str, year: int) -> list[str]:
+    """The unit's indicators `query` lists for a plan year (`queries.ward_indicators`,
+    `queries.ward_indicators_with_actuals`), out of its read of every unit."""
+    return unit_rows(query, ward, year=year)["indicator_code"].tolist()
+
+
 def _of_indicator(rows: pd.DataFrame, indicator: str) -> pd.DataFrame:
     return rows[rows["indicator_code"] == indicator].reset_index(drop=True)
 

@@ -31,7 +31,7 @@ if not data.has_report(ward, year):
                  narrow=["Chỉ tiêu", "Chỉ tiêu kế hoạch (nguyên văn)"])
     st.stop()
 
-with_data = data.load(queries.ward_indicators_with_actuals, ward, year)
+with_data = data.indicator_codes(queries.ward_indicators_with_actuals, ward, year)
 default = "budget_revenue" if "budget_revenue" in with_data else (with_data[0] if with_data else None)
 indicator = state.select_indicator(with_data, default=default,
                                    label="Chỉ tiêu (có số liệu thực hiện)")

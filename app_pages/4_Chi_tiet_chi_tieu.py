@@ -18,7 +18,7 @@ ward = state.select_ward()
 as_of = state.select_as_of()
 period = period_label(as_of)
 year = parse_period(as_of).year
-options = data.load(queries.ward_indicators, ward, year)
+options = data.indicator_codes(queries.ward_indicators, ward, year)
 indicator = state.select_indicator(options, default="budget_revenue")
 generation = data.generation()
 ward_name = data.ward_names().get(ward, ward)

@@ -16,7 +16,6 @@ from ui import auth, data, nav
 from ui import components as ui
 from wardplan.display import format as fmt
 from wardplan.display import intake as intake_view
-from wardplan.display import periods as display_periods
 from wardplan.reads import queries
 from wardplan.rules.numbers import format_number_vi
 from wardplan.rules.periods import period_label
@@ -69,7 +68,7 @@ def template_step(own: list[str]) -> None:
     left, right = st.columns(2)
     ward = left.selectbox("Đơn vị", own, format_func=lambda code: names.get(code, code),
                           key="submit_ward")
-    periods = [p for p in display_periods.period_options(data.plan_years()) if "-" in p]
+    periods = [p for p in data.period_options() if "-" in p]
     suggested = data.default_submit_period()
     period = right.selectbox("Kỳ báo cáo", periods,
                              index=periods.index(suggested) if suggested in periods else 0,

@@ -81,8 +81,13 @@ def test_wards_without_a_report_still_have_their_targets(db):
     assert targets.loc["budget_revenue", "target_text"] == "đạt 578,625 tỷ đồng"
     assert (targets.loc["poor_households", "comparator"],
             targets.loc["poor_households", "target_value"]) == ("=", 0)  # "không còn hộ nghèo"
-    assert queries.ward_indicators_with_actuals(db, "thuy_nguyen", 2026) == []
-    assert "budget_revenue" in queries.ward_indicators(db, "kien_an", 2026)
+    assert queries.ward_indicators_with_actuals(db, year=2026, ward="thuy_nguyen").empty
+    assert "budget_revenue" in set(queries.ward_indicators(db, year=2026, ward="kien_an")
+                                   ["indicator_code"])
+    every = queries.ward_indicators(db, year=2026)  # every unit's, as the app reads them
+    assert set(every["ward_code"]) == {"phu_lien", "thuy_nguyen", "kien_an"}
+    assert every[every["ward_code"] == "kien_an"].reset_index(drop=True).equals(
+        queries.ward_indicators(db, year=2026, ward="kien_an"))
     assert queries.targets(db, ward="thuy_nguyen", year=2027).empty
 
 

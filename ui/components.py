@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 from urllib.parse import quote
@@ -36,7 +37,14 @@ WORD_JOINER = "\u2060"
 
 def md_escape(text: object) -> str:
     """Text from the data, safe to embed in st.markdown / st.caption: no formatting, no links."""
-    plain = _AUTOLINK_STARTS.sub(lambda m: m.group(0) + WORD_JOINER, text_or(text))
+    return _escaped(text_or(text))
+
+
+# Every rerun of every session escapes the same cells again (hundreds a page): each text
+# is escaped once, the most recent some 30 000 kept.
+@functools.lru_cache(maxsize=2**15)
+def _escaped(text: str) -> str:
+    plain = _AUTOLINK_STARTS.sub(lambda m: m.group(0) + WORD_JOINER, text)
     return _MARKDOWN_SPECIALS.sub(r"\\\1", plain)
 
 
@@ -102,38 +110,40 @@ def table(frame: pd.DataFrame, *, sources: Sequence[str] = (), css: pd.DataFrame
     away on a wider screen or on paper.
     """
     cells, notes = _cells(frame, sources, labels, links or {}, linked or {}, markup)
-    rows = len(frame)
+    escaped = pd.DataFrame(cells, columns=list(cells),
+                           index=pd.RangeIndex(1, len(frame) + 1)) if len(frame) else None
     if narrow is not None and key is not None:
-        # The phone's columns are the wide table's cells, not built a second time.
+        # The phone's columns are taken from the wide table, not built a second time.
         with layout.wide(f"table-{key}"):
-            _draw(cells, notes, rows, css, numbered)
+            _draw(escaped, notes, css, numbered)
         kept = [c for c in cells if c in narrow]
         with layout.narrow(f"table-{key}"):
-            _draw({c: cells[c] for c in kept}, {c: notes[c] for c in notes if c in kept},
-                  rows, css, numbered)
+            _draw(None if escaped is None else escaped[kept],
+                  {c: notes[c] for c in notes if c in kept}, css, numbered)
         return
     if key is not None:  # addressable (tests, print styles) as .st-key-table-<key>
         with st.container(key=f"table-{key}"):
-            _draw(cells, notes, rows, css, numbered)
+            _draw(escaped, notes, css, numbered)
         return
-    _draw(cells, notes, rows, css, numbered)
+    _draw(escaped, notes, css, numbered)
 
 
 def _cells(frame: pd.DataFrame, sources: Sequence[str], labels: SourceLabels | None,
            links: dict[str, str], linked: dict[str, str],
-           markup: Sequence[str]) -> tuple[dict[str, list], dict[str, list[tuple[int, str]]]]:
-    """Each shown column's cells as Markdown, and each source column's full references by
-    row number.  Built column by column in plain lists: a table is redrawn on every rerun,
-    and pandas' per-column assignment costs more than the cells."""
+           markup: Sequence[str]) -> tuple[dict[str, list], dict[str, list[str]]]:
+    """Each shown column's cells as Markdown, and each source column's full references,
+    one Markdown line per row that has one.  Built column by column in plain lists: a
+    table is redrawn on every rerun, and pandas' per-column assignment costs more than
+    the cells."""
     hidden = set(linked.values())
-    notes: dict[str, list[tuple[int, str]]] = {}
+    notes: dict[str, list[str]] = {}
     cells: dict[str, list] = {}
     for column in (c for c in frame.columns if c not in hidden):
         values = frame[column].tolist()
         if column in sources:
             labels = labels or data.source_labels()
-            notes[column] = [(i + 1, labels.full(ref)) for i, ref in enumerate(values)
-                             if text_or(ref)]
+            notes[column] = [f"{i + 1}\\. {md_escape(labels.full(ref))}  "
+                             for i, ref in enumerate(values) if text_or(ref)]
             values = [labels.short(ref) if text_or(ref) else "" for ref in values]
         if column in links:
             cells[column] = [f"[{links[column]}]({_safe_url(url)})" if text_or(url) else ""
@@ -148,22 +158,21 @@ def _cells(frame: pd.DataFrame, sources: Sequence[str], labels: SourceLabels | N
     return cells, notes
 
 
-def _draw(cells: dict[str, list], notes: dict[str, list[tuple[int, str]]], rows: int,
-          css: pd.DataFrame | None, numbered: bool | None) -> None:
-    if not rows:
+def _draw(escaped: pd.DataFrame | None, notes: dict[str, list[str]], css: pd.DataFrame | None,
+          numbered: bool | None) -> None:
+    if escaped is None:
         return
-    escaped = pd.DataFrame(cells, columns=list(cells), index=pd.RangeIndex(1, rows + 1))
-    listed = [note for column in notes for note in notes[column]]
+    listed = [line for column in notes for line in notes[column]]
     numbered = bool(listed) if numbered is None else numbered
     if css is not None:
-        shown_css = css[list(cells)].set_axis(escaped.index)
+        shown_css = css[list(escaped.columns)].set_axis(escaped.index)
         styled = escaped.style.apply(lambda _: shown_css, axis=None)
     else:
         styled = escaped
     st.table(styled, hide_index=not numbered)
     if listed:
         with st.expander(f"Nguồn đầy đủ của từng dòng ({len(listed)})"):
-            st.markdown("\n".join(f"{i}\\. {md_escape(text)}  " for i, text in listed))
+            st.markdown("\n".join(listed))
 
 
 def _safe_url(url: str) -> str:

@@ -7,9 +7,12 @@ and nothing older is ever served for it.
 
 from __future__ import annotations
 
+import atexit
 import datetime as dt
-from collections.abc import Callable
+import gc
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from types import MappingProxyType
 from typing import Any
 
 import numpy as np
@@ -23,6 +26,7 @@ from wardplan.display import detail as detail_view
 from wardplan.display import format as fmt
 from wardplan.display import intake as intake_view
 from wardplan.display import periods as display_periods
+from wardplan.display import tasks as task_view
 from wardplan.display.bundle import IndicatorBundle
 from wardplan.display.styles import STATUS_ORDER
 from wardplan.reads import queries
@@ -37,7 +41,15 @@ from wardplan.rules.text import fold
 @st.cache_resource(show_spinner="Đang chuẩn bị cơ sở dữ liệu…")
 def database() -> Database:
     """The one Database of the process; the first run builds the file if missing."""
-    return Database(ensure_database())
+    db = Database(ensure_database())
+    # What is loaded by now (Streamlit, pandas, Plotly, pyarrow, the app) lives as long as
+    # the process: kept out of the collector's full passes, which otherwise walk all of it
+    # every few reruns (some 50 ms a pass, 5 ms a rerun on average at 114 units).
+    gc.freeze()
+    # Handed back at exit, so that it is collected: DuckDB's bindings report whatever is
+    # still alive then as leaked.
+    atexit.register(gc.unfreeze)
+    return db
 
 
 def generation() -> Any:
@@ -93,6 +105,12 @@ def unit_rows(query: Callable, ward: str, **filters) -> pd.DataFrame:
     return _every_unit(query.__name__, generation(), _frozen(filters)).of(ward)
 
 
+def indicator_codes(query: Callable, ward: str, year: int) -> list[str]:
+    """The unit's indicators `query` lists for a plan year (`queries.ward_indicators`,
+    `queries.ward_indicators_with_actuals`), out of its read of every unit."""
+    return unit_rows(query, ward, year=year)["indicator_code"].tolist()
+
+
 def _of_indicator(rows: pd.DataFrame, indicator: str) -> pd.DataFrame:
     return rows[rows["indicator_code"] == indicator].reset_index(drop=True)
 
@@ -103,34 +121,99 @@ def wards() -> pd.DataFrame:
     return load(queries.wards)
 
 
-def ward_names() -> dict[str, str]:
+@dataclass(frozen=True)
+class Lookups:
+    """What every page asks for on every rerun, the same for a whole generation: names and
+    units, the periods, the sources' wording, the bands.  Shared by every session
+    (st.cache_resource): the mappings are read-only views, and the frame and the labels
+    are never to be modified."""
+
+    ward_names: Mapping[str, str]
+    ward_codes: tuple[str, ...]  # by name, diacritics folded, as the unit picker lists them
+    indicator_info: pd.DataFrame  # indexed by indicator_code
+    indicator_names: Mapping[str, str]
+    indicator_units: Mapping[str, str]
+    reported: frozenset[tuple[str, int]]  # (ward, plan year) with a report of figures
+    plan_years: tuple[int, ...]
+    period_options: tuple[str, ...]
+    periods_with_actuals: frozenset[str]
+    default_as_of: str | None
+    default_submit_period: str | None
+    source_labels: fmt.SourceLabels
+    loaded_at: str | None
+    bands: Mapping[str, Any]
+
+
+# Held, not pickled: each of these read through st.cache_data was a frame or a dict
+# unpickled and reshaped on every call, several calls a rerun.
+@st.cache_resource(show_spinner=False, max_entries=2)
+def _lookups_of(generation: Any) -> Lookups:
     frame = wards()
-    return dict(zip(frame["ward_code"], frame["name_vi"], strict=True))
+    names = dict(zip(frame["ward_code"], frame["name_vi"], strict=True))
+    info = load(queries.indicators).set_index("indicator_code")
+    plans = load(queries.plans)
+    years = load(queries.plan_years)
+    with_actuals = load(queries.actual_periods)
+    files = load(queries.load_files)
+    return Lookups(
+        ward_names=MappingProxyType(names),
+        ward_codes=tuple(sorted(names, key=lambda code: fold(names[code]))),
+        indicator_info=info,
+        indicator_names=MappingProxyType(info["name_vi"].to_dict()),
+        indicator_units=MappingProxyType(info["unit"].map(text_or).to_dict()),
+        reported=frozenset((ward, int(year)) for ward, year, has in zip(
+            plans["ward_code"], plans["plan_year"], plans["has_report"], strict=True) if has),
+        plan_years=tuple(years),
+        period_options=tuple(display_periods.period_options(years)),
+        periods_with_actuals=frozenset(with_actuals),
+        default_as_of=display_periods.default_as_of(with_actuals, years),
+        default_submit_period=display_periods.next_to_report(with_actuals, years),
+        source_labels=fmt.SourceLabels(load(queries.sources)),
+        loaded_at=None if files.empty else fmt.local_time_text(
+            pd.Timestamp(files["loaded_at"].max()).to_pydatetime()),
+        bands=MappingProxyType(load(queries.build_settings)))
 
 
-def ward_codes() -> list[str]:
-    names = ward_names()
-    return sorted(names, key=lambda code: fold(names[code]))
+def _lookups() -> Lookups:
+    return _lookups_of(generation())
+
+
+def ward_names() -> Mapping[str, str]:
+    return _lookups().ward_names
+
+
+def ward_codes() -> tuple[str, ...]:
+    return _lookups().ward_codes
 
 
 def indicator_info() -> pd.DataFrame:
-    return load(queries.indicators).set_index("indicator_code")
+    """Shared: read it, never modify it."""
+    return _lookups().indicator_info
 
 
-def indicator_names() -> dict[str, str]:
-    return indicator_info()["name_vi"].to_dict()
+def indicator_names() -> Mapping[str, str]:
+    return _lookups().indicator_names
 
 
-def indicator_units() -> dict[str, str]:
-    return indicator_info()["unit"].map(text_or).to_dict()
+def indicator_units() -> Mapping[str, str]:
+    return _lookups().indicator_units
 
 
-def plan_years() -> list[int]:
-    return load(queries.plan_years)
+def plan_years() -> tuple[int, ...]:
+    return _lookups().plan_years
+
+
+def period_options() -> tuple[str, ...]:
+    """Every period of every plan year the database holds, as the period picker lists them."""
+    return _lookups().period_options
+
+
+def periods_with_actuals() -> frozenset[str]:
+    return _lookups().periods_with_actuals
 
 
 def default_as_of() -> str | None:
-    return display_periods.default_as_of(load(queries.actual_periods), plan_years())
+    return _lookups().default_as_of
 
 
 @st.cache_data(show_spinner=False, ttl=60)
@@ -140,35 +223,25 @@ def report_due_days() -> int:
 
 
 def default_submit_period() -> str | None:
-    return display_periods.next_to_report(load(queries.actual_periods), plan_years())
+    return _lookups().default_submit_period
 
 
 def source_labels() -> fmt.SourceLabels:
     """Short and full wording of source references, documents named by number and date."""
-    return _source_labels(generation())
-
-
-@st.cache_data(show_spinner=False, max_entries=4)
-def _source_labels(generation: Any) -> fmt.SourceLabels:
-    return fmt.SourceLabels(load(queries.sources))
+    return _lookups().source_labels
 
 
 def loaded_at() -> str | None:
-    files = load(queries.load_files)
-    if files.empty:
-        return None
-    return fmt.local_time_text(pd.Timestamp(files["loaded_at"].max()).to_pydatetime())
+    return _lookups().loaded_at
 
 
-def bands() -> dict:
+def bands() -> Mapping[str, Any]:
     """The bands the statuses on screen were computed with (not today's settings.toml)."""
-    return load(queries.build_settings)
+    return _lookups().bands
 
 
 def has_report(ward: str, year: int) -> bool:
-    plans = load(queries.plans)
-    mine = plans[(plans["ward_code"] == ward) & (plans["plan_year"] == year)]
-    return bool(not mine.empty and mine["has_report"].iloc[0])
+    return (ward, year) in _lookups().reported
 
 
 # --- page data ---------------------------------------------------------------------
@@ -462,3 +535,33 @@ def shared_matrix(generation: Any, as_of: str, wards: tuple[str, ...]) -> pd.Dat
     targets = load(queries.targets, wards=list(wards), year=year)
     return compare.shared_matrix(targets[targets["indicator_code"].isin(shared)],
                                  load(queries.status, as_of=as_of, wards=list(wards)))
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def task_offices(generation: Any, ward: str, year: int | None) -> list[str] | None:
+    """The offices leading the ward's key tasks (the filter's options), None when it has
+    no list of tasks."""
+    tasks = unit_rows(queries.tasks, ward, year=year)
+    return None if tasks.empty else task_view.task_offices(tasks)
+
+
+@st.cache_data(show_spinner=False, max_entries=512)
+def tasks_table(generation: Any, ward: str, year: int | None, source: str,
+                offices: tuple[str, ...]) -> pd.DataFrame:
+    """The ward's key tasks from `source` led by `offices` (all when none), as shown."""
+    return task_view.tasks_view(unit_rows(queries.tasks, ward, year=year), source, list(offices))
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def projects_tables(generation: Any, ward: str, year: int | None) -> dict | None:
+    """The ward's projects as shown: the sums per group, the groups whose total row
+    disagrees with their projects, and every row; None when it has no list of projects."""
+    projects = unit_rows(queries.projects, ward, year=year)
+    if projects.empty:
+        return None
+    issues = unit_rows(queries.data_issues, ward)
+    group_issues = issues[issues["indicator_code"].isna()
+                          & (issues["check_code"] == "project_group_total")]
+    return {"summary": task_view.project_summary(projects),
+            "group_issues": group_issues["message"].tolist(),
+            "projects": task_view.projects_view(projects)}

@@ -16,9 +16,7 @@ import streamlit as st
 
 from ui import data
 from ui.components import md_escape
-from wardplan.display import periods as display_periods
 from wardplan.display import search
-from wardplan.reads import queries
 from wardplan.rules.periods import parse_period, period_label
 from wardplan.rules.text import fold, shorten
 
@@ -95,14 +93,13 @@ def select_ward(container=None) -> str:
 
 
 def select_as_of(container=None) -> str:
-    with_data = set(data.load(queries.actual_periods))
+    with_data = data.periods_with_actuals()
 
     def label(code: str) -> str:
         text = period_label(code)
         return f"{text} · có báo cáo" if code in with_data else text
 
-    options = display_periods.period_options(data.plan_years())
-    return bound_selectbox(AS_OF, options, label="Kỳ báo cáo (tính đến)",
+    return bound_selectbox(AS_OF, data.period_options(), label="Kỳ báo cáo (tính đến)",
                            default=data.default_as_of(), format_func=label, container=container,
                            help="Số liệu lũy kế tính đến hết kỳ này.")
 
@@ -133,9 +130,8 @@ def select_indicator(options: Sequence[str], default: str | None = None, contain
 
 def plan_year() -> int | None:
     """The plan year of the period last chosen (for pages that show no period picker)."""
-    years = data.plan_years()
     chosen = kept(AS_OF)
-    if chosen in display_periods.period_options(years):
+    if chosen in data.period_options():
         return parse_period(chosen).year
     default = data.default_as_of()
     return parse_period(default).year if default else None

@@ -176,8 +176,17 @@ class SourceLabels:
                 documents["title_vi"], documents["doc_number"], documents["doc_date"],
                 strict=True) if text_or(t)]
         self._titles = sorted(rows, key=lambda item: -len(item[0]))
+        # Each title looked up once: the scan over every document (over 500 at 114 units)
+        # was most of a source column's cost, and tables are redrawn on every rerun.
+        self._documents: dict[str, str] = {}
 
     def document(self, title: str) -> str:
+        label = self._documents.get(title)
+        if label is None:
+            label = self._documents[title] = self._document(title)
+        return label
+
+    def _document(self, title: str) -> str:
         match = next((label for known, label in self._titles if title.startswith(known)), None)
         if match:
             return match

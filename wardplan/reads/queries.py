@@ -163,30 +163,33 @@ def sources(db: Database, *, ward: str | None = None,
     return db.query(SOURCES_SQL, {"ward": ward, "wards": list(wards) if wards is not None else None})
 
 
-WARD_INDICATORS_SQL = """
-SELECT indicator_code FROM v_targets WHERE ward_code = $ward AND year = $year
+WARD_INDICATORS_SQL = f"""
+SELECT ward_code, indicator_code FROM v_targets WHERE year = $year AND {_where('', _WARD)}
 UNION
-SELECT indicator_code FROM v_actuals WHERE ward_code = $ward AND period LIKE $year::VARCHAR || '%'
-ORDER BY indicator_code
+SELECT ward_code, indicator_code FROM v_actuals
+WHERE period LIKE $year::VARCHAR || '%' AND {_where('', _WARD)}
+ORDER BY ward_code, indicator_code
 """
 
-WARD_INDICATORS_WITH_ACTUALS_SQL = """
-SELECT DISTINCT indicator_code
+WARD_INDICATORS_WITH_ACTUALS_SQL = f"""
+SELECT DISTINCT ward_code, indicator_code
 FROM v_actuals
-WHERE ward_code = $ward AND value IS NOT NULL AND period LIKE $year::VARCHAR || '%'
-ORDER BY indicator_code
+WHERE value IS NOT NULL AND period LIKE $year::VARCHAR || '%' AND {_where('', _WARD)}
+ORDER BY ward_code, indicator_code
 """
 
 
-def ward_indicators(db: Database, ward: str, year: int) -> list[str]:
-    """Indicators the ward planned for or reported on in a plan year."""
-    return db.query(WARD_INDICATORS_SQL, {"ward": ward, "year": year})["indicator_code"].tolist()
+def ward_indicators(db: Database, *, year: int, ward: str | None = None) -> pd.DataFrame:
+    """(ward_code, indicator_code): the indicators each ward planned for or reported on in
+    a plan year; `ward` optional."""
+    return db.query(WARD_INDICATORS_SQL, {"ward": ward, "year": year})
 
 
-def ward_indicators_with_actuals(db: Database, ward: str, year: int) -> list[str]:
-    """Indicators for which the ward reported at least one figure in a plan year."""
-    return db.query(WARD_INDICATORS_WITH_ACTUALS_SQL,
-                    {"ward": ward, "year": year})["indicator_code"].tolist()
+def ward_indicators_with_actuals(db: Database, *, year: int,
+                                 ward: str | None = None) -> pd.DataFrame:
+    """(ward_code, indicator_code): the indicators for which each ward reported at least
+    one figure in a plan year; `ward` optional."""
+    return db.query(WARD_INDICATORS_WITH_ACTUALS_SQL, {"ward": ward, "year": year})
 
 
 # --- comparison ------------------------------------------------------------------

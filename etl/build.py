@@ -245,7 +245,7 @@ def _check_workbook(file: WorkbookFile, catalogue: Catalogue) -> _CheckedWorkboo
                             info_cell(raw, "Mã đơn vị"))
 
 
-# Below this many workbooks (or units to judge), starting processes costs more than it saves.
+# Below this many workbooks, starting the processes costs more than it saves.
 _PARALLEL_FROM = 16
 
 
@@ -270,8 +270,7 @@ def _forked_map(work: Callable, items: list) -> list:
     workers = min(_cores(), len(items))
     if workers < 2 or threading.active_count() > 1:
         return [work(item) for item in items]
-    # The workers find the work where the fork left it, not pickled once a task: the
-    # statuses' inputs are 25 MB at 114 units.
+    # The workers find the work where the fork left it, not pickled once a task.
     _FORKED = (work, items)
     pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
                                initializer=_die_with, initargs=(os.getpid(),))
@@ -376,8 +375,9 @@ def derive_tables(checked: CheckedInput, settings: Settings,
     flags = status.Flags.from_findings(tables["data_issues"])
     status_wards = catalogue.wards if only_ward is None else \
         catalogue.wards[catalogue.wards["ward_code"] == only_ward]
-    tables["status"] = _stack(_statuses(catalogue, tables, status_wards, settings, year, flags)
-                              for year in years)
+    tables["status"] = _stack(status.compute_status(
+        catalogue.indicators, tables["targets"], tables["actuals"], tables["scenario"],
+        status_wards, settings.bands, year, flags) for year in years)
     tables["load_files"] = _load_files(checked, reports)
     tables["build_info"] = pd.DataFrame([{
         "green_min_pct": settings.bands.green_min_pct,
@@ -386,24 +386,6 @@ def derive_tables(checked: CheckedInput, settings: Settings,
         "ledger_entries": ledger.accepted_count(entries),
     }])
     return tables
-
-
-def _statuses(catalogue: Catalogue, tables: dict[str, pd.DataFrame], wards: pd.DataFrame,
-              settings: Settings, year: int, flags: status.Flags) -> pd.DataFrame:
-    """The status rows of `wards` for `year`: for a city, each core judges a run of its
-    units (a ward's statuses depend on the others' only through what they plan, which
-    every run sees whole)."""
-    judge = functools.partial(status.compute_status, catalogue.indicators, tables["targets"],
-                              tables["actuals"], tables["scenario"], bands=settings.bands,
-                              year=year, flags=flags)
-    if len(wards) < _PARALLEL_FROM:
-        return judge(wards)
-    # compute_status goes through its wards in code order: runs in that order, stacked.
-    ordered = wards.assign(_code=wards["ward_code"].map(str)).sort_values("_code")
-    share = -(-len(ordered) // _cores())
-    runs = [ordered.iloc[start:start + share].drop(columns="_code")
-            for start in range(0, len(ordered), share)]
-    return pd.concat(_forked_map(judge, runs), ignore_index=True)
 
 
 def _stack(frames) -> pd.DataFrame:

@@ -354,22 +354,3 @@ def test_workbooks_are_read_in_this_process_when_it_has_other_threads(data_dir, 
     catalogue = build_module.read_catalogue(data_dir)
     files, _ = build_module.ward_files(data_dir)
     assert all(o.ward is not None for o in build_module._checked_workbooks(files, catalogue))
-
-
-def test_a_city_judged_in_several_processes_gets_the_statuses_one_process_gives(
-        tmp_path, monkeypatch):
-    """From the command line each core judges a run of the city's units: the same rows, in
-    the same order, as one process judging them all."""
-    from bench import synthetic
-    from wardplan.rules.settings import load_settings
-
-    data = tmp_path / "data"
-    synthetic.write(data, units=20)
-    found = build_module.inputs(data, [])
-    monkeypatch.setattr(build_module.threading, "active_count", lambda: 3)  # one process
-    alone = build_module.derive_tables(found.checked, load_settings())["status"]
-    pools = forked(monkeypatch)
-    shared = build_module.derive_tables(found.checked, load_settings())["status"]
-    assert pools, "the pool was not used"
-    assert alone["ward_code"].nunique() == 20
-    pd.testing.assert_frame_equal(shared, alone)

@@ -135,3 +135,48 @@ def test_one_status_query_serves_a_page_a_history_and_an_export(db):
     assert len(everything) > len(one_ward) > 0
     assert len(queries.status(db, ward="phu_lien", as_of="2026-Q1")) == \
         len(one_ward[one_ward["as_of"] == "2026-Q1"])
+
+
+# --- the frames every read gives --------------------------------------------------------
+
+def _as_df_gives(path, sql: str):
+    import duckdb
+    import pandas as pd
+
+    from wardplan.reads.db import as_frame
+
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        expected = con.execute(sql).df()
+        got = as_frame(con.sql(sql).to_arrow_table())
+    finally:
+        con.close()
+    pd.testing.assert_frame_equal(got, expected)
+
+
+def test_every_table_and_view_reads_as_duckdb_frames_it(built_db, city_db_path):
+    """`Database.query` converts Arrow itself (five times faster than `.df()`); the pages
+    and exports were written against `.df()`'s types, which must not change under them."""
+    import duckdb
+
+    for path in (built_db, city_db_path):
+        con = duckdb.connect(str(path), read_only=True)
+        names = [n for (n,) in con.execute(
+            "SELECT table_name FROM duckdb_tables() WHERE database_name = current_database() "
+            "UNION ALL SELECT view_name FROM duckdb_views() WHERE NOT internal "
+            "AND database_name = current_database()").fetchall()]
+        con.close()
+        assert len(names) > 20
+        for name in names:
+            _as_df_gives(path, f"SELECT * FROM {name}")
+            _as_df_gives(path, f"SELECT * FROM {name} WHERE false")
+
+
+@pytest.mark.parametrize("column", [
+    "NULL::INTEGER", "CASE WHEN x = 1 THEN NULL ELSE x END::INTEGER", "x::BIGINT",
+    "x = 1", "CASE WHEN x = 1 THEN NULL ELSE x = 2 END", "x::DECIMAL(18, 3)", "sum(x) OVER ()",
+    "NULL::VARCHAR", "CASE WHEN x = 1 THEN NULL ELSE 'a' END", "DATE '2026-03-31' + x",
+    "NULL::DATE", "TIMESTAMP '2026-03-31 10:00' ", "NULL::DOUBLE", "x / 3", "NULL"])
+def test_each_kind_of_column_has_duckdbs_type(built_db, column):
+    _as_df_gives(built_db, f"SELECT {column} AS c FROM (VALUES (1), (2), (3)) v(x)")
+    _as_df_gives(built_db, f"SELECT {column} AS c FROM (VALUES (1), (2), (3)) v(x) WHERE x > 5")

@@ -125,6 +125,24 @@ def test_rebuild_keeps_the_replaced_database(live_db: Path, data_dir: Path):
     assert previous.exists() and digest(previous) == before
 
 
+
+def test_a_sound_live_file_is_checked_once_and_a_damaged_one_again(live_db: Path,
+                                                                     monkeypatch):
+    """A file that passed its check is never written again, so a writer's second look at
+    it skips the views; a file changed since (here damaged in place) is checked anew."""
+    from etl import load
+
+    runs = []
+    checked = load._problems
+    monkeypatch.setattr(load, "_problems", lambda *a: runs.append(a[0]) or checked(*a))
+    assert load.check_database(live_db) == [] and load.check_database(live_db) == []
+    assert runs == [live_db]
+    with live_db.open("r+b") as fh:
+        fh.seek(5000)
+        fh.write(b"\xff" * 20000)
+    assert load.check_database(live_db) != []
+    assert runs == [live_db, live_db]
+
 # --- bad input -----------------------------------------------------------------
 
 def test_corrupt_file(data_dir: Path, live_db: Path):

@@ -144,3 +144,24 @@ def test_cell_references_read_as_openpyxl_reads_them():
                       "A1\n"]:
         assert reading(read._row_and_column, reference) == reading(coordinate_to_tuple, reference), \
             reference
+
+
+def test_a_file_read_again_is_its_content_read_once(tmp_path: Path, monkeypatch):
+    """A submission is read several times (whose is it, checked, published): the same
+    content is parsed once and carries the path it was read from; other content, or the
+    same path rewritten, is parsed anew."""
+    parsed = []
+    parse = read._parsed
+    monkeypatch.setattr(read, "_parsed", lambda path, sha: parsed.append(path) or parse(path, sha))
+    monkeypatch.setattr(read, "_READ", read.OrderedDict())
+    first, second = tmp_path / "a.xlsx", tmp_path / "b.xlsx"
+    first.write_bytes((ROOT / "data" / PHU_LIEN).read_bytes())
+    second.write_bytes(first.read_bytes())
+    a, b = read.read_workbook(first), read.read_workbook(second)
+    assert parsed == [first] and (a.path, b.path) == (first, second)
+    assert a.sheets == b.sheets and a.sha256 == b.sha256
+    wb = load_workbook(first)
+    wb["Thông tin"]["B2"] = "đổi"
+    wb.save(first)
+    changed = read.read_workbook(first)
+    assert parsed == [first, first] and changed.sha256 != a.sha256

@@ -164,6 +164,38 @@ def test_distribution_chart_spreads_both_measures(ranked_revenue):
     assert narrow.layout.height < fig.layout.height + 200
 
 
+def test_a_unit_is_highlighted_on_a_shared_chart_without_changing_it(city_db):
+    """The compare page builds a ranking once and highlights each unit on a copy: the
+    copy marks that unit alone, and the shared chart stays as built."""
+    import copy
+    import json
+
+    rows = compare.compare_rows(queries.targets(city_db, indicator="budget_revenue", year=2026),
+                                queries.status(city_db, as_of="2026-Q1", indicator="budget_revenue"))
+    ranked = compare.ranking(rows, compare.BY_SCENARIO, queries.wards(city_db))
+    common = dict(indicator_name="Thu ngân sách", as_of="2026-Q1", bands=BANDS, source="Nguồn: x")
+    ranking = go.Figure(charts.ranking_spec(ranked, unit="triệu đồng", by=compare.BY_SCENARIO,
+                                            **common), _validate=False).to_dict()
+    spread = go.Figure(charts.distribution_spec(ranked, **common), _validate=False).to_dict()
+    before = copy.deepcopy((ranking, spread))
+    for ward in ranked["ward_code"]:
+        marked = charts.highlight_ranking(ranking, ward)
+        outlined = [y for t in marked["data"] if isinstance(t.get("marker", {}).get(
+                    "line", {}).get("width"), list)
+                    for y, w in zip(t["y"], t["marker"]["line"]["width"]) if w]
+        bold = [v for v, text in zip(marked["layout"]["yaxis"]["tickvals"],
+                                     marked["layout"]["yaxis"]["ticktext"]) if "◀" in text]
+        has_figure = ranked.loc[ranked["ward_code"] == ward, compare.BY_SCENARIO].notna().all()
+        assert bold == [ward] and outlined == ([ward] if has_figure else [])
+        shown = charts.highlight_distribution(spread, ranked, ward)
+        diamonds = [t for t in shown["data"] if t.get("marker", {}).get("symbol") == "diamond"]
+        assert len(shown["data"]) - len(spread["data"]) == len(diamonds) <= 2
+        assert shown["layout"]["annotations"][-1] == spread["layout"]["annotations"][-1]
+    assert json.dumps((ranking, spread), sort_keys=True, default=str) == \
+        json.dumps(before, sort_keys=True, default=str)
+    assert charts.highlight_ranking(ranking, None) is ranking
+
+
 def test_compare_source_line_names_few_documents_and_counts_many():
     assert charts.compare_sources(["Kế hoạch 08/KH-UBND"], 3) == \
         "Nguồn: Chỉ tiêu và thực hiện: Kế hoạch 08/KH-UBND."

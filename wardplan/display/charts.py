@@ -219,8 +219,14 @@ def _figure(traces: list[dict], layout: dict, note: dict, shapes: list[dict],
     ranking of 114 units has thousands of values, and Plotly's validation and relayout
     were most of the compare page's cold time.  tests/test_charts.py validates what the
     builders that use this make."""
+    return go.Figure(_spec(traces, layout, note, shapes, notes), _validate=False)
+
+
+def _spec(traces: list[dict], layout: dict, note: dict, shapes: list[dict],
+          notes: list[dict]) -> dict:
+    """`_figure`'s figure as the dict a page caches."""
     layout = {**layout, "template": _WHITE, "shapes": shapes, "annotations": [*notes, note]}
-    return go.Figure({"data": traces, "layout": layout}, _validate=False)
+    return {"data": traces, "layout": layout}
 
 
 def _scatter(**properties) -> dict:
@@ -513,13 +519,11 @@ def compare_sources(titles: list[str], units: int, limit: int = 6) -> str:
             f"({len(titles)} văn bản; nguồn của từng đơn vị ở bảng xếp hạng).")
 
 
-def _unit_labels(ranked: pd.DataFrame, ward: str | None, width: int) -> tuple[list, list]:
-    """Unique category keys (codes) and the names shown for them, the chosen one bold."""
+def _unit_labels(ranked: pd.DataFrame, width: int) -> tuple[list, list]:
+    """Unique category keys (codes) and the names shown for them."""
     keys = [str(c) for c in ranked["ward_code"]]
-    names = []
-    for code, name in zip(keys, ranked["ward_name"], strict=True):
-        label = _escape(shorten(text_or(name, code), width))
-        names.append(f"<b>{label} ◀</b>" if code == ward else label)
+    names = [_escape(shorten(text_or(name, code), width))
+             for code, name in zip(keys, ranked["ward_name"], strict=True)]
     return keys, names
 
 
@@ -575,11 +579,21 @@ def ranking_chart(ranked: pd.DataFrame, *, indicator_name: str, unit: str, as_of
 
     `ranked` is `compare.ranking(…, by)`.  Ratios make units of any size comparable.
     """
+    spec = ranking_spec(ranked, indicator_name=indicator_name, unit=unit, as_of=as_of, by=by,
+                        bands=bands, source=source, narrow=narrow)
+    return go.Figure(highlight_ranking(spec, ward), _validate=False)
+
+
+def ranking_spec(ranked: pd.DataFrame, *, indicator_name: str, unit: str, as_of: str, by: str,
+                 bands: dict, source: str, narrow: bool = False) -> dict:
+    """`ranking_chart`'s figure as a dict, no unit chosen: the same for every unit, so built
+    once, and `highlight_ranking` marks one (a page's first view of each unit was four
+    charts of 114 units built again)."""
     frame = frame_for(narrow)
     n = len(ranked)
     row_px = 30 if n <= 12 else 22 if n <= 40 else 17
     label_size = frame.tick_size if n <= 12 else max(11, frame.tick_size - 3)
-    keys, names = _unit_labels(ranked, ward, 18 if narrow else 34)
+    keys, names = _unit_labels(ranked, 18 if narrow else 34)
     statuses = ranked["status"].where(ranked["status"].isin(list(STATUS_STYLES)), GREY)
     measure, other = MEASURE_NAMES[by], MEASURE_NAMES[OTHER_MEASURE[by]]
     traces: list[dict] = []
@@ -589,7 +603,6 @@ def ranking_chart(ranked: pd.DataFrame, *, indicator_name: str, unit: str, as_of
             continue
         rows = ranked[mask]
         style = STATUS_STYLES[status]
-        chosen = [c == ward for c in rows["ward_code"]]
         hover = [_hover(r) for r in records(rows)] if not narrow else \
             [f"{_escape(text_or(r.ward_name))}: {pct(getattr(r, by))}"
              for r in records(rows)]
@@ -601,7 +614,7 @@ def ranking_chart(ranked: pd.DataFrame, *, indicator_name: str, unit: str, as_of
                                             for p in rows["provisional"]],
                                      fgcolor="#FFFFFF", size=6, solidity=0.3,
                                      fillmode="overlay"),
-                        line=dict(color=HIGHLIGHT, width=[3 if c else 0 for c in chosen])),
+                        line=dict(color=HIGHLIGHT, width=[0] * len(rows))),
             text=[pct(v) for v in rows[by]], textposition="outside", cliponaxis=False,
             textfont=dict(size=label_size - 1), customdata=hover,
             hovertemplate="%{customdata}<extra></extra>"))
@@ -652,7 +665,30 @@ def ranking_chart(ranked: pd.DataFrame, *, indicator_name: str, unit: str, as_of
         yaxis=dict(categoryorder="array", categoryarray=list(reversed(keys)), tickmode="array",
                    tickvals=keys, ticktext=names, range=[-0.6, n - 0.4],
                    tickfont=dict(size=label_size), automargin=False, ticklabelstandoff=6))
-    return _figure(traces, layout, note, *_band_lines(by, bands, frame, below=long))
+    return _spec(traces, layout, note, *_band_lines(by, bands, frame, below=long))
+
+
+def highlight_ranking(spec: dict, ward: str | None) -> dict:
+    """A ranking's `spec` with `ward` outlined and its name in bold with ◀: a copy, sharing
+    what it does not change with `spec` (which stays as it was)."""
+    layout = spec["layout"]
+    keys = layout["yaxis"]["tickvals"]
+    if ward not in keys:
+        return spec
+    data = []
+    for trace in spec["data"]:
+        widths = trace.get("marker", {}).get("line", {}).get("width")
+        if trace["type"] == "bar" and isinstance(widths, list) and ward in trace["y"]:
+            widths = list(widths)
+            widths[trace["y"].index(ward)] = 3
+            marker = trace["marker"]
+            trace = {**trace, "marker": {**marker, "line": {**marker["line"], "width": widths}}}
+        data.append(trace)
+    names = list(layout["yaxis"]["ticktext"])
+    at = keys.index(ward)
+    names[at] = f"<b>{names[at]} ◀</b>"
+    return {**spec, "data": data, "layout": {**layout, "yaxis": {**layout["yaxis"],
+                                                                  "ticktext": names}}}
 
 
 def distribution_chart(ranked: pd.DataFrame, *, indicator_name: str, as_of: str,
@@ -660,8 +696,20 @@ def distribution_chart(ranked: pd.DataFrame, *, indicator_name: str, as_of: str,
                        narrow: bool = False) -> go.Figure:
     """How the units spread on both measures: a dot per unit on each row (colour by
     status), the median of each row, the chosen unit as a large outlined diamond."""
+    spec = distribution_spec(ranked, indicator_name=indicator_name, as_of=as_of, bands=bands,
+                             source=source, narrow=narrow)
+    return go.Figure(highlight_distribution(spec, ranked, ward, narrow=narrow), _validate=False)
+
+
+_DISTRIBUTION_ROWS = {"pct_of_scenario": 1.0, "pct_of_target": 0.0}  # measure: its row's y
+
+
+def distribution_spec(ranked: pd.DataFrame, *, indicator_name: str, as_of: str, bands: dict,
+                      source: str, narrow: bool = False) -> dict:
+    """`distribution_chart`'s figure as a dict, no unit chosen (`highlight_distribution`
+    adds one)."""
     frame = frame_for(narrow)
-    rows = {"pct_of_scenario": 1.0, "pct_of_target": 0.0}
+    rows = _DISTRIBUTION_ROWS
     statuses = ranked["status"].where(ranked["status"].isin(list(STATUS_STYLES)), GREY)
     jitter = [((i * 7) % 11 - 5) / 14 for i in range(len(ranked))]  # fixed, no overlap
     hover = [_hover(r) for r in records(ranked)] if not narrow else \
@@ -697,27 +745,6 @@ def distribution_chart(ranked: pd.DataFrame, *, indicator_name: str, as_of: str,
                               font=dict(size=frame.tick_size - 2, color=INK)))
     finite = [float(v) for c in rows for v in ranked[c] if not is_missing(v)]
     top = max([110.0] + [v * 1.08 for v in finite])
-    mine = ranked[ranked["ward_code"] == ward] if ward else ranked.iloc[0:0]
-    if not mine.empty:
-        row = mine.iloc[0]
-        name = _escape(shorten(text_or(row["ward_name"]), 30))
-        for column, level in rows.items():
-            if is_missing(row[column]):
-                continue
-            traces.append(dict(  # named on the chart itself: no legend entry
-                type="scatter", x=[float(row[column])], y=[level], mode="markers", name=name,
-                showlegend=False,
-                marker=dict(symbol="diamond", size=16 if narrow else 18,
-                            color=STATUS_STYLES.get(row["status"], STATUS_STYLES[GREY]).colour,
-                            line=dict(width=3, color=HIGHLIGHT)),
-                hovertemplate=f"<b>{name}</b>: %{{x:,.1f}}%<extra></extra>"))
-            near_end = float(row[column]) > 0.7 * top  # keep the label inside the plot
-            notes.append(dict(x=float(row[column]), y=level, yshift=14, yanchor="bottom",
-                              xanchor="right" if near_end else "center", xshift=8 if near_end
-                              else 0, showarrow=False,
-                              text=f"<b>{name}: {pct(row[column])}</b>",
-                              bgcolor="rgba(255,255,255,0.85)",
-                              font=dict(size=frame.tick_size - 1, color=INK)))
     for by, span in (("pct_of_scenario", (0.55, 1.45)), ("pct_of_target", (-0.45, 0.45))):
         band_shapes, band_notes = _band_lines(by, bands, frame, span=span,
                                               below=by == "pct_of_target")
@@ -739,7 +766,43 @@ def distribution_chart(ranked: pd.DataFrame, *, indicator_name: str, as_of: str,
                    ticktext=[MEASURE_NAMES[c] for c in rows] if not narrow else
                    ["% KB đến kỳ", "% CT năm"], range=[-0.75, 1.75], showgrid=False,
                    zeroline=False, tickfont=dict(size=frame.tick_size)))
-    return _figure(traces, layout, note, shapes, notes)
+    return _spec(traces, layout, note, shapes, notes)
+
+
+def highlight_distribution(spec: dict, ranked: pd.DataFrame, ward: str | None, *,
+                           narrow: bool = False) -> dict:
+    """A distribution's `spec` with `ward` as a large outlined diamond on each row, named
+    on the chart: a copy, sharing what it does not change with `spec`."""
+    mine = ranked[ranked["ward_code"] == ward] if ward else ranked.iloc[0:0]
+    if mine.empty:
+        return spec
+    row = mine.iloc[0]
+    frame = frame_for(narrow)
+    top = spec["layout"]["xaxis"]["range"][1]
+    name = _escape(shorten(text_or(row["ward_name"]), 30))
+    traces, notes = [], []
+    for column, level in _DISTRIBUTION_ROWS.items():
+        if is_missing(row[column]):
+            continue
+        traces.append(dict(  # named on the chart itself: no legend entry
+            type="scatter", x=[float(row[column])], y=[level], mode="markers", name=name,
+            showlegend=False,
+            marker=dict(symbol="diamond", size=16 if narrow else 18,
+                        color=STATUS_STYLES.get(row["status"], STATUS_STYLES[GREY]).colour,
+                        line=dict(width=3, color=HIGHLIGHT)),
+            hovertemplate=f"<b>{name}</b>: %{{x:,.1f}}%<extra></extra>"))
+        near_end = float(row[column]) > 0.7 * top  # keep the label inside the plot
+        notes.append(dict(x=float(row[column]), y=level, yshift=14, yanchor="bottom",
+                          xanchor="right" if near_end else "center", xshift=8 if near_end
+                          else 0, showarrow=False,
+                          text=f"<b>{name}: {pct(row[column])}</b>",
+                          bgcolor="rgba(255,255,255,0.85)",
+                          font=dict(size=frame.tick_size - 1, color=INK)))
+    layout = spec["layout"]
+    *shown, source_note = layout["annotations"]
+    # On top of the band labels; the source note stays last.
+    return {**spec, "data": [*spec["data"], *traces],
+            "layout": {**layout, "annotations": [*shown, *notes, source_note]}}
 
 
 def figure_values(fig: go.Figure, name: str) -> list:

@@ -182,9 +182,9 @@ def test_a_unit_is_highlighted_on_a_shared_chart_without_changing_it(city_db):
         marked = charts.highlight_ranking(ranking, ward)
         outlined = [y for t in marked["data"] if isinstance(t.get("marker", {}).get(
                     "line", {}).get("width"), list)
-                    for y, w in zip(t["y"], t["marker"]["line"]["width"]) if w]
+                    for y, w in zip(t["y"], t["marker"]["line"]["width"], strict=True) if w]
         bold = [v for v, text in zip(marked["layout"]["yaxis"]["tickvals"],
-                                     marked["layout"]["yaxis"]["ticktext"]) if "◀" in text]
+                                     marked["layout"]["yaxis"]["ticktext"], strict=True) if "◀" in text]
         has_figure = ranked.loc[ranked["ward_code"] == ward, compare.BY_SCENARIO].notna().all()
         assert bold == [ward] and outlined == ([ward] if has_figure else [])
         shown = charts.highlight_distribution(spread, ranked, ward)

@@ -78,9 +78,12 @@ class EveryUnit:
     rows: pd.DataFrame
     positions: dict[str, np.ndarray]
 
-    def of(self, ward: str) -> pd.DataFrame:
-        """The unit's rows in the read's order (a copy: the read is shared)."""
-        return self.rows.take(self.positions.get(ward, _NO_ROWS)).reset_index(drop=True)
+    def of(self, *wards: str) -> pd.DataFrame:
+        """The units' rows, unit after unit, each in the read's order (a copy: the read is
+        shared)."""
+        positions = [self.positions.get(ward, _NO_ROWS) for ward in wards]
+        taken = positions[0] if len(positions) == 1 else np.concatenate([_NO_ROWS, *positions])
+        return self.rows.take(taken).reset_index(drop=True)
 
 
 _NO_ROWS = np.array([], dtype=np.intp)
@@ -102,7 +105,12 @@ def unit_rows(query: Callable, ward: str, **filters) -> pd.DataFrame:
     Each leader opens their own unit, so most first views are of a unit no one has
     looked at since the build: a query of its own is 3 to 9 ms at 114 units, taking its
     rows out of the read every unit shares well under one."""
-    return _every_unit(query.__name__, generation(), _frozen(filters)).of(ward)
+    return every_unit(query, **filters).of(ward)
+
+
+def every_unit(query: Callable, **filters) -> EveryUnit:
+    """`query(database, **filters)` for every unit, read once per generation."""
+    return _every_unit(query.__name__, generation(), _frozen(filters))
 
 
 def indicator_codes(query: Callable, ward: str, year: int) -> list[str]:
@@ -546,16 +554,9 @@ def shared_matrix(generation: Any, as_of: str, wards: tuple[str, ...]) -> pd.Dat
     year = parse_period(as_of).year
     shared = set(load(queries.shared_indicators, year)["indicator_code"])
     # Out of the reads every unit shares: a query of these units was two more of 16 ms.
-    targets = _rows_of(queries.targets, wards, year=year)
+    targets = every_unit(queries.targets, year=year).of(*wards)
     return compare.shared_matrix(targets[targets["indicator_code"].isin(shared)],
-                                 _rows_of(queries.status, wards, as_of=as_of))
-
-
-def _rows_of(query: Callable, wards: tuple[str, ...], **filters) -> pd.DataFrame:
-    """`unit_rows` of several units, one after another."""
-    every = _every_unit(query.__name__, generation(), _frozen(filters))
-    return every.rows.take(np.concatenate([every.positions.get(w, _NO_ROWS) for w in wards]
-                                          or [_NO_ROWS])).reset_index(drop=True)
+                                 every_unit(queries.status, as_of=as_of).of(*wards))
 
 
 @st.cache_data(show_spinner=False, max_entries=256)

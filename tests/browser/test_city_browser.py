@@ -51,12 +51,16 @@ def test_the_city_board_and_ranking_fit_every_width(city_db, server_on, browser,
             assert not fits["tooWide"], (width, fits["tooWide"])
             full_length_screenshot(page, screenshots / f"tong-quan_city30_{width}_full.png")
 
-            page.goto(url + "/so-sanh?as_of=2026-Q1&indicator=budget_revenue&ward=phu_lien")
+            # A unit with one of the longest names chosen: its name, in bold with ◀, whole.
+            page.goto(url + "/so-sanh?as_of=2026-Q1&indicator=budget_revenue&ward=synthetic_007")
             settle(page, "Bảng xếp hạng", charts=True)
             chart = page.locator(f'[class*="st-key-{form}-ranking_chart"] .js-plotly-plot')
             expect(chart).to_be_visible()
             ticks = chart.locator(".ytick").count()
             assert ticks == 30, ticks  # every unit planning the indicator
+            chosen = chart.locator(".ytick text", has_text="◀")
+            expect(chosen).to_have_count(1)
+            assert chosen.bounding_box()["x"] >= chart.bounding_box()["x"], width
             fits = page.evaluate(FITS)
             assert fits["block"][0] <= fits["block"][1] + 1, (width, fits)
             assert not fits["tooWide"], (width, fits["tooWide"])

@@ -651,7 +651,9 @@ def ranking_spec(ranked: pd.DataFrame, *, indicator_name: str, unit: str, as_of:
                 f"thái · đơn vị gốc: {unit or 'không có'} · đến {period_label(as_of)}")
     longest = max([len(shorten(text_or(v), 18 if narrow else 34)) for v in ranked["ward_name"]]
                   + [8])
-    left = int(min(150 if narrow else 300, 30 + longest * label_size * 0.56))
+    # Room for any unit's name as `highlight_ranking` shows it: in bold (a tenth wider),
+    # followed by " ◀"; the chosen unit's name was the one cut at the left edge.
+    left = int(min(170 if narrow else 330, 30 + (longest * 1.1 + 2) * label_size * 0.56))
     layout, note = _frame(title, subtitle, source, 0, left=left, axis_px=30 if long else 52,
                           frame=frame, top_axis_px=28 if long else 0,
                           plot_px=max(120, row_px * n), legend_rows=1,

@@ -42,7 +42,14 @@ from etl.load import (
     write_database,
 )
 from etl.lock import WAIT_SECONDS, writer_lock
-from etl.normalise import Catalogue, WardData, catalogue_from, ward_actuals, ward_from
+from etl.normalise import (
+    ACTUALS_SHEETS,
+    Catalogue,
+    WardData,
+    catalogue_from,
+    ward_actuals,
+    ward_from,
+)
 from etl.problems import BuildFailed, Problem
 from etl.read import FileRejected, RawWorkbook, read_workbook, sha256_of
 from etl.reports import ParsedReport, parse_report
@@ -487,7 +494,8 @@ def _actuals_of(file: WorkbookFile, catalogue: tuple[Catalogue, str],
     """The actuals of a workbook no longer in force (they were checked when it was)."""
     def read() -> pd.DataFrame:
         check = Checker(file.name)
-        actuals = ward_actuals(read_workbook(file.path), file.name, check, catalogue[0])
+        actuals = ward_actuals(read_workbook(file.path, ACTUALS_SHEETS), file.name, check,
+                               catalogue[0])
         if actuals is None or check.problems:
             raise BuildFailed(check.problems)
         return actuals

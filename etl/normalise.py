@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from etl.read import RawWorkbook
+from etl.read import RawWorkbook, sheet_key
 from etl.validate import Checker, Row
 from wardplan.reads.tables import TABLES
 from wardplan.rules import kinds, parsing, template
@@ -115,6 +115,11 @@ def ward_from(raw: RawWorkbook, file: str, check: Checker, catalogue: Catalogue)
         projects=_projects(rows(template.PROJECTS), ctx),
         notes=_notes(rows(template.NOTES), ctx),
     )
+
+
+# The sheets `ward_actuals` reads: a workbook no longer in force is read for them alone.
+ACTUALS_SHEETS = frozenset(sheet_key(s.name) for s in (template.WARD_INFO, template.SOURCES,
+                                                       template.ACTUALS))
 
 
 def ward_actuals(raw: RawWorkbook, file: str, check: Checker,

@@ -261,7 +261,7 @@ def test_a_superseded_workbook_is_read_once_per_process(data_dir: Path, live: Pa
     build_module = sys.modules["etl.build"]
     read, reads = build_module.read_workbook, []
     monkeypatch.setattr(build_module, "read_workbook",
-                        lambda path: reads.append(path.name) or read(path))
+                        lambda path, *sheets: reads.append(path.name) or read(path, *sheets))
     latest = revised_workbook(data_dir, tmp_path, 108000)
     submit.check(latest, EDITOR_PL, data_dir, live)
     submit.publish(latest, EDITOR_PL, data_dir, live)

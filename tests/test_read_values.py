@@ -152,7 +152,7 @@ def test_a_file_read_again_is_its_content_read_once(tmp_path: Path, monkeypatch)
     same path rewritten, is parsed anew."""
     parsed = []
     parse = read._parsed
-    monkeypatch.setattr(read, "_parsed", lambda path, sha: parsed.append(path) or parse(path, sha))
+    monkeypatch.setattr(read, "_parsed", lambda path, *rest: parsed.append(path) or parse(path, *rest))
     monkeypatch.setattr(read, "_READ", read.OrderedDict())
     first, second = tmp_path / "a.xlsx", tmp_path / "b.xlsx"
     first.write_bytes((ROOT / "data" / PHU_LIEN).read_bytes())
@@ -165,3 +165,14 @@ def test_a_file_read_again_is_its_content_read_once(tmp_path: Path, monkeypatch)
     wb.save(first)
     changed = read.read_workbook(first)
     assert parsed == [first, first] and changed.sha256 != a.sha256
+
+
+def test_a_workbook_read_for_its_actuals_reads_those_sheets_as_a_whole_read_does():
+    """A workbook no longer in force is read for the history's sheets only."""
+    from etl.normalise import ACTUALS_SHEETS
+
+    path = ROOT / "data" / PHU_LIEN
+    whole, some = read.read_workbook(path), read.read_workbook(path, ACTUALS_SHEETS)
+    assert set(some.sheets) == ACTUALS_SHEETS < set(whole.sheets)
+    assert all(some.sheets[key] == whole.sheets[key] for key in ACTUALS_SHEETS)
+    assert some.sheet_names == whole.sheet_names and some.sha256 == whole.sha256

@@ -24,7 +24,7 @@ import sys
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -51,7 +51,7 @@ from etl.normalise import (
     ward_from,
 )
 from etl.problems import BuildFailed, Problem
-from etl.read import FileRejected, RawWorkbook, read_workbook, sha256_of
+from etl.read import FileRejected, RawWorkbook, read_workbook, sha256_of, sheet_key
 from etl.reports import ParsedReport, parse_report
 from etl.validate import Checker, info_cell
 from wardplan.reads.db import DEFAULT_DB
@@ -161,9 +161,13 @@ def ward_files(data_dir: Path) -> tuple[list[WorkbookFile], list[Problem]]:
     return found, problems
 
 
-def read_file(file: WorkbookFile, problems: list[Problem]) -> RawWorkbook | None:
+def read_file(file: WorkbookFile, problems: list[Problem],
+              specs: Iterable[template.Sheet]) -> RawWorkbook | None:
+    """The workbook's sheets the template knows (`specs`): `Checker.sheets` refuses any
+    other by its name alone, and the column guide in every workbook is never read (a
+    tenth of a ward workbook's reading)."""
     try:
-        return read_workbook(file.path)
+        return read_workbook(file.path, frozenset(sheet_key(s.name) for s in specs))
     except FileRejected as exc:
         problems.append(Problem(file.name, exc.sheet, exc.cell, exc.reason_vi))
         return None
@@ -183,7 +187,8 @@ def _catalogue(data_dir: Path) -> tuple[Catalogue | None, list[Problem], FileRea
     if not catalogue_path.is_file():
         raise BuildFailed([Problem(catalogue_name, "", "", "Không tìm thấy danh mục chỉ tiêu.")])
     problems: list[Problem] = []
-    raw_catalogue = read_file(WorkbookFile(catalogue_name, catalogue_path), problems)
+    raw_catalogue = read_file(WorkbookFile(catalogue_name, catalogue_path), problems,
+                              template.CATALOGUE_SHEETS)
     if raw_catalogue is None:
         raise BuildFailed(problems)
     check = Checker(catalogue_name)
@@ -242,7 +247,7 @@ class _CheckedWorkbook:
 def _check_workbook(file: WorkbookFile, catalogue: Catalogue) -> _CheckedWorkbook:
     crashpoints.reached("while_reading_workbooks")
     problems: list[Problem] = []
-    raw = read_file(file, problems)
+    raw = read_file(file, problems, template.WARD_SHEETS)
     if raw is None:
         return _CheckedWorkbook(None, problems, None)
     check = Checker(file.name)

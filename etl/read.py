@@ -219,10 +219,12 @@ def _read_workbook(path: Path, sheets: frozenset[str] | None) -> RawWorkbook:
     sha256 = sha256_of(path)
     key = (sha256, sheets)
     with _READ_LOCK:
-        kept = _READ.get(key)
-        if kept is not None:
-            _READ.move_to_end(key)
-            return dataclasses.replace(kept, path=path)
+        for held in (key, (sha256, None)):  # a whole read holds every part one
+            kept = _READ.get(held)
+            if kept is not None:
+                _READ.move_to_end(held)
+                return dataclasses.replace(kept, path=path, sheets={
+                    k: sheet for k, sheet in kept.sheets.items() if sheets is None or k in sheets})
     raw = _parsed(path, sha256, sheets)
     if sha256_of(path) != sha256:
         return raw  # changed while it was read: whatever was read is not this content's

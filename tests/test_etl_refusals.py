@@ -74,6 +74,20 @@ def test_declared_dimension_smaller_than_the_sheet_loses_nothing(data_dir: Path,
     assert actual_count(live_db) == 77
 
 
+def test_the_column_guide_is_never_read_and_an_unknown_sheet_is_refused_by_its_name(
+        data_dir: Path, live_db: Path):
+    """Only the template's sheets are read: broken XML in the guide every workbook carries
+    stops nothing; a sheet the template does not know is refused whatever it holds."""
+    path = data_dir / PHU_LIEN
+    rewrite_part(path, sheet_part(path, "Hướng dẫn"), lambda xml: xml[: len(xml) // 2])
+    build(data_dir, live_db)
+    assert actual_count(live_db) == 77
+    shutil.copyfile(ROOT / "data" / PHU_LIEN, path)
+    edit_book(path, lambda book: setattr(book["Hướng dẫn"], "title", "Ghi chép riêng"))
+    rewrite_part(path, sheet_part(path, "Ghi chép riêng"), lambda xml: xml[: len(xml) // 2])
+    refused(data_dir, live_db, "phu_lien.xlsx › Ghi chép riêng", "không có trong mẫu")
+
+
 def test_upper_case_extension_is_a_workbook_like_any_other(data_dir: Path, live_db: Path):
     folder = data_dir / "wards" / "2026"
     (folder / "kien_an.xlsx").rename(folder / "kien_an.XLSX")

@@ -26,7 +26,7 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
@@ -355,14 +355,13 @@ def _concat(wards: list[WardData], attribute: str) -> pd.DataFrame:
     return pd.concat(non_empty, ignore_index=True)
 
 
-def derive_tables(checked: CheckedInput, settings: Settings,
-                  reports: list[tuple[ledger.Entry, ParsedReport]] = (),
-                  entries: list[ledger.Entry] = (),
-                  earlier: list[submissions.Layer] = (),
+def derive_tables(found: Inputs, settings: Settings, entries: list[ledger.Entry] = (),
                   only_ward: str | None = None) -> dict[str, pd.DataFrame]:
-    """Every table, from the checked workbooks and the reports in force over them
-    (`earlier`: what they superseded, for the history).  `only_ward`: statuses of that
-    ward alone (a one-ward build, whose other wards would all look planless)."""
+    """Every table, from the checked workbooks and the reports in force over them, with
+    what they superseded for the history (and the steps of it that no longer read).
+    `only_ward`: statuses of that ward alone (a one-ward build, whose other wards would
+    all look planless)."""
+    checked, reports = found.checked, found.reports
     catalogue, wards = checked.catalogue, checked.wards
     tables = {name: _concat(wards, name) for name in
               ("sources", "targets", "actuals", "statements", "baselines", "tasks", "projects")}
@@ -371,7 +370,7 @@ def derive_tables(checked: CheckedInput, settings: Settings,
     tables["ward_plans"] = pd.DataFrame(
         [(w.ward_code, w.plan_year, w.file) for w in wards],
         columns=["ward_code", "plan_year", "source_file"])
-    submissions.apply(tables, list(reports), list(entries), list(earlier))
+    submissions.apply(tables, list(reports), list(entries), list(found.earlier))
     tables["indicators"] = catalogue.indicators
     official = tables["scenario_official"].rename(columns={"value": "planned_value"})
     years = sorted({w.plan_year for w in wards})
@@ -383,7 +382,8 @@ def derive_tables(checked: CheckedInput, settings: Settings,
     checks = quality.run_checks(catalogue.indicators, tables["targets"], tables["actuals"],
                                 tables["statements"], tables["baselines"], tables["projects"])
     readings = quality.findings_frame([r for p in phased.values() for r in p.readings])
-    tables["data_issues"] = _stack([checks, readings, _concat(wards, "notes")])
+    tables["data_issues"] = _stack([checks, readings, _concat(wards, "notes"),
+                                    quality.findings_frame(found.gaps)])
     flags = status.Flags.from_findings(tables["data_issues"])
     status_wards = catalogue.wards if only_ward is None else \
         catalogue.wards[catalogue.wards["ward_code"] == only_ward]
@@ -437,6 +437,8 @@ class Inputs:
     checked: CheckedInput
     reports: list[tuple[ledger.Entry, ParsedReport]]  # in force, oldest first
     earlier: list[submissions.Layer]  # superseded, for the history
+    # Submissions no longer in force whose files no longer read: steps the history lacks.
+    gaps: list[quality.Finding] = field(default_factory=list)
 
 
 def inputs(data_dir: Path, entries: list[ledger.Entry], ward: str | None = None,
@@ -472,26 +474,47 @@ def inputs(data_dir: Path, entries: list[ledger.Entry], ward: str | None = None,
             lambda: parse_report(locate(e), submissions.file_name(e), checked.catalogue,
                                  submissions.source_code(e)).actuals))
 
-    earlier += [no_longer_in_force(e) for e in mine if e.id not in in_force]
-    earlier += [layer for e in ledger.reverted(entries) if ward is None or e.ward_code == ward
-                for layer in _reverted_layer(e, no_longer_in_force)]
+    gaps: list[quality.Finding] = []
+    superseded = [e for e in mine if e.id not in in_force]
+    reverted = [e for e in ledger.reverted(entries) if ward is None or e.ward_code == ward]
+    earlier += [layer for e in superseded + reverted
+                for layer in _history_layer(e, no_longer_in_force, gaps)]
     # A revert is a step of the history too: each figure it brought back, or took away.
     earlier += [submissions.Layer(e, None, submissions.NO_ACTUALS, undoes=e.reverts)
                 for e in ledger.reverts(entries) if ward is None or e.ward_code == ward]
-    return Inputs(checked, reports, earlier)
+    return Inputs(checked, reports, earlier, gaps)
 
 
-def _reverted_layer(entry: ledger.Entry,
-                    layer: Callable[[ledger.Entry], submissions.Layer]) -> list:
-    """A reverted submission's figures, for the history only: a file that no longer reads
-    (the catalogue has changed since) must not stop every build, since reverting is how
-    an admin undoes a bad submission.  Its history then lacks that step, and the log
-    says why."""
+HISTORY_GAP = "history_unreadable"  # the check code of a step the history lacks
+
+
+def _history_layer(entry: ledger.Entry, layer: Callable[[ledger.Entry], submissions.Layer],
+                   gaps: list[quality.Finding]) -> list[submissions.Layer]:
+    """A submission's figures once it is no longer in force (superseded or reverted), for
+    the history only.  Its file was checked when it was accepted; one that no longer reads
+    (the catalogue has changed since, the stored file is gone) must not stop every later
+    build and submission, since no one can correct an old submission.  The history then
+    lacks that step, and a finding on the unit's data-quality page says so."""
     try:
         return [layer(entry)]
     except (BuildFailed, FileRejected, OSError) as exc:
-        log.warning("reverted submission #%s left out of the history: %s", entry.id, exc)
+        log.warning("submission #%s left out of the history: %r", entry.id, exc)
+        gaps.append(quality.Finding(
+            ward_code=entry.ward_code, indicator_code=None, period=entry.period,
+            severity="warning", check_code=HISTORY_GAP, source_ref=entry.file_name,
+            message=(f"Lần nộp #{entry.id} (tệp {entry.file_name}) không còn đọc được nên "
+                     f"lịch sử số liệu thiếu bước này: {_why_unreadable(exc)}")))
         return []
+
+
+def _why_unreadable(exc: Exception) -> str:
+    if isinstance(exc, BuildFailed):
+        first = exc.problems[0]
+        more = f" (và {len(exc.problems) - 1} lỗi khác)" if len(exc.problems) > 1 else ""
+        return f"{first.reason_vi}{more}"
+    if isinstance(exc, FileRejected):
+        return exc.reason_vi
+    return "không mở được tệp đã lưu của lần nộp này."
 
 
 def _actuals_of(file: WorkbookFile, catalogue: tuple[Catalogue, str],
@@ -535,7 +558,7 @@ def rebuild(data_dir: Path, db_path: Path, settings: Settings) -> BuildReport:
     started = time.perf_counter()
     entries = ledger.read_all(ledger.submissions_dir(data_dir))
     found = inputs(data_dir, entries)
-    tables = derive_tables(found.checked, settings, found.reports, entries, found.earlier)
+    tables = derive_tables(found, settings, entries)
     write_database(tables, db_path)
     return report_of(tables, db_path, started)
 
@@ -553,8 +576,7 @@ def derive_ward(data_dir: Path, settings: Settings, entries: list[ledger.Entry],
                 staged: dict[int, Path] | None = None) -> dict[str, pd.DataFrame]:
     """One ward's tables (every plan year), as a whole build would derive them."""
     found = inputs(data_dir, entries, ward, staged)
-    return derive_tables(found.checked, settings, found.reports, entries, found.earlier,
-                         only_ward=ward)
+    return derive_tables(found, settings, entries, only_ward=ward)
 
 
 # Tables a ward's rebuild takes whole: the catalogue's, and those about every ward.
@@ -577,7 +599,7 @@ def tables_after(db_path: Path, data_dir: Path, settings: Settings, entries: lis
         # a new or dropped indicator changes those wards too.  A database whose tables
         # earlier code declared cannot keep their rows as they are.
         found = inputs(data_dir, entries, staged=staged)
-        return derive_tables(found.checked, settings, found.reports, entries, found.earlier), None
+        return derive_tables(found, settings, entries), None
     tables = {}
     for name in TABLES:
         fresh = ward_tables[name]

@@ -203,6 +203,8 @@ def read_workbook(path: Path, sheets: frozenset[str] | None = None) -> RawWorkbo
         return _read_workbook(path, sheets)
     except FileRejected:
         raise
+    except FileNotFoundError as exc:
+        raise FileRejected("Không tìm thấy tệp (đã bị xóa hoặc chuyển đi).") from exc
     except OSError as exc:
         log.warning("%s: cannot read: %r", path.name, exc)
         raise FileRejected("Không đọc được tệp (không có quyền đọc, hoặc tệp đang bị chương "

@@ -74,8 +74,8 @@ def test_statuses_judged_once_per_figure_equal_row_by_row(data: str, city: Path,
     entries = ledger.read_all(ledger.submissions_dir(folder))
     found = inputs(folder, entries)
     settings = load_settings()
-    fast = derive_tables(found.checked, settings, found.reports, entries, found.earlier)["status"]
+    fast = derive_tables(found, settings, entries)["status"]
     monkeypatch.setattr(status, "_statuses", _row_by_row)
-    slow = derive_tables(found.checked, settings, found.reports, entries, found.earlier)["status"]
+    slow = derive_tables(found, settings, entries)["status"]
     assert len(fast) > 1000
     pd.testing.assert_frame_equal(fast, slow, check_exact=True)

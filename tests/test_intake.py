@@ -348,4 +348,32 @@ def test_a_reverted_submission_whose_file_no_longer_reads_does_not_stop_the_buil
     build(data_dir, live)  # a whole rebuild
     submit.publish(april_report(live, 31000), EDITOR_PL, data_dir, live)  # one ward
     assert april_revenue(live) == [(31000,)]
-    assert "reverted submission #1 left out of the history" in caplog.text
+    assert "submission #1 left out of the history" in caplog.text
+    assert history_gaps(live) == [("phu_lien", "2026-04", "warning")]
+
+
+def history_gaps(db: Path) -> list[tuple]:
+    return query(db, "SELECT ward_code, period, severity FROM v_data_issues "
+                     f"WHERE check_code = '{etl_build.HISTORY_GAP}' ORDER BY ALL")
+
+
+def test_a_superseded_submission_whose_file_no_longer_reads_is_a_finding_not_a_stop(
+        data_dir: Path, live: Path, tmp_path: Path):
+    """A whole workbook supersedes an earlier report; if the report's file no longer reads
+    (gone, or the catalogue changed since), builds and submissions go on: the history
+    lacks that step and the unit's data-quality page says so, whole build or one ward."""
+    submit.publish(april_report(live, 30000), EDITOR_PL, data_dir, live)
+    first = ledger.read(folder(data_dir))[0]
+    submit.publish(revised_workbook(data_dir, tmp_path, 205879), EDITOR_PL, data_dir, live)
+    ledger.stored_file(first.sha256, folder(data_dir)).unlink()
+    etl_build._SUPERSEDED.clear()  # as in a new process: it was read once, in this one
+    build(data_dir, live)
+    (message,) = query(live, "SELECT message FROM v_data_issues "
+                             f"WHERE check_code = '{etl_build.HISTORY_GAP}'")[0]
+    assert "Lần nộp #1" in message and "Không tìm thấy tệp" in message, message
+    assert history_gaps(live) == [("phu_lien", "2026-04", "warning")]
+    assert not query(live, "SELECT * FROM v_revisions WHERE submission_id = 1")
+    submit.publish(revised_workbook(data_dir, tmp_path, 205880), EDITOR_PL, data_dir, live)
+    whole = tmp_path / "whole.duckdb"
+    build(data_dir, whole)
+    assert history_gaps(live) == history_gaps(whole) == [("phu_lien", "2026-04", "warning")]

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from etl import ledger
@@ -118,13 +119,15 @@ def _wards_of(layer: Layer) -> list[str]:
 def _applied(state: pd.DataFrame, layer: Layer) -> pd.DataFrame:
     """The figures in force once `layer` is laid over `state`."""
     rows = layer.actuals
+    fresh = rows[[*KEY, "value", "value_text"]].assign(_year=rows["period"].map(_year))
+    if state.empty:  # a ward's first layer: every ward's, in a build with no submissions
+        return fresh.reset_index(drop=True)
     if layer.slot is not None:
         ward, year = layer.slot
         state = state[~((state["ward_code"] == ward) & (state["_year"] == year))]
     else:
         state = state.merge(rows[KEY].drop_duplicates(), on=KEY, how="left", indicator=True)
         state = state[state.pop("_merge") == "left_only"]
-    fresh = rows[[*KEY, "value", "value_text"]].assign(_year=rows["period"].map(_year))
     return _stack([state, fresh])
 
 
@@ -187,9 +190,13 @@ def _stack(frames: list[pd.DataFrame]) -> pd.DataFrame:
 def _revisions(rows: pd.DataFrame, entry: ledger.Entry | None,
                state: pd.DataFrame) -> pd.DataFrame:
     frame = rows[[*KEY, "value", "value_text", "source_ref"]].reset_index(drop=True)
-    before = state[[*KEY, "value", "value_text"]].drop_duplicates(KEY, keep="last").rename(
-        columns={"value": "previous_value", "value_text": "previous_text"})
-    frame = frame.merge(before, on=KEY, how="left")
+    if state.empty:  # nothing before: the merge below, without its cost (115 of them)
+        nothing = np.full(len(frame), np.nan, dtype=object)
+        frame = frame.assign(previous_value=nothing, previous_text=nothing.copy())
+    else:
+        before = state[[*KEY, "value", "value_text"]].drop_duplicates(KEY, keep="last").rename(
+            columns={"value": "previous_value", "value_text": "previous_text"})
+        frame = frame.merge(before, on=KEY, how="left")
     frame["submission_id"] = entry.id if entry else None
     frame["submitted_by"] = entry.submitted_by if entry else None
     frame["submitted_at"] = _utc(entry.submitted_at) if entry else pd.NaT

@@ -498,6 +498,8 @@ def _history_layer(entry: ledger.Entry, layer: Callable[[ledger.Entry], submissi
     try:
         return [layer(entry)]
     except (BuildFailed, FileRejected, OSError) as exc:
+        if _passing(exc):
+            raise  # the disk, not the file: the next try may read it, and the history whole
         log.warning("submission #%s left out of the history: %r", entry.id, exc)
         gaps.append(quality.Finding(
             ward_code=entry.ward_code, indicator_code=None, period=entry.period,
@@ -505,6 +507,16 @@ def _history_layer(entry: ledger.Entry, layer: Callable[[ledger.Entry], submissi
             message=(f"Lần nộp #{entry.id} (tệp {entry.file_name}) không còn đọc được nên "
                      f"lịch sử số liệu thiếu bước này: {_why_unreadable(exc)}")))
         return []
+
+
+def _passing(exc: BaseException | None) -> bool:
+    """Whether reading failed for a reason of the moment (permissions, too many open files,
+    an I/O error) rather than the file itself, gone or no longer readable."""
+    while exc is not None:
+        if isinstance(exc, OSError) and not isinstance(exc, FileNotFoundError):
+            return True
+        exc = exc.__cause__
+    return False
 
 
 def _why_unreadable(exc: Exception) -> str:

@@ -203,8 +203,8 @@ def check_database(path: Path, expected_rows: dict[str, int] | None = None) -> l
 
 # Files that passed the check, by identity.  No one writes a database file once it is
 # checked (a writer builds a new file and swaps it in whole, which keeps its identity), so
-# a writer's later looks at the live file (`build.settle`, then keeping it as the previous
-# copy) need not run every view again: two of a submission's three checks.
+# a writer's look at the live file before it writes (`build.settle`) need not run every
+# view again; keeping it as the previous copy still does (`_keep_as_previous`).
 _PASSED: dict[tuple[int, int, int, int], None] = {}
 _PASSED_KEPT = 16
 _PASSED_LOCK = threading.Lock()
@@ -278,7 +278,9 @@ def swap_in(building: Path, db_path: Path) -> None:
 
 
 def _keep_as_previous(db_path: Path) -> None:
-    problems = check_database(db_path)
+    # Checked again, not taken from an earlier pass: this check is what keeps a live file
+    # damaged in place (by the disk, a copy over it) from replacing the good previous one.
+    problems = _problems(db_path, None)
     if problems:
         # A broken live file must never replace the last good copy.
         log.warning("live database failed its check (%s); %s left as it was",

@@ -229,21 +229,31 @@ def _read_workbook(path: Path, sheets: frozenset[str] | None) -> RawWorkbook:
                     k: sheet for k, sheet in kept.sheets.items() if sheets is None or k in sheets})
     raw = _parsed(path, sha256, sheets)
     if sha256_of(path) != sha256:
-        return raw  # changed while it was read: whatever was read is not this content's
-    with _READ_LOCK:
-        _READ[key] = raw
-        while len(_READ) > _READ_KEPT:
-            _READ.popitem(last=False)
+        raise FileRejected("Tệp đã thay đổi trong khi đang được đọc (có người đang sửa hoặc "
+                           "chép đè lên tệp); hãy đợi sửa xong rồi nạp lại.")
+    if _cells(raw) <= _READ_MOST_CELLS:
+        with _READ_LOCK:
+            _READ[key] = raw
+            while len(_READ) > _READ_KEPT:
+                _READ.popitem(last=False)
     return raw
 
 
 # The last workbooks read, by content: a submission's file is read to learn whose it is,
 # then with its ward's, once when it is checked and again when it is published, and the
 # catalogue each time (a fifth of a submission's wall time at 114 units).  Shared by the
-# server's session threads: what is read is never modified.  A few, not a city's build.
+# server's session threads: what is read is never modified.  A few, not a city's build,
+# and none bigger than a ward's workbook many times over: an upload of 20.000 rows × 60
+# columns, refused later, would otherwise stay held (about 600 MB).
 _READ: OrderedDict[tuple[str, frozenset[str] | None], RawWorkbook] = OrderedDict()
 _READ_KEPT = 8
+_READ_MOST_CELLS = 50_000  # a ward's workbook at 114 units: about 5.000
 _READ_LOCK = threading.Lock()
+
+
+def _cells(raw: RawWorkbook) -> int:
+    return sum(len(sheet.headers) + sum(len(cells) for _, cells in sheet.rows)
+               for sheet in raw.sheets.values())
 
 
 def _parsed(path: Path, sha256: str, sheets: frozenset[str] | None) -> RawWorkbook:

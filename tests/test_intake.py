@@ -377,3 +377,28 @@ def test_a_superseded_submission_whose_file_no_longer_reads_is_a_finding_not_a_s
     whole = tmp_path / "whole.duckdb"
     build(data_dir, whole)
     assert history_gaps(live) == history_gaps(whole) == [("phu_lien", "2026-04", "warning")]
+
+
+def test_a_superseded_file_that_cannot_be_read_for_now_stops_the_build(
+        data_dir: Path, live: Path, tmp_path: Path, monkeypatch):
+    """Permissions, too many open files, an I/O error: the disk, not the file.  The build
+    stops, as before, rather than leave a step out of the history for good."""
+    from etl import read as etl_read
+
+    submit.publish(april_report(live, 30000), EDITOR_PL, data_dir, live)
+    first = ledger.read(folder(data_dir))[0]
+    submit.publish(revised_workbook(data_dir, tmp_path, 205879), EDITOR_PL, data_dir, live)
+    stored = ledger.stored_file(first.sha256, folder(data_dir))
+    etl_build._SUPERSEDED.clear()
+    read = etl_read._read_workbook
+
+    def denied(path, sheets):
+        if path == stored:
+            raise PermissionError(13, "Permission denied", str(path))
+        return read(path, sheets)
+    monkeypatch.setattr(etl_read, "_read_workbook", denied)
+    before = digest(live)
+    with pytest.raises(BuildFailed):
+        build(data_dir, live)
+    assert digest(live) == before and not history_gaps(live)
+

@@ -176,3 +176,30 @@ def test_a_workbook_read_for_its_actuals_reads_those_sheets_as_a_whole_read_does
     assert set(some.sheets) == ACTUALS_SHEETS < set(whole.sheets)
     assert all(some.sheets[key] == whole.sheets[key] for key in ACTUALS_SHEETS)
     assert some.sheet_names == whole.sheet_names and some.sha256 == whole.sha256
+
+
+def test_a_big_workbook_is_not_kept_and_one_changed_while_read_is_refused(tmp_path: Path,
+                                                                          monkeypatch):
+    """What is kept is bounded: a workbook of many cells (an upload refused later, say) is
+    read again next time rather than held.  A file that changes while it is read gives
+    neither the old content's nor the new's, but a refusal."""
+    parsed = []
+    parse = read._parsed
+    monkeypatch.setattr(read, "_parsed", lambda path, *rest: parsed.append(path) or parse(path, *rest))
+    monkeypatch.setattr(read, "_READ", read.OrderedDict())
+    monkeypatch.setattr(read, "_READ_MOST_CELLS", 10)
+    path = tmp_path / "a.xlsx"
+    path.write_bytes((ROOT / "data" / PHU_LIEN).read_bytes())
+    read.read_workbook(path)
+    read.read_workbook(path)
+    assert parsed == [path, path] and not read._READ
+
+    def changed_meanwhile(path, *rest):
+        raw = parse(path, *rest)
+        wb = load_workbook(path)
+        wb["Thông tin"]["B2"] = "đổi"
+        wb.save(path)
+        return raw
+    monkeypatch.setattr(read, "_parsed", changed_meanwhile)
+    with pytest.raises(read.FileRejected, match="thay đổi trong khi đang được đọc"):
+        read.read_workbook(path)

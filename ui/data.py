@@ -479,7 +479,7 @@ def compare_view(generation: Any, indicator: str, as_of: str, by: str,
     """Every unit planning `indicator` ranked on `by`, `ward` highlighted: the ranking and
     the distribution (wide and phone forms), the sentence that places the ward."""
     base = _compare_base(generation, indicator, as_of, by)
-    ranked = base["ranked"]
+    ranked = base["ranked"].copy()  # returned as it is on a first call: not the shared one
     return {
         "ranked": ranked, "name": base["name"], "unit": base["unit"],
         "ranking": [charts.highlight_ranking(spec, ward) for spec in base["ranking"]],

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import copy
+import json
+
 import pandas as pd
 import plotly.graph_objects as go
 import pytest
@@ -167,9 +170,6 @@ def test_distribution_chart_spreads_both_measures(ranked_revenue):
 def test_a_unit_is_highlighted_on_a_shared_chart_without_changing_it(city_db):
     """The compare page builds a ranking once and highlights each unit on a copy: the
     copy marks that unit alone, and the shared chart stays as built."""
-    import copy
-    import json
-
     rows = compare.compare_rows(queries.targets(city_db, indicator="budget_revenue", year=2026),
                                 queries.status(city_db, as_of="2026-Q1", indicator="budget_revenue"))
     ranked = compare.ranking(rows, compare.BY_SCENARIO, queries.wards(city_db))

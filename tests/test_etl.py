@@ -20,7 +20,7 @@ from openpyxl import load_workbook
 
 from accounts.store import shell_user
 from etl import build as build_module
-from etl import ledger, read
+from etl import ledger, load, read
 from etl.__main__ import main as etl_main
 from etl.build import build
 from etl.problems import BuildFailed
@@ -130,8 +130,6 @@ def test_a_sound_live_file_is_checked_once_and_a_damaged_one_again(live_db: Path
                                                                      monkeypatch):
     """A file that passed its check is never written again, so a writer's second look at
     it skips the views; a file changed since (here damaged in place) is checked anew."""
-    from etl import load
-
     runs = []
     checked = load._problems
     monkeypatch.setattr(load, "_problems", lambda *a: runs.append(a[0]) or checked(*a))

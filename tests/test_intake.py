@@ -19,6 +19,7 @@ import pytest
 from accounts.store import ADMIN, EDITOR, VIEWER, PermissionDenied, User
 from etl import build as etl_build
 from etl import ledger
+from etl import read as etl_read
 from etl.build import build
 from etl.load import same_schema
 from etl.problems import BuildFailed
@@ -383,8 +384,6 @@ def test_a_superseded_file_that_cannot_be_read_for_now_stops_the_build(
         data_dir: Path, live: Path, tmp_path: Path, monkeypatch):
     """Permissions, too many open files, an I/O error: the disk, not the file.  The build
     stops, as before, rather than leave a step out of the history for good."""
-    from etl import read as etl_read
-
     submit.publish(april_report(live, 30000), EDITOR_PL, data_dir, live)
     first = ledger.read(folder(data_dir))[0]
     submit.publish(revised_workbook(data_dir, tmp_path, 205879), EDITOR_PL, data_dir, live)

@@ -6,9 +6,12 @@ Phụ lục 3; the wards' 2026 plans).
 
 from __future__ import annotations
 
+import duckdb
+import pandas as pd
 import pytest
 
 from wardplan.reads import queries
+from wardplan.reads.db import as_frame
 
 
 def test_wards_and_who_has_reported(db):
@@ -140,11 +143,6 @@ def test_one_status_query_serves_a_page_a_history_and_an_export(db):
 # --- the frames every read gives --------------------------------------------------------
 
 def _as_df_gives(path, sql: str):
-    import duckdb
-    import pandas as pd
-
-    from wardplan.reads.db import as_frame
-
     con = duckdb.connect(str(path), read_only=True)
     try:
         expected = con.execute(sql).df()
@@ -157,8 +155,6 @@ def _as_df_gives(path, sql: str):
 def test_every_table_and_view_reads_as_duckdb_frames_it(built_db, city_db_path):
     """`Database.query` converts Arrow itself (five times faster than `.df()`); the pages
     and exports were written against `.df()`'s types, which must not change under them."""
-    import duckdb
-
     for path in (built_db, city_db_path):
         con = duckdb.connect(str(path), read_only=True)
         names = [n for (n,) in con.execute(

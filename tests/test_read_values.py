@@ -23,6 +23,7 @@ from openpyxl.cell.text import InlineFont
 from bench import synthetic
 from etl import read
 from etl.build import build
+from etl.normalise import ACTUALS_SHEETS
 from etl.problems import BuildFailed
 from workbooks import PHU_LIEN, ROOT, rewrite_part, sheet_part
 
@@ -169,8 +170,6 @@ def test_a_file_read_again_is_its_content_read_once(tmp_path: Path, monkeypatch)
 
 def test_a_workbook_read_for_its_actuals_reads_those_sheets_as_a_whole_read_does():
     """A workbook no longer in force is read for the history's sheets only."""
-    from etl.normalise import ACTUALS_SHEETS
-
     path = ROOT / "data" / PHU_LIEN
     whole, some = read.read_workbook(path), read.read_workbook(path, ACTUALS_SHEETS)
     assert set(some.sheets) == ACTUALS_SHEETS < set(whole.sheets)

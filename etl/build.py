@@ -13,19 +13,14 @@ without the lock, for code that already holds it.  `derive_ward` and
 
 from __future__ import annotations
 
-import ctypes
 import datetime as dt
 import functools
 import logging
-import multiprocessing
 import os
-import signal
-import sys
 import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -50,6 +45,7 @@ from etl.normalise import (
     ward_actuals,
     ward_from,
 )
+from etl.parallel import forked_map
 from etl.problems import BuildFailed, Problem
 from etl.read import FileRejected, RawWorkbook, read_workbook, sha256_of, sheet_key
 from etl.reports import ParsedReport, parse_report
@@ -257,73 +253,9 @@ def _check_workbook(file: WorkbookFile, catalogue: Catalogue) -> _CheckedWorkboo
                             info_cell(raw, "Mã đơn vị"))
 
 
-# Below this many workbooks, starting the processes costs more than it saves.
-_PARALLEL_FROM = 16
-
-
 def _checked_workbooks(files: list[WorkbookFile], catalogue: Catalogue) -> list[_CheckedWorkbook]:
-    """Each workbook read and checked, in order: reading is most of a city's build and each
-    workbook stands alone, so with many of them each core takes a share."""
-    check = functools.partial(_check_workbook, catalogue=catalogue)
-    if len(files) < _PARALLEL_FROM:
-        return [check(file) for file in files]
-    return _forked_map(check, files)
-
-
-def _forked_map(work: Callable, items: list) -> list:
-    """`[work(item) for item in items]`, in order, by one forked process per core (four at
-    most: a big host's cores would each hold a copy of what they change).
-
-    Only from a process with no other thread (the command line): a forked child has just
-    the thread that forked, and a server's other threads may hold locks it would wait on
-    forever.  Elsewhere (a server's first build, one ward's submission) here, in turn.
-    """
-    global _FORKED
-    workers = min(_cores(), len(items))
-    if workers < 2 or threading.active_count() > 1:
-        return [work(item) for item in items]
-    # The workers find the work where the fork left it, not pickled once a task.
-    _FORKED = (work, items)
-    pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
-                               initializer=_die_with, initargs=(os.getpid(),))
-    try:
-        return list(pool.map(_forked_item, range(len(items)),
-                             chunksize=max(1, len(items) // (4 * workers))))
-    except BaseException:
-        pool.shutdown(wait=True, cancel_futures=True)  # Ctrl-C: not the rest of the queue
-        raise
-    finally:
-        pool.shutdown(wait=True)
-        _FORKED = None
-
-
-_MOST_WORKERS = 4
-_FORKED: tuple[Callable, list] | None = None
-
-
-def _cores() -> int:
-    """The cores this process may use for forked workers (a container's share, not the
-    host's), four at most; one where the death signal they rely on is not there (not Linux)."""
-    if not sys.platform.startswith("linux"):
-        return 1
-    return min(len(os.sched_getaffinity(0)), _MOST_WORKERS)
-
-
-def _forked_item(index: int):
-    work, items = _FORKED
-    return work(items[index])
-
-
-_PR_SET_PDEATHSIG = 1  # linux/prctl.h
-
-
-def _die_with(build: int) -> None:
-    """A worker ends with the build that forked it.  A build killed outright (kill -9, the
-    OOM killer) left its workers waiting forever, and holding the writer lock, whose open
-    file they share: no build or submission could run again."""
-    ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
-    if os.getppid() != build:  # it died before the line above
-        os._exit(1)
+    """Each workbook read and checked, in order (with many, each core takes a share)."""
+    return forked_map(functools.partial(_check_workbook, catalogue=catalogue), files)
 
 
 def _misplaced(file: WorkbookFile, ward: WardData) -> str | None:

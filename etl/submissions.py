@@ -10,6 +10,8 @@ table, and every ledger event to `submissions`.
 
 from __future__ import annotations
 
+import functools
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,8 +21,11 @@ import pandas as pd
 
 from etl import ledger
 from etl.normalise import Catalogue
+from etl.parallel import forked_map
+from etl.problems import BuildFailed, Problem
 from etl.reports import ParsedReport, parse_report
 from wardplan.reads.tables import TABLES
+from wardplan.rules.missing import is_missing
 
 KEY = ["ward_code", "indicator_code", "period"]
 # Where a ledger entry's file is: its stored copy, or (while a new one is checked) elsewhere.
@@ -39,10 +44,26 @@ def file_name(entry: ledger.Entry) -> str:
 
 def reports(entries: list[ledger.Entry], catalogue: Catalogue, locate: Locate,
             ward: str | None = None) -> list[tuple[ledger.Entry, ParsedReport]]:
-    """The reports in force (of `ward` only, if given), parsed from their files."""
-    return [(entry, parse_report(locate(entry), file_name(entry), catalogue, source_code(entry)))
-            for entry in ledger.in_force(entries)
-            if entry.kind == ledger.REPORT and (ward is None or entry.ward_code == ward)]
+    """The reports in force (of `ward` only, if given), parsed from their files, or
+    BuildFailed naming every problem of each that does not parse.  A city's year of
+    reports is more than a thousand files: each core reads a share."""
+    wanted = [entry for entry in ledger.in_force(entries)
+              if entry.kind == ledger.REPORT and (ward is None or entry.ward_code == ward)]
+    parsed = forked_map(functools.partial(_parsed, catalogue=catalogue, locate=locate), wanted)
+    problems = [problem for one in parsed if isinstance(one, list) for problem in one]
+    if problems:
+        raise BuildFailed(problems)
+    return list(zip(wanted, parsed, strict=True))
+
+
+def _parsed(entry: ledger.Entry, catalogue: Catalogue,
+            locate: Locate) -> ParsedReport | list[Problem]:
+    """The report, or its problems: a worker's exception would come back pickled, and
+    BuildFailed does not survive that whole."""
+    try:
+        return parse_report(locate(entry), file_name(entry), catalogue, source_code(entry))
+    except BuildFailed as failure:
+        return failure.problems
 
 
 @dataclass(frozen=True)
@@ -68,19 +89,33 @@ def apply(tables: dict[str, pd.DataFrame], in_force: list[tuple[ledger.Entry, Pa
     layers = list(earlier)
     for name, rows in actuals.groupby("source_file", sort=False):
         layers.append(Layer(by_file.get(name), slot_of.get(name), rows))
-    sources = [tables["sources"]]
-    for entry, report in in_force:
-        layers.append(Layer(entry, None, report.actuals))
-        superseded = actuals.merge(report.actuals[KEY].drop_duplicates(), on=KEY, how="left",
-                                   indicator=True)["_merge"].eq("both").to_numpy()
-        actuals = _stack([actuals[~superseded], report.actuals])
-        sources.append(pd.DataFrame([{**report.source, "ward_code": report.ward_code,
-                                      "plan_year": report.plan_year}],
-                                    columns=list(TABLES["sources"])))
+    layers += [Layer(entry, None, report.actuals) for entry, report in in_force]
+    actuals = _laid_over(actuals, [report.actuals for _, report in in_force])
+    sources = [tables["sources"], *(
+        pd.DataFrame([{**report.source, "ward_code": report.ward_code,
+                       "plan_year": report.plan_year}], columns=list(TABLES["sources"]))
+        for _, report in in_force)]
     tables["actuals"] = actuals.reset_index(drop=True)
     tables["sources"] = _stack(sources)
     tables["revisions"] = history(layers)
     tables["submissions"] = submissions_table(entries)
+
+
+def _laid_over(actuals: pd.DataFrame, reports: list[pd.DataFrame]) -> pd.DataFrame:
+    """The figures once each report, oldest first, takes the place of every earlier row of
+    the figures it gives: all at once, since laying a city's year of reports one by one
+    over the whole table cost a merge of it each (seconds at 114 units)."""
+    stacked = _stack([actuals, *reports])
+    if not reports or stacked.empty:
+        return stacked
+    layer = np.repeat(np.arange(len(reports) + 1), [len(actuals), *map(len, reports)])
+    latest = pd.Series(layer).groupby([stacked[k].to_numpy() for k in KEY]).transform("max")
+    return stacked[layer == latest.to_numpy()]
+
+
+# A figure as the history holds it: its value, its text, its plan year.
+_Figure = tuple[float, object, int]
+_NOT_THERE = (math.nan, None)
 
 
 def history(layers: list[Layer]) -> pd.DataFrame:
@@ -89,91 +124,84 @@ def history(layers: list[Layer]) -> pd.DataFrame:
     replacing every figure of its ward and year, a report the figures it gives, and a
     revert bringing back what the figures would be without the submission it undid."""
     ordered = sorted(layers, key=lambda layer: layer.entry.id if layer.entry else 0)
-    # The figures in force, per ward: a layer changes only its own wards' figures, and
-    # replaying a city's 115 layers over one growing table cost a second.
-    states: dict[str, pd.DataFrame] = {}
+    # The figures in force, per ward, in plain dicts: a layer changes only its own wards'
+    # figures, a few hundred of them, and a year of a city's reports is more than a
+    # thousand layers (a pandas merge or two each cost seconds).
+    states: dict[str, dict[tuple, _Figure]] = {}
     applied: dict[str, list[Layer]] = {}  # per ward, what made its state (for reverts)
     revisions = []
     for layer in ordered:
         if layer.undoes is not None:
             revisions.append(_undo(layer, states, applied))
             continue
-        rows = layer.actuals
-        if rows.empty:
+        if layer.actuals.empty:
             continue
-        wards = _wards_of(layer)
-        state = _stack([states.get(w, _NO_STATE) for w in wards])
-        revisions.append(_revisions(rows, layer.entry, state))
-        _keep(_applied(state, layer), wards, states)
-        for ward in wards:
+        revisions.append(_revisions(layer, states))
+        for ward in _lay(layer, states):
             applied.setdefault(ward, []).append(layer)
     columns = list(TABLES["revisions"])
     kept = [r for r in revisions if not r.empty]
     return _stack(kept)[columns] if kept else pd.DataFrame(columns=columns)
 
 
-def _wards_of(layer: Layer) -> list[str]:
-    return list(dict.fromkeys([*layer.actuals["ward_code"], *(layer.slot or ())[:1]]))
+def _figures(rows: pd.DataFrame):
+    """Each row's key, value and text, in order."""
+    keys = zip(*(rows[k].tolist() for k in KEY), strict=True)
+    return zip(keys, rows["value"].tolist(), rows["value_text"].tolist(), strict=True)
 
 
-def _applied(state: pd.DataFrame, layer: Layer) -> pd.DataFrame:
-    """The figures in force once `layer` is laid over `state`."""
-    rows = layer.actuals
-    fresh = rows[[*KEY, "value", "value_text"]].assign(_year=rows["period"].map(_year))
-    if state.empty:  # a ward's first layer: every ward's, in a build with no submissions
-        return fresh.reset_index(drop=True)
+def _lay(layer: Layer, states: dict[str, dict[tuple, _Figure]]) -> list[str]:
+    """`layer` laid over `states`: a whole workbook first takes away every figure of its
+    ward and year; a later row of the same figure wins.  The wards it changed."""
     if layer.slot is not None:
         ward, year = layer.slot
-        state = state[~((state["ward_code"] == ward) & (state["_year"] == year))]
-    else:
-        state = state.merge(rows[KEY].drop_duplicates(), on=KEY, how="left", indicator=True)
-        state = state[state.pop("_merge") == "left_only"]
-    return _stack([state, fresh])
+        state = states.get(ward, {})
+        states[ward] = {key: figure for key, figure in state.items() if figure[2] != year}
+    wards = dict.fromkeys((layer.slot or ())[:1])
+    for key, value, text in _figures(layer.actuals):
+        ward = key[0]
+        wards[ward] = None
+        states.setdefault(ward, {})[key] = (value, text, _year(key[2]))
+    return list(wards)
 
 
-def _keep(state: pd.DataFrame, wards: list[str], states: dict[str, pd.DataFrame]) -> None:
-    states.update({w: state[state["ward_code"] == w] for w in wards} if len(wards) > 1
-                  else {wards[0]: state})
-
-
-def _undo(revert: Layer, states: dict[str, pd.DataFrame],
+def _undo(revert: Layer, states: dict[str, dict[tuple, _Figure]],
           applied: dict[str, list[Layer]]) -> pd.DataFrame:
     """The figures a revert changed: what they were with the submission it undid, and what
     they are without it (the layers of the same wards replayed, that one left out); a
     figure only that submission gave is gone, its value empty."""
-    wards = [w for w, done in applied.items()
-             if any(layer.entry and layer.entry.id == revert.undoes for layer in done)]
-    if not wards:
-        return _NO_STATE.iloc[0:0]
-    before = _stack([states[w] for w in wards])
+    def undone(layer: Layer) -> bool:
+        return layer.entry is not None and layer.entry.id == revert.undoes
+    wards = [w for w, done in applied.items() if any(undone(layer) for layer in done)]
+    before = {key: figure for w in wards for key, figure in states[w].items()}
     for ward in wards:
-        applied[ward] = [layer for layer in applied[ward]
-                         if not (layer.entry and layer.entry.id == revert.undoes)]
-        after = _NO_STATE
+        applied[ward] = [layer for layer in applied[ward] if not undone(layer)]
+        replayed: dict[str, dict[tuple, _Figure]] = {}
         for layer in applied[ward]:
-            after = _applied(after, layer)
-        states[ward] = after[after["ward_code"] == ward]
-    after = _stack([states[w] for w in wards])
-    both = before.merge(after, on=KEY, how="outer", suffixes=("_before", "_after"))
-    changed = both[~(_same(both["value_before"], both["value_after"])
-                     & _same(both["value_text_before"], both["value_text_after"]))]
+            _lay(layer, replayed)
+        states[ward] = replayed.get(ward, {})
+    after = {key: figure for w in wards for key, figure in states[w].items()}
+    changed = [(key, after.get(key, _NOT_THERE), before.get(key, _NOT_THERE))
+               for key in sorted(before.keys() | after.keys())]
+    changed = [(key, now, was) for key, now, was in changed
+               if not (_same(now[0], was[0]) and _same(now[1], was[1]))]
     entry = revert.entry
     return pd.DataFrame({
-        **{k: changed[k].to_numpy() for k in KEY},
-        "value": changed["value_after"].to_numpy(),
-        "value_text": changed["value_text_after"].to_numpy(),
+        **{k: pd.Series([key[i] for key, _, _ in changed], dtype=object)
+           for i, k in enumerate(KEY)},
+        "value": pd.Series([now[0] for _, now, _ in changed], dtype="float64"),
+        "value_text": pd.Series([now[1] for _, now, _ in changed], dtype=object),
         "source_ref": f"Hủy lần nộp #{revert.undoes}: {entry.message}",
-        "previous_value": changed["value_before"].to_numpy(),
-        "previous_text": changed["value_text_before"].to_numpy(),
+        "previous_value": pd.Series([was[0] for _, _, was in changed], dtype="float64"),
+        "previous_text": pd.Series([was[1] for _, _, was in changed], dtype=object),
         "submission_id": entry.id, "submitted_by": entry.submitted_by,
         "submitted_at": _utc(entry.submitted_at)})
 
 
-def _same(a: pd.Series, b: pd.Series) -> pd.Series:
-    return (a == b).fillna(False) | (a.isna() & b.isna())
+def _same(a: object, b: object) -> bool:
+    return a == b or (is_missing(a) and is_missing(b))
 
 
-_NO_STATE = pd.DataFrame(columns=[*KEY, "value", "value_text", "_year"])
 # A revert's layer: it gives no figures of its own.
 NO_ACTUALS = pd.DataFrame(columns=[*KEY, "value", "value_text", "source_ref"])
 
@@ -187,16 +215,13 @@ def _stack(frames: list[pd.DataFrame]) -> pd.DataFrame:
     return pd.concat(kept, ignore_index=True) if kept else frames[0].iloc[0:0]
 
 
-def _revisions(rows: pd.DataFrame, entry: ledger.Entry | None,
-               state: pd.DataFrame) -> pd.DataFrame:
+def _revisions(layer: Layer, states: dict[str, dict[tuple, _Figure]]) -> pd.DataFrame:
+    """The layer's figures, each with the value and text it had before (none if new)."""
+    rows, entry = layer.actuals, layer.entry
     frame = rows[[*KEY, "value", "value_text", "source_ref"]].reset_index(drop=True)
-    if state.empty:  # nothing before: the merge below, without its cost (115 of them)
-        nothing = np.full(len(frame), np.nan, dtype=object)
-        frame = frame.assign(previous_value=nothing, previous_text=nothing.copy())
-    else:
-        before = state[[*KEY, "value", "value_text"]].drop_duplicates(KEY, keep="last").rename(
-            columns={"value": "previous_value", "value_text": "previous_text"})
-        frame = frame.merge(before, on=KEY, how="left")
+    before = [states.get(key[0], {}).get(key, _NOT_THERE) for key, _, _ in _figures(rows)]
+    frame["previous_value"] = pd.Series([b[0] for b in before], dtype="float64")
+    frame["previous_text"] = pd.Series([b[1] for b in before], dtype=object)
     frame["submission_id"] = entry.id if entry else None
     frame["submitted_by"] = entry.submitted_by if entry else None
     frame["submitted_at"] = _utc(entry.submitted_at) if entry else pd.NaT

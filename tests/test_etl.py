@@ -20,11 +20,21 @@ from openpyxl import load_workbook
 
 from accounts.store import shell_user
 from etl import build as build_module
-from etl import ledger, load, read
+from etl import ledger, load, parallel, read, submissions
 from etl.__main__ import main as etl_main
 from etl.build import build
 from etl.problems import BuildFailed
-from workbooks import PHU_LIEN, column_of, digest, edit_workbook, find_row, query
+from intake.template import report_template
+from wardplan.reads.db import Database
+from workbooks import (
+    PHU_LIEN,
+    column_of,
+    digest,
+    edit_workbook,
+    filled_report,
+    find_row,
+    query,
+)
 
 
 def expect_failure(data_dir: Path, db: Path, *fragments: str) -> BuildFailed:
@@ -324,14 +334,14 @@ def forked(monkeypatch) -> list:
     pools made, for a test to see that one was used."""
     pools = []
 
-    class Pool(build_module.ProcessPoolExecutor):
+    class Pool(parallel.ProcessPoolExecutor):
         def __init__(self, *args, **kwargs):
             super().__init__(*args, **kwargs)
             pools.append(self)
 
-    monkeypatch.setattr(build_module, "ProcessPoolExecutor", Pool)
-    monkeypatch.setattr(build_module.threading, "active_count", lambda: 1)
-    monkeypatch.setattr(build_module.os, "sched_getaffinity", lambda pid: {0, 1})
+    monkeypatch.setattr(parallel, "ProcessPoolExecutor", Pool)
+    monkeypatch.setattr(parallel.threading, "active_count", lambda: 1)
+    monkeypatch.setattr(parallel.os, "sched_getaffinity", lambda pid: {0, 1})
     return pools
 
 
@@ -362,11 +372,50 @@ def test_many_workbooks_read_in_several_processes_give_what_one_process_gives(
             pd.testing.assert_frame_equal(getattr(mine.ward, table), getattr(theirs.ward, table))
 
 
+def test_many_reports_read_in_several_processes_give_what_one_process_gives(
+        data_dir: Path, live_db: Path, monkeypatch):
+    """A city's year of reports (more than a thousand files) is read by the same pool: the
+    same reports in the same order, and every problem of every report that does not read."""
+    folder = ledger.submissions_dir(data_dir)
+    entries: list[ledger.Entry] = []
+    for period in [f"2026-{month:02d}" for month in range(1, 7)]:
+        for ward in ("phu_lien", "thuy_nguyen", "kien_an"):
+            figures = {"budget_revenue": 1000 + len(entries)}
+            content = filled_report(report_template(Database(live_db), ward, period), figures)
+            entries.append(ledger.next_entry(
+                entries, kind=ledger.REPORT, ward_code=ward, plan_year=2026, period=period,
+                submitted_by="test", outcome=ledger.ACCEPTED,
+                sha256=ledger.store(content, folder), file_name=f"bc_{ward}_{period}.xlsx",
+                message=""))
+    catalogue = build_module.read_catalogue(data_dir)
+
+    def locate(entry: ledger.Entry) -> Path:
+        return ledger.stored_file(entry.sha256, folder)
+    with monkeypatch.context() as serial:
+        serial.setattr(parallel, "PARALLEL_FROM", len(entries) + 1)
+        one_by_one = submissions.reports(entries, catalogue, locate)
+    pools = forked(monkeypatch)
+    pooled = submissions.reports(entries, catalogue, locate)
+
+    assert pools, "the pool was not used"
+    assert [e for e, _ in pooled] == [e for e, _ in one_by_one] == entries
+    for (_, mine), (_, theirs) in zip(pooled, one_by_one, strict=True):
+        assert (mine.ward_code, mine.period, mine.source) == \
+            (theirs.ward_code, theirs.period, theirs.source)
+        pd.testing.assert_frame_equal(mine.actuals, theirs.actuals)
+    for broken in (entries[3], entries[11]):
+        locate(broken).write_bytes(b"PK\x03\x04 not a workbook")
+    with pytest.raises(BuildFailed) as failed:
+        submissions.reports(entries, catalogue, locate)
+    assert [p.file for p in failed.value.problems] == [
+        submissions.file_name(entries[3]), submissions.file_name(entries[11])]
+
+
 def test_workbooks_are_read_in_this_process_when_it_has_other_threads(data_dir, monkeypatch):
     """A server has other threads, and a forked child only the one that forked."""
-    monkeypatch.setattr(build_module, "_PARALLEL_FROM", 1)
-    monkeypatch.setattr(build_module.threading, "active_count", lambda: 3)
-    monkeypatch.setattr(build_module, "ProcessPoolExecutor", None)  # would fail if used
+    monkeypatch.setattr(parallel, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(parallel.threading, "active_count", lambda: 3)
+    monkeypatch.setattr(parallel, "ProcessPoolExecutor", None)  # would fail if used
     catalogue = build_module.read_catalogue(data_dir)
     files, _ = build_module.ward_files(data_dir)
     assert all(o.ward is not None for o in build_module._checked_workbooks(files, catalogue))

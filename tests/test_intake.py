@@ -401,3 +401,43 @@ def test_a_superseded_file_that_cannot_be_read_for_now_stops_the_build(
         build(data_dir, live)
     assert digest(live) == before and not history_gaps(live)
 
+
+
+def test_a_mixed_history_gives_each_figure_its_trail_and_what_a_whole_rebuild_gives(
+        data_dir: Path, live: Path, tmp_path: Path):
+    """Reports over reports, whole workbooks over them, reverts of either, in two wards:
+    each figure's trail, step by step, and one publish at a time equal to a whole build."""
+    def report(ward: str, period: str, figures: dict) -> submit.Upload:
+        template = report_template(Database(live), ward, period)
+        return submit.Upload(f"bao_cao_{ward}_{period}.xlsx", filled_report(template, figures))
+
+    submit.publish(report("phu_lien", "2026-04", {"budget_revenue": 30000}), ADMIN_1, data_dir,
+                   live)  # 1
+    submit.publish(report("phu_lien", "2026-04", {"budget_revenue": 31000}), ADMIN_1, data_dir,
+                   live)  # 2
+    submit.publish(report("kien_an", "2026-05", {"budget_revenue": 1234}), ADMIN_1, data_dir,
+                   live)  # 3
+    submit.publish(revised_workbook(data_dir, tmp_path, 106000), ADMIN_1, data_dir, live)  # 4
+    submit.publish(report("phu_lien", "2026-04", {"budget_revenue": 32000}), ADMIN_1, data_dir,
+                   live)  # 5
+    submit.revert(4, ADMIN_1, "nhầm sổ", data_dir, live)  # 6
+    submit.revert(5, ADMIN_1, "nhầm số", data_dir, live)  # 7
+
+    def trail(indicator: str, period: str, ward: str = "phu_lien") -> list[tuple]:
+        return query(live, "SELECT submission_id, value, previous_value FROM v_revisions "
+                           f"WHERE ward_code = '{ward}' AND indicator_code = '{indicator}' "
+                           f"AND period = '{period}' ORDER BY submission_id NULLS FIRST")
+
+    # The workbook (4) has no April figure: it took the reports' away, so the next report's
+    # came with none before it; undoing the workbook changed nothing in April (5 is later);
+    # undoing 5 brought back 2's.
+    assert trail("budget_revenue", "2026-04") == [
+        (1, 30000, None), (2, 31000, 30000), (5, 32000, None), (7, 31000, 32000)]
+    assert trail("budget_revenue", "2026-Q1") == [(None, 105879, None), (4, 106000, 105879),
+                                                  (6, 105879, 106000)]
+    assert trail("budget_revenue", "2026-05", "kien_an") == [(3, 1234, None)]
+    whole = tmp_path / "whole.duckdb"
+    build(data_dir, whole)
+    incremental, rebuilt = tables_of(live), tables_of(whole)
+    for name in rebuilt:
+        pd.testing.assert_frame_equal(incremental[name], rebuilt[name], obj=name)

@@ -16,6 +16,7 @@ English detail goes to `etl.log` beside the database.
 from __future__ import annotations
 
 import argparse
+import gc
 import logging
 import logging.handlers
 import secrets
@@ -122,5 +123,14 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
+def _collect_less() -> None:
+    """For this one command's process: the collector's passes over a city's build (hundreds
+    of thousands of cells and frames that live until its end) were a seventh of its time.
+    Reference counting frees everything else as before; the peak memory did not change.
+    (Not `gc.freeze()`: DuckDB's bindings then report what it kept as leaked, at exit.)"""
+    gc.set_threshold(50_000, 20, 100)
+
+
 if __name__ == "__main__":
+    _collect_less()
     sys.exit(main())

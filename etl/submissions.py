@@ -91,10 +91,9 @@ def apply(tables: dict[str, pd.DataFrame], in_force: list[tuple[ledger.Entry, Pa
         layers.append(Layer(by_file.get(name), slot_of.get(name), rows))
     layers += [Layer(entry, None, report.actuals) for entry, report in in_force]
     actuals = _laid_over(actuals, [report.actuals for _, report in in_force])
-    sources = [tables["sources"], *(
-        pd.DataFrame([{**report.source, "ward_code": report.ward_code,
-                       "plan_year": report.plan_year}], columns=list(TABLES["sources"]))
-        for _, report in in_force)]
+    sources = [tables["sources"], pd.DataFrame(
+        [{**report.source, "ward_code": report.ward_code, "plan_year": report.plan_year}
+         for _, report in in_force], columns=list(TABLES["sources"]))]
     tables["actuals"] = actuals.reset_index(drop=True)
     tables["sources"] = _stack(sources)
     tables["revisions"] = history(layers)
@@ -124,41 +123,65 @@ def history(layers: list[Layer]) -> pd.DataFrame:
     replacing every figure of its ward and year, a report the figures it gives, and a
     revert bringing back what the figures would be without the submission it undid."""
     ordered = sorted(layers, key=lambda layer: layer.entry.id if layer.entry else 0)
-    # The figures in force, per ward, in plain dicts: a layer changes only its own wards'
-    # figures, a few hundred of them, and a year of a city's reports is more than a
-    # thousand layers (a pandas merge or two each cost seconds).
-    states: dict[str, dict[tuple, _Figure]] = {}
+    # In plain dicts and lists, framed once: a layer changes only its own wards' figures,
+    # a few hundred of them, and a year of a city's reports is more than a thousand
+    # layers (pandas' overhead on each, merges and frames, cost seconds).
+    states: dict[str, dict[tuple, _Figure]] = {}  # the figures in force, per ward
     applied: dict[str, list[Layer]] = {}  # per ward, what made its state (for reverts)
-    revisions = []
+    trail: dict[str, list] = {column: [] for column in TABLES["revisions"]}
     for layer in ordered:
         if layer.undoes is not None:
-            revisions.append(_undo(layer, states, applied))
+            _undo(layer, states, applied, trail)
             continue
         if layer.actuals.empty:
             continue
-        revisions.append(_revisions(layer, states))
-        for ward in _lay(layer, states):
+        figures = _figures(layer.actuals)
+        before = [states.get(key[0], {}).get(key, _NOT_THERE) for key, _, _ in figures]
+        _record(trail, figures, before, layer.actuals["source_ref"].tolist(), layer.entry)
+        for ward in _lay(layer.slot, figures, states):
             applied.setdefault(ward, []).append(layer)
-    columns = list(TABLES["revisions"])
-    kept = [r for r in revisions if not r.empty]
-    return _stack(kept)[columns] if kept else pd.DataFrame(columns=columns)
+    return pd.DataFrame({
+        **{column: pd.Series(values, dtype="str") for column, values in trail.items()
+           if column in (*KEY, "value_text", "source_ref", "previous_text", "submitted_by")},
+        "value": pd.Series(trail["value"], dtype="float64"),
+        "previous_value": pd.Series(trail["previous_value"], dtype="float64"),
+        "submission_id": pd.Series(trail["submission_id"], dtype="Int64"),
+        "submitted_at": pd.Series(trail["submitted_at"], dtype="datetime64[us]"),
+    })[list(TABLES["revisions"])]
 
 
-def _figures(rows: pd.DataFrame):
+def _figures(rows: pd.DataFrame) -> list[tuple[tuple, float, object]]:
     """Each row's key, value and text, in order."""
     keys = zip(*(rows[k].tolist() for k in KEY), strict=True)
-    return zip(keys, rows["value"].tolist(), rows["value_text"].tolist(), strict=True)
+    return list(zip(keys, rows["value"].tolist(), rows["value_text"].tolist(), strict=True))
 
 
-def _lay(layer: Layer, states: dict[str, dict[tuple, _Figure]]) -> list[str]:
-    """`layer` laid over `states`: a whole workbook first takes away every figure of its
-    ward and year; a later row of the same figure wins.  The wards it changed."""
-    if layer.slot is not None:
-        ward, year = layer.slot
+def _record(trail: dict[str, list], figures: list[tuple[tuple, float, object]],
+            before: list[tuple], source_refs: list, entry: ledger.Entry | None) -> None:
+    """Rows of the history: each figure, what it was before, and who changed it when."""
+    for index, column in enumerate(KEY):
+        trail[column] += [key[index] for key, _, _ in figures]
+    trail["value"] += [value for _, value, _ in figures]
+    trail["value_text"] += [text for _, _, text in figures]
+    trail["source_ref"] += source_refs
+    trail["previous_value"] += [was[0] for was in before]
+    trail["previous_text"] += [was[1] for was in before]
+    trail["submission_id"] += [entry.id if entry else None] * len(figures)
+    trail["submitted_by"] += [entry.submitted_by if entry else None] * len(figures)
+    trail["submitted_at"] += [_utc(entry.submitted_at) if entry else None] * len(figures)
+
+
+def _lay(slot: tuple[str, int] | None, figures: list[tuple[tuple, float, object]],
+         states: dict[str, dict[tuple, _Figure]]) -> list[str]:
+    """A layer's figures laid over `states`: a whole workbook (`slot`) first takes away
+    every figure of its ward and year; a later row of the same figure wins.  The wards it
+    changed."""
+    if slot is not None:
+        ward, year = slot
         state = states.get(ward, {})
         states[ward] = {key: figure for key, figure in state.items() if figure[2] != year}
-    wards = dict.fromkeys((layer.slot or ())[:1])
-    for key, value, text in _figures(layer.actuals):
+    wards = dict.fromkeys((slot or ())[:1])
+    for key, value, text in figures:
         ward = key[0]
         wards[ward] = None
         states.setdefault(ward, {})[key] = (value, text, _year(key[2]))
@@ -166,7 +189,7 @@ def _lay(layer: Layer, states: dict[str, dict[tuple, _Figure]]) -> list[str]:
 
 
 def _undo(revert: Layer, states: dict[str, dict[tuple, _Figure]],
-          applied: dict[str, list[Layer]]) -> pd.DataFrame:
+          applied: dict[str, list[Layer]], trail: dict[str, list]) -> None:
     """The figures a revert changed: what they were with the submission it undid, and what
     they are without it (the layers of the same wards replayed, that one left out); a
     figure only that submission gave is gone, its value empty."""
@@ -178,7 +201,7 @@ def _undo(revert: Layer, states: dict[str, dict[tuple, _Figure]],
         applied[ward] = [layer for layer in applied[ward] if not undone(layer)]
         replayed: dict[str, dict[tuple, _Figure]] = {}
         for layer in applied[ward]:
-            _lay(layer, replayed)
+            _lay(layer.slot, _figures(layer.actuals), replayed)
         states[ward] = replayed.get(ward, {})
     after = {key: figure for w in wards for key, figure in states[w].items()}
     changed = [(key, after.get(key, _NOT_THERE), before.get(key, _NOT_THERE))
@@ -186,16 +209,9 @@ def _undo(revert: Layer, states: dict[str, dict[tuple, _Figure]],
     changed = [(key, now, was) for key, now, was in changed
                if not (_same(now[0], was[0]) and _same(now[1], was[1]))]
     entry = revert.entry
-    return pd.DataFrame({
-        **{k: pd.Series([key[i] for key, _, _ in changed], dtype=object)
-           for i, k in enumerate(KEY)},
-        "value": pd.Series([now[0] for _, now, _ in changed], dtype="float64"),
-        "value_text": pd.Series([now[1] for _, now, _ in changed], dtype=object),
-        "source_ref": f"Hủy lần nộp #{revert.undoes}: {entry.message}",
-        "previous_value": pd.Series([was[0] for _, _, was in changed], dtype="float64"),
-        "previous_text": pd.Series([was[1] for _, _, was in changed], dtype=object),
-        "submission_id": entry.id, "submitted_by": entry.submitted_by,
-        "submitted_at": _utc(entry.submitted_at)})
+    _record(trail, [(key, now[0], now[1]) for key, now, _ in changed],
+            [was for _, _, was in changed],
+            [f"Hủy lần nộp #{revert.undoes}: {entry.message}"] * len(changed), entry)
 
 
 def _same(a: object, b: object) -> bool:
@@ -213,19 +229,6 @@ def _year(period: object) -> int:
 def _stack(frames: list[pd.DataFrame]) -> pd.DataFrame:
     kept = [f for f in frames if not f.empty]
     return pd.concat(kept, ignore_index=True) if kept else frames[0].iloc[0:0]
-
-
-def _revisions(layer: Layer, states: dict[str, dict[tuple, _Figure]]) -> pd.DataFrame:
-    """The layer's figures, each with the value and text it had before (none if new)."""
-    rows, entry = layer.actuals, layer.entry
-    frame = rows[[*KEY, "value", "value_text", "source_ref"]].reset_index(drop=True)
-    before = [states.get(key[0], {}).get(key, _NOT_THERE) for key, _, _ in _figures(rows)]
-    frame["previous_value"] = pd.Series([b[0] for b in before], dtype="float64")
-    frame["previous_text"] = pd.Series([b[1] for b in before], dtype=object)
-    frame["submission_id"] = entry.id if entry else None
-    frame["submitted_by"] = entry.submitted_by if entry else None
-    frame["submitted_at"] = _utc(entry.submitted_at) if entry else pd.NaT
-    return frame
 
 
 def _utc(iso: str) -> pd.Timestamp:

@@ -10,9 +10,11 @@ from __future__ import annotations
 import io
 import os
 import shutil
+import threading
 import zipfile
 from pathlib import Path
 
+import duckdb
 import pandas as pd
 import pytest
 from msoffcrypto.format.ooxml import OOXMLFile
@@ -419,3 +421,41 @@ def test_workbooks_are_read_in_this_process_when_it_has_other_threads(data_dir, 
     catalogue = build_module.read_catalogue(data_dir)
     files, _ = build_module.ward_files(data_dir)
     assert all(o.ward is not None for o in build_module._checked_workbooks(files, catalogue))
+
+
+def test_each_look_at_the_live_file_sees_it_as_it_is_now(tmp_path: Path):
+    """The looks share one scratch database (making one costs 10 ms): each still reads the
+    file as it is at that moment, an older look keeps its own, and threads look at once."""
+    def database(path: Path, value: int) -> Path:
+        with duckdb.connect(str(path)) as con:
+            con.execute(f"CREATE TABLE t AS SELECT {value} AS x")
+        return path
+
+    live = database(tmp_path / "live.duckdb", 1)
+    with load.reading(live) as older:
+        os.replace(database(tmp_path / "new.duckdb", 2), live)
+        with load.reading(live) as newer:
+            assert newer.execute("SELECT x FROM t").fetchone() == (2,)
+        assert older.execute("SELECT x FROM t").fetchone() == (1,)
+    seen, errors = set(), []
+
+    def look() -> None:
+        try:
+            for _ in range(40):
+                with load.reading(live) as con:
+                    seen.add(con.execute("SELECT x FROM t").fetchone()[0])
+        except Exception as exc:  # noqa: BLE001 (any failure of any thread fails the test)
+            errors.append(exc)
+    threads = [threading.Thread(target=look) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for value in range(3, 8):
+        os.replace(database(tmp_path / f"new{value}.duckdb", value), live)
+    for thread in threads:
+        thread.join()
+    assert not errors
+    with load.reading(live) as con:
+        assert con.execute("SELECT x FROM t").fetchone() == (7,)
+        # Every earlier look was detached: the scratch database and this one are left.
+        assert con.execute("SELECT count(*) FROM duckdb_databases() "
+                           "WHERE NOT internal").fetchone() == (2,)

@@ -36,6 +36,7 @@ SAME_NUMBER = 1e-9
 class Catalogue:
     indicators: pd.DataFrame
     wards: pd.DataFrame
+    sha256: str = ""  # of the file it was read from: what a report read against it depends on
 
 
 @dataclass
@@ -84,7 +85,7 @@ def catalogue_from(raw: RawWorkbook, check: Checker) -> Catalogue:
     _no_duplicate_codes(check, indicators_df, template.INDICATORS.name, "mã chỉ tiêu")
     _no_duplicate_codes(check, wards_df.rename(columns={"ward_code": "indicator_code"}),
                         template.UNITS.name, "mã đơn vị")
-    return Catalogue(indicators_df, wards_df)
+    return Catalogue(indicators_df, wards_df, raw.sha256)
 
 
 def _no_duplicate_codes(check: Checker, frame: pd.DataFrame, sheet: str, what_vi: str) -> None:

@@ -10,8 +10,11 @@ table, and every ledger event to `submissions`.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import math
+import threading
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -49,11 +52,18 @@ def reports(entries: list[ledger.Entry], catalogue: Catalogue, locate: Locate,
     reports is more than a thousand files: each core reads a share."""
     wanted = [entry for entry in ledger.in_force(entries)
               if entry.kind == ledger.REPORT and (ward is None or entry.ward_code == ward)]
-    parsed = forked_map(functools.partial(_parsed, catalogue=catalogue, locate=locate), wanted)
-    problems = [problem for one in parsed if isinstance(one, list) for problem in one]
+    parsed = {entry.id: report for entry in wanted
+              if (report := _kept(entry, catalogue)) is not None}
+    unread = [entry for entry in wanted if entry.id not in parsed]
+    for entry, one in zip(unread, forked_map(functools.partial(
+            _parsed, catalogue=catalogue, locate=locate), unread), strict=True):
+        parsed[entry.id] = one
+        if isinstance(one, ParsedReport):
+            _keep(entry, catalogue, one)
+    problems = [problem for one in parsed.values() if isinstance(one, list) for problem in one]
     if problems:
         raise BuildFailed(problems)
-    return list(zip(wanted, parsed, strict=True))
+    return [(entry, parsed[entry.id]) for entry in wanted]
 
 
 def _parsed(entry: ledger.Entry, catalogue: Catalogue,
@@ -64,6 +74,36 @@ def _parsed(entry: ledger.Entry, catalogue: Catalogue,
         return parse_report(locate(entry), file_name(entry), catalogue, source_code(entry))
     except BuildFailed as failure:
         return failure.problems
+
+
+# The reports in force are read on every build of their ward, and a ward reports month
+# after month: by December a submission was checked, then published, over a dozen of
+# them, twice.  What a report reads as depends on its file, its number (in its name and
+# source) and the catalogue's content; kept per process (a server's sessions share it).
+_PARSED: OrderedDict[tuple, ParsedReport] = OrderedDict()
+_PARSED_KEPT = 1024  # a few dozen KB each
+_PARSED_LOCK = threading.Lock()
+
+
+def _kept(entry: ledger.Entry, catalogue: Catalogue) -> ParsedReport | None:
+    if not catalogue.sha256:
+        return None
+    with _PARSED_LOCK:
+        report = _PARSED.get((entry.id, entry.sha256, catalogue.sha256))
+        if report is None:
+            return None
+        _PARSED.move_to_end((entry.id, entry.sha256, catalogue.sha256))
+    return dataclasses.replace(report, actuals=report.actuals.copy())
+
+
+def _keep(entry: ledger.Entry, catalogue: Catalogue, report: ParsedReport) -> None:
+    if not catalogue.sha256:
+        return
+    with _PARSED_LOCK:
+        _PARSED[(entry.id, entry.sha256, catalogue.sha256)] = dataclasses.replace(
+            report, actuals=report.actuals.copy())
+        while len(_PARSED) > _PARSED_KEPT:
+            _PARSED.popitem(last=False)
 
 
 @dataclass(frozen=True)

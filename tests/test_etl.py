@@ -396,6 +396,7 @@ def test_many_reports_read_in_several_processes_give_what_one_process_gives(
     with monkeypatch.context() as serial:
         serial.setattr(parallel, "PARALLEL_FROM", len(entries) + 1)
         one_by_one = submissions.reports(entries, catalogue, locate)
+    submissions._PARSED.clear()  # as in a new process: they were read once, in this one
     pools = forked(monkeypatch)
     pooled = submissions.reports(entries, catalogue, locate)
 
@@ -407,6 +408,7 @@ def test_many_reports_read_in_several_processes_give_what_one_process_gives(
         pd.testing.assert_frame_equal(mine.actuals, theirs.actuals)
     for broken in (entries[3], entries[11]):
         locate(broken).write_bytes(b"PK\x03\x04 not a workbook")
+    submissions._PARSED.clear()
     with pytest.raises(BuildFailed) as failed:
         submissions.reports(entries, catalogue, locate)
     assert [p.file for p in failed.value.problems] == [

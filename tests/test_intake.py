@@ -273,6 +273,30 @@ def test_a_superseded_workbook_is_read_once_per_process(data_dir: Path, live: Pa
     assert history == [(4,)]  # the bundled figure and three submissions
 
 
+def test_a_report_in_force_is_read_once_per_process_and_again_for_a_new_catalogue(
+        data_dir: Path, live: Path, monkeypatch):
+    """By December a ward's check and publish each stood on a dozen reports in force: each
+    is read once per process, and again when the catalogue it is read against changes."""
+    for revenue in (30000, 31000):
+        submit.publish(april_report(live, revenue), EDITOR_PL, data_dir, live)
+    reports_module = sys.modules["etl.submissions"]
+    parse, parsed = reports_module.parse_report, []
+    monkeypatch.setattr(reports_module, "parse_report",
+                        lambda path, name, *rest: parsed.append(name) or parse(path, name, *rest))
+    latest = april_report(live, 32000)
+    submit.check(latest, EDITOR_PL, data_dir, live)
+    submit.publish(latest, EDITOR_PL, data_dir, live)
+    assert sorted(parsed) == ["nộp #3 (bao_cao_t4.xlsx)"]  # the new one, once; #1 and #2 kept
+    assert april_revenue(live) == [(32000,)]
+    def annotate(ws):
+        row = find_row(ws, **{"Mã chỉ tiêu": "budget_revenue"})
+        ws.cell(row, column_of(ws, "Ghi chú")).value = "Ghi chú mới"
+    edit_workbook(data_dir / "catalogue.xlsx", "Chỉ tiêu", annotate)
+    parsed.clear()
+    build(data_dir, live)
+    assert sorted(parsed) == [f"nộp #{n} (bao_cao_t4.xlsx)" for n in (1, 2, 3)]
+
+
 def test_two_submissions_at_once_are_both_kept(data_dir: Path, live: Path):
     """Serialised by the writer lock: no lost update, whichever lands first."""
     template = report_template(Database(live), "phu_lien", "2026-04")

@@ -5,6 +5,9 @@ wall time includes the interpreter and its peak RSS is its own (os.wait4).
 The same submission is also timed as the browser makes it, in a process that
 has already imported everything (a running server): the preview
 (`intake.submit.check`), then the publish (`intake.submit.publish`).
+Then the same city at year end: a report a month from every unit in the ledger
+(SYNTHETIC, `synthetic.write_reports`), rebuilt whole, and a report submitted
+in a running server beside the same submission with no ledger.
 Then K reader processes run the overview's query in a loop through the app's
 read-only door while a rebuild is swapped in: how many queries they answer,
 whether any fails, and how long after the swap each first answers from the
@@ -95,6 +98,8 @@ def run(ws: Workspace, runs: int, budget: float, readers: int = 4) -> list[Table
                   Figure(served["bundled"][step]), Figure(served["synthetic"][step]),
                   Target(1) if step == "total" else None, note)
 
+    year = _year_end(ws, runs, budget, seconds["synthetic"], peaks["synthetic"])
+
     publish = Table(f"Publishing: {readers} reader processes on the same file while a rebuild is "
                     "swapped in")
     figures = {scale: _readers(ws, scale, readers) for scale in SCALES}
@@ -105,14 +110,49 @@ def run(ws: Workspace, runs: int, budget: float, readers: int = 4) -> list[Table
             ("swap latency: swap → reader answers from the new file", "lag", "time", None)):
         publish.add(label, Figure(figures["bundled"][key], kind),
                     Figure(figures["synthetic"][key], kind), target)
-    return [build, publish]
+    return [build, year, publish]
 
 
-def _in_server(ws: Workspace, scale: str, runs: int) -> dict[str, list[float]]:
-    data = ws.data_copy(scale, "served")
-    db = ws.root / f"{scale}-served.duckdb"
-    out = ws.root / f"{scale}-served.json"
-    child = run_child(python("-m", "bench.etl", str(data), str(db), str(runs), str(out)))
+def _year_end(ws: Workspace, runs: int, budget: float, rebuild: Figure, peak: Figure) -> Table:
+    """The same city in December: every unit has sent a report a month (SYNTHETIC), and
+    each is read, laid over the workbooks and replayed in the history on every build."""
+    folder = ws.year()
+    count = int((folder / "done").read_text())
+    table = Table("ETL at year end: the SYNTHETIC city with a report a month from every unit",
+                  columns=("no reports in the ledger", f"a year of reports ({count} in the ledger)"),
+                  ratio="×none")
+    db = ws.root / "year.duckdb"
+    builds = repeat(lambda: run_child(python("-m", "etl", "build", "--data", str(folder / "data"),
+                                             "--db", str(db)), sample_tree=True),
+                    runs, budget, cost=lambda r: r.seconds)
+    if any(r.returncode for r in builds):
+        raise SystemExit(f"etl build failed at year end:\n{builds[-1].output[-4000:]}")
+    table.add("full rebuild, wall", rebuild, Figure([r.seconds for r in builds]), Target(3),
+              "issue's main: 62,9 s at year end (1.254 reports), measured on 19a5ed3")
+    table.add("full rebuild, peak RSS", peak, Figure([r.peak_rss for r in builds], "bytes"),
+              Target(300 * MB, "bytes"))
+    served = {name: _in_server(ws, name, runs, data, "report") for name, data in (
+        ("synthetic", ws.data_copy("synthetic", "served-report")),
+        ("year", ws.year_copy("served")))}
+    for step, note in (("check", f"a report for {REPORTING_UNIT}, {REPORTED_MONTH}: the preview"),
+                       ("publish", "its ward's reports in force read again, laid and replayed"),
+                       ("total", "upload → published")):
+        table.add(f"a report in a running server: {step}, wall", Figure(served["synthetic"][step]),
+                  Figure(served["year"][step]), Target(1) if step == "total" else None, note)
+    return table
+
+
+REPORTING_UNIT, REPORTED_MONTH = "phu_lien", "2026-11"
+
+
+def _in_server(ws: Workspace, scale: str, runs: int, data: Path | None = None,
+               kind: str = "workbook") -> dict[str, list[float]]:
+    """The submissions timed in a process that has imported everything, on a copy of
+    `scale`'s data (or `data`): a revised whole workbook, or a report (`kind`)."""
+    data = data or ws.data_copy(scale, "served")
+    db = data.parent / "served.duckdb"
+    out = data.parent / "served.json"
+    child = run_child(python("-m", "bench.etl", str(data), str(db), str(runs), str(out), kind))
     if child.returncode != 0:
         raise SystemExit(f"in-server submission failed on {scale}:\n{child.output[-4000:]}")
     return json.loads(out.read_text())
@@ -164,18 +204,31 @@ def _watch_swap(path: Path, found: dict, timeout: float) -> None:
 
 # --- the child process: submissions as a running server makes them -----------------
 
-def served_child(data: Path, db: Path, runs: int, out: Path) -> None:
+def served_child(data: Path, db: Path, runs: int, out: Path, kind: str) -> None:
+    import io
+    import random
+
+    from openpyxl import load_workbook
+
     from accounts.store import ADMIN, User
+    from bench.synthetic import _filled_report
     from etl.build import build
     from intake import submit
+    from intake.template import report_template
+    from wardplan.reads.db import Database
 
     build(data, db)
     admin = User("bench", ADMIN)
     workbook = data.parent / "served-submission.xlsx"
     times: dict[str, list[float]] = {"check": [], "publish": [], "total": []}
     for run in range(runs):
-        _revised(data / "wards" / "2026" / "phu_lien.xlsx", workbook, 205879 + run)
-        upload = submit.Upload("phu_lien.xlsx", workbook.read_bytes())
+        if kind == "report":
+            template = report_template(Database(db), REPORTING_UNIT, REPORTED_MONTH)
+            upload = submit.Upload("bao_cao.xlsx", _filled_report(
+                load_workbook(io.BytesIO(template)), REPORTED_MONTH, random.Random(run)))
+        else:
+            _revised(data / "wards" / "2026" / "phu_lien.xlsx", workbook, 205879 + run)
+            upload = submit.Upload("phu_lien.xlsx", workbook.read_bytes())
         started = time.perf_counter()
         submit.check(upload, admin, data, db)
         checked = time.perf_counter()
@@ -188,5 +241,5 @@ def served_child(data: Path, db: Path, runs: int, out: Path) -> None:
 
 
 if __name__ == "__main__":
-    data_arg, db_arg, runs_arg, out_arg = sys.argv[1:5]
-    served_child(Path(data_arg), Path(db_arg), int(runs_arg), Path(out_arg))
+    data_arg, db_arg, runs_arg, out_arg, kind_arg = sys.argv[1:6]
+    served_child(Path(data_arg), Path(db_arg), int(runs_arg), Path(out_arg), kind_arg)

@@ -87,6 +87,7 @@ class Table:
     title: str
     rows: list[Row] = field(default_factory=list)
     columns: tuple[str, str] = ("bundled (3 wards)", "SYNTHETIC (114 units)")
+    ratio: str = "×bundled"  # the second column's figure over the first's
 
     def add(self, *args, **kwargs) -> Row:
         row = Row(*args, **kwargs)
@@ -94,7 +95,7 @@ class Table:
         return row
 
     def print(self, out=sys.stdout) -> None:
-        header = ["what", *self.columns, "×bundled", "target", "", "note"]
+        header = ["what", *self.columns, self.ratio, "target", "", "note"]
         lines = [header]
         for row in self.rows:
             ratio = ""

@@ -194,3 +194,63 @@ def _decimals(text: str, convention: str) -> int:
 def _format(x: float, decimals: int, convention: str) -> str:
     text = f"{x:,.{decimals}f}"  # English convention
     return text if convention == "en" else text.translate(str.maketrans(",.", ".,"))
+
+
+# --- a year of reports -------------------------------------------------------------
+
+YEAR_MONTHS = tuple(f"2026-{month:02d}" for month in range(1, 12))  # January to November
+
+
+def write_reports(data: Path, db: Path, months: tuple[str, ...] = YEAR_MONTHS,
+                  seed: int = SEED) -> int:
+    """A year of reports, SYNTHETIC: every unit with a plan sends the report template the
+    submission page offers, filled in, for each of `months`, straight into the ledger
+    beside `data` (entries as publishing records them, without a database made for each).
+    `db` is the database built from `data`, for the templates.  How many were written."""
+    import io
+
+    from etl import ledger
+    from intake.template import TemplateError, report_template
+    from wardplan.reads.db import Database
+
+    database, rng = Database(db), random.Random(seed)
+    folder = ledger.submissions_dir(data)
+    entries = ledger.read_all(folder)
+    for ward in database.query("SELECT ward_code FROM v_wards ORDER BY 1")["ward_code"]:
+        try:
+            # The template's rows are the unit's plan; only the period changes by month.
+            template = load_workbook(io.BytesIO(report_template(database, ward, months[0])))
+        except TemplateError:
+            continue  # a unit with no plan has no template
+        for month in months:
+            content = _filled_report(template, month, rng)
+            entry = ledger.next_entry(
+                entries, kind=ledger.REPORT, ward_code=ward, plan_year=int(month[:4]),
+                period=month, submitted_by="synthetic", outcome=ledger.ACCEPTED,
+                sha256=ledger.store(content, folder), file_name=f"bao_cao_{month}.xlsx",
+                message=f"{SOURCE_LABEL}Nộp báo cáo {month}")
+            ledger.append(entry, folder)
+            entries.append(entry)
+    return len(entries)
+
+
+def _filled_report(book, month: str, rng: random.Random) -> bytes:
+    """The template filled in: a figure for every indicator, the period, a document."""
+    import io
+
+    sheet = book["Báo cáo"]
+    header = _header(sheet)
+    for row in range(2, sheet.max_row + 1):
+        if sheet.cell(row, header["Mã chỉ tiêu"] + 1).value:
+            sheet.cell(row, header["Giá trị"] + 1).value = rng.randint(10, 1000)
+    for row in book["Thông tin"].iter_rows(min_row=2):
+        label = row[0].value
+        if label == "Kỳ báo cáo":
+            row[1].value = month
+        elif label == "Số hiệu văn bản":
+            row[1].value = f"{SOURCE_LABEL}{int(month[5:])}/BC"
+        elif label == "Ngày văn bản":
+            row[1].value = f"05/{int(month[5:]) % 12 + 1:02d}/{month[:4]}"
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()

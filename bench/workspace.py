@@ -44,6 +44,31 @@ class Workspace:
             print(f"  written in {time.perf_counter() - started:.1f} s", file=sys.stderr, flush=True)
         return folder
 
+    def year(self) -> Path:
+        """The synthetic city's data with a year of reports in its ledger (SYNTHETIC: every
+        unit with a plan, January to November), made once per workdir: `data/` and
+        `instance/submissions/` under the folder returned."""
+        folder = self.root / f"synthetic-{self.units}-year"
+        if not (folder / "done").exists():
+            shutil.rmtree(folder, ignore_errors=True)
+            started = time.perf_counter()
+            print(f"… writing a SYNTHETIC year of reports into {folder}", file=sys.stderr,
+                  flush=True)
+            shutil.copytree(self.data("synthetic"), folder / "data",
+                            ignore=shutil.ignore_patterns("README.md"))
+            count = synthetic.write_reports(folder / "data", self.db("synthetic"))
+            (folder / "done").write_text(str(count))
+            print(f"  {count} reports written in {time.perf_counter() - started:.1f} s",
+                  file=sys.stderr, flush=True)
+        return folder
+
+    def year_copy(self, name: str) -> Path:
+        """A private copy of `year()`, for commands that write into it; its data folder."""
+        target = self.root / f"year-{name}"
+        shutil.rmtree(target, ignore_errors=True)
+        shutil.copytree(self.year(), target)
+        return target / "data"
+
     def data_copy(self, scale: str, name: str) -> Path:
         """A private copy of a data set, for commands that write into data/ (etl import)."""
         target = self.root / f"{scale}-{name}" / "data"

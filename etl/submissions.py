@@ -58,8 +58,8 @@ def reports(entries: list[ledger.Entry], catalogue: Catalogue, locate: Locate,
     for entry, one in zip(unread, forked_map(functools.partial(
             _parsed, catalogue=catalogue, locate=locate), unread), strict=True):
         parsed[entry.id] = one
-        if isinstance(one, ParsedReport):
-            _keep(entry, catalogue, one)
+        if isinstance(one, ParsedReport) and ward is not None:
+            _keep(entry, catalogue, one)  # a whole build is rare, and a city's year is big
     problems = [problem for one in parsed.values() if isinstance(one, list) for problem in one]
     if problems:
         raise BuildFailed(problems)

@@ -59,3 +59,24 @@ def test_every_benchmarked_page_exists():
 
     for label, page, _ in pages.CASES:
         assert (ROOT / page).is_file(), label
+
+
+def test_a_synthetic_year_of_reports_builds_and_is_labelled(tmp_path):
+    """The year-end benchmark's ledger: a report a month from every unit with a plan, each
+    one the ETL accepts and each labelled as synthetic."""
+    synthetic.write(tmp_path / "data", units=6)
+    db = tmp_path / "city.duckdb"
+    build(tmp_path / "data", db)
+    count = synthetic.write_reports(tmp_path / "data", db, months=("2026-02", "2026-03"))
+    build(tmp_path / "data", db)
+    con = duckdb.connect(str(db), read_only=True)
+    planned = con.execute("SELECT count(DISTINCT ward_code) FROM v_targets").fetchone()[0]
+    assert count == 2 * planned
+    assert con.execute("SELECT count(*), count(DISTINCT period) FROM v_submissions "
+                       "WHERE outcome = 'accepted'").fetchone() == (count, 2)
+    titles = con.execute("SELECT DISTINCT title_vi FROM v_sources WHERE source_code LIKE 'NOP-%'"
+                         ).fetchall()
+    assert titles and all(synthetic.SOURCE_LABEL in t for (t,) in titles)
+    reported = con.execute("SELECT count(DISTINCT ward_code) FROM v_actuals "
+                           "WHERE source_ref LIKE '%nộp #%' AND period = '2026-03'").fetchone()[0]
+    assert reported == planned

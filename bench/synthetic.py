@@ -216,6 +216,7 @@ def write_reports(data: Path, db: Path, months: tuple[str, ...] = YEAR_MONTHS,
     database, rng = Database(db), random.Random(seed)
     folder = ledger.submissions_dir(data)
     entries = ledger.read_all(folder)
+    before = len(entries)
     for ward in database.query("SELECT ward_code FROM v_wards ORDER BY 1")["ward_code"]:
         try:
             # The template's rows are the unit's plan; only the period changes by month.
@@ -231,7 +232,7 @@ def write_reports(data: Path, db: Path, months: tuple[str, ...] = YEAR_MONTHS,
                 message=f"{SOURCE_LABEL}Nộp báo cáo {month}")
             ledger.append(entry, folder)
             entries.append(entry)
-    return len(entries)
+    return len(entries) - before
 
 
 def _filled_report(book, month: str, rng: random.Random) -> bytes:

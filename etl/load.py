@@ -193,8 +193,7 @@ def _declared_now() -> list[tuple[str, str]]:
             con.execute(_sql("schema.sql"))
             return _declared(con)
         finally:
-            con.execute("USE memory")
-            con.execute(f"DETACH {alias}")
+            _detach(con, alias)
 
 
 def check_database(path: Path, expected_rows: dict[str, int] | None = None) -> list[str]:
@@ -269,8 +268,21 @@ def reading(db_path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
             con.execute(f"USE {alias}")
             yield con
         finally:
-            con.execute("USE memory")
-            con.execute(f"DETACH {alias}")
+            _detach(con, alias)
+
+
+def _detach(con: duckdb.DuckDBPyConnection, alias: str) -> None:
+    """Whatever the look left (a transaction open or aborted, its cursor closed): its
+    cursor closed first, which ends its transaction, then the file detached from another,
+    so no look keeps a replaced file open.  A failure here is logged, never raised over
+    what the look itself raised."""
+    with contextlib.suppress(duckdb.Error):
+        con.close()
+    try:
+        with _scratch() as other:
+            other.execute(f"DETACH {alias}")
+    except duckdb.Error as exc:
+        log.warning("could not detach %s from the scratch database: %r", alias, exc)
 
 
 @contextlib.contextmanager
@@ -279,9 +291,7 @@ def _scratch() -> Iterator[duckdb.DuckDBPyConnection]:
     global _SCRATCH
     with _SCRATCH_LOCK:
         if _SCRATCH is None:
-            # One thread: a look is a few small queries, and no worker threads of its own
-            # are left running when the build forks its readers.
-            _SCRATCH = duckdb.connect(":memory:", config={"threads": 1})
+            _SCRATCH = duckdb.connect(":memory:")
         cursor = _SCRATCH.cursor()
     try:
         yield cursor

@@ -78,30 +78,37 @@ def _parsed(entry: ledger.Entry, catalogue: Catalogue,
 
 # The reports in force are read on every build of their ward, and a ward reports month
 # after month: by December a submission was checked, then published, over a dozen of
-# them, twice.  What a report reads as depends on its file, its number (in its name and
-# source) and the catalogue's content; kept per process (a server's sessions share it).
+# them, twice.  What a report reads as depends on its content, the catalogue's, and its
+# number and file name (in its provenance: a preview's number may be another's by the
+# publish, and the same bytes may be sent under another name); kept per process, and
+# shared by a server's sessions.
 _PARSED: OrderedDict[tuple, ParsedReport] = OrderedDict()
 _PARSED_KEPT = 1024  # a few dozen KB each
 _PARSED_LOCK = threading.Lock()
 
 
-def _kept(entry: ledger.Entry, catalogue: Catalogue) -> ParsedReport | None:
+def _parsed_key(entry: ledger.Entry, catalogue: Catalogue) -> tuple | None:
     if not catalogue.sha256:
         return None
+    return entry.sha256, catalogue.sha256, file_name(entry), source_code(entry)
+
+
+def _kept(entry: ledger.Entry, catalogue: Catalogue) -> ParsedReport | None:
+    key = _parsed_key(entry, catalogue)
     with _PARSED_LOCK:
-        report = _PARSED.get((entry.id, entry.sha256, catalogue.sha256))
+        report = _PARSED.get(key) if key else None
         if report is None:
             return None
-        _PARSED.move_to_end((entry.id, entry.sha256, catalogue.sha256))
+        _PARSED.move_to_end(key)
     return dataclasses.replace(report, actuals=report.actuals.copy())
 
 
 def _keep(entry: ledger.Entry, catalogue: Catalogue, report: ParsedReport) -> None:
-    if not catalogue.sha256:
+    key = _parsed_key(entry, catalogue)
+    if key is None:
         return
     with _PARSED_LOCK:
-        _PARSED[(entry.id, entry.sha256, catalogue.sha256)] = dataclasses.replace(
-            report, actuals=report.actuals.copy())
+        _PARSED[key] = dataclasses.replace(report, actuals=report.actuals.copy())
         while len(_PARSED) > _PARSED_KEPT:
             _PARSED.popitem(last=False)
 
@@ -148,7 +155,8 @@ def _laid_over(actuals: pd.DataFrame, reports: list[pd.DataFrame]) -> pd.DataFra
     if not reports or stacked.empty:
         return stacked
     layer = np.repeat(np.arange(len(reports) + 1), [len(actuals), *map(len, reports)])
-    latest = pd.Series(layer).groupby([stacked[k].to_numpy() for k in KEY]).transform("max")
+    latest = pd.Series(layer).groupby([stacked[k].to_numpy() for k in KEY],
+                                      dropna=False).transform("max")
     return stacked[layer == latest.to_numpy()]
 
 

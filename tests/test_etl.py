@@ -7,6 +7,7 @@ byte-for-byte what it was before.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import os
 import shutil
@@ -396,7 +397,6 @@ def test_many_reports_read_in_several_processes_give_what_one_process_gives(
     with monkeypatch.context() as serial:
         serial.setattr(parallel, "PARALLEL_FROM", len(entries) + 1)
         one_by_one = submissions.reports(entries, catalogue, locate)
-    submissions._PARSED.clear()  # as in a new process: they were read once, in this one
     pools = forked(monkeypatch)
     pooled = submissions.reports(entries, catalogue, locate)
 
@@ -408,7 +408,6 @@ def test_many_reports_read_in_several_processes_give_what_one_process_gives(
         pd.testing.assert_frame_equal(mine.actuals, theirs.actuals)
     for broken in (entries[3], entries[11]):
         locate(broken).write_bytes(b"PK\x03\x04 not a workbook")
-    submissions._PARSED.clear()
     with pytest.raises(BuildFailed) as failed:
         submissions.reports(entries, catalogue, locate)
     assert [p.file for p in failed.value.problems] == [
@@ -461,3 +460,34 @@ def test_each_look_at_the_live_file_sees_it_as_it_is_now(tmp_path: Path):
         # Every earlier look was detached: the scratch database and this one are left.
         assert con.execute("SELECT count(*) FROM duckdb_databases() "
                            "WHERE NOT internal").fetchone() == (2,)
+
+
+@pytest.mark.parametrize("leaves", ["an error", "a transaction", "an aborted transaction",
+                                    "its cursor closed"])
+def test_a_look_is_detached_whatever_it_leaves_and_its_own_error_stands(tmp_path: Path, leaves):
+    live = tmp_path / "live.duckdb"
+    with duckdb.connect(str(live)) as con:
+        con.execute("CREATE TABLE t AS SELECT 1 AS x")
+
+    def attached() -> int:
+        with load.reading(live) as con:  # itself one
+            return con.execute("SELECT count(*) FROM duckdb_databases() "
+                               "WHERE NOT internal").fetchone()[0] - 1
+
+    before = attached()
+    with pytest.raises(Exception) if leaves in ("an error", "an aborted transaction") \
+            else contextlib.nullcontext() as raised:
+        with load.reading(live) as con:
+            if "transaction" in leaves:
+                con.execute("BEGIN")
+            if leaves == "an aborted transaction":
+                con.execute("SELECT * FROM no_such_table")
+            if leaves == "an error":
+                raise ValueError("the look's own error")
+            if leaves == "its cursor closed":
+                con.close()
+    assert attached() == before
+    if leaves == "an error":
+        assert raised.value.args == ("the look's own error",)
+    if leaves == "an aborted transaction":
+        assert "no_such_table" in str(raised.value)

@@ -297,6 +297,23 @@ def test_a_report_in_force_is_read_once_per_process_and_again_for_a_new_catalogu
     assert sorted(parsed) == [f"nộp #{n} (bao_cao_t4.xlsx)" for n in (1, 2, 3)]
 
 
+def test_the_same_report_previewed_under_one_name_and_sent_under_another_is_traced_to_the_second(
+        data_dir: Path, live: Path):
+    """What a report reads as is kept for the publish after its preview: but its name is
+    part of every figure's provenance, and the one sent is the one that counts."""
+    previewed = april_report(live, 30000)
+    submit.check(previewed, EDITOR_PL, data_dir, live)
+    sent = submit.Upload("ten_khac.xlsx", previewed.content)
+    submit.publish(sent, EDITOR_PL, data_dir, live)
+    refs = query(live, "SELECT DISTINCT source_file FROM actuals WHERE ward_code = 'phu_lien' "
+                       "AND period = '2026-04'")
+    assert refs == [("nộp #1 (ten_khac.xlsx)",)]
+    rebuilt = data_dir.parent / "rebuilt.duckdb"
+    build(data_dir, rebuilt)
+    assert query(rebuilt, "SELECT DISTINCT source_file FROM actuals WHERE ward_code = "
+                          "'phu_lien' AND period = '2026-04'") == refs
+
+
 def test_two_submissions_at_once_are_both_kept(data_dir: Path, live: Path):
     """Serialised by the writer lock: no lost update, whichever lands first."""
     template = report_template(Database(live), "phu_lien", "2026-04")

@@ -4,10 +4,17 @@ import streamlit as st
 
 from ui import components as ui
 from ui import data, state
+from wardplan.display import board
 from wardplan.display import detail as detail_view
 from wardplan.display import intake as intake_view
 from wardplan.reads import queries
 from wardplan.rules import quality
+from wardplan.rules.numbers import format_number_vi
+
+# A city has thousands of findings, and a year of its reports more than a thousand
+# submissions: they are shown a page at a time.
+FINDINGS_PAGE = 50
+SUBMISSIONS_PAGE = 10
 
 ward = state.select_ward()
 as_of = state.select_as_of()
@@ -23,19 +30,21 @@ all_wards = left.toggle("Xem tất cả các phường", key="dq_all_wards")
 severities = right.multiselect(
     "Mức độ", list(quality.SEVERITY_ORDER), default=list(quality.SEVERITY_ORDER), key="dq_severity",
     format_func=lambda s: quality.SEVERITY_LABELS_VI.get(s, s), placeholder="Chọn mức độ")
-issues = data.load(queries.data_issues) if all_wards else data.unit_rows(queries.data_issues, ward)
-shown = detail_view.filter_issues(issues, None, severities)
+shown = data.issues_listed(None if all_wards else ward, severities)
 
 scope = "tất cả các phường" if all_wards else f"phường {names.get(ward, ward)}"
 counts = shown["severity"].value_counts()
-st.subheader(f"{len(shown)} phát hiện — {ui.md_escape(scope)}")
+st.subheader(f"{format_number_vi(len(shown))} phát hiện — {ui.md_escape(scope)}")
 for column, severity in zip(st.columns(3), quality.SEVERITY_ORDER, strict=True):
-    column.metric(quality.SEVERITY_LABELS_VI[severity], int(counts.get(severity, 0)), border=True)
+    column.metric(quality.SEVERITY_LABELS_VI[severity], format_number_vi(int(counts.get(severity, 0))),
+                  border=True)
 
 if shown.empty:
     st.info("Không có phát hiện nào với bộ lọc này.")
 else:
-    findings = detail_view.issues_view(shown, as_of).drop(columns=["Mã kiểm tra"])
+    page = ui.pager(len(shown), FINDINGS_PAGE, "dq_page", "phát hiện")
+    findings = detail_view.issues_view(board.page_of(shown, page, FINDINGS_PAGE),
+                                       as_of).drop(columns=["Mã kiểm tra"])
     if not all_wards:
         findings = findings.drop(columns=["Phường"])
     ui.table(findings, sources=["Nguồn"], links={"Chi tiết": "Mở"}, key="findings",
@@ -53,7 +62,11 @@ if by_submission.empty:
                + ("" if all_wards else f" của {ui.md_escape(names.get(ward, ward))}") + ".")
 else:
     indicator_names = data.indicator_names()
-    for number, found in by_submission.groupby("submission_id", sort=False):
+    numbers = by_submission["submission_id"].drop_duplicates()  # newest first
+    page = ui.pager(len(numbers), SUBMISSIONS_PAGE, "dq_submission_page", "lần nộp")
+    on_page = by_submission[by_submission["submission_id"].isin(
+        board.page_of(numbers, page, SUBMISSIONS_PAGE))]
+    for number, found in on_page.groupby("submission_id", sort=False):
         first = found.iloc[0]
         label = (f"Lần nộp #{int(number)} · {names.get(first['ward_code'], first['ward_code'])} · "
                  f"{first['file_name']} · {first['submitted_by']} · {len(found)} phát hiện")

@@ -14,6 +14,7 @@ from intake import submit
 from intake.template import TemplateError, report_template
 from ui import auth, data, nav
 from ui import components as ui
+from wardplan.display import board
 from wardplan.display import format as fmt
 from wardplan.display import intake as intake_view
 from wardplan.reads import queries
@@ -23,6 +24,7 @@ from wardplan.rules.periods import period_label
 PREVIEW_KEY, DONE_KEY, ROUND_KEY = "_submit_preview", "_submit_done", "_submit_round"
 LINKS_KEY = "_submit_links"
 WAIT = 30  # seconds a submission waits for another writer before it says so
+HISTORY_PAGE = 50  # submissions at a time: a city's year of reports is more than a thousand
 
 
 def _label(frame, number: int) -> str:
@@ -39,7 +41,9 @@ def history(user, own: list[str]) -> None:
     if events.empty:
         st.info("Chưa có lần nộp nào qua hệ thống; số liệu hiện có lấy từ sổ tính gốc của phường.")
     else:
-        ui.table(intake_view.submissions_view(events), key="history")
+        page = ui.pager(len(events), HISTORY_PAGE, "history_page", "lần nộp")
+        ui.table(intake_view.submissions_view(board.page_of(events, page, HISTORY_PAGE)),
+                 key="history")
     revertible = events[(events["outcome"] == "accepted") & (events["kind"] != "revert")]
     if user.is_admin and not revertible.empty:
         with st.expander("Hủy một lần nộp (quản trị viên)"):

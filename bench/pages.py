@@ -37,7 +37,7 @@ from ui import nav
 KB = 1e3
 # Page paths from ui.nav, the app's one list: they moved once (pages/ → app_pages/) and a
 # copy here stopped the benchmark.
-CASES = [  # (label, page path, URL parameters)
+CASES = [  # (label, page path, URL parameters; "toggle:KEY" turns a toggle on)
     ("tong-quan", nav.OVERVIEW.path, {}),
     ("tong-quan as_of=2026-11", nav.OVERVIEW.path, {"as_of": "2026-11"}),
     ("tien-do phu_lien", nav.PROGRESS.path, {"ward": "phu_lien", "indicator": "budget_revenue"}),
@@ -45,6 +45,7 @@ CASES = [  # (label, page path, URL parameters)
     ("so-sanh", nav.COMPARE.path, {"indicator": "budget_revenue"}),
     ("chi-tiet", nav.DETAIL.path, {"ward": "phu_lien", "indicator": "budget_revenue"}),
     ("chat-luong", nav.QUALITY.path, {"ward": "phu_lien"}),
+    ("chat-luong every unit", nav.QUALITY.path, {"ward": "phu_lien", "toggle:dq_all_wards": True}),
     ("nhiem-vu", nav.TASKS.path, {"ward": "phu_lien"}),
     ("xuat-bao-cao", nav.EXPORT.path, {}),
 ]
@@ -131,9 +132,15 @@ def child(db: str, data: str, runs: int, budget: float, out: str) -> None:
     for label, page, params in CASES:
         at = AppTest.from_file(app, default_timeout=600)
         for key, value in params.items():
-            at.query_params[key] = value
+            if not key.startswith("toggle:"):
+                at.query_params[key] = value
         at.run()
         at.switch_page(page)
+        toggles = [key.removeprefix("toggle:") for key in params if key.startswith("toggle:")]
+        if toggles:
+            at.run()
+            for key in toggles:
+                at.toggle(key=key).set_value(True)
         measure(label, at)
     for label, script in BASELINES:
         measure(label, AppTest.from_file(str(ROOT / script), default_timeout=600))

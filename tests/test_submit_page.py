@@ -14,6 +14,8 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from accounts import store
+from apppages import plain
+from bench import synthetic
 from etl import ledger
 from etl.build import build
 from intake.template import report_template
@@ -166,3 +168,24 @@ def test_reading_can_be_put_behind_the_login(app_env, monkeypatch):
     at.switch_page(nav.OVERVIEW.path)
     at.run()
     assert not at.exception and at.title[0].value.startswith("Tổng quan")
+
+
+def test_the_history_of_submissions_is_shown_a_page_at_a_time(app_env):
+    """A year of a city's reports is more than a thousand submissions: 60 here (each ward's
+    report for ten months, sent twice; SYNTHETIC figures, bench/synthetic.write_reports),
+    50 a page, the newest first."""
+    months = tuple(f"2026-{m:02d}" for m in range(2, 12))
+    for _ in range(2):
+        synthetic.write_reports(app_env["data"], app_env["db"], months=months)
+    build(app_env["data"], app_env["db"])
+    st.cache_data.clear()
+    assert query(app_env["db"], "SELECT count(*) FROM v_submissions")[0][0] == 60
+    at = logged_in("admin1")
+
+    def numbers() -> list[str]:
+        history = next(t for t in at.table if "Số" in t.value.columns)
+        return [plain(n) for n in history.value["Số"]]
+    assert numbers() == [f"#{n}" for n in range(60, 10, -1)]
+    assert "Lần nộp 1–50 trong 60" in [c.value for c in at.caption]
+    at.get("pagination")[0].select(2).run()
+    assert numbers() == [f"#{n}" for n in range(10, 0, -1)]

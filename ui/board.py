@@ -87,13 +87,6 @@ def _filters(types: list[str], groups: list[str]) -> board.BoardFilter:
                              groups=tuple(chosen_groups or ()), query=query or "", sort=sort)
 
 
-def _pager(total: int, size: int, key: str, noun: str) -> int:
-    pages = board.page_count(total, size)
-    page = st.pagination(pages, key=key, persist_state="session") if pages > 1 else 1
-    st.caption(board.page_caption(total, page, size, noun))
-    return page
-
-
 @st.fragment
 def city_board(as_of: str, due: data.Due) -> None:
     """The board section of the overview (`due`: what lateness is counted against)."""
@@ -125,7 +118,7 @@ def city_board(as_of: str, due: data.Due) -> None:
 
 def _units(generation, as_of: str, chosen: board.BoardFilter, due: data.Due,
            total: int) -> None:
-    page = _pager(total, board.PAGE_SIZE, "board_page", "đơn vị")
+    page = ui.pager(total, board.PAGE_SIZE, "board_page", "đơn vị")
     shown = data.board_page(generation, as_of, chosen, due, page, nav.PROGRESS.url_path)
     with layout.wide("board"):
         st.caption(f"Mỗi dòng một đơn vị; mỗi ô lĩnh vực: số chỉ tiêu theo từng trạng thái. "
@@ -190,7 +183,7 @@ def _grid(generation, as_of: str, chosen: board.BoardFilter, due: data.Due,
 
 def _list(generation, as_of: str, chosen: board.BoardFilter, due: data.Due) -> None:
     total = data.status_list_page(generation, as_of, chosen, due, 1, LIST_PAGE)["total"]
-    page = _pager(total, LIST_PAGE, "board_list_page", "dòng")
+    page = ui.pager(total, LIST_PAGE, "board_list_page", "dòng")
     shown = data.status_list_page(generation, as_of, chosen, due, page, LIST_PAGE)
     ui.table(shown["view"], links={"Chi tiết": "Mở"}, key="status-list",
              narrow=["Trạng thái", "Đơn vị", "Chỉ tiêu", "Thực hiện", "% kịch bản", "Chi tiết"])

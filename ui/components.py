@@ -11,7 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from ui import data, layout, nav
-from wardplan.display import overview
+from wardplan.display import board, overview
 from wardplan.display.format import SourceLabels
 from wardplan.display.styles import STATUS_ORDER, STATUS_STYLES, status_text
 from wardplan.rules.missing import is_missing, text_or
@@ -89,6 +89,16 @@ def board_table(view, *, key: str | None = None, narrow: Sequence[str] | None = 
     for column in view.counts:
         frame[column] = frame[column].map(counts_markdown)
     table(frame, numbered=False, linked=view.links, markup=view.counts, key=key, narrow=narrow)
+
+
+def pager(total: int, size: int, key: str, noun: str) -> int:
+    """The page chosen of `total` rows shown `size` at a time (a pager only when there is
+    more than one page; kept for the session), under its caption ('Phát hiện 51–100 trong
+    6.054'): a big table is sent a page at a time, never whole."""
+    pages = board.page_count(total, size)
+    page = st.pagination(pages, key=key, persist_state="session") if pages > 1 else 1
+    st.caption(board.page_caption(total, page, size, noun))
+    return page
 
 
 def table(frame: pd.DataFrame, *, sources: Sequence[str] = (), css: pd.DataFrame | None = None,

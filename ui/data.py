@@ -113,6 +113,19 @@ def every_unit(query: Callable, **filters) -> EveryUnit:
     return _every_unit(query.__name__, generation(), _frozen(filters))
 
 
+def issues_listed(ward: str | None, severities: list[str]) -> pd.DataFrame:
+    """The findings of `ward` (None: every unit) of the chosen severities, in the order
+    they are listed (`detail.issues_in_order`): sorted once per generation, since a city
+    has thousands of them and the page shows fifty at a time."""
+    return _issues_listed(generation(), ward, tuple(severities))
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _issues_listed(generation: Any, ward: str | None, severities: tuple[str, ...]) -> pd.DataFrame:
+    issues = load(queries.data_issues) if ward is None else unit_rows(queries.data_issues, ward)
+    return detail_view.issues_in_order(detail_view.filter_issues(issues, None, list(severities)))
+
+
 def indicator_codes(query: Callable, ward: str, year: int) -> list[str]:
     """The unit's indicators `query` lists for a plan year (`queries.ward_indicators`,
     `queries.ward_indicators_with_actuals`), out of its read of every unit."""

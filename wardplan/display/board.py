@@ -29,6 +29,7 @@ from wardplan.display.styles import (
 )
 from wardplan.rules.frames import records
 from wardplan.rules.missing import is_missing, is_true, text_or
+from wardplan.rules.numbers import format_number_vi
 from wardplan.rules.periods import end_month, latest_part, period_label, period_sort_key
 from wardplan.rules.reporting import LABELS_VI as REPORTING_LABELS_VI
 from wardplan.rules.reporting import REPORTED
@@ -216,19 +217,25 @@ def page_count(rows: int, size: int = PAGE_SIZE) -> int:
     return max(1, -(-rows // size))
 
 
-def page_of(frame: pd.DataFrame, page: int, size: int = PAGE_SIZE) -> pd.DataFrame:
-    """Rows of page `page` (1-based; a page past the end gives the last one)."""
-    page = min(max(1, page), page_count(len(frame), size))
-    return frame.iloc[(page - 1) * size: page * size]
+def page_bounds(total: int, page: int, size: int = PAGE_SIZE) -> tuple[int, int]:
+    """Where page `page` (1-based; a page past the end is the last one) starts and stops."""
+    page = min(max(1, page), page_count(total, size))
+    return (page - 1) * size, min(page * size, total)
+
+
+def page_of(rows, page: int, size: int = PAGE_SIZE):
+    """The rows (a frame, or a list) on page `page`."""
+    first, last = page_bounds(len(rows), page, size)
+    return rows.iloc[first:last] if isinstance(rows, pd.DataFrame | pd.Series) else rows[first:last]
 
 
 def page_caption(total: int, page: int, size: int = PAGE_SIZE, noun: str = "đơn vị") -> str:
-    """'Đơn vị 26–50 trong 114' (or 'Cả 3 đơn vị')."""
+    """'Đơn vị 26–50 trong 114', 'Phát hiện 51–100 trong 6.054' (or 'Cả 3 đơn vị')."""
     if total <= size:
-        return f"Cả {total} {noun}" if total != 1 else f"1 {noun}"
-    page = min(max(1, page), page_count(total, size))
-    first, last = (page - 1) * size + 1, min(page * size, total)
-    return f"{noun.capitalize()} {first}–{last} trong {total}"
+        return f"Cả {format_number_vi(total)} {noun}" if total != 1 else f"1 {noun}"
+    first, last = page_bounds(total, page, size)
+    return (f"{noun.capitalize()} {format_number_vi(first + 1)}–{format_number_vi(last)} "
+            f"trong {format_number_vi(total)}")
 
 
 # --- the rows as shown -------------------------------------------------------------------

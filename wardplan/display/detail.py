@@ -172,11 +172,17 @@ def _shares(row) -> str:
                       for o, v in present)
 
 
+def issues_in_order(issues: pd.DataFrame) -> pd.DataFrame:
+    """Findings as they are listed: most severe first, then by unit, indicator and period."""
+    rank = issues["severity"].map({s: i for i, s in enumerate(SEVERITY_ORDER)})
+    return issues.assign(_rank=rank).sort_values(
+        ["_rank", "ward_code", "indicator_code", "period"], na_position="last").drop(
+        columns="_rank")
+
+
 def issues_view(issues: pd.DataFrame, as_of: str, with_links: bool = True) -> pd.DataFrame:
     """Data-quality findings, most severe first, each with a link to its indicator."""
-    frame = issues.copy()
-    frame["rank"] = frame["severity"].map({s: i for i, s in enumerate(SEVERITY_ORDER)})
-    frame = frame.sort_values(["rank", "ward_code", "indicator_code", "period"], na_position="last")
+    frame = issues_in_order(issues)
     view = pd.DataFrame({
         "Mức độ": frame["severity"].map(lambda s: SEVERITY_LABELS_VI.get(s, text_or(s))),
         "Chỉ tiêu": (frame["indicator_name"].fillna(frame["indicator_code"]).map(text_or)

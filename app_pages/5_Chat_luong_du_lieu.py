@@ -33,6 +33,9 @@ severities = right.multiselect(
 shown = data.issues_listed(None if all_wards else ward, severities)
 
 scope = "tất cả các phường" if all_wards else f"phường {names.get(ward, ward)}"
+# Another unit or severity starts again at page 1: each choice keeps its own page.
+unit_key = "all" if all_wards else ward
+scope_key = f"{unit_key}_{'-'.join(sorted(severities))}"
 counts = shown["severity"].value_counts()
 st.subheader(f"{format_number_vi(len(shown))} phát hiện — {ui.md_escape(scope)}")
 for column, severity in zip(st.columns(3), quality.SEVERITY_ORDER, strict=True):
@@ -42,7 +45,7 @@ for column, severity in zip(st.columns(3), quality.SEVERITY_ORDER, strict=True):
 if shown.empty:
     st.info("Không có phát hiện nào với bộ lọc này.")
 else:
-    page = ui.pager(len(shown), FINDINGS_PAGE, "dq_page", "phát hiện")
+    page = ui.pager(len(shown), FINDINGS_PAGE, f"dq_page_{scope_key}", "phát hiện")
     findings = detail_view.issues_view(board.page_of(shown, page, FINDINGS_PAGE),
                                        as_of).drop(columns=["Mã kiểm tra"])
     if not all_wards:
@@ -63,7 +66,8 @@ if by_submission.empty:
 else:
     indicator_names = data.indicator_names()
     numbers = by_submission["submission_id"].drop_duplicates()  # newest first
-    page = ui.pager(len(numbers), SUBMISSIONS_PAGE, "dq_submission_page", "lần nộp")
+    page = ui.pager(len(numbers), SUBMISSIONS_PAGE, f"dq_submission_page_{unit_key}",
+                    "lần nộp")
     on_page = by_submission[by_submission["submission_id"].isin(
         board.page_of(numbers, page, SUBMISSIONS_PAGE))]
     for number, found in on_page.groupby("submission_id", sort=False):

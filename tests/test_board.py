@@ -132,6 +132,8 @@ def test_pages():
     assert board.page_of(frame, 9)["n"].tolist() == list(range(100, 114))  # past the end
     assert board.page_caption(114, 2) == "Đơn vị 26–50 trong 114"
     assert board.page_caption(3, 1) == "Cả 3 đơn vị"
+    assert board.page_caption(26, 2) == "Đơn vị thứ 26 trong 26"
+    assert board.page_caption(6054, 2, 50, "phát hiện") == "Phát hiện 51–100 trong 6.054"
 
 
 def test_key_indicators_count_units_per_status(db):

@@ -117,7 +117,7 @@ def issues_listed(ward: str | None, severities: list[str]) -> pd.DataFrame:
     """The findings of `ward` (None: every unit) of the chosen severities, in the order
     they are listed (`detail.issues_in_order`): sorted once per generation, since a city
     has thousands of them and the page shows fifty at a time."""
-    return _issues_listed(generation(), ward, tuple(severities))
+    return _issues_listed(generation(), ward, tuple(sorted(severities)))
 
 
 @st.cache_data(show_spinner=False, max_entries=64)

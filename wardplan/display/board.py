@@ -230,12 +230,14 @@ def page_of(rows, page: int, size: int = PAGE_SIZE):
 
 
 def page_caption(total: int, page: int, size: int = PAGE_SIZE, noun: str = "đơn vị") -> str:
-    """'Đơn vị 26–50 trong 114', 'Phát hiện 51–100 trong 6.054' (or 'Cả 3 đơn vị')."""
+    """'Đơn vị 26–50 trong 114', 'Phát hiện 51–100 trong 6.054', 'Đơn vị thứ 26 trong 26'
+    (or 'Cả 3 đơn vị')."""
     if total <= size:
         return f"Cả {format_number_vi(total)} {noun}" if total != 1 else f"1 {noun}"
     first, last = page_bounds(total, page, size)
-    return (f"{noun.capitalize()} {format_number_vi(first + 1)}–{format_number_vi(last)} "
-            f"trong {format_number_vi(total)}")
+    shown = f"thứ {format_number_vi(last)}" if first + 1 == last else \
+        f"{format_number_vi(first + 1)}–{format_number_vi(last)}"
+    return f"{noun.capitalize()} {shown} trong {format_number_vi(total)}"
 
 
 # --- the rows as shown -------------------------------------------------------------------

@@ -173,11 +173,12 @@ def _shares(row) -> str:
 
 
 def issues_in_order(issues: pd.DataFrame) -> pd.DataFrame:
-    """Findings as they are listed: most severe first, then by unit, indicator and period."""
+    """Findings as they are listed: most severe first, then by unit, indicator and period,
+    and to the end (check, message), so a page boundary falls in the same place each time."""
     rank = issues["severity"].map({s: i for i, s in enumerate(SEVERITY_ORDER)})
     return issues.assign(_rank=rank).sort_values(
-        ["_rank", "ward_code", "indicator_code", "period"], na_position="last").drop(
-        columns="_rank")
+        ["_rank", "ward_code", "indicator_code", "period", "check_code", "message"],
+        na_position="last", kind="stable").drop(columns="_rank")
 
 
 def issues_view(issues: pd.DataFrame, as_of: str, with_links: bool = True) -> pd.DataFrame:

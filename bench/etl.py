@@ -211,7 +211,7 @@ def served_child(data: Path, db: Path, runs: int, out: Path, kind: str) -> None:
     from openpyxl import load_workbook
 
     from accounts.store import ADMIN, User
-    from bench.synthetic import _filled_report
+    from bench.synthetic import filled_report
     from etl.build import build
     from intake import submit
     from intake.template import report_template
@@ -224,7 +224,7 @@ def served_child(data: Path, db: Path, runs: int, out: Path, kind: str) -> None:
     for run in range(runs):
         if kind == "report":
             template = report_template(Database(db), REPORTING_UNIT, REPORTED_MONTH)
-            upload = submit.Upload("bao_cao.xlsx", _filled_report(
+            upload = submit.Upload("bao_cao.xlsx", filled_report(
                 load_workbook(io.BytesIO(template)), REPORTED_MONTH, random.Random(run)))
         else:
             _revised(data / "wards" / "2026" / "phu_lien.xlsx", workbook, 205879 + run)

@@ -224,7 +224,7 @@ def write_reports(data: Path, db: Path, months: tuple[str, ...] = YEAR_MONTHS,
         except TemplateError:
             continue  # a unit with no plan has no template
         for month in months:
-            content = _filled_report(template, month, rng)
+            content = filled_report(template, month, rng)
             entry = ledger.next_entry(
                 entries, kind=ledger.REPORT, ward_code=ward, plan_year=int(month[:4]),
                 period=month, submitted_by="synthetic", outcome=ledger.ACCEPTED,
@@ -235,7 +235,7 @@ def write_reports(data: Path, db: Path, months: tuple[str, ...] = YEAR_MONTHS,
     return len(entries) - before
 
 
-def _filled_report(book, month: str, rng: random.Random) -> bytes:
+def filled_report(book, month: str, rng: random.Random) -> bytes:
     """The template filled in: a figure for every indicator, the period, a document."""
     import io
 

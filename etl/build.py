@@ -17,9 +17,7 @@ import datetime as dt
 import functools
 import logging
 import os
-import threading
 import time
-from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -37,6 +35,7 @@ from etl.load import (
     write_database,
 )
 from etl.lock import WAIT_SECONDS, writer_lock
+from etl.memo import Kept
 from etl.normalise import (
     ACTUALS_SHEETS,
     Catalogue,
@@ -478,22 +477,14 @@ def _actuals_of(file: WorkbookFile, catalogue: tuple[Catalogue, str],
 # resubmits month after month: each one is read once per process (a submission is
 # checked, then published, by the same server).  Keyed by content and the catalogue's.
 # Checks run in the server's session threads, several at once.
-_SUPERSEDED: OrderedDict[tuple, pd.DataFrame] = OrderedDict()
-_SUPERSEDED_KEPT = 512
-_SUPERSEDED_LOCK = threading.Lock()
+_SUPERSEDED: Kept[pd.DataFrame] = Kept(512)
 
 
 def _superseded(key: tuple, read: Callable[[], pd.DataFrame]) -> pd.DataFrame:
-    with _SUPERSEDED_LOCK:
-        kept = _SUPERSEDED.get(key)
-        if kept is not None:
-            _SUPERSEDED.move_to_end(key)
-            return kept.copy()
-    actuals = read()  # outside the lock: two threads may read the same file once each
-    with _SUPERSEDED_LOCK:
-        _SUPERSEDED[key] = actuals
-        while len(_SUPERSEDED) > _SUPERSEDED_KEPT:
-            _SUPERSEDED.popitem(last=False)
+    actuals = _SUPERSEDED.get(key)
+    if actuals is None:
+        actuals = read()  # not under a lock: two threads may read the same file once each
+        _SUPERSEDED.put(key, actuals)
     return actuals.copy()
 
 

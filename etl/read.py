@@ -25,10 +25,8 @@ import hashlib
 import logging
 import posixpath
 import re
-import threading
 import zipfile
 import zlib
-from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
@@ -38,6 +36,7 @@ from defusedxml import EntitiesForbidden
 from defusedxml.ElementTree import parse as parse_xml
 from python_calamine import CalamineWorkbook
 
+from etl.memo import Kept
 from wardplan.rules.text import normalise_text
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
@@ -219,23 +218,17 @@ def read_workbook(path: Path, sheets: frozenset[str] | None = None) -> RawWorkbo
 def _read_workbook(path: Path, sheets: frozenset[str] | None) -> RawWorkbook:
     check_container(path)
     sha256 = sha256_of(path)
-    key = (sha256, sheets)
-    with _READ_LOCK:
-        for held in (key, (sha256, None)):  # a whole read holds every part one
-            kept = _READ.get(held)
-            if kept is not None:
-                _READ.move_to_end(held)
-                return dataclasses.replace(kept, path=path, sheets={
-                    k: sheet for k, sheet in kept.sheets.items() if sheets is None or k in sheets})
+    for held in ((sha256, sheets), (sha256, None)):  # a whole read holds every part one
+        kept = _READ.get(held)
+        if kept is not None:
+            return dataclasses.replace(kept, path=path, sheets={
+                k: sheet for k, sheet in kept.sheets.items() if sheets is None or k in sheets})
     raw = _parsed(path, sha256, sheets)
     if sha256_of(path) != sha256:
         raise FileRejected("Tệp đã thay đổi trong khi đang được đọc (có người đang sửa hoặc "
                            "chép đè lên tệp); hãy đợi sửa xong rồi nạp lại.")
     if _cells(raw) <= _READ_MOST_CELLS:
-        with _READ_LOCK:
-            _READ[key] = raw
-            while len(_READ) > _READ_KEPT:
-                _READ.popitem(last=False)
+        _READ.put((sha256, sheets), raw)
     return raw
 
 
@@ -245,10 +238,8 @@ def _read_workbook(path: Path, sheets: frozenset[str] | None) -> RawWorkbook:
 # server's session threads: what is read is never modified.  A few, not a city's build,
 # and none bigger than a ward's workbook many times over: an upload of 20.000 rows × 60
 # columns, refused later, would otherwise stay held (about 600 MB).
-_READ: OrderedDict[tuple[str, frozenset[str] | None], RawWorkbook] = OrderedDict()
-_READ_KEPT = 8
+_READ: Kept[RawWorkbook] = Kept(8)  # by (sha256, sheets)
 _READ_MOST_CELLS = 50_000  # a ward's workbook at 114 units: about 5.000
-_READ_LOCK = threading.Lock()
 
 
 def _cells(raw: RawWorkbook) -> int:

@@ -13,8 +13,6 @@ from __future__ import annotations
 import dataclasses
 import functools
 import math
-import threading
-from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from etl import ledger
+from etl.memo import Kept
 from etl.normalise import Catalogue
 from etl.parallel import forked_map
 from etl.problems import BuildFailed, Problem
@@ -82,9 +81,7 @@ def _parsed(entry: ledger.Entry, catalogue: Catalogue,
 # number and file name (in its provenance: a preview's number may be another's by the
 # publish, and the same bytes may be sent under another name); kept per process, and
 # shared by a server's sessions.
-_PARSED: OrderedDict[tuple, ParsedReport] = OrderedDict()
-_PARSED_KEPT = 1024  # a few dozen KB each
-_PARSED_LOCK = threading.Lock()
+_PARSED: Kept[ParsedReport] = Kept(1024)  # a few dozen KB each
 
 
 def _parsed_key(entry: ledger.Entry, catalogue: Catalogue) -> tuple | None:
@@ -95,22 +92,14 @@ def _parsed_key(entry: ledger.Entry, catalogue: Catalogue) -> tuple | None:
 
 def _kept(entry: ledger.Entry, catalogue: Catalogue) -> ParsedReport | None:
     key = _parsed_key(entry, catalogue)
-    with _PARSED_LOCK:
-        report = _PARSED.get(key) if key else None
-        if report is None:
-            return None
-        _PARSED.move_to_end(key)
-    return dataclasses.replace(report, actuals=report.actuals.copy())
+    report = _PARSED.get(key) if key else None
+    return None if report is None else dataclasses.replace(report, actuals=report.actuals.copy())
 
 
 def _keep(entry: ledger.Entry, catalogue: Catalogue, report: ParsedReport) -> None:
     key = _parsed_key(entry, catalogue)
-    if key is None:
-        return
-    with _PARSED_LOCK:
-        _PARSED[key] = dataclasses.replace(report, actuals=report.actuals.copy())
-        while len(_PARSED) > _PARSED_KEPT:
-            _PARSED.popitem(last=False)
+    if key is not None:
+        _PARSED.put(key, dataclasses.replace(report, actuals=report.actuals.copy()))
 
 
 @dataclass(frozen=True)

@@ -2,14 +2,32 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
+from collections.abc import Iterator
 from pathlib import Path
 
+import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from ui import nav
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+@contextlib.contextmanager
+def app_on(monkeypatch, **env: Path) -> Iterator[None]:
+    """The app pointed at other files (`CHITIEU_DB=…`, `CHITIEU_DATA=…`), with Streamlit's
+    caches emptied before and after, so no test sees another's reads."""
+    for name, value in env.items():
+        monkeypatch.setenv(name, str(value))
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    try:
+        yield
+    finally:
+        st.cache_resource.clear()
+        st.cache_data.clear()
 
 
 def open_page(page: nav.PageSpec, **params: str) -> AppTest:

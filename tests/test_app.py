@@ -9,10 +9,9 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from apppages import open_page, plain, tables, texts
+from apppages import app_on, open_page, plain, tables, texts
 from bench import synthetic
 from etl.build import DATA_DIR, build
 from ui import nav
@@ -337,13 +336,8 @@ def on_city_with_reports(tmp_path: Path, monkeypatch):
     build(data, db)
     synthetic.write_reports(data, db, months=("2026-02", "2026-03", "2026-04", "2026-05"))
     build(data, db)
-    monkeypatch.setenv("CHITIEU_DB", str(db))
-    monkeypatch.setenv("CHITIEU_DATA", str(data))
-    st.cache_resource.clear()
-    st.cache_data.clear()
-    yield db
-    st.cache_resource.clear()
-    st.cache_data.clear()
+    with app_on(monkeypatch, CHITIEU_DB=db, CHITIEU_DATA=data):
+        yield db
 
 
 def test_quality_shows_findings_and_submissions_a_page_at_a_time(on_city_with_reports):

@@ -9,10 +9,9 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from apppages import tables
+from apppages import app_on, tables
 from etl.build import build
 from exports.deck import build_deck
 from exports.report import load_report
@@ -36,12 +35,8 @@ def strict_db(tmp_path_factory) -> Path:
 
 @pytest.fixture
 def on_strict_db(strict_db: Path, monkeypatch):
-    monkeypatch.setenv("CHITIEU_DB", str(strict_db))
-    st.cache_resource.clear()
-    st.cache_data.clear()
-    yield strict_db
-    st.cache_resource.clear()
-    st.cache_data.clear()
+    with app_on(monkeypatch, CHITIEU_DB=strict_db):
+        yield strict_db
 
 
 def test_the_build_records_its_bands(strict_db: Path):

@@ -9,10 +9,9 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-import streamlit as st
 from test_presenters import status_rows
 
-from apppages import open_page, plain, tables, texts
+from apppages import app_on, open_page, plain, tables, texts
 from bench import synthetic
 from etl.build import build
 from ui import nav
@@ -214,12 +213,8 @@ def small_city(tmp_path_factory) -> Path:
 
 @pytest.fixture
 def on_small_city(small_city: Path, monkeypatch):
-    monkeypatch.setenv("CHITIEU_DB", str(small_city))
-    st.cache_resource.clear()
-    st.cache_data.clear()
-    yield small_city
-    st.cache_resource.clear()
-    st.cache_data.clear()
+    with app_on(monkeypatch, CHITIEU_DB=small_city):
+        yield small_city
 
 
 def test_a_city_board_pages_and_filters_by_unit_type(on_small_city):

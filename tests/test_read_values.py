@@ -154,7 +154,7 @@ def test_a_file_read_again_is_its_content_read_once(tmp_path: Path, monkeypatch)
     parsed = []
     parse = read._parsed
     monkeypatch.setattr(read, "_parsed", lambda path, *rest: parsed.append(path) or parse(path, *rest))
-    monkeypatch.setattr(read, "_READ", read.OrderedDict())
+    monkeypatch.setattr(read, "_READ", read.Kept(read._READ.most))
     first, second = tmp_path / "a.xlsx", tmp_path / "b.xlsx"
     first.write_bytes((ROOT / "data" / PHU_LIEN).read_bytes())
     second.write_bytes(first.read_bytes())
@@ -185,7 +185,7 @@ def test_a_big_workbook_is_not_kept_and_one_changed_while_read_is_refused(tmp_pa
     parsed = []
     parse = read._parsed
     monkeypatch.setattr(read, "_parsed", lambda path, *rest: parsed.append(path) or parse(path, *rest))
-    monkeypatch.setattr(read, "_READ", read.OrderedDict())
+    monkeypatch.setattr(read, "_READ", read.Kept(read._READ.most))
     monkeypatch.setattr(read, "_READ_MOST_CELLS", 10)
     path = tmp_path / "a.xlsx"
     path.write_bytes((ROOT / "data" / PHU_LIEN).read_bytes())

@@ -16,9 +16,9 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
+from apppages import app_on
 from exports.deck import build_deck
 from exports.report import load_report
 from ui.components import md_escape
@@ -113,12 +113,8 @@ def broken_database(tmp_path: Path, monkeypatch):
     """The app pointed at a file that is not a database: every read fails."""
     path = tmp_path / "hong.duckdb"
     path.write_bytes(b"not a duckdb file" * 100)
-    monkeypatch.setenv("CHITIEU_DB", str(path))
-    st.cache_resource.clear()
-    st.cache_data.clear()
-    yield path
-    st.cache_resource.clear()
-    st.cache_data.clear()
+    with app_on(monkeypatch, CHITIEU_DB=path):
+        yield path
 
 
 def test_unexpected_error_shows_a_vietnamese_message_with_an_error_id(broken_database, caplog):

@@ -14,7 +14,7 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from accounts import store
-from apppages import plain
+from apppages import app_on, plain
 from bench import synthetic
 from etl import ledger
 from etl.build import build
@@ -37,13 +37,8 @@ def app_env(tmp_path: Path, monkeypatch) -> dict[str, Path]:
     store.add_user("pl_editor", store.EDITOR, PASSWORD, ["phu_lien"], path=accounts)
     store.add_user("viewer1", store.VIEWER, PASSWORD, path=accounts)
     store.add_user("admin1", store.ADMIN, PASSWORD, path=accounts)
-    for name, value in (("CHITIEU_DATA", data), ("CHITIEU_DB", db), ("CHITIEU_ACCOUNTS", accounts)):
-        monkeypatch.setenv(name, str(value))
-    st.cache_resource.clear()
-    st.cache_data.clear()
-    yield {"data": data, "db": db}
-    st.cache_resource.clear()
-    st.cache_data.clear()
+    with app_on(monkeypatch, CHITIEU_DATA=data, CHITIEU_DB=db, CHITIEU_ACCOUNTS=accounts):
+        yield {"data": data, "db": db}
 
 
 def logged_in(username: str | None) -> AppTest:

@@ -207,3 +207,28 @@ def test_figure_values_helper(revenue_figure):
     assert charts.figure_values(revenue_figure, charts.ACTUAL_NAME) == [20684, 105879]
     with pytest.raises(KeyError):
         charts.figure_values(revenue_figure, "nope")
+
+
+def test_a_drawn_figure_gives_streamlit_what_plotly_would(revenue_figure, ranked_revenue):
+    """ui.data.DrawnFigure hands st.plotly_chart the dict it was made from instead of
+    making one: the chart sent must be the one plotly would send."""
+    import pickle
+
+    import plotly.io as pio
+    import plotly.tools
+
+    from ui.data import DrawnFigure
+
+    for fig in (revenue_figure, charts.ranking_chart(ranked_revenue, indicator_name="Thu",
+                                                     unit="triệu đồng", as_of="2026-Q1",
+                                                     by=compare.BY_SCENARIO, ward="kien_an",
+                                                     bands=BANDS, source="Nguồn: x")):
+        spec = pickle.loads(pickle.dumps(fig.to_dict()))  # as a cache gives it back
+        plain = go.Figure(spec, _validate=False)
+        drawn = DrawnFigure(copy.deepcopy(spec))
+        # What Streamlit does with a figure: its dict, validated, then to JSON.
+        sent = plotly.tools.return_figure_from_figure_or_data(drawn, validate_figure=True)
+        assert sent == plotly.tools.return_figure_from_figure_or_data(plain, True)
+        assert pio.to_json(sent, validate=False) == pio.to_json(plain, validate=False)
+        assert drawn.to_json() == plain.to_json()  # the image buttons' input
+        assert drawn.layout.title.text == plain.layout.title.text

@@ -10,7 +10,7 @@ from urllib.parse import quote
 import pandas as pd
 import streamlit as st
 
-from ui import data, layout, nav
+from ui import data, nav
 from wardplan.display import board, overview
 from wardplan.display.format import SourceLabels
 from wardplan.display.styles import STATUS_ORDER, STATUS_STYLES, status_text
@@ -122,20 +122,30 @@ def table(frame: pd.DataFrame, *, sources: Sequence[str] = (), css: pd.DataFrame
     cells, notes = _cells(frame, sources, labels, links or {}, linked or {}, markup)
     escaped = pd.DataFrame(cells, columns=list(cells),
                            index=pd.RangeIndex(1, len(frame) + 1)) if len(frame) else None
-    if narrow is not None and key is not None:
-        # The phone's columns are taken from the wide table, not built a second time.
-        with layout.wide(f"table-{key}"):
-            _draw(escaped, notes, css, numbered)
-        kept = [c for c in cells if c in narrow]
-        with layout.narrow(f"table-{key}"):
-            _draw(None if escaped is None else escaped[kept],
-                  {c: notes[c] for c in notes if c in kept}, css, numbered)
+    numbered = any(notes.values()) if numbered is None else numbered
+    if key is None:
+        _draw(escaped, notes, css, numbered)
         return
-    if key is not None:  # addressable (tests, print styles) as .st-key-table-<key>
-        with st.container(key=f"table-{key}"):
-            _draw(escaped, notes, css, numbered)
+    with st.container(key=f"table-{key}"):  # addressable (tests, styles) as .st-key-table-<key>
+        _draw(escaped, notes, css, numbered)
+        if narrow is not None and escaped is not None:
+            _phone_columns(key, list(cells), narrow, numbered)
+
+
+def _phone_columns(key: str, columns: list[str], kept: Sequence[str], numbered: bool) -> None:
+    """On a phone's screen only the `kept` columns of the table keyed `key` show.  One
+    table is sent and the others are hidden by a rule of its own, where a second table of
+    the kept columns doubled what each rerun converts and sends; paper shows every column."""
+    first = 2 if numbered else 1  # the row number is the first cell of each row
+    hidden = [n for n, column in enumerate(columns, start=first) if column not in kept]
+    if not hidden:
         return
-    _draw(escaped, notes, css, numbered)
+    cells = ", ".join(f".st-key-table-{key} [data-testid='stTable'] :is(th, td):nth-child({n})"
+                      for n in hidden)
+    rule = f"{cells} {{ display: none; }}"
+    st.html(f"<style>@media screen {{ @container main (max-width: 640px) {{ {rule} }} "
+            f"@supports not (container-type: inline-size) {{ @media (max-width: 700px) "
+            f"{{ {rule} }} }} }}</style>")
 
 
 def _cells(frame: pd.DataFrame, sources: Sequence[str], labels: SourceLabels | None,
@@ -169,11 +179,10 @@ def _cells(frame: pd.DataFrame, sources: Sequence[str], labels: SourceLabels | N
 
 
 def _draw(escaped: pd.DataFrame | None, notes: dict[str, list[str]], css: pd.DataFrame | None,
-          numbered: bool | None) -> None:
+          numbered: bool) -> None:
     if escaped is None:
         return
     listed = [line for column in notes for line in notes[column]]
-    numbered = bool(listed) if numbered is None else numbered
     if css is not None:
         shown_css = css[list(escaped.columns)].set_axis(escaped.index)
         styled = escaped.style.apply(lambda _: shown_css, axis=None)

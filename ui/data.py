@@ -407,11 +407,25 @@ def indicator_bundle(generation: Any, ward: str, indicator: str, year: int) -> I
         _of_indicator(unit_rows(queries.targets, ward, year=year), indicator), kind, year)
 
 
+class DrawnFigure(go.Figure):
+    """A figure made from the dict a cache keeps, which is its own dict: st.plotly_chart asks
+    a figure for its dict, and go.Figure.to_dict makes one anew (a deep copy and a walk of
+    every array: a millisecond a chart, four charts a page, on every rerun).  Never changed
+    after it is made: a change would not reach its dict."""
+
+    def __init__(self, spec: dict):
+        super().__init__(spec, _validate=False)
+        self._spec = spec
+
+    def to_dict(self) -> dict:
+        return self._spec
+
+
 def figure(spec: dict) -> go.Figure:
     """A figure back from the dict a cache keeps.  Figures are cached as plain dicts: a
     pickled go.Figure re-validates every property when it is unpickled (10 ms and more a
     figure, on every rerun); this one was validated when it was built."""
-    return go.Figure(spec, _validate=False)
+    return DrawnFigure(spec)
 
 
 def progress_figures(generation: Any, ward: str, indicator: str,

@@ -257,3 +257,26 @@ def test_a_pasted_link_opens_the_same_view(warm: str, browser):
     expect(page.get_by_text("kỳ đang xem: Tháng 1/2026").first).to_be_visible()
     assert params(page)["as_of"] == "2026-01"
     context.close()
+
+
+def test_a_phone_sees_a_tables_chosen_columns_and_paper_sees_all(warm: str, browser):
+    """One table is sent; on a phone's width a rule of its own hides all but the columns
+    chosen for a phone (ui.table's `narrow`), and paper shows every column."""
+    wide = ["Kỳ", "Số liệu", "Nguyên văn", "Tỷ lệ phường nêu", "Phường đánh giá",
+            "Tóm tắt của phường", "Số liệu đến ngày", "Nguồn"]
+    for width, shown in ((1440, wide), (390, ["Kỳ", "Số liệu", "Phường đánh giá", "Nguồn"])):
+        context = browser.new_context(viewport={"width": width, "height": 900},
+                                      is_mobile=width < 800)
+        page = context.new_page()
+        page.goto(warm + "/chi-tiet?ward=phu_lien&indicator=budget_revenue&as_of=2026-Q1")
+        settle(page, "Thu ngân sách nhà nước trên địa bàn — Phù Liễn", charts=True)
+        table = page.locator('[class*="st-key-table-actuals"] [data-testid="stTable"]')
+        expect(table).to_have_count(1)
+        headers = table.locator("thead th")
+        visible = [h.inner_text().strip() for h in headers.all() if h.is_visible()]
+        assert [h for h in visible if h] == shown, (width, visible)
+        first_row = table.locator("tbody tr").first.locator("td")
+        assert sum(c.is_visible() for c in first_row.all()) == len(shown), width
+        page.emulate_media(media="print")
+        assert [h.inner_text().strip() for h in headers.all() if h.is_visible()][1:] == wide
+        context.close()

@@ -79,7 +79,7 @@ def _set_january_revenue(data: Path, value: int, text: str) -> None:
 def _actuals_show(page: Page, figure: str) -> None:
     """The actuals table (drawn once scrolled into view) shows `figure`."""
     page.get_by_text("Số liệu thực hiện", exact=True).scroll_into_view_if_needed()
-    table = page.locator('[class*="st-key-wide-table-actuals"] table', has_text=figure)
+    table = page.locator('[class*="st-key-table-actuals"] table', has_text=figure)
     expect(table.first).to_be_attached(timeout=30_000)
 
 

@@ -96,10 +96,10 @@ def test_an_editor_submits_april_and_finds_it_with_its_history(site, browser, tm
     full_length_screenshot(page, screenshots / "nop-bao-cao_da-nhan_1440.png")
     page.get_by_role("link", name="Xem Thu ngân sách nhà nước trên địa bàn").first.click()
     settle(page, "Lịch sử số liệu")
-    history = page.locator('[class*="st-key-wide-table-revisions"]')
+    history = page.locator('[class*="st-key-table-revisions"]')
     expect(history).to_contain_text("30.000 triệu đồng")
     expect(history).to_contain_text("pl_editor")
-    expect(page.locator('[class*="st-key-wide-table-actuals"]')).to_contain_text("30.000")
+    expect(page.locator('[class*="st-key-table-actuals"]')).to_contain_text("30.000")
     full_length_screenshot(page, screenshots / "chi-tiet_lich-su_1440.png")
     assert query(site["db"], "SELECT value, submitted_by FROM v_revisions WHERE ward_code = "
                              "'phu_lien' AND period = '2026-04'") == [(30000, "pl_editor")]

@@ -176,3 +176,31 @@ def test_every_table_and_view_reads_as_duckdb_frames_it(built_db, city_db_path):
 def test_each_kind_of_column_has_duckdbs_type(built_db, column):
     _as_df_gives(built_db, f"SELECT {column} AS c FROM (VALUES (1), (2), (3)) v(x)")
     _as_df_gives(built_db, f"SELECT {column} AS c FROM (VALUES (1), (2), (3)) v(x) WHERE x > 5")
+
+
+@pytest.mark.parametrize("read", [lambda db: queries.status(db, as_of="2026-Q1"),
+                                  queries.actuals, queries.data_issues, queries.revisions],
+                         ids=["status", "actuals", "data_issues", "revisions"])
+def test_a_units_rows_out_of_one_read_are_what_a_read_of_the_unit_gives(db, read):
+    """ui.data.EveryUnit: each unit's rows in the read's order, several units one after
+    another, none for a unit it does not hold; a change to what it gives stays out of it."""
+    from ui.data import EveryUnit
+
+    rows = read(db)
+    every = EveryUnit.of_read(rows)
+
+    def alone(ward):
+        return rows[rows["ward_code"] == ward].reset_index(drop=True)
+
+    for ward in ("phu_lien", "thuy_nguyen", "kien_an"):
+        pd.testing.assert_frame_equal(every.of(ward), alone(ward))
+    pd.testing.assert_frame_equal(
+        every.of("kien_an", "phu_lien"),
+        pd.concat([alone("kien_an"), alone("phu_lien")], ignore_index=True))
+    nothing = every.of("no_such_unit")
+    assert nothing.empty and list(nothing.columns) == list(rows.columns)
+    given = every.of("phu_lien")
+    if len(given):
+        given.loc[0, given.columns[0]] = None
+        given[given.columns[1]] = None
+        pd.testing.assert_frame_equal(every.of("phu_lien"), alone("phu_lien"))

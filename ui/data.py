@@ -78,6 +78,10 @@ class EveryUnit:
     rows: pd.DataFrame
     positions: dict[str, np.ndarray]
 
+    @classmethod
+    def of_read(cls, rows: pd.DataFrame) -> EveryUnit:
+        return cls(rows, rows.groupby("ward_code", sort=False).indices)
+
     def of(self, *wards: str) -> pd.DataFrame:
         """The units' rows, unit after unit, each in the read's order (a copy: the read is
         shared)."""
@@ -95,8 +99,7 @@ _NO_ROWS = np.array([], dtype=np.intp)
 # units, where every indicator's would be 100 MB.
 @st.cache_resource(show_spinner=False, max_entries=48)
 def _every_unit(name: str, generation: Any, filters: tuple) -> EveryUnit:
-    rows = getattr(queries, name)(database(), **dict(filters))
-    return EveryUnit(rows, rows.groupby("ward_code", sort=False).indices)
+    return EveryUnit.of_read(getattr(queries, name)(database(), **dict(filters)))
 
 
 def unit_rows(query: Callable, ward: str, **filters) -> pd.DataFrame:

@@ -11,7 +11,6 @@ from accounts.store import PermissionDenied
 from etl.ledger import LedgerError
 from etl.problems import BuildFailed, Refused
 from intake import submit
-from intake.template import TemplateError, report_template
 from ui import auth, data, nav
 from ui import components as ui
 from wardplan.display import board
@@ -27,12 +26,6 @@ WAIT = 30  # seconds a submission waits for another writer before it says so
 HISTORY_PAGE = 50  # submissions at a time: a city's year of reports is more than a thousand
 
 
-def _label(frame, number: int) -> str:
-    row = frame[frame["submission_id"] == number].iloc[0]
-    what = period_label(row["period"]) if isinstance(row["period"], str) else "sổ tính"
-    return f"#{number} · {row['ward_name']} · {what} · {row['submitted_by']}"
-
-
 def history(user, own: list[str]) -> None:
     """The submissions of the user's wards; an admin may revert one."""
     events = data.load(queries.submissions, wards=own)
@@ -43,27 +36,33 @@ def history(user, own: list[str]) -> None:
     else:
         page = ui.pager(len(events), HISTORY_PAGE, "history_page", "lần nộp")
         ui.table(intake_view.submissions_view(board.page_of(events, page, HISTORY_PAGE)),
-                 key="history")
-    revertible = events[(events["outcome"] == "accepted") & (events["kind"] != "revert")]
+                 key="history", narrow=["Số", "Đơn vị", "Kỳ", "Kết quả"])
+    revertible = intake_view.revertible(events)
     if user.is_admin and not revertible.empty:
-        with st.expander("Hủy một lần nộp (quản trị viên)"):
-            st.caption("Số liệu của lần nộp bị hủy thôi có hiệu lực; số trước đó được dùng lại. "
-                       "Việc hủy cũng được ghi lại và có thể nộp lại tệp.")
-            with st.form("revert"):
-                chosen = st.selectbox(
-                    "Lần nộp", revertible["submission_id"].astype(int).tolist(),
-                    format_func=lambda n: _label(revertible, n))
-                reason = st.text_input("Lý do hủy", max_chars=300)
-                if st.form_submit_button("Hủy lần nộp này"):
-                    try:
-                        done = submit.revert(int(chosen), user, reason, wait_seconds=WAIT)
-                    except (LedgerError, PermissionDenied) as refused:
-                        st.error(refused.message_vi, icon=":material/block:")
-                    except Refused as refused:
-                        st.error(refused.report_vi(), icon=":material/block:")
-                    else:
-                        st.success(f"Đã hủy lần nộp số {chosen} (ghi nhận là lần {done.entry.id}).")
-                        st.rerun()
+        revert_form(user, revertible)
+
+
+def revert_form(user, revertible) -> None:
+    with st.expander("Hủy một lần nộp (quản trị viên)"):
+        st.caption("Số liệu của lần nộp bị hủy thôi có hiệu lực; số trước đó được dùng lại. "
+                   "Việc hủy cũng được ghi lại và có thể nộp lại tệp.")
+        names = data.ward_names()
+        ward = st.selectbox("Đơn vị", intake_view.revert_units(revertible), key="revert_ward",
+                            format_func=lambda code: names.get(code, code))
+        choices = intake_view.revert_choices(revertible[revertible["ward_code"] == ward])
+        with st.form("revert"):
+            chosen = st.selectbox("Lần nộp", list(choices), format_func=choices.get)
+            reason = st.text_input("Lý do hủy", max_chars=300)
+            if st.form_submit_button("Hủy lần nộp này"):
+                try:
+                    done = submit.revert(int(chosen), user, reason, wait_seconds=WAIT)
+                except (LedgerError, PermissionDenied) as refused:
+                    st.error(refused.message_vi, icon=":material/block:")
+                except Refused as refused:
+                    st.error(refused.report_vi(), icon=":material/block:")
+                else:
+                    st.success(f"Đã hủy lần nộp số {chosen} (ghi nhận là lần {done.entry.id}).")
+                    st.rerun()
 
 
 def template_step(own: list[str]) -> None:
@@ -77,10 +76,9 @@ def template_step(own: list[str]) -> None:
     period = right.selectbox("Kỳ báo cáo", periods,
                              index=periods.index(suggested) if suggested in periods else 0,
                              format_func=period_label, key="submit_period")
-    try:
-        template = report_template(data.database(), ward, period)
-    except TemplateError as refused:
-        st.info(refused.message_vi)
+    template, refused = data.report_template(data.generation(), ward, period)
+    if refused:
+        st.info(refused)
     else:
         st.download_button("Tải mẫu báo cáo", template, icon=":material/download:",
                            file_name=f"mau-bao-cao_{ward}_{period}.xlsx", mime=ui.XLSX_MIME,

@@ -184,3 +184,31 @@ def test_the_history_of_submissions_is_shown_a_page_at_a_time(app_env):
     assert "Lần nộp 1–50 trong 60" in [c.value for c in at.caption]
     at.get("pagination")[0].select(2).run()
     assert numbers() == [f"#{n}" for n in range(10, 0, -1)]
+
+
+def test_the_revert_box_offers_one_units_submissions_at_a_time(app_env):
+    """An admin picks the unit, then one of its submissions (newest first): a city's year
+    is more than a thousand, and a box of all of them was 0,9 s a rerun and 108 KB."""
+    months = tuple(f"2026-{m:02d}" for m in range(2, 6))
+    synthetic.write_reports(app_env["data"], app_env["db"], months=months)
+    build(app_env["data"], app_env["db"])
+    st.cache_data.clear()
+    submitted = query(app_env["db"], "SELECT ward_code, submission_id FROM v_submissions "
+                                     "ORDER BY submission_id DESC")
+    at = logged_in("admin1")
+    unit = at.selectbox(key="revert_ward")
+    assert unit.options == ["Kiến An", "Phù Liễn", "Thủy Nguyên"]  # by name
+    for name, code in (("Kiến An", "kien_an"), ("Thủy Nguyên", "thuy_nguyen")):
+        unit.select(name).run()
+        box = next(s for s in at.selectbox if s.label == "Lần nộp")
+        theirs = [n for ward, n in submitted if ward == code]
+        assert len(theirs) == 4
+        assert box.options == [f"#{n} · {name} · Tháng {m}/2026 · synthetic"
+                               for n, m in zip(theirs, (5, 4, 3, 2), strict=True)]
+    box.set_value(theirs[1])
+    [t for t in at.text_input if t.label == "Lý do hủy"][0].input("Nhầm kỳ")
+    [b for b in at.button if b.label == "Hủy lần nộp này"][0].click()
+    at.run()
+    assert not at.exception
+    assert query(app_env["db"], "SELECT outcome FROM v_submissions WHERE submission_id = $n",
+                 {"n": theirs[1]}) == [("reverted",)]

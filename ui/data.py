@@ -21,6 +21,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from etl.ensure import ensure_database
+from intake import template as intake_template
 from wardplan.display import board, bundle, charts, compare, overview, progress
 from wardplan.display import detail as detail_view
 from wardplan.display import format as fmt
@@ -587,6 +588,17 @@ def shared_matrix(generation: Any, as_of: str, wards: tuple[str, ...]) -> pd.Dat
     targets = every_unit(queries.targets, year=year).of(*wards)
     return compare.shared_matrix(targets[targets["indicator_code"].isin(shared)],
                                  every_unit(queries.status, as_of=as_of).of(*wards))
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def report_template(generation: Any, ward: str, period: str) -> tuple[bytes | None, str | None]:
+    """The unit's report template for a period and None, or None and why there is none.
+    Made once per generation: the submit page reruns at every step of an upload, and a
+    template is some 60 ms of reads and openpyxl."""
+    try:
+        return intake_template.report_template(database(), ward, period), None
+    except intake_template.TemplateError as refused:
+        return None, refused.message_vi
 
 
 @st.cache_data(show_spinner=False, max_entries=256)

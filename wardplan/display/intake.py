@@ -107,6 +107,30 @@ def submissions_view(submissions: pd.DataFrame) -> pd.DataFrame:
                                        "Thời điểm (giờ VN)", "Kết quả", "Tệp", "Ghi chú"])
 
 
+def revertible(submissions: pd.DataFrame) -> pd.DataFrame:
+    """The submissions an admin may revert: accepted ones that are not themselves reverts."""
+    return submissions[(submissions["outcome"] == "accepted")
+                       & (submissions["kind"] != "revert")]
+
+
+def revert_units(revertible: pd.DataFrame) -> list[str]:
+    """The units with a submission to revert, by name: an admin picks the unit first, since
+    a city's year is more than a thousand submissions."""
+    named = revertible.drop_duplicates("ward_code")
+    return [code for _, code in sorted(zip(named["ward_name"].map(fold), named["ward_code"],
+                                           strict=True))]
+
+
+def revert_choices(revertible: pd.DataFrame) -> dict[int, str]:
+    """Each submission as the revert box names it, newest first: '#12 · Phù Liễn ·
+    Tháng 4/2026 · pl_editor' (a whole workbook is 'sổ tính')."""
+    return {int(r["submission_id"]):
+            f"#{int(r['submission_id'])} · {r['ward_name']} · "
+            f"{period_label(r['period']) if isinstance(r['period'], str) else 'sổ tính'} · "
+            f"{r['submitted_by']}"
+            for r in revertible.to_dict("records")}
+
+
 def revisions_view(revisions: pd.DataFrame, unit: str) -> pd.DataFrame:
     """Each value a figure has had, oldest first per period."""
     # Submissions a second apart share their minute: the ledger's order settles them.

@@ -24,9 +24,11 @@ import time
 from pathlib import Path
 
 from bench.measure import ROOT, Figure, Table, Target, python, repeat, run_child
+from bench.pages import YEAR_END_CASES
 from bench.workspace import SCALES, Workspace
 
 MB = 1e6
+KB = 1e3
 
 
 def _revised(original: Path, target: Path, revenue_q1: int) -> None:
@@ -139,7 +141,25 @@ def _year_end(ws: Workspace, runs: int, budget: float, rebuild: Figure, peak: Fi
                        ("total", "upload → published")):
         table.add(f"a report in a running server: {step}, wall", Figure(served["synthetic"][step]),
                   Figure(served["year"][step]), Target(1) if step == "total" else None, note)
+    pages = {name: _pages(ws, name, db_path, data, runs, budget) for name, db_path, data in (
+        ("synthetic", ws.db("synthetic"), ws.data("synthetic")), ("year", db, folder / "data"))}
+    for case in YEAR_END_CASES:
+        none, year_end = pages["synthetic"][case], pages["year"][case]
+        table.add(f"page {case}: warm rerun (AppTest)", Figure(none["warm"]),
+                  Figure(year_end["warm"]), Target(0.050))
+        table.add(f"page {case}: bytes sent", Figure([none["bytes"]], "bytes"),
+                  Figure([year_end["bytes"]], "bytes"), Target(300 * KB, "bytes"))
     return table
+
+
+def _pages(ws: Workspace, name: str, db: Path, data: Path, runs: int, budget: float) -> dict:
+    """The pages a ledger makes bigger (bench.pages.YEAR_END_CASES) on `db`."""
+    out = ws.root / f"pages-year-{name}.json"
+    child = run_child(python("-m", "bench.pages", str(db), str(data), str(runs), str(budget),
+                             str(out), *YEAR_END_CASES), timeout=3600)
+    if child.returncode != 0:
+        raise SystemExit(f"pages at year end failed on {name}:\n{child.output[-4000:]}")
+    return json.loads(out.read_text())["pages"]
 
 
 REPORTING_UNIT, REPORTED_MONTH = "phu_lien", "2026-11"

@@ -37,7 +37,8 @@ from ui import nav
 KB = 1e3
 # Page paths from ui.nav, the app's one list: they moved once (pages/ → app_pages/) and a
 # copy here stopped the benchmark.
-CASES = [  # (label, page path, URL parameters; "toggle:KEY" turns a toggle on)
+CASES = [  # (label, page path, URL parameters; "toggle:KEY" turns a toggle on, "login" logs in
+    # as an admin of the benchmark's own, who sees every unit's submissions)
     ("tong-quan", nav.OVERVIEW.path, {}),
     ("tong-quan as_of=2026-11", nav.OVERVIEW.path, {"as_of": "2026-11"}),
     ("tien-do phu_lien", nav.PROGRESS.path, {"ward": "phu_lien", "indicator": "budget_revenue"}),
@@ -48,7 +49,10 @@ CASES = [  # (label, page path, URL parameters; "toggle:KEY" turns a toggle on)
     ("chat-luong every unit", nav.QUALITY.path, {"ward": "phu_lien", "toggle:dq_all_wards": True}),
     ("nhiem-vu", nav.TASKS.path, {"ward": "phu_lien"}),
     ("xuat-bao-cao", nav.EXPORT.path, {}),
+    ("nop-bao-cao admin", nav.SUBMIT.path, {"login": True}),
 ]
+# What a year of reports in the ledger changes (bench etl's year-end table measures these).
+YEAR_END_CASES = ("chat-luong every unit", "nop-bao-cao admin")
 BASELINES = [("BASELINE naive (pandas every rerun)", "bench/baseline/naive_page.py"),
              ("BASELINE naive + st.cache_data", "bench/baseline/naive_cached_page.py")]
 ISSUE = {"tong-quan": "issue: 37 ms / 303 ms, 2,1 MB", "so-sanh": "issue: 34 ms / 145 ms",
@@ -94,10 +98,23 @@ def _ratio(ours: list[float], theirs: list[float]) -> float:
 
 # --- the child process ---------------------------------------------------------
 
-def child(db: str, data: str, runs: int, budget: float, out: str) -> None:
+def child(db: str, data: str, runs: int, budget: float, out: str,
+          only: tuple[str, ...] = ()) -> None:
+    """`only`: these cases (no baselines), on a database with a ledger, whose data folder
+    the app must be pointed at (else it would build the bundled data's)."""
     os.environ["CHITIEU_DB"] = db
     os.environ["CHITIEU_BENCH_DATA"] = data
+    if only:
+        os.environ["CHITIEU_DATA"] = data
+    accounts = Path(out).with_suffix(".accounts.json")
+    accounts.unlink(missing_ok=True)
+    os.environ["CHITIEU_ACCOUNTS"] = str(accounts)
     sys.path.insert(0, str(ROOT))
+    import secrets
+
+    from accounts import store
+    password = secrets.token_urlsafe(16)  # this run's own admin, in this run's own file
+    store.add_user("bench_admin", store.ADMIN, password, path=accounts)
     import streamlit as st
     from streamlit.runtime.forward_msg_queue import ForwardMsgQueue
     from streamlit.testing.v1 import AppTest
@@ -130,11 +147,20 @@ def child(db: str, data: str, runs: int, budget: float, out: str) -> None:
         result["pages"][label] = {"cold": cold, "warm": warm, "bytes": sent[0]}
 
     for label, page, params in CASES:
+        if only and label not in only:
+            continue
         at = AppTest.from_file(app, default_timeout=600)
         for key, value in params.items():
-            if not key.startswith("toggle:"):
+            if not key.startswith("toggle:") and key != "login":
                 at.query_params[key] = value
         at.run()
+        if params.get("login"):
+            at.switch_page(nav.ACCOUNT.path)
+            at.run()
+            at.text_input(key="login_username").input("bench_admin")
+            at.text_input(key="login_password").input(password)
+            at.button[0].click()
+            at.run()
         at.switch_page(page)
         toggles = [key.removeprefix("toggle:") for key in params if key.startswith("toggle:")]
         if toggles:
@@ -142,11 +168,12 @@ def child(db: str, data: str, runs: int, budget: float, out: str) -> None:
             for key in toggles:
                 at.toggle(key=key).set_value(True)
         measure(label, at)
-    for label, script in BASELINES:
+    for label, script in () if only else BASELINES:
         measure(label, AppTest.from_file(str(ROOT / script), default_timeout=600))
+    accounts.unlink(missing_ok=True)
     Path(out).write_text(json.dumps(result))
 
 
 if __name__ == "__main__":
     db, data, runs, budget, out = sys.argv[1:6]
-    child(db, data, int(runs), float(budget), out)
+    child(db, data, int(runs), float(budget), out, tuple(sys.argv[6:]))

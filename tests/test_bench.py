@@ -80,3 +80,9 @@ def test_a_synthetic_year_of_reports_builds_and_is_labelled(tmp_path):
     reported = con.execute("SELECT count(DISTINCT ward_code) FROM v_actuals "
                            "WHERE source_ref LIKE '%nộp #%' AND period = '2026-03'").fetchone()[0]
     assert reported == planned
+
+
+def test_the_year_end_pages_are_benchmarked_pages():
+    from bench import pages
+
+    assert set(pages.YEAR_END_CASES) <= {label for label, _, _ in pages.CASES}

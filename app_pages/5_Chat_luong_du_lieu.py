@@ -4,10 +4,6 @@ import streamlit as st
 
 from ui import components as ui
 from ui import data, state
-from wardplan.display import board
-from wardplan.display import detail as detail_view
-from wardplan.display import intake as intake_view
-from wardplan.reads import queries
 from wardplan.rules import quality
 from wardplan.rules.numbers import format_number_vi
 
@@ -30,7 +26,9 @@ all_wards = left.toggle("Xem tất cả các phường", key="dq_all_wards")
 severities = right.multiselect(
     "Mức độ", list(quality.SEVERITY_ORDER), default=list(quality.SEVERITY_ORDER), key="dq_severity",
     format_func=lambda s: quality.SEVERITY_LABELS_VI.get(s, s), placeholder="Chọn mức độ")
-shown = data.issues_listed(None if all_wards else ward, severities)
+generation = data.generation()
+unit = None if all_wards else ward  # None: every unit
+shown = data.issues_listed(unit, severities)
 
 scope = "tất cả các phường" if all_wards else f"phường {names.get(ward, ward)}"
 # Another unit or severity starts again at page 1: each choice keeps its own page.
@@ -46,33 +44,22 @@ if shown.empty:
     st.info("Không có phát hiện nào với bộ lọc này.")
 else:
     page = ui.pager(len(shown), FINDINGS_PAGE, f"dq_page_{scope_key}", "phát hiện")
-    findings = detail_view.issues_view(board.page_of(shown, page, FINDINGS_PAGE),
-                                       as_of).drop(columns=["Mã kiểm tra"])
-    if not all_wards:
-        findings = findings.drop(columns=["Phường"])
+    findings = data.findings_page(generation, unit, tuple(sorted(severities)), page,
+                                  FINDINGS_PAGE, as_of)
     ui.table(findings, sources=["Nguồn"], links={"Chi tiết": "Mở"}, key="findings",
              narrow=["Mức độ", "Chỉ tiêu", "Kỳ", "Phát hiện"])
     st.caption("Cột “Chi tiết” mở trang chi tiết của chỉ tiêu (phường, chỉ tiêu và kỳ nằm trong "
                "đường dẫn). Phát hiện về nhóm dự án không gắn với chỉ tiêu nào: xem trang "
                "Nhiệm vụ & dự án.")
 
-by_submission = data.load(queries.submission_findings)
-if not all_wards:
-    by_submission = by_submission[by_submission["ward_code"] == ward]
+total = data.submission_findings_page(generation, unit, 1, SUBMISSIONS_PAGE)["total"]
 st.subheader("Theo lần nộp báo cáo")
-if by_submission.empty:
+if not total:
     st.caption("Chưa có phát hiện nào trên số liệu phường nộp qua hệ thống"
                + ("" if all_wards else f" của {ui.md_escape(names.get(ward, ward))}") + ".")
 else:
-    indicator_names = data.indicator_names()
-    numbers = by_submission["submission_id"].drop_duplicates()  # newest first
-    page = ui.pager(len(numbers), SUBMISSIONS_PAGE, f"dq_submission_page_{unit_key}",
-                    "lần nộp")
-    on_page = by_submission[by_submission["submission_id"].isin(
-        board.page_of(numbers, page, SUBMISSIONS_PAGE))]
-    for number, found in on_page.groupby("submission_id", sort=False):
-        first = found.iloc[0]
-        label = (f"Lần nộp #{int(number)} · {names.get(first['ward_code'], first['ward_code'])} · "
-                 f"{first['file_name']} · {first['submitted_by']} · {len(found)} phát hiện")
+    page = ui.pager(total, SUBMISSIONS_PAGE, f"dq_submission_page_{unit_key}", "lần nộp")
+    shown_page = data.submission_findings_page(generation, unit, page, SUBMISSIONS_PAGE)
+    for number, label, view in shown_page["shown"]:
         with st.expander(ui.md_escape(label)):
-            ui.table(intake_view.findings_view(found, indicator_names), key=f"sub-{number}")
+            ui.table(view, key=f"sub-{number}")

@@ -130,6 +130,36 @@ def _issues_listed(generation: Any, ward: str | None, severities: tuple[str, ...
     return detail_view.issues_in_order(detail_view.filter_issues(issues, None, list(severities)))
 
 
+@st.cache_data(show_spinner=False, max_entries=256)
+def findings_page(generation: Any, ward: str | None, severities: tuple[str, ...], page: int,
+                  size: int, as_of: str) -> pd.DataFrame:
+    """One page of the findings as the data-quality page shows them (`issues_listed`'s
+    order; the unit's column only when every unit's are listed)."""
+    shown = _issues_listed(generation, ward, severities)
+    view = detail_view.issues_view(board.page_of(shown, page, size), as_of)
+    return view.drop(columns=["Mã kiểm tra"] + ([] if ward is None else ["Phường"]))
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def submission_findings_page(generation: Any, ward: str | None, page: int, size: int) -> dict:
+    """How many submissions have findings (`ward`'s; None: every unit's), and one page of
+    them, newest first, as shown: each one's number, label and table."""
+    found = load(queries.submission_findings)
+    if ward is not None:
+        found = found[found["ward_code"] == ward]
+    numbers = found["submission_id"].drop_duplicates()  # newest first
+    on_page = found[found["submission_id"].isin(board.page_of(numbers, page, size))]
+    names, indicators = ward_names(), indicator_names()
+    shown = []
+    for number, rows in on_page.groupby("submission_id", sort=False):
+        first = rows.iloc[0]
+        shown.append((int(number),
+                      f"Lần nộp #{int(number)} · {names.get(first['ward_code'], first['ward_code'])}"
+                      f" · {first['file_name']} · {first['submitted_by']} · {len(rows)} phát hiện",
+                      intake_view.findings_view(rows, indicators)))
+    return {"total": len(numbers), "shown": shown}
+
+
 def indicator_codes(query: Callable, ward: str, year: int) -> list[str]:
     """The unit's indicators `query` lists for a plan year (`queries.ward_indicators`,
     `queries.ward_indicators_with_actuals`), out of its read of every unit."""

@@ -8,6 +8,7 @@ match its verbatim text) are added to the checker like any other.
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
 
@@ -37,6 +38,12 @@ class Catalogue:
     indicators: pd.DataFrame
     wards: pd.DataFrame
     sha256: str = ""  # of the file it was read from: what a report read against it depends on
+
+    @functools.cached_property
+    def indicator_rows(self) -> dict[str, dict]:
+        """Each indicator's catalogue row by code (read-only).  Made once, not once a file:
+        at year end a city's build reads more than a thousand reports against it."""
+        return self.indicators.set_index("indicator_code").to_dict("index")
 
 
 @dataclass
@@ -207,7 +214,7 @@ class _Context:
     sources: dict[str, dict]
 
     def __post_init__(self):
-        self.indicators = self.catalogue.indicators.set_index("indicator_code").to_dict("index")
+        self.indicators = self.catalogue.indicator_rows
 
     def source(self, row: Row) -> dict | None:
         code = row.text("source_code")

@@ -111,8 +111,7 @@ def _views_made(path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
     checkpointed, closed and on disk."""
     # A small memory limit makes DuckDB write the table blocks out as it goes instead of
     # holding them to the checkpoint: the write was the build's memory peak (114 units:
-    # 411 -> 382 MB; at year end 580 -> 522 MB), for a tenth more writing time at year end
-    # (1,2 -> 1,3 s).
+    # 411 -> 382 MB; at year end 580 -> 522 MB), and no slower.
     con = duckdb.connect(str(path), config={"threads": 1, "memory_limit": WRITE_MEMORY})
     try:
         yield con

@@ -36,7 +36,6 @@ from wardplan.reads.tables import TABLES, VIEWS
 SQL_DIR = Path(__file__).resolve().parent.parent / "wardplan" / "reads" / "sql"
 # Only declared names (wardplan/reads/tables.py) are ever interpolated into SQL.
 PUBLIC_VIEWS = tuple(VIEWS)
-WRITE_MEMORY = "64MB"
 
 log = logging.getLogger(__name__)
 
@@ -109,10 +108,7 @@ def _write_new_file(tables: dict[str, pd.DataFrame], path: Path,
 def _views_made(path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
     """A connection to write the tables of `path`; then the views from views.sql, the file
     checkpointed, closed and on disk."""
-    # A small memory limit makes DuckDB write the table blocks out as it goes instead of
-    # holding them to the checkpoint: the write was the build's memory peak (114 units:
-    # 411 -> 382 MB; at year end 580 -> 522 MB), and no slower.
-    con = duckdb.connect(str(path), config={"threads": 1, "memory_limit": WRITE_MEMORY})
+    con = duckdb.connect(str(path), config={"threads": 1})
     try:
         yield con
         con.execute(_sql("views.sql"))

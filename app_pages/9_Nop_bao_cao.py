@@ -21,6 +21,7 @@ from wardplan.rules.numbers import format_number_vi
 from wardplan.rules.periods import period_label
 
 PREVIEW_KEY, DONE_KEY, ROUND_KEY = "_submit_preview", "_submit_done", "_submit_round"
+REVERTED_KEY = "_revert_done"
 LINKS_KEY = "_submit_links"
 WAIT = 30  # seconds a submission waits for another writer before it says so
 HISTORY_PAGE = 50  # submissions at a time: a city's year of reports is more than a thousand
@@ -46,13 +47,16 @@ def revert_form(user, revertible) -> None:
     with st.expander("Hủy một lần nộp (quản trị viên)"):
         st.caption("Số liệu của lần nộp bị hủy thôi có hiệu lực; số trước đó được dùng lại. "
                    "Việc hủy cũng được ghi lại và có thể nộp lại tệp.")
+        reverted = st.session_state.pop(REVERTED_KEY, None)  # said after the rerun
+        if reverted:
+            st.success(reverted, icon=":material/check_circle:")
         names = data.ward_names()
         ward = st.selectbox("Đơn vị", intake_view.revert_units(revertible), key="revert_ward",
                             format_func=lambda code: names.get(code, code))
         choices = intake_view.revert_choices(revertible[revertible["ward_code"] == ward])
         with st.form("revert"):
             chosen = st.selectbox("Lần nộp", list(choices), format_func=choices.get)
-            reason = st.text_input("Lý do hủy", max_chars=300)
+            reason = st.text_input("Lý do hủy", max_chars=300, key="revert_reason")
             if st.form_submit_button("Hủy lần nộp này"):
                 try:
                     done = submit.revert(int(chosen), user, reason, wait_seconds=WAIT)
@@ -61,7 +65,10 @@ def revert_form(user, revertible) -> None:
                 except Refused as refused:
                     st.error(refused.report_vi(), icon=":material/block:")
                 else:
-                    st.success(f"Đã hủy lần nộp số {chosen} (ghi nhận là lần {done.entry.id}).")
+                    st.session_state[REVERTED_KEY] = (f"Đã hủy lần nộp số {chosen} (ghi nhận là "
+                                                      f"lần {done.entry.id}).")
+                    # Not the same reason under the next submission the box offers.
+                    st.session_state.pop("revert_reason", None)
                     st.rerun()
 
 

@@ -212,3 +212,8 @@ def test_the_revert_box_offers_one_units_submissions_at_a_time(app_env):
     assert not at.exception
     assert query(app_env["db"], "SELECT outcome FROM v_submissions WHERE submission_id = $n",
                  {"n": theirs[1]}) == [("reverted",)]
+    # Said after the rerun; the reason is not left under the next submission offered.
+    assert any(f"Đã hủy lần nộp số {theirs[1]}" in s.value for s in at.success)
+    assert [t for t in at.text_input if t.label == "Lý do hủy"][0].value == ""
+    offered = next(s for s in at.selectbox if s.label == "Lần nộp").options
+    assert not any(label.startswith(f"#{theirs[1]} ") for label in offered), offered

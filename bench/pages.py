@@ -26,7 +26,9 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -106,14 +108,22 @@ def child(db: str, data: str, runs: int, budget: float, out: str,
     os.environ["CHITIEU_BENCH_DATA"] = data
     if only:
         os.environ["CHITIEU_DATA"] = data
-    accounts = Path(out).with_suffix(".accounts.json")
-    accounts.unlink(missing_ok=True)
+    # This run's own admin, in a folder of its own, gone at the end (its log of logins too).
+    accounts = Path(tempfile.mkdtemp(prefix="bench-accounts-")) / "accounts.json"
     os.environ["CHITIEU_ACCOUNTS"] = str(accounts)
     sys.path.insert(0, str(ROOT))
+    try:
+        _measure_pages(db, runs, budget, out, only, accounts)
+    finally:
+        shutil.rmtree(accounts.parent, ignore_errors=True)
+
+
+def _measure_pages(db: str, runs: int, budget: float, out: str, only: tuple[str, ...],
+                   accounts: Path) -> None:
     import secrets
 
     from accounts import store
-    password = secrets.token_urlsafe(16)  # this run's own admin, in this run's own file
+    password = secrets.token_urlsafe(16)
     store.add_user("bench_admin", store.ADMIN, password, path=accounts)
     import streamlit as st
     from streamlit.runtime.forward_msg_queue import ForwardMsgQueue
@@ -161,6 +171,9 @@ def child(db: str, data: str, runs: int, budget: float, out: str,
             at.text_input(key="login_password").input(password)
             at.button[0].click()
             at.run()
+            if at.title[0].value != "Tài khoản":  # else it would time the login page
+                raise SystemExit(f"the benchmark's admin could not log in: "
+                                 f"{[e.value for e in at.error]}")
         at.switch_page(page)
         toggles = [key.removeprefix("toggle:") for key in params if key.startswith("toggle:")]
         if toggles:
@@ -170,7 +183,6 @@ def child(db: str, data: str, runs: int, budget: float, out: str,
         measure(label, at)
     for label, script in () if only else BASELINES:
         measure(label, AppTest.from_file(str(ROOT / script), default_timeout=600))
-    accounts.unlink(missing_ok=True)
     Path(out).write_text(json.dumps(result))
 
 

@@ -140,7 +140,9 @@ def _phone_columns(key: str, columns: list[str], kept: Sequence[str], numbered: 
     hidden = [n for n, column in enumerate(columns, start=first) if column not in kept]
     if not hidden:
         return
-    cells = ", ".join(f".st-key-table-{key} [data-testid='stTable'] :is(th, td):nth-child({n})"
+    # The class Streamlit's frontend gives the keyed container (st-key-…, other characters '-').
+    container = "st-key-" + re.sub(r"[^a-zA-Z0-9_-]", "-", f"table-{key}".strip())
+    cells = ", ".join(f".{container} [data-testid='stTable'] :is(th, td):nth-child({n})"
                       for n in hidden)
     rule = f"{cells} {{ display: none; }}"
     st.html(f"<style>@media screen {{ @container main (max-width: 640px) {{ {rule} }} "

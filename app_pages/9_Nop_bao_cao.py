@@ -51,8 +51,11 @@ def revert_form(user, revertible) -> None:
         if reverted:
             st.success(reverted, icon=":material/check_circle:")
         names = data.ward_names()
-        ward = st.selectbox("Đơn vị", intake_view.revert_units(revertible), key="revert_ward",
-                            format_func=lambda code: names.get(code, code))
+        # The units with a submission to revert, in the app's one order of units: an admin
+        # picks the unit first, since a city's year is more than a thousand submissions.
+        with_some = set(revertible["ward_code"])
+        ward = st.selectbox("Đơn vị", [c for c in data.ward_codes() if c in with_some],
+                            key="revert_ward", format_func=lambda code: names.get(code, code))
         choices = intake_view.revert_choices(revertible[revertible["ward_code"] == ward])
         with st.form("revert"):
             chosen = st.selectbox("Lần nộp", list(choices), format_func=choices.get)

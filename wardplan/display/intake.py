@@ -113,14 +113,6 @@ def revertible(submissions: pd.DataFrame) -> pd.DataFrame:
                        & (submissions["kind"] != "revert")]
 
 
-def revert_units(revertible: pd.DataFrame) -> list[str]:
-    """The units with a submission to revert, by name: an admin picks the unit first, since
-    a city's year is more than a thousand submissions."""
-    named = revertible.drop_duplicates("ward_code")
-    return [code for _, code in sorted(zip(named["ward_name"].map(fold), named["ward_code"],
-                                           strict=True))]
-
-
 def revert_choices(revertible: pd.DataFrame) -> dict[int, str]:
     """Each submission as the revert box names it, newest first: '#12 · Phù Liễn ·
     Tháng 4/2026 · pl_editor' (a whole workbook is 'sổ tính')."""

@@ -518,18 +518,23 @@ def scenario_lookups(rows: pd.DataFrame) -> dict[tuple[str, str], dict[str, Poin
     return lookups
 
 
-_POINT_COLUMNS = ("planned_value", "origin", "source_ref", "share_official", "share_implied",
-                  "share_derived")
-
-
 def _columns(rows: pd.DataFrame, *keys: str):
-    # Whole columns as lists: iterating a frame row by row costs ten times as much.
-    return zip(*(rows[c].tolist() for c in (*keys, *_POINT_COLUMNS)), strict=True)
+    # Whole columns as lists, the shares as fractions: iterating a frame row by row, or
+    # converting value by value, costs ten times as much.
+    def figures(column: str, scale: float = 1.0) -> list[float]:
+        return (pd.to_numeric(rows[column], errors="coerce").astype(float) / scale).tolist()
+
+    points = (figures("planned_value"), rows["origin"].tolist(),
+              [as_str(ref) or "" for ref in rows["source_ref"].tolist()],
+              *(figures(share, 100.0) for share in _SHARE_COLUMNS))
+    return zip(*(rows[key].tolist() for key in keys), *points, strict=True)
+
+
+_SHARE_COLUMNS = ("share_official", "share_implied", "share_derived")
 
 
 def _point(value, origin, source_ref, official, implied, derived) -> Point:
-    return Point(as_float(value), origin, as_str(source_ref) or "",
-                 (as_float(official) / 100, as_float(implied) / 100, as_float(derived) / 100))
+    return Point(value, origin, source_ref, (official, implied, derived))
 
 
 def scenario_to_date(lookup: dict[str, Point], kind: str, year: int, month: int,

@@ -71,6 +71,11 @@ STATUS_COLUMNS = [
     "on_course",
 ]
 
+# Rows are framed a few thousand at a time: 56.000 rows at 114 units held as Python values
+# were the build's peak memory, and a frame per ward (26 columns each) a quarter of the
+# time; framed strings are Arrow buffers, which the concatenation does not copy.
+_ROWS_PER_FRAME = 4096
+
 _OPTIONAL_TEXT = frozenset({"ward_verdict", "actual_period", "scenario_origin", "status_reason",
                             "outlook_method", "cutoff_date"})
 
@@ -140,12 +145,9 @@ def compute_status(indicators: pd.DataFrame, targets: pd.DataFrame, actuals: pd.
     unplanned = [(indicator, None) for indicator in sorted({i for _, i in picked})]
     periods = _periods_and_months(year)
     frames = []
+    columns: dict[str, list] = {column: [] for column in STATUS_COLUMNS}
+    appends = [(column, columns[column].append) for column in STATUS_COLUMNS]
     for ward in sorted(as_str(w) for w in wards["ward_code"]):
-        # A ward's rows made column by column and framed at once: 56.000 rows at 114 units
-        # held as dicts, or as Python values, were the build's peak memory; framed strings
-        # are Arrow buffers, which the concatenation below does not copy.
-        columns: dict[str, list] = {column: [] for column in STATUS_COLUMNS}
-        appends = [(column, columns[column].append) for column in STATUS_COLUMNS]
         for indicator, target in by_ward.get(ward) or unplanned:
             entry = catalogue.get(indicator, _Indicator(None, "higher", ""))
             ctx = _Context(
@@ -161,11 +163,12 @@ def compute_status(indicators: pd.DataFrame, targets: pd.DataFrame, actuals: pd.
             for row in _statuses(ctx, periods):
                 for column, append in appends:
                     append(row[column])
-        frames.append(_frame(columns))
+        if len(columns["ward_code"]) >= _ROWS_PER_FRAME:
+            frames.append(_frame(columns))
+    frames.append(_frame(columns))
     # Made in order (wards, their indicators, the periods in display order): no sort, which
     # would copy the biggest table of the build twice.
-    return pd.concat(frames, ignore_index=True) if frames else _frame(
-        {column: [] for column in STATUS_COLUMNS})
+    return pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
 
 
 def achievement_pct(actual: float, reference: float, direction: str) -> float:
@@ -332,7 +335,9 @@ def _date(value: object) -> dt.date | None:
 def _index_scenario(scenario: pd.DataFrame, year: int) -> dict[tuple[str, str], dict]:
     if scenario.empty:
         return {}
-    in_year = scenario[scenario["period"].map(lambda p: getattr(period_from_code(p), "year", None) == year)]
+    periods = scenario["period"]
+    year_of = {code: getattr(period_from_code(code), "year", None) for code in periods.unique()}
+    in_year = scenario[periods.map(year_of) == year]
     return scenario_lookups(in_year)
 
 
@@ -852,9 +857,12 @@ def _denoise(pct: float) -> float:
 
 
 def _frame(columns: dict[str, list]) -> pd.DataFrame:
+    """The rows gathered so far, framed, and the lists emptied for the next ones."""
     # pandas' string dtype would turn None into NaN; callers test `is None`.
-    return pd.DataFrame({
-        column: pd.Series(columns.pop(column),
-                          dtype=object if column in _OPTIONAL_TEXT else None)
+    frame = pd.DataFrame({
+        column: pd.Series(columns[column], dtype=object if column in _OPTIONAL_TEXT else None)
         for column in STATUS_COLUMNS
     }, columns=STATUS_COLUMNS)
+    for values in columns.values():
+        values.clear()
+    return frame

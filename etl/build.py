@@ -44,7 +44,7 @@ from etl.normalise import (
     ward_actuals,
     ward_from,
 )
-from etl.parallel import forked_map
+from etl.parallel import forked_map, forked_shares
 from etl.problems import BuildFailed, Problem
 from etl.read import FileRejected, RawWorkbook, read_workbook, sha256_of, sheet_key
 from etl.reports import ParsedReport, parse_report
@@ -52,6 +52,7 @@ from etl.validate import Checker, info_cell
 from wardplan.reads.db import DEFAULT_DB
 from wardplan.reads.tables import TABLES
 from wardplan.rules import quality, scenario, status, template
+from wardplan.rules.missing import as_str
 from wardplan.rules.settings import Settings, load_settings
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -303,24 +304,20 @@ def derive_tables(found: Inputs, settings: Settings, entries: list[ledger.Entry]
         columns=["ward_code", "plan_year", "source_file"])
     submissions.apply(tables, list(reports), list(entries), list(found.earlier))
     tables["indicators"] = catalogue.indicators
-    official = tables["scenario_official"].rename(columns={"value": "planned_value"})
     years = sorted({w.plan_year for w in wards})
-    phased = {year: scenario.build_scenario(
-        catalogue.indicators, tables["targets"], official, year, statements=tables["statements"],
-        actuals=tables["actuals"], baselines=tables["baselines"], rule=settings.scenario_rule)
-        for year in years}
-    tables["scenario"] = _stack(p.frame for p in phased.values())
-    checks = quality.run_checks(catalogue.indicators, tables["targets"], tables["actuals"],
-                                tables["statements"], tables["baselines"], tables["projects"])
-    readings = quality.findings_frame([r for p in phased.values() for r in p.readings])
-    tables["data_issues"] = _stack([checks, readings, _concat(wards, "notes"),
-                                    quality.findings_frame(found.gaps)])
-    flags = status.Flags.from_findings(tables["data_issues"])
+    notes = _concat(wards, "notes")
+    gaps = quality.findings_frame(found.gaps)
     status_wards = catalogue.wards if only_ward is None else \
         catalogue.wards[catalogue.wards["ward_code"] == only_ward]
-    tables["status"] = _stack(status.compute_status(
-        catalogue.indicators, tables["targets"], tables["actuals"], tables["scenario"],
-        status_wards, settings.bands, year, flags) for year in years)
+    codes = sorted(as_str(code) for code in status_wards["ward_code"])
+    shares = forked_shares(functools.partial(
+        _ward_rules, tables=tables, ward_count=len(codes), years=years, notes=notes, gaps=gaps,
+        settings=settings), codes)
+    tables["scenario"] = _stack(share.scenario for share in shares)
+    readings = quality.findings_frame([r for share in shares for r in share.readings])
+    tables["data_issues"] = _stack([_stack(share.checks for share in shares), readings, notes,
+                                    gaps])
+    tables["status"] = _stack(share.status for share in shares)
     tables["load_files"] = _load_files(checked, reports)
     tables["build_info"] = pd.DataFrame([{
         "green_min_pct": settings.bands.green_min_pct,
@@ -329,6 +326,48 @@ def derive_tables(found: Inputs, settings: Settings, entries: list[ledger.Entry]
         "ledger_entries": ledger.accepted_count(entries),
     }])
     return tables
+
+
+@dataclass(frozen=True)
+class _WardRules:
+    """What the rules make of some wards' own rows: each ward's scenario, findings and
+    statuses depend on no other ward's (tables_after relies on it too)."""
+
+    scenario: pd.DataFrame
+    readings: list[quality.Finding]  # the scenario's, while reading the plan cells
+    checks: pd.DataFrame  # the data-quality checks' findings
+    status: pd.DataFrame
+
+
+def _ward_rules(codes: list[str], tables: dict[str, pd.DataFrame], ward_count: int,
+                years: list[int], notes: pd.DataFrame, gaps: pd.DataFrame,
+                settings: Settings) -> _WardRules:
+    """The scenario, findings and statuses of the wards `codes`, in the order of the codes
+    (each is sorted by ward first), so that shares of the wards stack into the city's.
+    A city's share is most of its build's work after reading: each core takes a few."""
+    def mine(frame: pd.DataFrame) -> pd.DataFrame:
+        if len(codes) == ward_count or frame.empty:  # all of them: the frames whole
+            return frame
+        return frame[frame["ward_code"].isin(codes)]
+    indicators = tables["indicators"]
+    targets, actuals, statements, baselines = (
+        mine(tables[name]) for name in ("targets", "actuals", "statements", "baselines"))
+    official = mine(tables["scenario_official"]).rename(columns={"value": "planned_value"})
+    phased = [scenario.build_scenario(
+        indicators, targets, official, year, statements=statements, actuals=actuals,
+        baselines=baselines, rule=settings.scenario_rule) for year in years]
+    planned = _stack(p.frame for p in phased)
+    readings = [r for p in phased for r in p.readings]
+    checks = quality.run_checks(indicators, targets, actuals, statements, baselines,
+                                mine(tables["projects"]))
+    flags = status.Flags.from_findings(_stack(
+        [checks, quality.findings_frame(readings), mine(notes), mine(gaps)]))
+    wards = tables["wards"][tables["wards"]["ward_code"].isin(codes)]
+    # Every ward's targets: a ward without a plan lists the indicators the others plan.
+    statuses = _stack(status.compute_status(
+        indicators, tables["targets"], actuals, planned, wards, settings.bands, year, flags)
+        for year in years)
+    return _WardRules(planned, readings, checks, statuses)
 
 
 def _stack(frames) -> pd.DataFrame:

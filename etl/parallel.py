@@ -1,5 +1,6 @@
 """Work spread over forked processes, one per core: reading a city's workbooks and
-reports is most of its build, and each file stands alone."""
+reports is most of its build, and each file stands alone; the rules after it are most of
+the rest, and each ward's stand alone."""
 
 from __future__ import annotations
 
@@ -29,17 +30,40 @@ def forked_map(work: Callable, items: list) -> list:
     forever.  Elsewhere (a server's first build, one ward's submission), and for fewer than
     `PARALLEL_FROM` items, here, in turn.
     """
-    global _FORKED
-    workers = min(_cores(), len(items))
-    if len(items) < PARALLEL_FROM or workers < 2 or threading.active_count() > 1:
+    workers = _workers(items)
+    if workers < 2:
         return [work(item) for item in items]
+    return _in_forks(work, items, workers, chunksize=max(1, len(items) // (4 * workers)))
+
+
+def forked_shares(work: Callable[[list], object], items: list) -> list:
+    """`work` on a few consecutive shares of `items` (two per worker, for balance), in
+    order, by forked processes as `forked_map`; on all of them at once where that would
+    run here.  For work whose every call costs more than its items' share of it."""
+    workers = _workers(items)
+    if workers < 2:
+        return [work(items)]
+    count = 2 * workers
+    bounds = [len(items) * share // count for share in range(count + 1)]
+    shares = [items[start:end] for start, end in zip(bounds, bounds[1:]) if end > start]
+    return _in_forks(work, shares, workers, chunksize=1)
+
+
+def _workers(items: list) -> int:
+    """How many forked workers to share `items` among: under 2 means none (see forked_map)."""
+    if len(items) < PARALLEL_FROM or threading.active_count() > 1:
+        return 1
+    return min(_cores(), len(items))
+
+
+def _in_forks(work: Callable, items: list, workers: int, chunksize: int) -> list:
+    global _FORKED
     # The workers find the work where the fork left it, not pickled once a task.
     _FORKED = (work, items)
     pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
                                initializer=_die_with, initargs=(os.getpid(),))
     try:
-        return list(pool.map(_forked_item, range(len(items)),
-                             chunksize=max(1, len(items) // (4 * workers))))
+        return list(pool.map(_forked_item, range(len(items)), chunksize=chunksize))
     except BaseException:
         pool.shutdown(wait=True, cancel_futures=True)  # Ctrl-C: not the rest of the queue
         raise

@@ -29,6 +29,7 @@ from etl.build import build
 from etl.problems import BuildFailed
 from intake.template import report_template
 from wardplan.reads.db import Database
+from wardplan.rules.settings import load_settings
 from workbooks import (
     PHU_LIEN,
     column_of,
@@ -373,6 +374,47 @@ def test_many_workbooks_read_in_several_processes_give_what_one_process_gives(
             continue
         for table in ("targets", "actuals", "statements", "scenario", "tasks", "projects"):
             pd.testing.assert_frame_equal(getattr(mine.ward, table), getattr(theirs.ward, table))
+
+
+def test_a_citys_rules_run_in_shares_of_its_wards_give_what_one_process_gives(
+        tmp_path, monkeypatch):
+    """After reading, the scenario, checks and statuses of a city are worked out by forked
+    processes, a share of the wards each: every table comes out as one process makes it,
+    row for row and in the same order."""
+    from bench import synthetic
+
+    data = tmp_path / "data"
+    synthetic.write(data, units=20)
+    found = build_module.inputs(data, [])
+    settings = load_settings()
+    with monkeypatch.context() as serial:
+        serial.setattr(parallel, "PARALLEL_FROM", 10_000)
+        one_process = build_module.derive_tables(found, settings)
+    shares = []
+    rules = build_module._ward_rules
+    monkeypatch.setattr(build_module, "_ward_rules",
+                        lambda codes, **kw: shares.append(codes) or rules(codes, **kw))
+    monkeypatch.setattr(parallel, "PARALLEL_FROM", 1)
+    pools = forked(monkeypatch)
+    in_shares = build_module.derive_tables(found, settings)
+
+    assert pools, "the pool was not used"
+    assert not shares, "the shares were worked out here, not in the forked processes"
+    assert not one_process["data_issues"].empty and len(one_process["status"]) > 1000
+    assert in_shares.keys() == one_process.keys()
+    for name, frame in one_process.items():
+        if name not in ("load_files",):  # its loaded_at is the moment of each
+            pd.testing.assert_frame_equal(in_shares[name], frame, check_exact=True, obj=name)
+
+
+def test_shares_are_consecutive_and_in_order(monkeypatch):
+    items = list(range(37))
+    few = items[:parallel.PARALLEL_FROM - 1]
+    assert parallel.forked_shares(list, few) == [few]  # here, all at once
+    monkeypatch.setattr(parallel, "PARALLEL_FROM", 1)
+    forked(monkeypatch)
+    shares = parallel.forked_shares(list, items)
+    assert len(shares) == 4 and [i for share in shares for i in share] == items
 
 
 def test_many_reports_read_in_several_processes_give_what_one_process_gives(

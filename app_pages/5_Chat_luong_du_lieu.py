@@ -61,5 +61,9 @@ else:
     page = ui.pager(total, SUBMISSIONS_PAGE, f"dq_submission_page_{unit_key}", "lần nộp")
     shown_page = data.submission_findings_page(generation, unit, page, SUBMISSIONS_PAGE)
     for number, label, view in shown_page["shown"]:
-        with st.expander(ui.md_escape(label)):
-            ui.table(view, key=f"sub-{number}")
+        # Drawn only once opened (a rerun): ten closed tables were sent on every rerun.
+        submission = st.expander(ui.md_escape(label), key=f"dq-submission-{number}",
+                                 on_change="rerun")
+        if submission.open:
+            with submission:
+                ui.table(view, key=f"sub-{number}")

@@ -5,6 +5,7 @@ the rest, and each ward's stand alone."""
 from __future__ import annotations
 
 import ctypes
+import itertools
 import multiprocessing
 import os
 import signal
@@ -45,7 +46,7 @@ def forked_shares(work: Callable[[list], object], items: list) -> list:
         return [work(items)]
     count = 2 * workers
     bounds = [len(items) * share // count for share in range(count + 1)]
-    shares = [items[start:end] for start, end in zip(bounds, bounds[1:]) if end > start]
+    shares = [items[start:end] for start, end in itertools.pairwise(bounds) if end > start]
     return _in_forks(work, shares, workers, chunksize=1)
 
 

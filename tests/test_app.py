@@ -354,6 +354,13 @@ def test_quality_shows_findings_and_submissions_a_page_at_a_time(on_city_with_re
     assert f"Phát hiện 1–50 trong {format_number_vi(len(issues))}" in texts(at)
     listed = [plain(e.label) for e in at.expander if plain(e.label).startswith("Lần nộp #")]
     assert [int(label.split("#")[1].split(" ")[0]) for label in listed] == numbers[:10]
+    # A submission's table is drawn and sent only once its expander is opened.
+    assert len(tables(at)) == 1
+    at.session_state[f"dq-submission-{numbers[0]}"] = True
+    at.run()
+    opened = tables(at)
+    assert len(opened) == 2
+    assert len(opened[1]) == (submitted["submission_id"] == numbers[0]).sum()
     pagers = {p.proto.id: p for p in at.get("pagination")}
     assert len(pagers) == 2
     at.get("pagination")[0].select(2).run()

@@ -150,7 +150,8 @@ def _by_key(frame: pd.DataFrame, key: tuple[str, ...], column: str) -> dict[tupl
     """{key: value} of a frame whose rows the key tells apart.  A dict, not an index: one
     ward's checks ran on a few dozen rows, and pandas' cost per look-up and per index was
     most of a submission's checks."""
-    return dict(zip(zip(*(frame[c].tolist() for c in key)), frame[column].tolist()))
+    return dict(zip(zip(*(frame[c].tolist() for c in key), strict=True), frame[column].tolist(),
+                    strict=True))
 
 
 def stated_ratios(statements: pd.DataFrame) -> list[Finding]:
@@ -192,7 +193,8 @@ def quarter_not_sum_of_months(actuals: pd.DataFrame, indicators: pd.DataFrame) -
 def same_figure_for_two_indicators(actuals: pd.DataFrame, indicators: pd.DataFrame) -> list[Finding]:
     """Two different flows with the same non-trivial figure in one period: likely a copy slip."""
     flows = set(indicators.loc[indicators["kind"] == kinds.FLOW, "indicator_code"])
-    names = dict(zip(indicators["indicator_code"].tolist(), indicators["name_vi"].tolist()))
+    names = dict(zip(indicators["indicator_code"].tolist(), indicators["name_vi"].tolist(),
+                     strict=True))
     given: dict[tuple, list] = {}  # (ward, period, figure): the rows that give it
     for row in records(actuals[["ward_code", "indicator_code", "period", "value", "source_ref"]]):
         if row.indicator_code in flows and not pd.isna(row.value) and abs(row.value) >= 100:
@@ -324,7 +326,8 @@ def components_vs_parent(actuals: pd.DataFrame, indicators: pd.DataFrame) -> lis
     to.  Summed in one pass over the figures: a frame per ward and period was a quarter of
     the checks' time, and grouping and merging frames most of one ward's."""
     parents = _given(indicators, "parent_code")
-    parent_of = dict(zip(parents["indicator_code"].tolist(), parents["parent_code"].tolist()))
+    parent_of = dict(zip(parents["indicator_code"].tolist(), parents["parent_code"].tolist(),
+                         strict=True))
     components: dict[tuple, list[float]] = {}  # (ward, period, parent): the components given
     written: dict[tuple, tuple] = {}  # (ward, period, indicator): its first row
     known = _given(actuals, "value")
@@ -356,8 +359,8 @@ def implausible_baseline(baselines: pd.DataFrame, targets: pd.DataFrame,
     flows = set(indicators.loc[indicators["kind"] == kinds.FLOW, "indicator_code"])
     key = ("ward_code", "indicator_code", "year")
     planned = {k: (value, text, ref) for k, value, text, ref in zip(
-        zip(*(targets[c].tolist() for c in key)), targets["target_value"].tolist(),
-        targets["target_text"].tolist(), targets["source_ref"].tolist())}
+        zip(*(targets[c].tolist() for c in key), strict=True), targets["target_value"].tolist(),
+        targets["target_text"].tolist(), targets["source_ref"].tolist(), strict=True)}
     findings = []
     for row in records(_given(baselines, "value")):
         year = (_year(row.period) or 0) + 1

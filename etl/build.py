@@ -313,11 +313,13 @@ def derive_tables(found: Inputs, settings: Settings, entries: list[ledger.Entry]
     shares = forked_shares(functools.partial(
         _ward_rules, tables=tables, ward_count=len(codes), years=years, notes=notes, gaps=gaps,
         settings=settings), codes)
-    tables["scenario"] = _stack(share.scenario for share in shares)
-    readings = quality.findings_frame([r for share in shares for r in share.readings])
-    tables["data_issues"] = _stack([_stack(share.checks for share in shares), readings, notes,
-                                    gaps])
-    tables["status"] = _stack(share.status for share in shares)
+    # Stacked as one process makes them: plan year by plan year, the wards in order within
+    # each; the findings framed once, so that no share's column types decide the table's.
+    tables["scenario"] = _stack(share.scenario[y] for y in range(len(years)) for share in shares)
+    checks = quality.findings_frame([f for share in shares for f in share.checks])
+    readings = quality.findings_frame([f for share in shares for f in share.readings])
+    tables["data_issues"] = _stack([checks, readings, notes, gaps])
+    tables["status"] = _stack(share.status[y] for y in range(len(years)) for share in shares)
     tables["load_files"] = _load_files(checked, reports)
     tables["build_info"] = pd.DataFrame([{
         "green_min_pct": settings.bands.green_min_pct,
@@ -330,21 +332,23 @@ def derive_tables(found: Inputs, settings: Settings, entries: list[ledger.Entry]
 
 @dataclass(frozen=True)
 class _WardRules:
-    """What the rules make of some wards' own rows: each ward's scenario, findings and
-    statuses depend on no other ward's (tables_after relies on it too)."""
+    """What the rules make of some wards' rows, each plan year's apart.  A ward's scenario,
+    findings and statuses depend on its own rows alone, but for the indicators a ward
+    without a plan is listed with, which come from every ward's targets (tables_after
+    relies on the same)."""
 
-    scenario: pd.DataFrame
+    scenario: list[pd.DataFrame]  # a frame per plan year
     readings: list[quality.Finding]  # the scenario's, while reading the plan cells
-    checks: pd.DataFrame  # the data-quality checks' findings
-    status: pd.DataFrame
+    checks: list[quality.Finding]  # the data-quality checks'
+    status: list[pd.DataFrame]  # a frame per plan year
 
 
 def _ward_rules(codes: list[str], tables: dict[str, pd.DataFrame], ward_count: int,
                 years: list[int], notes: pd.DataFrame, gaps: pd.DataFrame,
                 settings: Settings) -> _WardRules:
-    """The scenario, findings and statuses of the wards `codes`, in the order of the codes
-    (each is sorted by ward first), so that shares of the wards stack into the city's.
-    A city's share is most of its build's work after reading: each core takes a few."""
+    """The scenario, findings and statuses of the wards `codes`, each sorted by ward first,
+    so that shares of the wards in order stack into the city's.  A city's share is most of
+    its build's work after reading: each core takes a few."""
     def mine(frame: pd.DataFrame) -> pd.DataFrame:
         if len(codes) == ward_count or frame.empty:  # all of them: the frames whole
             return frame
@@ -356,18 +360,18 @@ def _ward_rules(codes: list[str], tables: dict[str, pd.DataFrame], ward_count: i
     phased = [scenario.build_scenario(
         indicators, targets, official, year, statements=statements, actuals=actuals,
         baselines=baselines, rule=settings.scenario_rule) for year in years]
-    planned = _stack(p.frame for p in phased)
     readings = [r for p in phased for r in p.readings]
     checks = quality.run_checks(indicators, targets, actuals, statements, baselines,
                                 mine(tables["projects"]))
     flags = status.Flags.from_findings(_stack(
-        [checks, quality.findings_frame(readings), mine(notes), mine(gaps)]))
+        [quality.findings_frame(checks), quality.findings_frame(readings), mine(notes),
+         mine(gaps)]))
     wards = tables["wards"][tables["wards"]["ward_code"].isin(codes)]
+    planned = _stack(p.frame for p in phased)
     # Every ward's targets: a ward without a plan lists the indicators the others plan.
-    statuses = _stack(status.compute_status(
-        indicators, tables["targets"], actuals, planned, wards, settings.bands, year, flags)
-        for year in years)
-    return _WardRules(planned, readings, checks, statuses)
+    statuses = [status.compute_status(indicators, tables["targets"], actuals, planned, wards,
+                                      settings.bands, year, flags) for year in years]
+    return _WardRules([p.frame for p in phased], readings, checks, statuses)
 
 
 def _stack(frames) -> pd.DataFrame:

@@ -39,8 +39,10 @@ def forked_map(work: Callable, items: list) -> list:
 
 def forked_shares(work: Callable[[list], object], items: list) -> list:
     """`work` on a few consecutive shares of `items` (two per worker, for balance), in
-    order, by forked processes as `forked_map`; on all of them at once where that would
-    run here.  For work whose every call costs more than its items' share of it."""
+    order, by forked processes as `forked_map` (and, as there, `work` says what went wrong
+    rather than raise: only a bug's exception comes back, pickled); on all of them at once
+    where that would run here.  For work whose every call costs more than its items' share
+    of it."""
     workers = _workers(items)
     if workers < 2:
         return [work(items)]

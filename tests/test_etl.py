@@ -380,12 +380,17 @@ def test_a_citys_rules_run_in_shares_of_its_wards_give_what_one_process_gives(
         tmp_path, monkeypatch):
     """After reading, the scenario, checks and statuses of a city are worked out by forked
     processes, a share of the wards each: every table comes out as one process makes it,
-    row for row and in the same order."""
+    row for row, in the same order and with the same column types, over two plan years."""
     from bench import synthetic
+    from test_plan_years import synthetic_2027
 
     data = tmp_path / "data"
     synthetic.write(data, units=20)
+    plans = sorted((data / "wards" / "2026").glob("*.xlsx"))
+    for plan in (plans[1], plans[-2]):  # two units in different shares
+        synthetic_2027(plan, data / "wards" / "2027" / plan.name)
     found = build_module.inputs(data, [])
+    assert {w.plan_year for w in found.checked.wards} == {2026, 2027}
     settings = load_settings()
     with monkeypatch.context() as serial:
         serial.setattr(parallel, "PARALLEL_FROM", 10_000)

@@ -137,6 +137,17 @@ def test_rows_are_sorted_by_ward_indicator_and_period(status):
     assert status["ward_code"].iloc[0] == SILENT
 
 
+def test_rows_framed_a_few_at_a_time_are_the_table_framed_at_once(status, monkeypatch):
+    """compute_status frames its rows a few thousand at a time: the stacked pieces, ending
+    exactly at a ward or not, are the same table with the same column types."""
+    from wardplan.rules import status as rules
+
+    monkeypatch.setattr(rules, "_ROWS_PER_FRAME", 17 * 11)  # exactly one ward per frame
+    pd.testing.assert_frame_equal(run(), status, check_exact=True)
+    monkeypatch.setattr(rules, "_ROWS_PER_FRAME", 5)
+    pd.testing.assert_frame_equal(run(), status, check_exact=True)
+
+
 # --- the ward's own scenario first -------------------------------------------
 
 def test_q1_revenue_is_judged_on_the_scenario_the_ward_implied(status):

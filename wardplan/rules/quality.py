@@ -147,9 +147,9 @@ def _given(frame: pd.DataFrame, *columns: str) -> pd.DataFrame:
 
 
 def _by_key(frame: pd.DataFrame, key: tuple[str, ...], column: str) -> dict[tuple, object]:
-    """{key: value} of a frame whose rows the key tells apart.  A dict, not an index: one
-    ward's checks ran on a few dozen rows, and pandas' cost per look-up and per index was
-    most of a submission's checks."""
+    """{key: value} of a frame whose rows the key tells apart (the key is its table's
+    primary key).  A dict, not an index: one ward's checks ran on a few dozen rows, and
+    pandas' cost per look-up and per index was most of a submission's checks."""
     return dict(zip(zip(*(frame[c].tolist() for c in key), strict=True), frame[column].tolist(),
                     strict=True))
 
@@ -196,8 +196,9 @@ def same_figure_for_two_indicators(actuals: pd.DataFrame, indicators: pd.DataFra
     names = dict(zip(indicators["indicator_code"].tolist(), indicators["name_vi"].tolist(),
                      strict=True))
     given: dict[tuple, list] = {}  # (ward, period, figure): the rows that give it
-    for row in records(actuals[["ward_code", "indicator_code", "period", "value", "source_ref"]]):
-        if row.indicator_code in flows and not pd.isna(row.value) and abs(row.value) >= 100:
+    figures = _given(actuals, "ward_code", "period", "value")
+    for row in records(figures[["ward_code", "indicator_code", "period", "value", "source_ref"]]):
+        if row.indicator_code in flows and abs(row.value) >= 100:
             given.setdefault((row.ward_code, row.period, row.value), []).append(row)
     findings = []
     for (ward, period, value) in sorted(k for k, rows in given.items() if len(rows) > 1):
@@ -330,7 +331,7 @@ def components_vs_parent(actuals: pd.DataFrame, indicators: pd.DataFrame) -> lis
                          strict=True))
     components: dict[tuple, list[float]] = {}  # (ward, period, parent): the components given
     written: dict[tuple, tuple] = {}  # (ward, period, indicator): its first row
-    known = _given(actuals, "value")
+    known = _given(actuals, "ward_code", "period", "value")
     for row in records(known[["ward_code", "period", "indicator_code", "value", "value_text",
                               "source_ref"]]):
         parent = parent_of.get(row.indicator_code)
@@ -342,7 +343,7 @@ def components_vs_parent(actuals: pd.DataFrame, indicators: pd.DataFrame) -> lis
         values, total_row = components[key], written.get(key)
         if len(values) < 2 or total_row is None:
             continue
-        total = math.fsum(values)
+        total = math.fsum(values)  # as pandas' compensated sum did, to the last digit
         if abs(total - total_row.value) > rounding_tolerance(total_row.value_text):
             ward, period, parent = key
             findings.append(Finding(
@@ -397,7 +398,7 @@ def project_totals(projects: pd.DataFrame) -> list[Finding]:
     columns = (("total_capital_mvnd", "tổng vốn"), ("planned_q1_mvnd", "kế hoạch giải ngân quý I"))
     headers: dict[tuple, tuple] = {}  # (ward, plan year, group): its first group row
     members: dict[tuple, list[tuple]] = {}  # the same key: its projects' rows
-    for row in records(_given(projects, "group_code")):
+    for row in records(_given(projects, "ward_code", "plan_year", "group_code")):
         key = (row.ward_code, row.plan_year, row.group_code)
         if row.row_kind == "group":
             headers.setdefault(key, row)
@@ -424,8 +425,9 @@ def project_totals(projects: pd.DataFrame) -> list[Finding]:
 
 def run_checks(indicators: pd.DataFrame, targets: pd.DataFrame, actuals: pd.DataFrame,
                statements: pd.DataFrame, baselines: pd.DataFrame,
-               projects: pd.DataFrame) -> pd.DataFrame:
-    findings = [
+               projects: pd.DataFrame) -> list[Finding]:
+    """Every check's findings, check by check (`findings_frame` frames and sorts them)."""
+    return [
         *stated_pct_of_plan(actuals, targets),
         *stated_ratios(statements),
         *quarter_not_sum_of_months(actuals, indicators),
@@ -438,7 +440,6 @@ def run_checks(indicators: pd.DataFrame, targets: pd.DataFrame, actuals: pd.Data
         *project_totals(projects),
         *plausibility.run_checks(indicators, targets, actuals, baselines, projects),
     ]
-    return findings_frame(findings)
 
 
 def findings_frame(findings) -> pd.DataFrame:

@@ -505,36 +505,32 @@ NO_SCENARIO = ScenarioToDate(math.nan, None, (0.0, 0.0, 0.0), ())
 
 def scenario_lookup(rows: pd.DataFrame) -> dict[str, Point]:
     """{period code: Point} for one ward × indicator's scenario rows."""
-    return {period: _point(*values) for period, *values in _columns(rows, "period")}
+    return dict(_points(rows, "period"))
 
 
 def scenario_lookups(rows: pd.DataFrame) -> dict[tuple[str, str], dict[str, Point]]:
     """{(ward, indicator): {period code: Point}} for every ward × indicator's rows at once
     (rows without a ward or an indicator are no one's)."""
     lookups: dict[tuple[str, str], dict[str, Point]] = {}
-    for ward, indicator, period, *values in _columns(rows, "ward_code", "indicator_code", "period"):
+    for ward, indicator, period, point in _points(rows, "ward_code", "indicator_code", "period"):
         if not (is_missing(ward) or is_missing(indicator)):
-            lookups.setdefault((ward, indicator), {})[period] = _point(*values)
+            lookups.setdefault((ward, indicator), {})[period] = point
     return lookups
-
-
-def _columns(rows: pd.DataFrame, *keys: str):
-    # Whole columns as lists, the shares as fractions: iterating a frame row by row, or
-    # converting value by value, costs ten times as much.
-    def figures(column: str, scale: float = 1.0) -> list[float]:
-        return (pd.to_numeric(rows[column], errors="coerce").astype(float) / scale).tolist()
-
-    points = (figures("planned_value"), rows["origin"].tolist(),
-              [as_str(ref) or "" for ref in rows["source_ref"].tolist()],
-              *(figures(share, 100.0) for share in _SHARE_COLUMNS))
-    return zip(*(rows[key].tolist() for key in keys), *points, strict=True)
 
 
 _SHARE_COLUMNS = ("share_official", "share_implied", "share_derived")
 
 
-def _point(value, origin, source_ref, official, implied, derived) -> Point:
-    return Point(value, origin, source_ref, (official, implied, derived))
+def _points(rows: pd.DataFrame, *keys: str):
+    """Each row's `keys` and its Point, made from whole columns, the shares as fractions:
+    iterating a frame row by row, or converting value by value, costs ten times as much."""
+    def figures(column: str, scale: float = 1.0) -> list[float]:
+        return (pd.to_numeric(rows[column], errors="coerce").astype(float) / scale).tolist()
+
+    shares = zip(*(figures(share, 100.0) for share in _SHARE_COLUMNS), strict=True)
+    points = map(Point, figures("planned_value"), rows["origin"].tolist(),
+                 [as_str(ref) or "" for ref in rows["source_ref"].tolist()], shares)
+    return zip(*(rows[key].tolist() for key in keys), points, strict=True)
 
 
 def scenario_to_date(lookup: dict[str, Point], kind: str, year: int, month: int,

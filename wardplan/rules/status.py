@@ -165,7 +165,10 @@ def compute_status(indicators: pd.DataFrame, targets: pd.DataFrame, actuals: pd.
                     append(row[column])
         if len(columns["ward_code"]) >= _ROWS_PER_FRAME:
             frames.append(_frame(columns))
-    frames.append(_frame(columns))
+    if columns["ward_code"] or not frames:
+        # Not an empty frame after full ones: its columns, typed from no values, would
+        # turn the concatenation's into objects.
+        frames.append(_frame(columns))
     # Made in order (wards, their indicators, the periods in display order): no sort, which
     # would copy the biggest table of the build twice.
     return pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]

@@ -381,8 +381,9 @@ def test_a_citys_rules_run_in_shares_of_its_wards_give_what_one_process_gives(
     """After reading, the scenario, checks and statuses of a city are worked out by forked
     processes, a share of the wards each: every table comes out as one process makes it,
     row for row, in the same order and with the same column types, over two plan years."""
-    from bench import synthetic
     from test_plan_years import synthetic_2027
+
+    from bench import synthetic
 
     data = tmp_path / "data"
     synthetic.write(data, units=20)

@@ -121,15 +121,16 @@ def stated_pct_of_plan(actuals: pd.DataFrame, targets: pd.DataFrame) -> list[Fin
     For indicators that are themselves percentages the column repeats the level.
     """
     findings = []
-    plan = _by_key(targets, ("ward_code", "indicator_code", "year"), "target_value")
+    plan = _rows_by(targets, _TARGET_KEY, ("target_value",))
     amounts = actuals[actuals["unit"] != "%"]
     for row in records(_given(amounts, "stated_pct_text", "value")):
         target = plan.get((row.ward_code, row.indicator_code, _year(row.period)))
         stated = _pct_text(row.stated_pct_text)
-        if stated is None or target is None or pd.isna(target) or target == 0:
+        if stated is None or target is None or pd.isna(target.target_value) \
+                or target.target_value == 0:
             continue
         finding = _ratio_finding(row.ward_code, row.indicator_code, row.period, row.value,
-                                 float(target), stated[0], stated[1],
+                                 float(target.target_value), stated[0], stated[1],
                                  f"{period_label(row.period)}, '{row.value_text}' so với kế "
                                  "hoạch năm", row.source_ref, figures=("actual", "target"))
         if finding:
@@ -146,12 +147,17 @@ def _given(frame: pd.DataFrame, *columns: str) -> pd.DataFrame:
     return frame[given]
 
 
-def _by_key(frame: pd.DataFrame, key: tuple[str, ...], column: str) -> dict[tuple, object]:
-    """{key: value} of a frame whose rows the key tells apart (the key is its table's
-    primary key).  A dict, not an index: one ward's checks ran on a few dozen rows, and
-    pandas' cost per look-up and per index was most of a submission's checks."""
-    return dict(zip(zip(*(frame[c].tolist() for c in key), strict=True), frame[column].tolist(),
-                    strict=True))
+# The primary keys of the targets and of the figures: the workbook checks keep them unique.
+_TARGET_KEY = ("ward_code", "indicator_code", "year")
+_FIGURE_KEY = ("ward_code", "indicator_code", "period")
+
+
+def _rows_by(frame: pd.DataFrame, key: tuple[str, ...],
+             columns: tuple[str, ...]) -> dict[tuple, tuple]:
+    """Each row of `frame` by its `key`, as a record of the key and `columns`.  A dict, not
+    an index: one ward's checks ran on a few dozen rows, and pandas' cost per index and
+    per look-up (a tenth of a millisecond, thousands of times a build) was most of them."""
+    return {tuple(row[:len(key)]): row for row in records(frame[[*key, *columns]])}
 
 
 def stated_ratios(statements: pd.DataFrame) -> list[Finding]:
@@ -173,7 +179,7 @@ def quarter_not_sum_of_months(actuals: pd.DataFrame, indicators: pd.DataFrame) -
     flows = set(indicators.loc[indicators["kind"] == kinds.FLOW, "indicator_code"])
     known = _given(actuals, "value")
     known = known[known["indicator_code"].isin(flows)]
-    values = _by_key(known, ("ward_code", "indicator_code", "period"), "value")
+    values = _rows_by(known, _FIGURE_KEY, ("value",))
     findings = []
     for row in records(known[known["period_kind"] == "quarter"]):
         year, quarter = row.period.split("-Q")
@@ -181,7 +187,7 @@ def quarter_not_sum_of_months(actuals: pd.DataFrame, indicators: pd.DataFrame) -
         keys = [(row.ward_code, row.indicator_code, m) for m in months]
         if not all(k in values for k in keys):
             continue
-        total = sum(float(values[k]) for k in keys)
+        total = sum(float(values[k].value) for k in keys)
         if not math.isclose(total, row.value, abs_tol=rounding_tolerance(row.value_text)):
             findings.append(Finding(
                 row.ward_code, row.indicator_code, row.period, "warning", "quarter_not_sum",
@@ -213,81 +219,59 @@ def same_figure_for_two_indicators(actuals: pd.DataFrame, indicators: pd.DataFra
     return findings
 
 
-class _Lookup:
-    """A frame's rows by a key, as `frame.set_index(key).loc[k]` finds them, without pandas'
-    cost per look-up (a tenth of a millisecond, thousands of times a build).  A key that
-    several rows share still goes to pandas, which answers it with a frame."""
-
-    def __init__(self, frame: pd.DataFrame, key: tuple[str, ...], columns: tuple[str, ...]):
-        self.frame, self.key = frame, list(key)
-        self.rows: dict[tuple, list[dict]] = {}
-        for values in zip(*(frame[c].tolist() for c in (*key, *columns)), strict=True):
-            record = dict(zip(columns, values[len(key):], strict=True))
-            self.rows.setdefault(values[:len(key)], []).append(record)
-
-    def get(self, key: tuple):
-        found = self.rows.get(key)
-        if found is None:
-            return None
-        if len(found) == 1:
-            return found[0]
-        return self.frame.set_index(self.key).loc[key]
-
-
 def table_vs_statement(actuals: pd.DataFrame, statements: pd.DataFrame) -> list[Finding]:
     """A figure restated in prose must agree with the table, within the table's rounding."""
-    table = _Lookup(_given(actuals, "value"), ("ward_code", "indicator_code", "period"),
-                    ("value", "value_text", "source_ref"))
+    table = _rows_by(_given(actuals, "value"), _FIGURE_KEY, ("value", "value_text", "source_ref"))
     findings = []
     said = _given(statements[statements["statement_kind"] == "actual"], "value")
     for row in records(said):
         cell = table.get((row.ward_code, row.indicator_code, row.period))
         if cell is None:
             continue
-        difference = abs(float(cell["value"]) - row.value)
+        difference = abs(float(cell.value) - row.value)
         if difference == 0:
             continue
-        tolerance = rounding_tolerance(str(cell["value_text"]))
-        refs = f"{cell['source_ref']} | {row.source_ref}"
+        tolerance = rounding_tolerance(str(cell.value_text))
+        refs = f"{cell.source_ref} | {row.source_ref}"
         if difference <= tolerance:
             findings.append(Finding(
                 row.ward_code, row.indicator_code, row.period, "info", "table_vs_text_rounded",
-                f"Bảng ghi '{cell['value_text']}', lời văn ghi {format_number_vi(row.value)}: "
+                f"Bảng ghi '{cell.value_text}', lời văn ghi {format_number_vi(row.value)}: "
                 "khớp sau làm tròn.", refs))
         else:
             findings.append(Finding(
                 row.ward_code, row.indicator_code, row.period, "warning", "table_vs_text",
-                f"Bảng ghi '{cell['value_text']}' nhưng lời văn ghi {format_number_vi(row.value)} "
+                f"Bảng ghi '{cell.value_text}' nhưng lời văn ghi {format_number_vi(row.value)} "
                 f"('{shorten(row.text, 140)}').", refs))
     return findings
 
 
 def target_statements(targets: pd.DataFrame, statements: pd.DataFrame) -> list[Finding]:
     """A target restated elsewhere with another level or comparator."""
-    table = _Lookup(targets, ("ward_code", "indicator_code", "year"),
-                    ("target_value", "target_text", "comparator", "unit", "source_ref"))
+    table = _rows_by(targets, _TARGET_KEY,
+                     ("target_value", "target_text", "comparator", "unit", "source_ref"))
     findings = []
     said = statements[statements["statement_kind"] == "target"]
     for row in records(said):
         target = table.get((row.ward_code, row.indicator_code, _year(row.period)))
         if target is None:
             continue
-        if pd.isna(row.value) or pd.isna(target["target_value"]):
+        if pd.isna(row.value) or pd.isna(target.target_value):
             continue
-        refs = f"{target['source_ref']} | {row.source_ref}"
-        if not _same_unit(row.unit_text, target["unit"]):
+        refs = f"{target.source_ref} | {row.source_ref}"
+        if not _same_unit(row.unit_text, target.unit):
             continue  # an equivalent in other units ('tương ứng 15 hộ'), not a restatement
-        if not math.isclose(row.value, target["target_value"]):
+        if not math.isclose(row.value, target.target_value):
             findings.append(Finding(
                 row.ward_code, row.indicator_code, row.period, "warning", "target_restated",
-                f"Chỉ tiêu ghi '{target['target_text']}' nhưng nơi khác ghi "
+                f"Chỉ tiêu ghi '{target.target_text}' nhưng nơi khác ghi "
                 f"'{shorten(row.text, 140)}'.", refs))
             continue
         comparator = _comparator_of(row.text, row.value)
-        if comparator and comparator != target["comparator"]:
+        if comparator and comparator != target.comparator:
             findings.append(Finding(
                 row.ward_code, row.indicator_code, row.period, "info", "target_comparator",
-                f"Bảng chỉ tiêu ghi '{target['target_text']}' ({_comparison(target['comparator'])}), "
+                f"Bảng chỉ tiêu ghi '{target.target_text}' ({_comparison(target.comparator)}), "
                 f"lời văn ghi '{shorten(row.text, 140)}' ({_comparison(comparator)}).", refs))
     return findings
 
@@ -358,24 +342,21 @@ def components_vs_parent(actuals: pd.DataFrame, indicators: pd.DataFrame) -> lis
 def implausible_baseline(baselines: pd.DataFrame, targets: pd.DataFrame,
                          indicators: pd.DataFrame) -> list[Finding]:
     flows = set(indicators.loc[indicators["kind"] == kinds.FLOW, "indicator_code"])
-    key = ("ward_code", "indicator_code", "year")
-    planned = {k: (value, text, ref) for k, value, text, ref in zip(
-        zip(*(targets[c].tolist() for c in key), strict=True), targets["target_value"].tolist(),
-        targets["target_text"].tolist(), targets["source_ref"].tolist(), strict=True)}
+    planned = _rows_by(targets, _TARGET_KEY, ("target_value", "target_text", "source_ref"))
     findings = []
     for row in records(_given(baselines, "value")):
         year = (_year(row.period) or 0) + 1
         target = planned.get((row.ward_code, row.indicator_code, year))
-        if target is None or row.indicator_code not in flows or not row.value or pd.isna(target[0]):
+        if target is None or row.indicator_code not in flows or not row.value \
+                or pd.isna(target.target_value):
             continue
-        target_value, target_text, target_ref = target
-        ratio = target_value / row.value
+        ratio = target.target_value / row.value
         if ratio > BASELINE_JUMP_RATIO or ratio < 1 / BASELINE_JUMP_RATIO:
             findings.append(Finding(
                 row.ward_code, row.indicator_code, row.period, "warning", "implausible_baseline",
                 f"Ước thực hiện {year - 1} '{row.value_text}' so với kế hoạch {year} "
-                f"'{target_text}' gấp {format_number_vi(ratio, 1)} lần: số năm {year - 1} "
-                "khó tin, cần phường xác nhận.", f"{row.source_ref} | {target_ref}"))
+                f"'{target.target_text}' gấp {format_number_vi(ratio, 1)} lần: số năm {year - 1} "
+                "khó tin, cần phường xác nhận.", f"{row.source_ref} | {target.source_ref}"))
     return findings
 
 

@@ -209,6 +209,26 @@ def test_figure_values_helper(revenue_figure):
         charts.figure_values(revenue_figure, "nope")
 
 
+def test_a_pages_chart_dict_is_the_chart_it_shows(db):
+    """The progress and bullet charts a page caches are dicts made without a go.Figure
+    (`*_spec`): each must be the dict the figure gives, and a valid figure."""
+    history = queries.status(db, ward="phu_lien", indicator="budget_revenue")
+    scenario = queries.scenario(db, ward="phu_lien", indicator="budget_revenue")
+    series = progress.progress_series(history, scenario, 2026, "flow")
+    status = queries.status(db, as_of="2026-Q1")
+    rows = progress.bullet_rows(status[status["ward_code"] == "phu_lien"])
+    for narrow in (False, True):
+        common = dict(ward_name="Phù Liễn", as_of="2026-Q1", narrow=narrow)
+        progress_args = dict(series=series, indicator_name="Thu", unit="triệu đồng", kind="flow",
+                             sources={"actual": ["BC 103"]}, **common)
+        for chart, spec in ((charts.progress_chart(**progress_args),
+                             charts.progress_spec(**progress_args)),
+                            (charts.bullet_chart(rows, sources=["KH 08"], **common),
+                             charts.bullet_spec(rows, sources=["KH 08"], **common))):
+            assert spec == chart.to_dict()
+            go.Figure(spec)  # validated: what the page sends is a valid figure
+
+
 def test_a_drawn_figure_gives_streamlit_what_plotly_would(revenue_figure, ranked_revenue):
     """ui.data.DrawnFigure hands st.plotly_chart the dict it was made from instead of
     making one: the chart sent must be the one plotly would send."""
@@ -231,4 +251,6 @@ def test_a_drawn_figure_gives_streamlit_what_plotly_would(revenue_figure, ranked
         assert sent == plotly.tools.return_figure_from_figure_or_data(plain, True)
         assert pio.to_json(sent, validate=False) == pio.to_json(plain, validate=False)
         assert drawn.to_json() == plain.to_json()  # the image buttons' input
-        assert drawn.layout.title.text == plain.layout.title.text
+        assert json.loads(drawn.to_json())["layout"]["title"] == plain.to_dict()["layout"]["title"]
+        with pytest.raises(AttributeError):  # only its dict: nothing can change it unseen
+            drawn.update_layout(title="x")

@@ -74,21 +74,32 @@ def load(query: Callable, *args, **filters) -> Any:
 
 @dataclass(frozen=True)
 class EveryUnit:
-    """One read's rows for every unit, and where each unit's rows are."""
+    """One read's rows for every unit, unit after unit, and where each unit's rows are.
+
+    Kept unit by unit so that a unit's rows are a slice: taking them by position cost a
+    unit's first view a millisecond a read (Arrow takes every text column anew), a slice
+    a tenth of that.  Copy-on-write keeps the shared read safe from whoever changes it."""
 
     rows: pd.DataFrame
-    positions: dict[str, np.ndarray]
+    ranges: dict[str, tuple[int, int]]
 
     @classmethod
     def of_read(cls, rows: pd.DataFrame) -> EveryUnit:
-        return cls(rows, rows.groupby("ward_code", sort=False).indices)
+        positions = rows.groupby("ward_code", sort=False).indices
+        ranges, start = {}, 0
+        for ward, taken in positions.items():
+            ranges[ward] = (start, start + len(taken))
+            start += len(taken)
+        in_units = np.concatenate([_NO_ROWS, *positions.values()])
+        return cls(rows.take(in_units).reset_index(drop=True), ranges)
 
     def of(self, *wards: str) -> pd.DataFrame:
-        """The units' rows, unit after unit, each in the read's order (a copy: the read is
-        shared)."""
-        positions = [self.positions.get(ward, _NO_ROWS) for ward in wards]
-        taken = positions[0] if len(positions) == 1 else np.concatenate([_NO_ROWS, *positions])
-        return self.rows.take(taken).reset_index(drop=True)
+        """The units' rows, unit after unit, each in the read's order."""
+        if len(wards) == 1:
+            start, stop = self.ranges.get(wards[0], (0, 0))
+            return self.rows.iloc[start:stop].reset_index(drop=True)
+        taken = [np.arange(*self.ranges.get(ward, (0, 0))) for ward in wards]
+        return self.rows.take(np.concatenate([_NO_ROWS, *taken])).reset_index(drop=True)
 
 
 _NO_ROWS = np.array([], dtype=np.intp)
@@ -442,14 +453,14 @@ def indicator_bundle(generation: Any, ward: str, indicator: str, year: int) -> I
 
 
 class DrawnFigure(go.Figure):
-    """A figure made from the dict a cache keeps, which is its own dict: st.plotly_chart asks
-    a figure for its dict, and go.Figure.to_dict makes one anew (a deep copy and a walk of
-    every array: a millisecond a chart, four charts a page, on every rerun).  Never changed
-    after it is made: a change would not reach its dict."""
+    """A figure that is only the dict a cache keeps: st.plotly_chart and the image buttons
+    ask a figure for its dict (or JSON, made from it), and go.Figure makes one anew (a deep
+    copy and a walk of every array), and deep-copies it again to be made at all: a
+    millisecond a chart, four charts a page, on every rerun.  So it is never made a
+    go.Figure: anything else asked of it fails rather than answering from another figure."""
 
-    def __init__(self, spec: dict):
-        super().__init__(spec, _validate=False)
-        self._spec = spec
+    def __init__(self, spec: dict):  # no super().__init__: see above
+        self.__dict__["_spec"] = spec
 
     def to_dict(self) -> dict:
         return self._spec
@@ -479,7 +490,7 @@ def _progress_specs(generation: Any, ward: str, indicator: str, as_of: str) -> t
                   kind=row["kind"] if row is not None else None, as_of=as_of,
                   sources=data.chart_sources(as_of))
     series = data.series_as_of(as_of)
-    return tuple(charts.progress_chart(series, narrow=n, **common).to_dict() for n in (False, True))
+    return tuple(charts.progress_spec(series, narrow=n, **common) for n in (False, True))
 
 
 def summary_figures(generation: Any, ward: str,
@@ -503,7 +514,7 @@ def _summary_specs(generation: Any, ward: str, as_of: str) -> tuple:
             *targets[targets["indicator_code"].isin(shown)]["source_ref"]]
     common = dict(ward_name=ward_names().get(ward, ward), as_of=as_of,
                   sources=fmt.document_titles(refs))
-    return rows, tuple(charts.bullet_chart(rows, narrow=n, **common).to_dict()
+    return rows, tuple(charts.bullet_spec(rows, narrow=n, **common)
                        for n in (False, True))
 
 

@@ -213,18 +213,19 @@ def _finish(fig: go.Figure, title: str, subtitle: str, source: str, height: int,
 _WHITE = pio.templates["plotly_white"].to_plotly_json()
 
 
-def _figure(traces: list[dict], layout: dict, note: dict, shapes: list[dict],
-            notes: list[dict]) -> go.Figure:
-    """A figure from plain dicts in one step, not validated property by property: a
+def _figure(spec: dict) -> go.Figure:
+    """A figure from `_spec`'s dict in one step, not validated property by property: a
     ranking of 114 units has thousands of values, and Plotly's validation and relayout
     were most of the compare page's cold time.  tests/test_charts.py validates what the
     builders that use this make."""
-    return go.Figure(_spec(traces, layout, note, shapes, notes), _validate=False)
+    return go.Figure(spec, _validate=False)
 
 
 def _spec(traces: list[dict], layout: dict, note: dict, shapes: list[dict],
           notes: list[dict]) -> dict:
-    """`_figure`'s figure as the dict a page caches."""
+    """A figure as plain data.  Pages cache and send this dict as it is (`*_spec`): made
+    into a go.Figure, it is deep-copied, template and all, once to be made and once more to
+    be sent."""
     layout = {**layout, "template": _WHITE, "shapes": shapes, "annotations": [*notes, note]}
     return {"data": traces, "layout": layout}
 
@@ -265,6 +266,16 @@ def progress_chart(series: pd.DataFrame, *, ward_name: str, indicator_name: str,
     `series` is `presenters.progress_series`: month, actual, scenario, origin, target.
     `narrow`: laid out for a phone (fewer month ticks, legend stacked below).
     """
+    return _figure(progress_spec(series, ward_name=ward_name, indicator_name=indicator_name,
+                                 unit=unit, kind=kind, as_of=as_of, sources=sources,
+                                 narrow=narrow))
+
+
+def progress_spec(series: pd.DataFrame, *, ward_name: str, indicator_name: str, unit: str,
+                  kind: str | None, as_of: str,
+                  sources: dict[str, list[str]] | None = None,
+                  narrow: bool = False) -> dict:
+    """`progress_chart`'s figure as the dict a page caches."""
     frame = frame_for(narrow)
     year = parse_period(as_of).year
     values = list(series["actual"]) + list(series["scenario"]) + list(series["target"])
@@ -379,7 +390,7 @@ def progress_chart(series: pd.DataFrame, *, ward_name: str, indicator_name: str,
     placed = dict(height=0, left=64, axis_px=56, plot_px=300) if narrow else dict(height=620)
     layout, note = _frame(title, subtitle, source, frame=frame,
                           legend_entries=_legend_count(traces), **placed)
-    return _figure(traces, {**layout, **axes}, note, shapes, notes)
+    return _spec(traces, {**layout, **axes}, note, shapes, notes)
 
 
 # --- ward progress: bullet summary ---------------------------------------------------
@@ -409,6 +420,13 @@ def bullet_chart(rows: pd.DataFrame, *, ward_name: str, as_of: str,
     read "đánh giá cuối năm" instead of a bar).  `narrow` puts each label above its
     bar instead of beside it, so the bars keep the width of a phone.
     """
+    return _figure(bullet_spec(rows, ward_name=ward_name, as_of=as_of, sources=sources,
+                               narrow=narrow))
+
+
+def bullet_spec(rows: pd.DataFrame, *, ward_name: str, as_of: str,
+                sources: list[str] | None = None, narrow: bool = False) -> dict:
+    """`bullet_chart`'s figure as the dict a page caches."""
     frame = frame_for(narrow)
     traces = []
     names = [f"{n} ({u})" if u else n for n, u in
@@ -499,7 +517,7 @@ def bullet_chart(rows: pd.DataFrame, *, ward_name: str, as_of: str,
                   for label, name in zip(labels, names, strict=True)]
     layout, note = _frame(title, subtitle, source, frame=frame,
                           legend_entries=_legend_count(traces), **placed)
-    return _figure(traces, {**layout, **axes, **bars}, note, shapes, notes)
+    return _spec(traces, {**layout, **axes, **bars}, note, shapes, notes)
 
 
 # --- compare units: the ranking and the distribution ----------------------------------
@@ -581,7 +599,7 @@ def ranking_chart(ranked: pd.DataFrame, *, indicator_name: str, unit: str, as_of
     """
     spec = ranking_spec(ranked, indicator_name=indicator_name, unit=unit, as_of=as_of, by=by,
                         bands=bands, source=source, narrow=narrow)
-    return go.Figure(highlight_ranking(spec, ward), _validate=False)
+    return _figure(highlight_ranking(spec, ward))
 
 
 def ranking_spec(ranked: pd.DataFrame, *, indicator_name: str, unit: str, as_of: str, by: str,
@@ -700,7 +718,7 @@ def distribution_chart(ranked: pd.DataFrame, *, indicator_name: str, as_of: str,
     status), the median of each row, the chosen unit as a large outlined diamond."""
     spec = distribution_spec(ranked, indicator_name=indicator_name, as_of=as_of, bands=bands,
                              source=source, narrow=narrow)
-    return go.Figure(highlight_distribution(spec, ranked, ward, narrow=narrow), _validate=False)
+    return _figure(highlight_distribution(spec, ranked, ward, narrow=narrow))
 
 
 _DISTRIBUTION_ROWS = {"pct_of_scenario": 1.0, "pct_of_target": 0.0}  # measure: its row's y

@@ -23,14 +23,15 @@ st.set_page_config(page_title="Chỉ tiêu 2026", page_icon=str(layout.ICON), la
 user = auth.current_user()
 items = nav.navigation(can_submit=bool(user and user.can_write), logged_in=user is not None,
                        may_read=user is not None or not auth.login_to_read())
-pages = [st.Page(item.page.path, title=item.title, url_path=item.page.url_path,
-                 icon=item.page.icon, default=item is items[0],
-                 visibility="visible" if item.visible else "hidden")
-         for item in items]
+pages = {item.page: st.Page(item.page.path, title=item.title, url_path=item.page.url_path,
+                           icon=item.page.icon, default=item is items[0],
+                           visibility="visible" if item.visible else "hidden")
+         for item in items}
+nav.register(pages)
 # Navigation before anything that draws (even a spinner).  The pages live in
 # app_pages/, not pages/: Streamlit would treat pages/ as legacy multipage pages
 # and answer a fresh server's first deep link with a spurious "Page not found".
-current = st.navigation(pages)
+current = st.navigation(list(pages.values()))
 layout.stylesheet()
 try:
     data.database()  # ensure_database() once, before any page reads

@@ -23,7 +23,7 @@ if user.wards:
     st.markdown("Đơn vị được nộp báo cáo: " + ", ".join(
         ui.md_escape(names.get(w, w)) for w in user.wards))
 if user.can_write:
-    st.page_link(nav.SUBMIT.path, label="Nộp báo cáo", icon=nav.SUBMIT.icon)
+    st.page_link(nav.target(nav.SUBMIT), label="Nộp báo cáo", icon=nav.SUBMIT.icon)
 else:
     st.caption("Tài khoản này chỉ có quyền xem.")
 if st.button("Đăng xuất", icon=":material/logout:", key="logout-page"):

@@ -219,7 +219,7 @@ current = auth.current_user()
 if current is None:
     st.warning("Cần đăng nhập bằng tài khoản nhập số liệu của phường để nộp báo cáo.",
                icon=":material/lock:")
-    st.page_link(nav.ACCOUNT.path, label="Đăng nhập", icon=nav.ACCOUNT.icon)
+    st.page_link(nav.target(nav.ACCOUNT), label="Đăng nhập", icon=nav.ACCOUNT.icon)
 elif not current.can_write:
     st.error(f"Tài khoản '{current.username}' chỉ có quyền xem, không nộp báo cáo được. Cần "
              "quyền nộp báo cáo, xin liên hệ quản trị viên.", icon=":material/block:")

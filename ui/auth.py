@@ -62,7 +62,7 @@ def sidebar_account() -> None:
     """Who is logged in (and a way out), or a link to log in."""
     user = current_user()
     if user is None:
-        st.sidebar.page_link(nav.ACCOUNT.path, label="Đăng nhập để nộp báo cáo",
+        st.sidebar.page_link(nav.target(nav.ACCOUNT), label="Đăng nhập để nộp báo cáo",
                              icon=":material/login:")
         return
     st.sidebar.caption(f"Đăng nhập: {user.label} · {store.ROLE_LABELS_VI[user.role]}"

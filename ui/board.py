@@ -137,7 +137,7 @@ def _units(generation, as_of: str, chosen: board.BoardFilter, due: data.Due,
 def _phone(units: list[board.PhoneUnit], as_of: str) -> None:
     for unit in units:
         with st.container(border=True):
-            st.page_link(nav.PROGRESS.path, label=f"**{ui.md_escape(unit.ward_name)}**",
+            st.page_link(nav.target(nav.PROGRESS), label=f"**{ui.md_escape(unit.ward_name)}**",
                          icon=":material/show_chart:",
                          query_params={"ward": unit.ward_code, "as_of": as_of})
             st.caption(" · ".join(ui.md_escape(t) for t in (unit.unit_type_vi, unit.reporting,

@@ -61,7 +61,7 @@ def status_legend() -> None:
 
 def help_link(label: str = "Cách đọc trạng thái và nguồn số liệu") -> None:
     """A link to the help page, next to the words it explains."""
-    st.page_link(nav.HELP.path, label=label, icon=":material/help:")
+    st.page_link(nav.target(nav.HELP), label=label, icon=":material/help:")
 
 
 # --- tables ----------------------------------------------------------------------------------
@@ -264,7 +264,7 @@ def board_columns(columns) -> dict:
 def detail_link(ward: str, indicator: str, as_of: str, label: str = "Xem chi tiết",
                 container=None, key: str | None = None) -> None:
     (container or st).page_link(
-        nav.DETAIL.path, label=label, icon=":material/arrow_forward:",
+        nav.target(nav.DETAIL), label=label, icon=":material/arrow_forward:",
         query_params={"ward": ward, "indicator": indicator, "as_of": as_of})
 
 

@@ -5,6 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+import streamlit as st
+from streamlit.navigation.page import StreamlitPage
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -56,3 +59,19 @@ def navigation(can_submit: bool, logged_in: bool, may_read: bool) -> list[NavIte
         return [account]
     return [*(NavItem(p, p.title, True) for p in READING),
             NavItem(SUBMIT, SUBMIT.title, can_submit), account]
+
+
+_PAGES_OF_RUN = "nav_pages_of_run"
+
+
+def register(pages: dict[PageSpec, StreamlitPage]) -> None:
+    """The pages this run gave st.navigation, for `target` (a fragment's rerun, which does
+    not run app.py, links through the last full run's)."""
+    st.session_state[_PAGES_OF_RUN] = {spec.url_path: page for spec, page in pages.items()}
+
+
+def target(spec: PageSpec) -> StreamlitPage | str:
+    """What st.page_link is given for `spec`: the page registered this run, or its path if
+    none is.  Given a path, st.page_link resolves it on disk at every call (a unit list on
+    the overview links every unit it shows), where a page it only looks up."""
+    return st.session_state.get(_PAGES_OF_RUN, {}).get(spec.url_path, spec.path)

@@ -129,28 +129,33 @@ def compare_view(rows: pd.DataFrame) -> pd.DataFrame:
 
 
 def shared_matrix(shared: pd.DataFrame, status: pd.DataFrame) -> pd.DataFrame:
-    """Shared indicators × wards; each cell: the target, then status and % of target."""
+    """Shared indicators × wards; each cell: the target, then status and % of target (the
+    first row of a unit and indicator that has two).  Built in plain dicts: a merge and a
+    pivot of a hundred cells were most of the compare page's first view of a unit."""
     if shared.empty:
         return pd.DataFrame()
-    wanted = ["ward_code", "indicator_code", "status", "pct_of_target", "kind"]
-    progress = status[[c for c in wanted if c in status]] \
-        if not status.empty else pd.DataFrame(columns=wanted)
-    frame = shared.merge(progress, on=["ward_code", "indicator_code"], how="left")
-    if "kind" not in frame:
-        frame["kind"] = None
+    progress: dict[tuple, object] = {}
+    if not status.empty:
+        for row in records(status[[c for c in ("ward_code", "indicator_code", "status",
+                                                "pct_of_target", "kind") if c in status]]):
+            progress.setdefault((row.ward_code, row.indicator_code), row)
 
     def cell(row) -> str:
+        shown = progress.get((row.ward_code, row.indicator_code))
+        status, pct_of_target = (shown.status, shown.pct_of_target) if shown else (None, None)
         head = target_short(row.comparator, row.target_value, row.target_value_high, row.unit)
-        style = STATUS_STYLES.get(row.status if not is_missing(row.status) else GREY)
-        if row.kind == kinds.MILESTONE:
+        style = STATUS_STYLES.get(status if not is_missing(status) else GREY)
+        if getattr(shown, "kind", None) == kinds.MILESTONE:
             return f"{head} | {style.symbol} {MILESTONE_TEXT}"
-        tail = style.symbol + (f" {pct(row.pct_of_target)} CT" if not is_missing(row.pct_of_target) else "")
+        tail = style.symbol + (f" {pct(pct_of_target)} CT" if not is_missing(pct_of_target) else "")
         return f"{head} | {tail}"
 
-    frame["cell"] = [cell(r) for r in records(frame)]
-    wide = frame.pivot_table(index=["indicator_name"], columns="ward_name", values="cell",
-                             aggfunc="first").fillna("")
-    wide = wide.loc[sorted(wide.index, key=fold)]
-    wide = wide[sorted(wide.columns, key=fold)]
-    wide.columns.name = None
-    return wide.reset_index().rename(columns={"indicator_name": "Chỉ tiêu"})
+    cells: dict[tuple[str, str], str] = {}
+    for row in records(shared):
+        if not (is_missing(row.indicator_name) or is_missing(row.ward_name)):
+            cells.setdefault((row.indicator_name, row.ward_name), cell(row))
+    names = sorted({name for name, _ in cells}, key=fold)
+    wards = sorted({ward for _, ward in cells}, key=fold)
+    return pd.DataFrame({"Chỉ tiêu": names,
+                         **{ward: [cells.get((name, ward), "") for name in names]
+                            for ward in wards}})

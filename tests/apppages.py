@@ -44,11 +44,12 @@ def open_page(page: nav.PageSpec, **params: str) -> AppTest:
 
 
 def texts(at: AppTest) -> str:
-    """Everything shown as text on the page, for 'is it said' checks."""
+    """Everything shown as text on the page, for 'is it said' checks, as the reader sees it
+    (`plain`: Markdown's escapes of the data taken out)."""
     parts = []
     for kind in ("title", "header", "subheader", "markdown", "caption", "text", "info",
                  "warning", "success", "error"):
-        parts += [str(e.value) for e in getattr(at, kind)]
+        parts += [plain(str(e.value)) for e in getattr(at, kind)]
     return "\n".join(parts)
 
 

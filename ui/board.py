@@ -140,9 +140,10 @@ def _phone(units: list[board.PhoneUnit], as_of: str) -> None:
             st.page_link(nav.target(nav.PROGRESS), label=f"**{ui.md_escape(unit.ward_name)}**",
                          icon=":material/show_chart:",
                          query_params={"ward": unit.ward_code, "as_of": as_of})
-            st.caption(" · ".join(ui.md_escape(t) for t in (unit.unit_type_vi, unit.reporting,
-                                                            unit.counts) if t))
-            lines = [_phone_item(item) for item in unit.first]
+            # The caption and the items in one element (see _attention).
+            caption = " · ".join(t for t in (unit.unit_type_vi, unit.reporting, unit.counts) if t)
+            lines = [_small(caption)] if caption else []
+            lines += [_phone_item(item) for item in unit.first]
             if unit.more:
                 lines.append(f"… và {unit.more} chỉ tiêu chậm, cần chú ý khác")
             if unit.data_errors:
@@ -198,23 +199,31 @@ def _attention(attention: dict, as_of: str) -> None:
                    "và lĩnh vực đang chọn.", icon=":material/check_circle:")
         return
     for item in records(items):
-        with st.container(border=True):
-            left, right = st.columns([6, 1.2], vertical_alignment="center")
-            with left:
-                st.markdown(f"{ui.badge_markdown(item.status)} "
-                            f"**{ui.md_escape(item.ward_name)} · "
-                            f"{ui.md_escape(item.indicator_name)}** — {ui.md_escape(item.figure)}, "
-                            f"{ui.md_escape(item.pct_scenario)} kịch bản đến kỳ")
-                if item.qualifiers:
-                    st.caption(f"Cơ sở: {item.qualifiers}")  # our words, no data
-                # One element, a line each: twelve items' lines were a tenth of the
-                # overview's elements, and each element costs every rerun.
-                st.text("\n".join(line for line in (
-                    item.headline, item.outlook,
-                    f"≠ Đơn vị tự đánh giá: “{shorten(item.ward_verdict, 80)}” — khác kết quả "
-                    f"tính ({STATUS_STYLES[item.status].text})." if item.verdict_differs else "")
-                    if line))
-            ui.detail_link(item.ward_code, item.indicator_code, as_of, container=right)
+        # Three elements an item, where columns and an element a line were eight: each
+        # element costs every rerun of every session (twelve items, a tenth of the
+        # overview's server time).  The container wraps the link under the text on a phone.
+        with st.container(border=True, horizontal=True, vertical_alignment="center"):
+            st.markdown(_attention_markdown(item))
+            ui.detail_link(item.ward_code, item.indicator_code, as_of)
     if attention["behind"] > len(items):
         st.caption(f"Còn {attention['behind'] - len(items)} chỉ tiêu chậm hoặc cần chú ý khác: "
                    f"xem thẻ “{TAB_LIST}” ở trên.")
+
+
+def _attention_markdown(item) -> str:
+    """An item: which unit and indicator, how far along; on what basis; why, and what
+    follows; the unit's own verdict where it differs."""
+    verdict = (f"≠ Đơn vị tự đánh giá: “{shorten(item.ward_verdict, 80)}” — khác kết quả "
+               f"tính ({STATUS_STYLES[item.status].text})." if item.verdict_differs else "")
+    lines = [f"{ui.badge_markdown(item.status)} **{ui.md_escape(item.ward_name)} · "
+             f"{ui.md_escape(item.indicator_name)}** — {ui.md_escape(item.figure)}, "
+             f"{ui.md_escape(item.pct_scenario)} kịch bản đến kỳ"]
+    if item.qualifiers:
+        lines.append(_small(f"Cơ sở: {item.qualifiers}"))
+    lines += [ui.md_escape(line) for line in (item.headline, item.outlook, verdict) if line]
+    return "  \n".join(lines)
+
+
+def _small(text: str) -> str:
+    """`text` as a caption reads, inside a Markdown element of its own."""
+    return f":small[:gray[{ui.md_escape(text)}]]"

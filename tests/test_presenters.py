@@ -338,6 +338,28 @@ def test_issues_view_links_to_detail_and_sorts_errors_first(db):
     assert view["Chi tiết"].isna().any()  # project-group findings have no indicator
 
 
+def test_findings_are_listed_in_the_order_pandas_sorts_them(db):
+    """detail.issues_in_order sorts in Python: the same order as pandas' stable six-key
+    sort with what is missing last, whatever order the rows come in (an unknown severity
+    and missing keys included)."""
+    from wardplan.rules.quality import SEVERITY_ORDER
+
+    issues = queries.data_issues(db)
+    extra = issues.head(4).copy()
+    extra["severity"] = ["mystery", None, issues["severity"].iloc[0], "mystery"]
+    extra["indicator_code"] = [None, "a", None, "a"]
+    extra["period"] = [None, None, "2026-Q1", None]
+    issues = pd.concat([issues, extra, issues.head(3)], ignore_index=True)
+    for seed in (1, 2, 3):
+        shuffled = issues.sample(frac=1, random_state=seed)
+        rank = shuffled["severity"].map({s: i for i, s in enumerate(SEVERITY_ORDER)})
+        expected = shuffled.assign(_rank=rank).sort_values(
+            ["_rank", "ward_code", "indicator_code", "period", "check_code", "message"],
+            na_position="last", kind="stable").drop(columns="_rank")
+        pd.testing.assert_frame_equal(detail_view.issues_in_order(shuffled), expected)
+    assert detail_view.issues_in_order(issues.iloc[:0]).empty
+
+
 def test_actuals_after_the_chosen_period_are_not_drawn():
     series = pd.DataFrame({"month": [1, 2, 3], "actual": [20684.0, math.nan, 105879.0],
                            "actual_period": ["2026-01", None, "2026-Q1"]})

@@ -178,7 +178,14 @@ def indicator_codes(query: Callable, ward: str, year: int) -> list[str]:
 
 
 def _of_indicator(rows: pd.DataFrame, indicator: str) -> pd.DataFrame:
-    return rows[rows["indicator_code"] == indicator].reset_index(drop=True)
+    """The rows of `indicator`, in order.  The reads are ordered by unit, then indicator,
+    so they are one run: a slice, where a filter took every column anew (half a
+    millisecond a read, six reads a unit's detail page)."""
+    found = np.flatnonzero(rows["indicator_code"].to_numpy(dtype=object, na_value=None)
+                           == indicator)
+    if len(found) and found[-1] - found[0] + 1 == len(found):
+        return rows.iloc[found[0]:found[-1] + 1].reset_index(drop=True)
+    return rows.take(found).reset_index(drop=True)
 
 
 # --- shared lookups ------------------------------------------------------------

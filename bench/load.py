@@ -2,8 +2,10 @@
 
 For each data set and each session count N, a fresh server is started on
 127.0.0.1 (`--processes K` > 1: K servers behind nginx, deploy.cluster),
-warmed with one overview (imports and the database attach are not an
-interaction's cost), and then N sessions start together, each doing
+each process warmed with one overview of its own (imports and the database
+attach are not an interaction's cost; through nginx the warm-up would reach one
+process of K, and the others' first overview, a second and more, would be
+measured as an interaction), and then N sessions start together, each doing
 `--interactions` reruns back to back (no think time: the worst case). Each
 session looks at its own unit, as different leaders would.
 
@@ -114,7 +116,8 @@ def _measure(ws: Workspace, scale: str, n: int, interactions: int, client: str,
     wards = _wards(scale, n)
     with tempfile.TemporaryDirectory(prefix="bench-load-") as tmp, \
             _Servers(Path(tmp), db, processes) as servers:
-        asyncio.run(_warm_up(servers.url))
+        for backend in servers.backends:
+            asyncio.run(_warm_up(backend))
         before = servers.cpu_seconds()
         plan = [[(kind, page, query.format(ward=wards[i]), text)
                  for kind, page, query, text in INTERACTIONS[:interactions]] for i in range(n)]
@@ -222,6 +225,7 @@ class _Servers:
         if self.processes > 1:
             self._cluster = Cluster(self.run_dir, self.processes, db=self.db).start()
             self.url = self._cluster.url
+            self.backends = self._cluster.backend_urls
             self.pids = list(self._cluster.pids.values())
             return self
         port = free_port()
@@ -234,6 +238,7 @@ class _Servers:
             cwd=ROOT, env={**os.environ, "CHITIEU_DB": str(self.db)}, stdout=self._log,
             stderr=subprocess.STDOUT)
         self.url = f"http://127.0.0.1:{port}"
+        self.backends = [self.url]
         self.pids = [self._process.pid]
         try:
             wait_healthy(self.url, self._process)

@@ -227,6 +227,21 @@ def test_bullet_rows_give_scenario_to_date_as_share_of_target():
     assert rows.loc[0, "provisional"]
 
 
+def test_bullet_rows_are_slowest_first_ties_in_order_unknown_statuses_last():
+    rows = progress.bullet_rows(status_rows(
+        {"indicator_code": "z", "indicator_name": None, "status": "no such", "pct_of_target": 1.0},
+        {"indicator_code": "g2", "indicator_name": "G2", "status": "green", "pct_of_target": 50.0},
+        {"indicator_code": "r", "indicator_name": "R", "status": "red", "pct_of_target": 80.0},
+        {"indicator_code": "g1", "indicator_name": "G1", "status": "green", "pct_of_target": 50.0},
+        {"indicator_code": "low", "indicator_name": "L", "status": "amber", "pct_of_target": 10.0,
+         "scenario_to_date": 80.0, "target_value": 100.0, "direction": "lower"},
+    ))
+    assert rows["indicator_code"].tolist() == ["r", "low", "g2", "g1", "z"]
+    assert rows.loc[4, "indicator_name"] == "z"  # no name: its code
+    assert rows.loc[1, "scenario_pct_of_target"] == pytest.approx(125.0)  # lower is better
+    assert list(rows.columns) == list(progress.bullet_rows(status_rows()).columns)
+
+
 # --- outlook -------------------------------------------------------------------------
 
 def test_outlook_section_reads_the_status_columns():

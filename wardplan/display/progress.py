@@ -85,28 +85,41 @@ def _marker_origin(to_date: ScenarioToDate) -> str | None:
     return OFFICIAL if official >= implied else IMPLIED
 
 
+_BULLET_COLUMNS = ["indicator_code", "indicator_name", "unit", "kind", "status", "status_reason",
+                   "pct_of_target", "scenario_pct_of_target", "actual_period", "provisional",
+                   "carried"]
+_STATUS_RANK = {status: rank for rank, status in enumerate(STATUS_ORDER)}
+
+
 def bullet_rows(ward_status: pd.DataFrame) -> pd.DataFrame:
-    """Per indicator with a figure and a target: actual and scenario-to-date as % of target."""
-    columns = ["indicator_code", "indicator_name", "unit", "kind", "status", "status_reason",
-               "pct_of_target", "scenario_pct_of_target", "actual_period", "provisional", "carried"]
+    """Per indicator with a figure and a target: actual and scenario-to-date as % of
+    target, slowest first (by status, then % of target).  Chosen and ordered in Python
+    and taken once: a ward's thirty rows cost pandas' dropna, copy and sort 3 ms, on
+    every unit's first view of its progress page."""
     if ward_status.empty:
-        return pd.DataFrame(columns=columns)
-    rows = ward_status.dropna(subset=["pct_of_target"]).copy()
-    if rows.empty:
-        return pd.DataFrame(columns=columns)
-    rows["indicator_name"] = rows["indicator_name"].fillna(rows["indicator_code"])
+        return pd.DataFrame(columns=_BULLET_COLUMNS)
+    pct, status = ward_status["pct_of_target"].tolist(), ward_status["status"].tolist()
+    last = len(STATUS_ORDER)
+    kept = sorted((i for i, v in enumerate(pct) if not is_missing(v)),
+                  key=lambda i: (_STATUS_RANK.get(status[i], last), pct[i]))
+    if not kept:
+        return pd.DataFrame(columns=_BULLET_COLUMNS)
+    chosen = ward_status.take(kept)
+    chosen["indicator_name"] = chosen["indicator_name"].fillna(chosen["indicator_code"])
+    chosen["scenario_pct_of_target"] = [
+        _scenario_share(*values) for values in zip(
+            chosen["scenario_to_date"].tolist(), chosen["target_value"].tolist(),
+            chosen["direction"].tolist(), strict=True)]
+    return chosen[_BULLET_COLUMNS].reset_index(drop=True)
 
-    def scenario_share(row) -> float:
-        if is_missing(row.scenario_to_date) or is_missing(row.target_value) or row.target_value == 0:
-            return math.nan
-        if row.direction == "lower":
-            return math.nan if row.scenario_to_date == 0 else row.target_value / row.scenario_to_date * 100
-        return row.scenario_to_date / row.target_value * 100
 
-    rows["scenario_pct_of_target"] = [scenario_share(r) for r in records(rows)]
-    rows["rank"] = rows["status"].map({s: i for i, s in enumerate(STATUS_ORDER)})
-    rows = rows.sort_values(["rank", "pct_of_target"])
-    return rows[columns].reset_index(drop=True)
+def _scenario_share(scenario_to_date, target_value, direction) -> float:
+    """The scenario to date as % of the annual target (inverted where lower is better)."""
+    if is_missing(scenario_to_date) or is_missing(target_value) or target_value == 0:
+        return math.nan
+    if direction == "lower":
+        return math.nan if scenario_to_date == 0 else target_value / scenario_to_date * 100
+    return scenario_to_date / target_value * 100
 
 
 def summary_rows(ward_status: pd.DataFrame) -> pd.DataFrame:

@@ -484,6 +484,34 @@ def test_chart_png_and_svg(report):
 
 
 @NEEDS_CHROMIUM
+def test_a_title_of_two_lines_is_drawn_whole_like_one_of_one(report):
+    """Plotly ignores yanchor for a title of several lines and drew its first line above
+    the image's top edge (plotly.js#6472): in the image, a two-line title must start where
+    a one-line title does, clear of the edge."""
+    import io
+
+    from PIL import Image
+
+    from exports.images import render_export
+    from wardplan.display import charts
+
+    def first_ink_row(ward_name: str) -> int:
+        series = report.series("phu_lien", "budget_revenue")
+        figure = charts.progress_chart(series, ward_name=ward_name, indicator_name="Thu ngân sách "
+                                       "nhà nước trên địa bàn", unit="triệu đồng", kind="flow",
+                                       as_of=report.as_of, sources={})
+        assert figure.layout.title.text.count("<br>") == (len(ward_name) > 20)
+        image = Image.open(io.BytesIO(render_export(figure, "png", PRODUCED))).convert("L")
+        top = image.crop((0, 0, image.width // 2, 120))
+        return next(y for y in range(top.height)
+                    if min(top.getpixel((x, y)) for x in range(top.width)) < 128)
+
+    one = first_ink_row("Phù Liễn")
+    two = first_ink_row("Phường Thủy Nguyên mở rộng (tên dài)")
+    assert one >= 12 and abs(two - one) <= 4, (one, two)
+
+
+@NEEDS_CHROMIUM
 def test_concurrent_renders_each_get_their_own_image(report):
     """The kaleido server mixes up concurrent calls; the renderer's lock must not."""
     from exports.figures import progress_figure

@@ -261,9 +261,8 @@ def board_columns(columns) -> dict:
     return config
 
 
-def detail_link(ward: str, indicator: str, as_of: str, label: str = "Xem chi tiết",
-                container=None, key: str | None = None) -> None:
-    (container or st).page_link(
+def detail_link(ward: str, indicator: str, as_of: str, label: str = "Xem chi tiết") -> None:
+    st.page_link(
         nav.target(nav.DETAIL), label=label, icon=":material/arrow_forward:",
         query_params={"ward": ward, "indicator": indicator, "as_of": as_of})
 

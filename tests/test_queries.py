@@ -179,8 +179,10 @@ def test_each_kind_of_column_has_duckdbs_type(built_db, column):
 
 
 @pytest.mark.parametrize("read", [lambda db: queries.status(db, as_of="2026-Q1"),
-                                  queries.actuals, queries.data_issues, queries.revisions],
-                         ids=["status", "actuals", "data_issues", "revisions"])
+                                  queries.actuals, queries.data_issues, queries.revisions,
+                                  lambda db: queries.actuals(db).sample(frac=1, random_state=1)
+                                  .reset_index(drop=True)],
+                         ids=["status", "actuals", "data_issues", "revisions", "unordered"])
 def test_a_units_rows_out_of_one_read_are_what_a_read_of_the_unit_gives(db, read):
     """ui.data.EveryUnit: each unit's rows in the read's order, several units one after
     another, none for a unit it does not hold; a change to what it gives stays out of it."""

@@ -261,4 +261,25 @@ def test_the_ranking_holds_every_unit_and_opens_at_the_chosen_ones_page(on_small
     assert [p.num_pages for p in at.get("pagination")] == [2]
     assert f"{last['ward_name']} ◀" in tables(at)[0]["Đơn vị"].tolist()  # its page, marked
     ranked = int(status["pct_of_scenario"].notna().sum())
-    assert f"/{ranked} đơn vị có số liệu theo % kịch bản đến kỳ" in plain(texts(at))
+    assert f"/{ranked} đơn vị có số liệu theo % kịch bản đến kỳ" in texts(at)
+
+
+def test_an_attention_item_escapes_the_data_it_shows():
+    """ui.board draws an attention item as one Markdown: names, figures, notes and the
+    ward's own verdict are data and must read literally (no bold, links or directives)."""
+    from types import SimpleNamespace
+
+    from ui.board import _attention_markdown
+
+    item = SimpleNamespace(
+        status="red", ward_name="**Phường** [x](http://a.b)", indicator_name=":red[Thu]",
+        figure="1.000 triệu đồng", pct_scenario="50%", qualifiers="tạm tính",
+        headline="Lũy kế *đến* hết Tháng 3/2026: 86.450 triệu đồng",
+        outlook="Dự báo cuối năm: ]] 345.800", verdict_differs=True, ward_verdict="Đạt [1]")
+    text = _attention_markdown(item)
+    for raw in ("**Phường**", "[x](http", ":red[Thu]", "*đến*", "]] 345", "Đạt [1]"):
+        assert raw not in text, raw
+    shown = plain(text)
+    for said in ("**Phường** [x](http", ":red[Thu]", "*đến* hết Tháng 3/2026",
+                 "]] 345.800", "≠ Đơn vị tự đánh giá: “Đạt [1]”", "Cơ sở: tạm tính"):
+        assert said in shown, said

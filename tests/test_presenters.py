@@ -373,6 +373,12 @@ def test_findings_are_listed_in_the_order_pandas_sorts_them(db):
             na_position="last", kind="stable").drop(columns="_rank")
         pd.testing.assert_frame_equal(detail_view.issues_in_order(shuffled), expected)
     assert detail_view.issues_in_order(issues.iloc[:0]).empty
+    nullable = issues.astype({"period": "string", "indicator_code": "string"})  # pd.NA
+    expected = nullable.assign(_rank=nullable["severity"].map(
+        {s: i for i, s in enumerate(SEVERITY_ORDER)})).sort_values(
+        ["_rank", "ward_code", "indicator_code", "period", "check_code", "message"],
+        na_position="last", kind="stable").drop(columns="_rank")
+    pd.testing.assert_frame_equal(detail_view.issues_in_order(nullable), expected)
 
 
 def test_actuals_after_the_chosen_period_are_not_drawn():

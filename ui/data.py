@@ -91,7 +91,7 @@ class EveryUnit:
             ranges[ward] = (start, start + len(taken))
             start += len(taken)
         in_units = np.concatenate([_NO_ROWS, *positions.values()])
-        if (in_units == np.arange(len(rows))).all():
+        if len(in_units) == len(rows) and np.array_equal(in_units, np.arange(len(rows))):
             return cls(rows, ranges)  # the reads are ordered by unit: no copy to make
         return cls(rows.take(in_units).reset_index(drop=True), ranges)
 
@@ -544,12 +544,12 @@ def _compare_base(generation: Any, indicator: str, as_of: str, by: str) -> dict:
                                   *actuals.loc[actuals["value"].notna(), "source_ref"]])
     common = dict(indicator_name=name, as_of=as_of, bands=bands(),
                   source=charts.compare_sources(titles, len(ranked)))
-    # Figures as plain dicts (`figure`).
+    # Figures as plain dicts (`figure` draws them).
     return {
         "ranked": ranked, "name": name, "unit": unit,
-        "ranking": [figure(charts.ranking_spec(ranked, unit=unit, by=by, narrow=n, **common))
-                    .to_dict() for n in (False, True)],
-        "distribution": [figure(charts.distribution_spec(ranked, narrow=n, **common)).to_dict()
+        "ranking": [charts.ranking_spec(ranked, unit=unit, by=by, narrow=n, **common)
+                    for n in (False, True)],
+        "distribution": [charts.distribution_spec(ranked, narrow=n, **common)
                          for n in (False, True)],
     }
 

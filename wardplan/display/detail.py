@@ -180,10 +180,10 @@ def issues_in_order(issues: pd.DataFrame) -> pd.DataFrame:
     """Findings as they are listed: most severe first, then by unit, indicator and period,
     and to the end (check, message), so a page boundary falls in the same place each time;
     what is missing last in each.  Sorted in Python, as pandas would (its six-key sort
-    costs a unit's handful of findings two milliseconds)."""
+    costs a unit's handful of findings two milliseconds); the keys are text or missing."""
     last = len(SEVERITY_ORDER)
     columns = [[_SEVERITY_RANK.get(s, last) for s in issues["severity"].tolist()],
-               *([_LAST if v is None or v != v else v for v in issues[c].tolist()]
+               *([_LAST if v is None or v is pd.NA or v != v else v for v in issues[c].tolist()]
                  for c in _ISSUE_ORDER)]
     keys = list(zip(*columns, strict=True))
     return issues.take(sorted(range(len(issues)), key=keys.__getitem__))

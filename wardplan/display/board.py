@@ -22,6 +22,7 @@ from wardplan.display.search import matching
 from wardplan.display.styles import (
     PROVISIONAL_MARK,
     STATUS_ORDER,
+    STATUS_RANK,
     STATUS_STYLES,
     qualifiers,
     status_marks,
@@ -47,7 +48,6 @@ SORT_LABELS_VI = {
     SORT_UNREPORTED: "Chưa báo cáo trước",
     SORT_NAME: "Tên đơn vị (A–Z)",
 }
-_RANK = {s: i for i, s in enumerate(STATUS_ORDER)}
 # A table cell is Markdown: two spaces and a newline break the line (escaping keeps them).
 LINE_BREAK = "  \n"
 _COUNTS = list(STATUS_ORDER)
@@ -133,7 +133,7 @@ def _items(frame: pd.DataFrame) -> pd.DataFrame:
     if named.empty:
         return _empty_items()
     named["indicator_name"] = named["indicator_name"].fillna(named["indicator_code"])
-    named["_rank"] = named["status"].map(_RANK)
+    named["_rank"] = named["status"].map(STATUS_RANK)
     named = named.sort_values(["_rank", "pct_of_scenario", "indicator_name"], na_position="last")
     # One pass over only the columns the texts read (wide rows of Arrow strings are slow
     # to iterate).

@@ -21,6 +21,7 @@ from wardplan.display.format import (
 from wardplan.display.styles import (
     PROVISIONAL_MARK,
     STATUS_ORDER,
+    STATUS_RANK,
     STATUS_STYLES,
     qualifiers,
     status_caption,
@@ -169,7 +170,7 @@ def attention_items(status: pd.DataFrame, limit: int | None = None) -> pd.DataFr
 
 def worst_first(status: pd.DataFrame) -> pd.DataFrame:
     """Status rows red, amber, green, grey; within each the furthest behind first."""
-    rank = status["status"].map({s: i for i, s in enumerate(STATUS_ORDER)})
+    rank = status["status"].map(STATUS_RANK)
     return status.assign(_rank=rank).sort_values(
         ["_rank", "pct_of_scenario", "ward_name", "indicator_name"],
         na_position="last").drop(columns="_rank")
@@ -258,13 +259,12 @@ def phone_board(status: pd.DataFrame, as_of: str) -> list[PhoneWard]:
     if status.empty:
         return []
     counts = ward_counts(status)
-    rank = {s: i for i, s in enumerate(STATUS_ORDER)}
     wards = []
     for ward in records(counts):
         rows = status[status["ward_code"] == ward.ward_code].copy()
         rows["status"] = rows["status"].where(rows["status"].isin(list(STATUS_STYLES)), GREY)
         rows["indicator_name"] = rows["indicator_name"].fillna(rows["indicator_code"])
-        rows["_rank"] = rows["status"].map(rank)
+        rows["_rank"] = rows["status"].map(STATUS_RANK)
         rows["_name"] = rows["indicator_name"].map(fold)
         rows = rows.sort_values(["_rank", "pct_of_scenario", "_name"], na_position="last")
         items = [PhoneItem(

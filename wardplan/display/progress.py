@@ -8,7 +8,7 @@ import math
 import pandas as pd
 
 from wardplan.display.format import COMPARATOR_LABELS, target_value_text
-from wardplan.display.styles import STATUS_ORDER
+from wardplan.display.styles import STATUS_ORDER, STATUS_RANK
 from wardplan.rules import kinds
 from wardplan.rules.frames import records
 from wardplan.rules.missing import is_missing, is_true, text_or
@@ -88,7 +88,6 @@ def _marker_origin(to_date: ScenarioToDate) -> str | None:
 _BULLET_COLUMNS = ["indicator_code", "indicator_name", "unit", "kind", "status", "status_reason",
                    "pct_of_target", "scenario_pct_of_target", "actual_period", "provisional",
                    "carried"]
-_STATUS_RANK = {status: rank for rank, status in enumerate(STATUS_ORDER)}
 
 
 def bullet_rows(ward_status: pd.DataFrame) -> pd.DataFrame:
@@ -101,7 +100,7 @@ def bullet_rows(ward_status: pd.DataFrame) -> pd.DataFrame:
     pct, status = ward_status["pct_of_target"].tolist(), ward_status["status"].tolist()
     last = len(STATUS_ORDER)
     kept = sorted((i for i, v in enumerate(pct) if not is_missing(v)),
-                  key=lambda i: (_STATUS_RANK.get(status[i], last), pct[i]))
+                  key=lambda i: (STATUS_RANK.get(status[i], last), pct[i]))
     if not kept:
         return pd.DataFrame(columns=_BULLET_COLUMNS)
     chosen = ward_status.take(kept)

@@ -13,13 +13,14 @@ from wardplan.rules.missing import is_missing, is_true
 from wardplan.rules.numbers import format_pct_vi
 from wardplan.rules.periods import period_label
 from wardplan.rules.scenario import PROVISIONAL_VI
-from wardplan.rules.status import (  # noqa: F401 (STATUS_ORDER re-exported: the order goes with the styles)
+from wardplan.rules.status import (  # noqa: F401 (STATUS_ORDER, STATUS_RANK re-exported: the order goes with the styles)
     AMBER,
     GREEN,
     GREY,
     RED,
     STATUS_LABELS_VI,
     STATUS_ORDER,
+    STATUS_RANK,
     status_label_vi,
     verdict_differs,
 )

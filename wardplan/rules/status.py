@@ -87,6 +87,8 @@ _VERDICT_STATUS = {"vượt": GREEN, "đạt": GREEN, "hoàn thành": GREEN, "kh
 STATUS_LABELS_VI = {GREEN: "Đạt/Vượt", AMBER: "Cần chú ý", RED: "Chậm", GREY: "Chưa có số liệu"}
 # Leaders read the worst news first.
 STATUS_ORDER = (RED, AMBER, GREEN, GREY)
+# Each status's place in STATUS_ORDER, for sorting worst first.
+STATUS_RANK = {status: rank for rank, status in enumerate(STATUS_ORDER)}
 # What a grey status says instead of "no figure", by reason.
 REASON_LABELS_VI = {
     NO_REPORT: "Chưa có báo cáo",

@@ -97,8 +97,8 @@ def test_a_sheet_must_be_finished_before_the_next():
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(shutil.which("soffice") is None or shutil.which("pdftotext") is None,
-                    reason="needs libreoffice and poppler-utils")
+@pytest.mark.skipif(shutil.which("localc") is None or shutil.which("pdftotext") is None,
+                    reason="needs libreoffice-calc and poppler-utils")
 def test_the_meeting_workbook_opens_in_libreoffice(db, tmp_path):
     from exports.report import ALL, load_report
     from exports.workbook import write_workbook

@@ -781,7 +781,7 @@ class _Deck:
             status = r.status_row(ward, row.indicator_code)
             scenario = "—"
             if status is not None and not is_missing(status["scenario_to_date"]):
-                scenario = fmt.format_value(status["scenario_to_date"],
+                scenario = fmt.format_status_figure(status["scenario_to_date"],
                                           text_or(r.indicator(row.indicator_code)["unit"]))
                 if status["scenario_origin"] == DERIVED:
                     scenario += f" ({ORIGIN_LABELS_VI[DERIVED]})"
@@ -997,7 +997,7 @@ class _Deck:
 
         def amount(column: str) -> str:
             # The chart's unit, so panel and axis agree.
-            return fmt.format_value(_finite(status[column]), shown)
+            return fmt.format_status_figure(_finite(status[column]), shown)
 
         figures = [
             ("Thực hiện đến kỳ", amount("actual_to_date")),

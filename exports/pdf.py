@@ -467,7 +467,7 @@ class _Briefing:
                 status = r.status_row(ward, row.indicator_code)
                 scenario = "—"
                 if status is not None and not is_missing(status["scenario_to_date"]):
-                    scenario = fmt.format_value(status["scenario_to_date"],
+                    scenario = fmt.format_status_figure(status["scenario_to_date"],
                                                 text_or(r.indicator(row.indicator_code)["unit"]))
                     if status["scenario_origin"] == "derived":
                         scenario += " (suy ra)"
@@ -543,7 +543,7 @@ class _Briefing:
                 ("TOPPADDING", (0, 0), (-1, -1), 5), ("BOTTOMPADDING", (0, 0), (-1, -1), 5)]))
 
             def amount(column: str) -> str:
-                return fmt.format_value(status[column], unit)
+                return fmt.format_status_figure(status[column], unit)
 
             figures_rows = [("Thực hiện đến kỳ", amount("actual_to_date")),
                             ("Kịch bản đến kỳ", amount("scenario_to_date")),

@@ -185,6 +185,16 @@ def test_revenue_slide_key_figures_in_vietnamese_format(deck):
     assert figures["Phường tự đánh giá"] == "Vượt"
 
 
+def test_scenario_to_date_on_a_slide_is_rounded_as_its_note_says_it(deck):
+    # Our phasing gives 38.133,73; the slide's note and the detail page say 38.134.
+    slide = find_slide(deck, "Phù Liễn — Giá trị sản phẩm ngành nông, lâm nghiệp và thủy sản")
+    (table,) = tables(slide)
+    figures = {table.cell(i, 0).text: table.cell(i, 1).text for i in range(len(table.rows))}
+    assert figures["Kịch bản đến kỳ"] == "38.134 triệu đồng"
+    texts = [s.text_frame.text for s in slide.shapes if s.has_text_frame]
+    assert any("kịch bản lũy kế (38.134 triệu đồng)" in t for t in texts)
+
+
 def test_every_slide_has_sources_in_notes_and_footer(deck):
     for slide in deck.slides:
         assert "Nguồn" in slide.notes_slide.notes_text_frame.text

@@ -70,6 +70,10 @@ def test_numbers_and_money_in_vietnamese_format():
     assert fmt.format_value(NAN, "%") == "—"
     assert fmt.format_value(5, NAN) == "5"
     assert fmt.format_value(2_810_000, "triệu đồng") == "2.810.000 triệu đồng"  # one scale
+    # A status's figures round as the detail page's cards do: no 38.133,73 on a slide.
+    assert fmt.format_status_figure(38133.73, "triệu đồng") == "38.134 triệu đồng"
+    assert fmt.format_status_figure(95.55, "%") == "95,55%"
+    assert fmt.format_status_figure(NAN, "triệu đồng") == "—"
     assert fmt.format_ty(69917.954) == "69,92 tỷ đồng"
     assert fmt.pct(117.97) == "118%"
     assert fmt.pct(99.68) == "99,7%"

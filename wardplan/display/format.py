@@ -42,16 +42,26 @@ def format_value(value: object, unit: str | None = None) -> str:
     """A figure with its unit, Vietnamese style: '105.879 triệu đồng', '95,1%'."""
     if is_missing(value):
         return "—"
-    number = format_number_vi(float(value))
-    unit = text_or(unit)
-    if not unit:
-        return number
-    return f"{number}%" if unit == "%" else f"{number} {unit}"
+    return _with_unit(format_number_vi(float(value)), unit)
 
 
 def format_amount(value: object) -> str:
     """A bare figure for a metric card or a cell: whole numbers from 1.000 up."""
     return "—" if is_missing(value) else format_amount_vi(float(value))
+
+
+def format_status_figure(value: object, unit: str | None = None) -> str:
+    """A status's figure (to date, scenario to date, target) with its unit, rounded as the
+    detail page's metric cards round it: '38.134 triệu đồng', never '38.133,73' (a scenario
+    to date is our phasing, and the reports write whole numbers from 1.000 up)."""
+    return "—" if is_missing(value) else _with_unit(format_amount_vi(float(value)), unit)
+
+
+def _with_unit(number: str, unit: str | None) -> str:
+    unit = text_or(unit)
+    if not unit:
+        return number
+    return f"{number}%" if unit == "%" else f"{number} {unit}"
 
 
 def format_ty(value_mvnd: object) -> str:

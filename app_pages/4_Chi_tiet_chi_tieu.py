@@ -92,7 +92,7 @@ st.subheader("Chỉ tiêu kế hoạch")
 if tables["plan"] is None:
     st.info("Phường không đặt chỉ tiêu năm cho chỉ tiêu này.")
 else:
-    ui.table(tables["plan"])
+    ui.draw_table(tables["plan"])
 
 st.subheader("Số liệu thực hiện")
 if tables["actuals"] is None:
@@ -100,16 +100,16 @@ if tables["actuals"] is None:
             if not data.has_report(ward, year)
             else "Chưa có số liệu thực hiện cho chỉ tiêu này.")
 else:
-    ui.table(tables["actuals"], sources=["Nguồn"], key="actuals",
-             narrow=["Kỳ", "Số liệu", "Phường đánh giá", "Nguồn"])
+    ui.draw_table(tables["actuals"], key="actuals",
+                  narrow=["Kỳ", "Số liệu", "Phường đánh giá", "Nguồn"])
 
 if tables["revisions"] is not None:
     st.subheader("Lịch sử số liệu")
     st.caption("Mọi giá trị từng có hiệu lực của chỉ tiêu này, cũ trước mới sau: số trong sổ "
                "tính gốc, rồi từng lần phường nộp qua hệ thống; số mới nhất của mỗi kỳ là số "
                "đang dùng ở trên.")
-    ui.table(tables["revisions"], sources=["Nguồn"], key="revisions",
-             narrow=["Kỳ", "Giá trị", "Lần nộp", "Thời điểm (giờ VN)"])
+    ui.draw_table(tables["revisions"], key="revisions",
+                  narrow=["Kỳ", "Giá trị", "Lần nộp", "Thời điểm (giờ VN)"])
 
 st.subheader("Kịch bản tăng trưởng")
 if tables["scenario"] is None:
@@ -118,22 +118,22 @@ if tables["scenario"] is None:
 else:
     st.caption(detail_view.SCENARIO_ORIGINS_CAPTION)
     ui.help_link("Nguồn gốc kịch bản")
-    ui.table(tables["scenario"], sources=["Nguồn"], key="scenario",
-             narrow=["Kỳ", "Kịch bản", "Nguồn gốc"])
+    ui.draw_table(tables["scenario"], key="scenario",
+                  narrow=["Kỳ", "Kịch bản", "Nguồn gốc"])
 
 if tables["baselines"] is not None:
     st.subheader("Số liệu năm trước")
-    ui.table(tables["baselines"], sources=["Nguồn"], key="baselines",
-             narrow=["Kỳ", "Số liệu", "Nguyên văn"])
+    ui.draw_table(tables["baselines"], key="baselines",
+                  narrow=["Kỳ", "Số liệu", "Nguyên văn"])
 
 if tables["statements"] is not None:
     st.subheader("Lời văn trong văn bản")
-    ui.table(tables["statements"], sources=["Nguồn"], key="statements",
-             narrow=["Kỳ", "Lời văn (nguyên văn)", "Số nêu"])
+    ui.draw_table(tables["statements"], key="statements",
+                  narrow=["Kỳ", "Lời văn (nguyên văn)", "Số nêu"])
 
 st.subheader("Phát hiện về chất lượng dữ liệu")
 if tables["findings"] is None:
     st.caption("Không có phát hiện nào cho chỉ tiêu này.")
 else:
-    ui.table(tables["findings"], sources=["Nguồn"], key="findings",
-             narrow=["Mức độ", "Kỳ", "Phát hiện"])
+    ui.draw_table(tables["findings"], key="findings",
+                  narrow=["Mức độ", "Kỳ", "Phát hiện"])

@@ -1,20 +1,24 @@
-"""Small shared widgets: status badges and legend, safe text, links, the sidebar footer."""
+"""Small shared widgets: status badges and legend, tables, links, the sidebar footer (the
+Markdown of cells and safe text are `ui.cells`', named here too: `ui.md_escape`)."""
 
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Sequence
-from urllib.parse import quote
 
 import pandas as pd
 import streamlit as st
 
 from ui import data, nav
+from ui.cells import (
+    Prepared,
+    badge_markdown,
+    md_escape,
+    prepare,
+    prepare_board,
+)
 from wardplan.display import board, overview
-from wardplan.display.format import SourceLabels
-from wardplan.display.styles import STATUS_ORDER, STATUS_STYLES, status_text
-from wardplan.rules.missing import is_missing, text_or
+from wardplan.display.styles import STATUS_ORDER, STATUS_STYLES
 from wardplan.rules.periods import period_label
 from wardplan.rules.scenario import DERIVED, ORIGIN_LABELS_VI, PROVISIONAL_VI
 
@@ -22,36 +26,6 @@ from wardplan.rules.scenario import DERIVED, ORIGIN_LABELS_VI, PROVISIONAL_VI
 PPTX_MIME = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PDF_MIME = "application/pdf"
-
-# Streamlit's own badge palette, re-coloured to Okabe-Ito in .streamlit/config.toml.
-_BADGE_COLOURS = {"green": "blue", "amber": "orange", "red": "red", "grey": "gray"}
-# Markdown (and Streamlit's :color[…] / :icon: directives, $ for LaTeX) must
-# not act on text that came from a workbook.
-_MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~=$:^&])")
-# GitHub-flavoured Markdown turns 'http://…', 'www.…' and 'a@b.c' into links even
-# when escaped (it looks for them in the text after escapes are read).  An
-# invisible word joiner after the scheme, the 'www' or the '@' keeps them plain.
-_AUTOLINK_STARTS = re.compile(r"(?i)(?<![^\W_])(?:https?(?=:)|www(?=\.))|@(?=[-\w])")
-WORD_JOINER = "\u2060"
-
-
-def md_escape(text: object) -> str:
-    """Text from the data, safe to embed in st.markdown / st.caption: no formatting, no links."""
-    return _escaped(text_or(text))
-
-
-# Every rerun of every session escapes the same cells again (hundreds a page): each text
-# is escaped once, the most recent some 30 000 kept.
-@functools.lru_cache(maxsize=2**15)
-def _escaped(text: str) -> str:
-    plain = _AUTOLINK_STARTS.sub(lambda m: m.group(0) + WORD_JOINER, text)
-    return _MARKDOWN_SPECIALS.sub(r"\\\1", plain)
-
-
-def badge_markdown(status: str | None, reason: object = None) -> str:
-    """An inline badge for st.markdown; the label is ours, never data."""
-    status = status if status in STATUS_STYLES else "grey"
-    return f":{_BADGE_COLOURS[status]}-badge[{status_text(status, reason)}]"
 
 
 def status_legend() -> None:
@@ -66,29 +40,9 @@ def help_link(label: str = "Cách đọc trạng thái và nguồn số liệu")
 
 # --- tables ----------------------------------------------------------------------------------
 
-def _cell_markdown(value: object) -> object:
-    if is_missing(value):
-        return ""
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return value  # numbers stay numbers (right-aligned, nothing to escape)
-    return md_escape(value)
-
-
-def counts_markdown(counts) -> str:
-    """A `display.board.Counts` cell as status badges, '▼ 3 ▲ 18 ○ 8', with the
-    provisional among them said; a zero is a plain 0, no status an empty cell.  Numbers
-    and symbols of ours: nothing to escape."""
-    badges = " ".join(f":{_BADGE_COLOURS[s]}-badge[{STATUS_STYLES[s].symbol} {n}]" if n else "0"
-                      for s, n in counts.by_status.items())
-    return badges + (f" ({counts.provisional} {PROVISIONAL_VI})" if counts.provisional else "")
-
-
 def board_table(view, *, key: str | None = None, narrow: Sequence[str] | None = None) -> None:
     """A `display.board.TableView`: counts as badges, links on the named columns."""
-    frame = view.text.copy()
-    for column in view.counts:
-        frame[column] = frame[column].map(counts_markdown)
-    table(frame, numbered=False, linked=view.links, markup=view.counts, key=key, narrow=narrow)
+    draw_table(prepare_board(view), key=key, narrow=narrow)
 
 
 def pager(total: int, size: int, key: str, noun: str) -> int:
@@ -101,38 +55,33 @@ def pager(total: int, size: int, key: str, noun: str) -> int:
     return page
 
 
-def table(frame: pd.DataFrame, *, sources: Sequence[str] = (), css: pd.DataFrame | None = None,
-          labels: SourceLabels | None = None, numbered: bool | None = None,
+def table(frame: pd.DataFrame, *, sources: Sequence[str] = (),
+          css: pd.DataFrame | None = None, numbered: bool | None = None,
           links: dict[str, str] | None = None, linked: dict[str, str] | None = None,
           markup: Sequence[str] = (), narrow: Sequence[str] | None = None,
           key: str | None = None) -> None:
-    """A static table that wraps long texts to the page's width (and prints whole).
+    """`frame` as a static table that wraps long texts to the page's width (and prints
+    whole): prepared here (`cells.prepare`, whose arguments these are), then drawn."""
+    prepared = prepare(frame, sources=sources, labels=data.source_labels() if sources else None,
+                       numbered=numbered, links=links, linked=linked, markup=markup)
+    draw_table(prepared, css=css, narrow=narrow, key=key)
 
-    st.table reads cells as Markdown, so every cell is escaped.  Columns named in
-    `sources` show the short form of each reference (document and place); the full
-    reference of every row follows in an expander, by row number.  Columns in `links`
-    hold URLs we built (`format.detail_link`) and show as links with the given text;
-    columns in `linked` show their own text as a link to the URL in the named column
-    (which is not shown); Streamlit's Markdown opens such links in a new tab.  Columns
-    in `markup` are Markdown we built from our own words and numbers (status badges)
-    and are not escaped.  With
-    `narrow` (and a `key`), a phone gets only those columns; the rest stay one tap
-    away on a wider screen or on paper.
-    """
-    cells, notes = _cells(frame, sources, labels, links or {}, linked or {}, markup)
-    escaped = pd.DataFrame(cells, columns=list(cells),
-                           index=pd.RangeIndex(1, len(frame) + 1)) if len(frame) else None
-    numbered = any(notes.values()) if numbered is None else numbered
+
+def draw_table(prepared: Prepared, *, css: pd.DataFrame | None = None,
+               narrow: Sequence[str] | None = None, key: str | None = None) -> None:
+    """A table a cached view prepared (`cells.prepare`), its full sources under it.  `css`
+    tints its cells.  With `narrow` (and a `key`), a phone gets only those columns; the
+    rest stay one tap away on a wider screen or on paper."""
     if key is None:
-        _draw(escaped, notes, css, numbered)
+        _draw(prepared, css)
         return
     with st.container(key=f"table-{key}"):  # addressable (tests, styles) as .st-key-table-<key>
-        _draw(escaped, notes, css, numbered)
-        if narrow is not None and escaped is not None:
-            _phone_columns(key, list(cells), narrow, numbered)
+        _draw(prepared, css)
+        if narrow is not None and prepared.cells is not None:
+            _phone_columns(key, prepared.columns, narrow, prepared.numbered)
 
 
-def _phone_columns(key: str, columns: list[str], kept: Sequence[str], numbered: bool) -> None:
+def _phone_columns(key: str, columns: Sequence[str], kept: Sequence[str], numbered: bool) -> None:
     """On a phone's screen only the `kept` columns of the table keyed `key` show.  One
     table is sent and the others are hidden by a rule of its own, where a second table of
     the kept columns doubled what each rerun converts and sends; paper shows every column."""
@@ -150,55 +99,18 @@ def _phone_columns(key: str, columns: list[str], kept: Sequence[str], numbered: 
             f"{{ {rule} }} }} }}</style>")
 
 
-def _cells(frame: pd.DataFrame, sources: Sequence[str], labels: SourceLabels | None,
-           links: dict[str, str], linked: dict[str, str],
-           markup: Sequence[str]) -> tuple[dict[str, list], dict[str, list[str]]]:
-    """Each shown column's cells as Markdown, and each source column's full references,
-    one Markdown line per row that has one.  Built column by column in plain lists: a
-    table is redrawn on every rerun, and pandas' per-column assignment costs more than
-    the cells."""
-    hidden = set(linked.values())
-    notes: dict[str, list[str]] = {}
-    cells: dict[str, list] = {}
-    for column in (c for c in frame.columns if c not in hidden):
-        values = frame[column].tolist()
-        if column in sources:
-            labels = labels or data.source_labels()
-            notes[column] = [f"{i + 1}\\. {md_escape(labels.full(ref))}  "
-                             for i, ref in enumerate(values) if text_or(ref)]
-            values = [labels.short(ref) if text_or(ref) else "" for ref in values]
-        if column in links:
-            cells[column] = [f"[{links[column]}]({_safe_url(url)})" if text_or(url) else ""
-                             for url in values]
-            continue
-        if column not in markup:
-            values = [_cell_markdown(v) for v in values]
-        if column in linked:
-            values = [f"[{cell}]({_safe_url(url)})" if text_or(url) and cell else cell
-                      for cell, url in zip(values, frame[linked[column]].tolist(), strict=True)]
-        cells[column] = values
-    return cells, notes
-
-
-def _draw(escaped: pd.DataFrame | None, notes: dict[str, list[str]], css: pd.DataFrame | None,
-          numbered: bool) -> None:
-    if escaped is None:
+def _draw(prepared: Prepared, css: pd.DataFrame | None) -> None:
+    if prepared.cells is None:
         return
-    listed = [line for column in notes for line in notes[column]]
+    shown = prepared.cells
     if css is not None:
+        escaped = shown.to_pandas()
         shown_css = css[list(escaped.columns)].set_axis(escaped.index)
-        styled = escaped.style.apply(lambda _: shown_css, axis=None)
-    else:
-        styled = escaped
-    st.table(styled, hide_index=not numbered)
-    if listed:
-        with st.expander(f"Nguồn đầy đủ của từng dòng ({len(listed)})"):
-            st.markdown("\n".join(listed))
-
-
-def _safe_url(url: str) -> str:
-    """A relative URL of ours; anything that could end the Markdown link is encoded."""
-    return quote(str(url), safe="/?=&%-_.~")
+        shown = escaped.style.apply(lambda _: shown_css, axis=None)
+    st.table(shown, hide_index=not prepared.numbered)
+    if prepared.notes:
+        with st.expander(f"Nguồn đầy đủ của từng dòng ({len(prepared.notes)})"):
+            st.markdown("\n".join(prepared.notes))
 
 
 # --- the status board ---------------------------------------------------------------------------

@@ -22,6 +22,7 @@ import streamlit as st
 
 from etl.ensure import ensure_database
 from intake import template as intake_template
+from ui import cells
 from wardplan.display import board, bundle, charts, compare, overview, progress
 from wardplan.display import detail as detail_view
 from wardplan.display import format as fmt
@@ -572,32 +573,38 @@ def compare_view(generation: Any, indicator: str, as_of: str, by: str,
 
 @st.cache_data(show_spinner=False, max_entries=256)
 def detail_tables(generation: Any, ward: str, indicator: str, as_of: str) -> dict:
-    """The detail page's tables as shown (None where there is nothing to show): built once
-    per generation and choice, so a rerun only draws them."""
+    """The detail page's tables prepared to draw (None where there is nothing to show):
+    built and escaped once per generation and choice, so a rerun only draws them."""
     year = parse_period(as_of).year
     detail = indicator_bundle(generation, ward, indicator, year)
     info = indicator_info()
     unit = text_or(info.loc[indicator, "unit"]) if indicator in info.index else ""
+    labels = source_labels()
+
+    def sourced(view: pd.DataFrame) -> cells.Prepared:
+        return cells.prepare(view, sources=["Nguồn"], labels=labels)
     plan = None
     if not detail.targets.empty:
         plan = detail_view.detail_targets_view(detail.targets)
-        plan["Nguồn"] = plan["Nguồn"].map(source_labels().full)
-        plan = detail_view.transpose_view(plan)
+        plan["Nguồn"] = plan["Nguồn"].map(labels.full)
+        plan = cells.prepare(detail_view.transpose_view(plan))
     revisions = _of_indicator(unit_rows(queries.revisions, ward), indicator)
     baselines = _of_indicator(unit_rows(queries.baselines, ward), indicator)
     statements = _of_indicator(unit_rows(queries.statements, ward), indicator)
     issues = _of_indicator(unit_rows(queries.data_issues, ward), indicator)
     return {
         "plan": plan,
-        "actuals": None if detail.actuals.empty else detail_view.actuals_view(detail.actuals),
+        "actuals": None if detail.actuals.empty else
+        sourced(detail_view.actuals_view(detail.actuals)),
         "revisions": None if revisions["submission_id"].notna().sum() == 0 else
-        intake_view.revisions_view(revisions, unit),
+        sourced(intake_view.revisions_view(revisions, unit)),
         "scenario": None if detail.scenario.empty else
-        detail_view.scenario_view(detail.scenario, unit),
-        "baselines": None if baselines.empty else detail_view.baselines_view(baselines),
-        "statements": None if statements.empty else detail_view.statements_view(statements),
-        "findings": None if issues.empty else detail_view.issues_view(
-            issues, as_of, with_links=False).drop(columns=["Phường", "Chỉ tiêu", "Mã kiểm tra"]),
+        sourced(detail_view.scenario_view(detail.scenario, unit)),
+        "baselines": None if baselines.empty else sourced(detail_view.baselines_view(baselines)),
+        "statements": None if statements.empty else
+        sourced(detail_view.statements_view(statements)),
+        "findings": None if issues.empty else sourced(detail_view.issues_view(
+            issues, as_of, with_links=False).drop(columns=["Phường", "Chỉ tiêu", "Mã kiểm tra"])),
     }
 
 

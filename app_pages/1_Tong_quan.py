@@ -33,9 +33,9 @@ st.subheader(f"Toàn thành phố — {period}")
 due = data.due()
 reporting = data.reporting_view(generation, as_of, due)
 st.markdown(ui.md_escape(reporting["sentence"]))
-if not reporting["unreported"].empty:
-    with st.expander(f"Đơn vị chưa báo cáo kỳ {period} ({len(reporting['unreported'])})"):
-        ui.table(reporting["unreported"], key="reporting")
+if reporting["unreported"].rows:
+    with st.expander(f"Đơn vị chưa báo cáo kỳ {period} ({reporting['unreported'].rows})"):
+        ui.draw_table(reporting["unreported"], key="reporting")
 city.key_indicators(as_of, head["units"])
 
 st.subheader(f"Bảng các đơn vị — {period}")

@@ -45,9 +45,9 @@ def key_indicators(as_of: str, units: int) -> None:
     if shown["count"] > board.KEY_ROWS:
         st.toggle(f"Xem cả {shown['count']} chỉ tiêu chủ yếu", key="key_all",
                   persist_state="session")
-    ui.board_table(shown["view"], key="key-indicators",
-                   narrow=["Chỉ tiêu", STATUS_STYLES[RED].text, STATUS_STYLES[AMBER].text,
-                           STATUS_STYLES[GREY].text])
+    ui.draw_table(shown["view"], key="key-indicators",
+                  narrow=["Chỉ tiêu", STATUS_STYLES[RED].text, STATUS_STYLES[AMBER].text,
+                          STATUS_STYLES[GREY].text])
     st.caption("Trong ngoặc: trong số đó, bao nhiêu đơn vị có trạng thái tạm tính (kịch bản "
                "đến kỳ phần lớn do hệ thống phân bổ, không phải số của đơn vị).")
 
@@ -127,7 +127,7 @@ def _units(generation, as_of: str, chosen: board.BoardFilter, due: data.Due,
                    "giá khác kết quả tính, ↩ là chưa có báo cáo kỳ này (theo số liệu kỳ trước; "
                    f"kỳ nào: xem thẻ “{TAB_LIST}”). Bấm tên đơn vị để mở trang tiến độ của đơn "
                    "vị (thẻ mới).")
-        ui.board_table(shown["table"])
+        ui.draw_table(shown["table"])
     with layout.narrow("board"):
         st.caption("Từng đơn vị, chậm nhất trước: số chỉ tiêu theo trạng thái, tình hình báo "
                    "cáo và các chỉ tiêu chậm, cần chú ý.")
@@ -186,8 +186,8 @@ def _list(generation, as_of: str, chosen: board.BoardFilter, due: data.Due) -> N
     total = data.status_list_page(generation, as_of, chosen, due, 1, LIST_PAGE)["total"]
     page = ui.pager(total, LIST_PAGE, "board_list_page", "dòng")
     shown = data.status_list_page(generation, as_of, chosen, due, page, LIST_PAGE)
-    ui.table(shown["view"], links={"Chi tiết": "Mở"}, key="status-list",
-             narrow=["Trạng thái", "Đơn vị", "Chỉ tiêu", "Thực hiện", "% kịch bản", "Chi tiết"])
+    ui.draw_table(shown["view"], key="status-list",
+                  narrow=["Trạng thái", "Đơn vị", "Chỉ tiêu", "Thực hiện", "% kịch bản", "Chi tiết"])
 
 
 def _attention(attention: dict, as_of: str) -> None:

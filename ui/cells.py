@@ -77,6 +77,10 @@ class Prepared:
     notes: tuple[str, ...]
     numbered: bool
 
+    @property
+    def rows(self) -> int:
+        return 0 if self.cells is None else self.cells.num_rows
+
 
 def prepare(frame: pd.DataFrame, *, sources: Sequence[str] = (),
             labels: SourceLabels | None = None, numbered: bool | None = None,

@@ -15,7 +15,6 @@ from ui.cells import (
     badge_markdown,
     md_escape,
     prepare,
-    prepare_board,
 )
 from wardplan.display import board, overview
 from wardplan.display.styles import STATUS_ORDER, STATUS_STYLES
@@ -39,11 +38,6 @@ def help_link(label: str = "Cách đọc trạng thái và nguồn số liệu")
 
 
 # --- tables ----------------------------------------------------------------------------------
-
-def board_table(view, *, key: str | None = None, narrow: Sequence[str] | None = None) -> None:
-    """A `display.board.TableView`: counts as badges, links on the named columns."""
-    draw_table(prepare_board(view), key=key, narrow=narrow)
-
 
 def pager(total: int, size: int, key: str, noun: str) -> int:
     """The page chosen of `total` rows shown `size` at a time (a pager only when there is

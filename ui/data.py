@@ -359,7 +359,7 @@ def reporting_view(generation: Any, as_of: str, due: Due) -> dict:
     unit's reporting state (`rules.reporting`)."""
     view = intake_view.reporting_view(load(queries.reporting, as_of), as_of, due.days, due.today)
     return {"sentence": intake_view.reporting_sentence(view, as_of, due.days),
-            "unreported": intake_view.unreported(view),
+            "unreported": cells.prepare(intake_view.unreported(view)),
             "states": intake_view.reporting_states(view)}
 
 
@@ -379,7 +379,7 @@ def due() -> Due:
 def key_indicators_view(generation: Any, as_of: str, everything: bool) -> dict:
     summary = overview_view(generation, as_of)["key"]
     shown = summary if everything else summary.head(board.KEY_ROWS)
-    return {"count": len(summary), "view": board.key_indicators_view(shown)}
+    return {"count": len(summary), "view": cells.prepare_board(board.key_indicators_view(shown))}
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
@@ -406,7 +406,7 @@ def board_page(generation: Any, as_of: str, chosen: board.BoardFilter, due: Due,
     shown = board.page_of(board_selection(generation, as_of, chosen, due), page)
     groups = list(chosen.groups) or city.groups
     year = parse_period(as_of).year
-    return {"table": board.units_view(shown, city, groups, as_of, year, base),
+    return {"table": cells.prepare_board(board.units_view(shown, city, groups, as_of, year, base)),
             "phone": board.phone_units(shown, city, groups, year)}
 
 
@@ -426,7 +426,8 @@ def status_list_page(generation: Any, as_of: str, chosen: board.BoardFilter, due
     """One page of the full list (every unit × indicator the filter keeps), worst first."""
     status = _kept_status(generation, as_of, chosen, due)
     return {"total": len(status),
-            "view": overview.status_list_view(board.page_of(status, page, size), as_of)}
+            "view": cells.prepare(overview.status_list_view(board.page_of(status, page, size), as_of),
+                                  links={"Chi tiết": "Mở"})}
 
 
 @st.cache_data(show_spinner=False, max_entries=64)

@@ -5,7 +5,7 @@ import streamlit as st
 from ui import components as ui
 from ui import data, state, views
 from ui.charts import show_chart
-from wardplan.display import charts, overview, progress, styles
+from wardplan.display import charts, overview, styles
 from wardplan.display import format as fmt
 from wardplan.reads import queries
 from wardplan.rules.periods import parse_period, period_label
@@ -27,8 +27,8 @@ if not data.has_report(ward, year):
         st.info("Phường chưa có chỉ tiêu kế hoạch trong cơ sở dữ liệu.")
     else:
         st.subheader(f"Chỉ tiêu kế hoạch năm {year} ({len(targets)} chỉ tiêu)")
-        ui.table(progress.targets_view(targets), sources=["Nguồn"], key="targets",
-                 narrow=["Chỉ tiêu", "Chỉ tiêu kế hoạch (nguyên văn)"])
+        ui.draw_table(data.targets_table(generation, ward, year), key="targets",
+                      narrow=["Chỉ tiêu", "Chỉ tiêu kế hoạch (nguyên văn)"])
     st.stop()
 
 with_data = data.indicator_codes(queries.ward_indicators_with_actuals, ward, year)
@@ -73,6 +73,5 @@ else:
 views.progress_downloads(ward, indicator, as_of)
 
 with st.expander(f"Toàn bộ chỉ tiêu kế hoạch năm {year} của phường"):
-    ui.table(progress.targets_view(data.unit_rows(queries.targets, ward, year=year)),
-             sources=["Nguồn"], key="all-targets",
-             narrow=["Chỉ tiêu", "Chỉ tiêu kế hoạch (nguyên văn)"])
+    ui.draw_table(data.targets_table(generation, ward, year), key="all-targets",
+                  narrow=["Chỉ tiêu", "Chỉ tiêu kế hoạch (nguyên văn)"])

@@ -51,9 +51,9 @@ def ranking() -> None:
         page = st.pagination(pages, default=compare.page_with(ranked, ward, RANKING_PAGE),
                              key=f"ranking_page_{indicator}_{ward}_{by}")
     st.caption(board.page_caption(len(ranked), page, RANKING_PAGE))
-    ui.table(data.ranking_page(generation, indicator, as_of, by, ward, page, RANKING_PAGE),
-             sources=["Nguồn chỉ tiêu"], key="compare",
-             narrow=["Hạng", "Đơn vị", "Trạng thái", "% kịch bản", "% chỉ tiêu năm"])
+    ui.draw_table(data.ranking_page(generation, indicator, as_of, by, ward, page, RANKING_PAGE),
+                  key="compare",
+                  narrow=["Hạng", "Đơn vị", "Trạng thái", "% kịch bản", "% chỉ tiêu năm"])
     views.compare_downloads(indicator, ranked["ward_code"].tolist(), as_of)
 
 
@@ -69,4 +69,4 @@ chosen = st.multiselect("Đơn vị đặt cạnh nhau (tối đa 5)", data.ward
 st.caption("Mỗi ô: chỉ tiêu của đơn vị (phép so sánh, giá trị, đơn vị), sau dấu | là trạng thái "
            "và số thực hiện bằng bao nhiêu % chỉ tiêu năm (CT). Ô trống: đơn vị không đặt chỉ "
            "tiêu này.")
-ui.table(data.shared_matrix(generation, as_of, tuple(chosen)))
+ui.draw_table(data.shared_matrix(generation, as_of, tuple(chosen)))

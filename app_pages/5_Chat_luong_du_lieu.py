@@ -46,8 +46,8 @@ else:
     page = ui.pager(len(shown), FINDINGS_PAGE, f"dq_page_{scope_key}", "phát hiện")
     findings = data.findings_page(generation, unit, tuple(sorted(severities)), page,
                                   FINDINGS_PAGE, as_of)
-    ui.table(findings, sources=["Nguồn"], links={"Chi tiết": "Mở"}, key="findings",
-             narrow=["Mức độ", "Chỉ tiêu", "Kỳ", "Phát hiện"])
+    ui.draw_table(findings, key="findings",
+                  narrow=["Mức độ", "Chỉ tiêu", "Kỳ", "Phát hiện"])
     st.caption("Cột “Chi tiết” mở trang chi tiết của chỉ tiêu (phường, chỉ tiêu và kỳ nằm trong "
                "đường dẫn). Phát hiện về nhóm dự án không gắn với chỉ tiêu nào: xem trang "
                "Nhiệm vụ & dự án.")
@@ -66,4 +66,4 @@ else:
                                  on_change="rerun")
         if submission.open:
             with submission:
-                ui.table(view, key=f"sub-{number}")
+                ui.draw_table(view, key=f"sub-{number}")

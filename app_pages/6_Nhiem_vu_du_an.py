@@ -24,12 +24,12 @@ else:
     offices = st.multiselect("Đơn vị chủ trì", offices_led, key="task_offices",
                                 placeholder="Tất cả các đơn vị")
     view = data.tasks_table(generation, ward, year, source or task_view.PLAN, tuple(offices))
-    st.caption(f"{len(view)} nhiệm vụ. Nội dung, thời hạn và tiến độ ghi nguyên văn theo văn bản.")
-    if view.empty:
+    st.caption(f"{view.rows} nhiệm vụ. Nội dung, thời hạn và tiến độ ghi nguyên văn theo văn bản.")
+    if not view.rows:
         st.info("Không có nhiệm vụ nào với bộ lọc này.")
     else:
-        ui.table(view, sources=["Nguồn"], key="tasks",
-                 narrow=["STT", "Đơn vị chủ trì", "Nhiệm vụ", "Thời hạn", "Tiến độ / kết quả"])
+        ui.draw_table(view, key="tasks",
+                      narrow=["STT", "Đơn vị chủ trì", "Nhiệm vụ", "Thời hạn", "Tiến độ / kết quả"])
 
 st.subheader("Dự án đầu tư")
 projects = data.projects_tables(generation, ward, year)
@@ -37,10 +37,10 @@ if projects is None:
     st.info("Phường chưa có danh mục dự án trong cơ sở dữ liệu.")
 else:
     st.caption("Tổng hợp theo nhóm, cộng từ các dòng dự án (không tính dòng hạng mục):")
-    ui.table(projects["summary"])
+    ui.draw_table(projects["summary"])
     for message in projects["group_issues"]:
         st.warning(f"Số liệu dòng nhóm chưa khớp: {ui.md_escape(message)}", icon=":material/warning:")
-    ui.table(projects["projects"], sources=["Nguồn"], key="projects",
-             narrow=["Dự án / hạng mục", "Tổng vốn (triệu đồng)", "Tiến độ"])
+    ui.draw_table(projects["projects"], key="projects",
+                  narrow=["Dự án / hạng mục", "Tổng vốn (triệu đồng)", "Tiến độ"])
     st.caption("Số tiền đổi từ đồng (như văn bản ghi) sang triệu đồng. Dòng “Nhóm” là dòng tổng "
                "của văn bản; dòng “Hạng mục” (↳) là chi tiết của dự án ngay trên.")

@@ -146,12 +146,13 @@ def _issues_listed(generation: Any, ward: str | None, severities: tuple[str, ...
 
 @st.cache_data(show_spinner=False, max_entries=256)
 def findings_page(generation: Any, ward: str | None, severities: tuple[str, ...], page: int,
-                  size: int, as_of: str) -> pd.DataFrame:
+                  size: int, as_of: str) -> cells.Prepared:
     """One page of the findings as the data-quality page shows them (`issues_listed`'s
     order; the unit's column only when every unit's are listed)."""
     shown = _issues_listed(generation, ward, severities)
     view = detail_view.issues_view(board.page_of(shown, page, size), as_of)
-    return view.drop(columns=["Mã kiểm tra"] + ([] if ward is None else ["Phường"]))
+    return cells.prepare(view.drop(columns=["Mã kiểm tra"] + ([] if ward is None else ["Phường"])),
+                         sources=["Nguồn"], labels=source_labels(), links={"Chi tiết": "Mở"})
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
@@ -170,7 +171,7 @@ def submission_findings_page(generation: Any, ward: str | None, page: int, size:
         shown.append((int(number),
                       f"Lần nộp #{int(number)} · {names.get(first['ward_code'], first['ward_code'])}"
                       f" · {first['file_name']} · {first['submitted_by']} · {len(rows)} phát hiện",
-                      intake_view.findings_view(rows, indicators)))
+                      cells.prepare(intake_view.findings_view(rows, indicators))))
     return {"total": len(numbers), "shown": shown}
 
 
@@ -611,13 +612,14 @@ def detail_tables(generation: Any, ward: str, indicator: str, as_of: str) -> dic
 
 @st.cache_data(show_spinner=False, max_entries=512)
 def ranking_page(generation: Any, indicator: str, as_of: str, by: str, ward: str | None,
-                 page: int, size: int) -> pd.DataFrame:
+                 page: int, size: int) -> cells.Prepared:
     """One page of the ranking as a table, the highlighted ward marked as on the chart."""
     ranked = compare_view(generation, indicator, as_of, by, ward)["ranked"]
     shown = board.page_of(ranked, page, size)
     shown = shown.assign(ward_name=[f"{n} ◀" if c == ward else n for n, c in
                                     zip(shown["ward_name"], shown["ward_code"], strict=True)])
-    return compare.ranking_view(shown)
+    return cells.prepare(compare.ranking_view(shown), sources=["Nguồn chỉ tiêu"],
+                         labels=source_labels())
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
@@ -638,14 +640,14 @@ def shared(generation: Any, as_of: str) -> dict:
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
-def shared_matrix(generation: Any, as_of: str, wards: tuple[str, ...]) -> pd.DataFrame:
+def shared_matrix(generation: Any, as_of: str, wards: tuple[str, ...]) -> cells.Prepared:
     """The shared indicators × these units: each unit's target, status and % of target."""
     year = parse_period(as_of).year
     shared = set(load(queries.shared_indicators, year)["indicator_code"])
     # Out of the reads every unit shares: a query of these units was two more of 16 ms.
     targets = every_unit(queries.targets, year=year).of(*wards)
-    return compare.shared_matrix(targets[targets["indicator_code"].isin(shared)],
-                                 every_unit(queries.status, as_of=as_of).of(*wards))
+    return cells.prepare(compare.shared_matrix(targets[targets["indicator_code"].isin(shared)],
+                                               every_unit(queries.status, as_of=as_of).of(*wards)))
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
@@ -669,9 +671,18 @@ def task_offices(generation: Any, ward: str, year: int | None) -> list[str] | No
 
 @st.cache_data(show_spinner=False, max_entries=512)
 def tasks_table(generation: Any, ward: str, year: int | None, source: str,
-                offices: tuple[str, ...]) -> pd.DataFrame:
+                offices: tuple[str, ...]) -> cells.Prepared:
     """The ward's key tasks from `source` led by `offices` (all when none), as shown."""
-    return task_view.tasks_view(unit_rows(queries.tasks, ward, year=year), source, list(offices))
+    return cells.prepare(task_view.tasks_view(unit_rows(queries.tasks, ward, year=year), source,
+                                              list(offices)),
+                         sources=["Nguồn"], labels=source_labels())
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def targets_table(generation: Any, ward: str, year: int) -> cells.Prepared:
+    """The unit's targets of a plan year as its progress page lists them."""
+    return cells.prepare(progress.targets_view(unit_rows(queries.targets, ward, year=year)),
+                         sources=["Nguồn"], labels=source_labels())
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
@@ -684,6 +695,7 @@ def projects_tables(generation: Any, ward: str, year: int | None) -> dict | None
     issues = unit_rows(queries.data_issues, ward)
     group_issues = issues[issues["indicator_code"].isna()
                           & (issues["check_code"] == "project_group_total")]
-    return {"summary": task_view.project_summary(projects),
+    return {"summary": cells.prepare(task_view.project_summary(projects)),
             "group_issues": group_issues["message"].tolist(),
-            "projects": task_view.projects_view(projects)}
+            "projects": cells.prepare(task_view.projects_view(projects), sources=["Nguồn"],
+                                      labels=source_labels())}

@@ -233,8 +233,7 @@ class _Servers:
         self._process = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
              "--server.headless", "true", "--server.address", "127.0.0.1",
-             "--server.port", str(port), "--browser.gatherUsageStats", "false",
-             "--server.fileWatcherType", "none"],
+             "--server.port", str(port)],
             cwd=ROOT, env={**os.environ, "CHITIEU_DB": str(self.db)}, stdout=self._log,
             stderr=subprocess.STDOUT)
         self.url = f"http://127.0.0.1:{port}"

@@ -106,6 +106,10 @@ def test_streamlit_config_hides_errors_and_binds_locally():
     assert config["client"]["showErrorLinks"] is False
     assert config["client"]["disableDataExport"] is True  # the tables' unescaped CSV
     assert config["server"]["address"] == "127.0.0.1"
+    # Every way of serving (scripts/run, scripts/serve, the tests) without a module walk
+    # after each rerun: it doubled the server's CPU per interaction.
+    assert config["server"]["fileWatcherType"] == "none"
+    assert config["browser"]["gatherUsageStats"] is False
 
 
 @pytest.fixture

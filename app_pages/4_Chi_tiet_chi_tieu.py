@@ -87,7 +87,7 @@ if not detail.series[["actual", "scenario"]].isna().all().all():
                narrow=narrow)
 views.detail_downloads(ward, indicator, as_of)
 
-tables = data.detail_tables(generation, ward, indicator, as_of)
+tables = data.detail_tables(generation, ward, indicator, year)
 st.subheader("Chỉ tiêu kế hoạch")
 if tables["plan"] is None:
     st.info("Phường không đặt chỉ tiêu năm cho chỉ tiêu này.")

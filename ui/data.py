@@ -574,10 +574,11 @@ def compare_view(generation: Any, indicator: str, as_of: str, by: str,
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
-def detail_tables(generation: Any, ward: str, indicator: str, as_of: str) -> dict:
+def detail_tables(generation: Any, ward: str, indicator: str, year: int) -> dict:
     """The detail page's tables prepared to draw (None where there is nothing to show):
-    built and escaped once per generation and choice, so a rerun only draws them."""
-    year = parse_period(as_of).year
+    built and escaped once per generation, unit, indicator and plan year (none depends on
+    the period viewed: a leader going from Q1 to March does not wait for them again), so
+    a rerun only draws them."""
     detail = indicator_bundle(generation, ward, indicator, year)
     info = indicator_info()
     unit = text_or(info.loc[indicator, "unit"]) if indicator in info.index else ""
@@ -606,7 +607,7 @@ def detail_tables(generation: Any, ward: str, indicator: str, as_of: str) -> dic
         "statements": None if statements.empty else
         sourced(detail_view.statements_view(statements)),
         "findings": None if issues.empty else sourced(detail_view.issues_view(
-            issues, as_of, with_links=False).drop(columns=["Phường", "Chỉ tiêu", "Mã kiểm tra"])),
+            issues, None).drop(columns=["Phường", "Chỉ tiêu", "Mã kiểm tra"])),
     }
 
 

@@ -194,8 +194,9 @@ def issues_in_order(issues: pd.DataFrame) -> pd.DataFrame:
 _LAST = "\U0010ffff"
 
 
-def issues_view(issues: pd.DataFrame, as_of: str, with_links: bool = True) -> pd.DataFrame:
-    """Data-quality findings, most severe first, each with a link to its indicator."""
+def issues_view(issues: pd.DataFrame, as_of: str | None) -> pd.DataFrame:
+    """Data-quality findings, most severe first, each with a link to its indicator at
+    `as_of` (no links without one: the detail page lists its own indicator's)."""
     frame = issues_in_order(issues)
     view = pd.DataFrame({
         "Mức độ": frame["severity"].map(lambda s: SEVERITY_LABELS_VI.get(s, text_or(s))),
@@ -203,7 +204,7 @@ def issues_view(issues: pd.DataFrame, as_of: str, with_links: bool = True) -> pd
                      if "indicator_name" in frame else frame["indicator_code"].map(text_or)),
         "Kỳ": frame["period"].map(lambda p: period_label(p) if isinstance(p, str) else ""),
     })
-    if with_links:
+    if as_of is not None:
         view["Chi tiết"] = [
             detail_link(w, i, as_of) if not is_missing(i) else None
             for w, i in zip(frame["ward_code"], frame["indicator_code"], strict=True)]

@@ -72,6 +72,10 @@ else:
                "được đánh giá cuối năm.")
 views.progress_downloads(ward, indicator, as_of)
 
-with st.expander(f"Toàn bộ chỉ tiêu kế hoạch năm {year} của phường"):
-    ui.draw_table(data.targets_table(generation, ward, year), key="all-targets",
-                  narrow=["Chỉ tiêu", "Chỉ tiêu kế hoạch (nguyên văn)"])
+# Drawn only once opened (a rerun): the unit's whole plan was made and sent on every view.
+every_target = st.expander(f"Toàn bộ chỉ tiêu kế hoạch năm {year} của phường",
+                           key="all_targets", on_change="rerun")
+if every_target.open:
+    with every_target:
+        ui.draw_table(data.targets_table(generation, ward, year), key="all-targets",
+                      narrow=["Chỉ tiêu", "Chỉ tiêu kế hoạch (nguyên văn)"])

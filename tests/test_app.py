@@ -233,6 +233,17 @@ def test_ward_without_report_shows_its_targets_and_says_so():
     assert not at.get("plotly_chart")
 
 
+def test_the_whole_plan_is_drawn_only_once_opened(db):
+    at = open_page(nav.PROGRESS, ward="phu_lien", indicator="budget_revenue")
+    assert "Toàn bộ chỉ tiêu kế hoạch năm 2026 của phường" in [e.label for e in at.expander]
+    assert not tables(at)
+    at.session_state["all_targets"] = True
+    at.run()
+    (plan,) = tables(at)
+    assert "357.450" in plan["Chỉ tiêu kế hoạch (nguyên văn)"].tolist()  # the revenue target
+    assert len(plan) == len(queries.targets(db, ward="phu_lien", year=2026))
+
+
 def test_changing_the_indicator_redraws_the_chart():
     at = open_page(nav.PROGRESS, ward="phu_lien", indicator="budget_revenue")
     at.selectbox(key="indicator").select("budget_expenditure").run()

@@ -781,8 +781,8 @@ class _Deck:
             status = r.status_row(ward, row.indicator_code)
             scenario = "—"
             if status is not None and not is_missing(status["scenario_to_date"]):
-                scenario = fmt.format_status_figure(status["scenario_to_date"],
-                                          text_or(r.indicator(row.indicator_code)["unit"]))
+                scenario = fmt.format_status_figure(
+                    status["scenario_to_date"], text_or(r.indicator(row.indicator_code)["unit"]))
                 if status["scenario_origin"] == DERIVED:
                     scenario += f" ({ORIGIN_LABELS_VI[DERIVED]})"
             _cell(table.cell(i, 0), _shorten(_indicator_label(r, row.indicator_code), 80), 11)
@@ -995,14 +995,11 @@ class _Deck:
             badge_text += f" · {PROVISIONAL_VI}"
         _write(frame, [badge_text], 16, bold=True, align=PP_ALIGN.CENTER)
 
-        def amount(column: str) -> str:
-            # The chart's unit, so panel and axis agree.
-            return fmt.format_status_figure(_finite(status[column]), shown)
-
+        # The chart's unit, so panel and axis agree.
         figures = [
-            ("Thực hiện đến kỳ", amount("actual_to_date")),
-            ("Kịch bản đến kỳ", amount("scenario_to_date")),
-            ("Chỉ tiêu năm", amount("target_value")),
+            ("Thực hiện đến kỳ", fmt.format_status_figure(_finite(status["actual_to_date"]), shown)),
+            ("Kịch bản đến kỳ", fmt.format_status_figure(_finite(status["scenario_to_date"]), shown)),
+            ("Chỉ tiêu năm", fmt.format_value(_finite(status["target_value"]), shown)),
             ("% kịch bản", fmt.pct(status["pct_of_scenario"])),
             ("% chỉ tiêu năm", fmt.pct(status["pct_of_target"])),
             ("Dự báo cuối năm", fmt.outlook_short(status).removeprefix("≈ ") or "—"),

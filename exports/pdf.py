@@ -467,8 +467,8 @@ class _Briefing:
                 status = r.status_row(ward, row.indicator_code)
                 scenario = "—"
                 if status is not None and not is_missing(status["scenario_to_date"]):
-                    scenario = fmt.format_status_figure(status["scenario_to_date"],
-                                                text_or(r.indicator(row.indicator_code)["unit"]))
+                    scenario = fmt.format_status_figure(
+                        status["scenario_to_date"], text_or(r.indicator(row.indicator_code)["unit"]))
                     if status["scenario_origin"] == "derived":
                         scenario += " (suy ra)"
                 rows.append([_p(_indicator_label(r, row.indicator_code), CELL),
@@ -542,12 +542,11 @@ class _Briefing:
                 ("BOX", (0, 0), (-1, -1), 1.2, colors.HexColor(styles.STATUS_STYLES[code].colour)),
                 ("TOPPADDING", (0, 0), (-1, -1), 5), ("BOTTOMPADDING", (0, 0), (-1, -1), 5)]))
 
-            def amount(column: str) -> str:
-                return fmt.format_status_figure(status[column], unit)
-
-            figures_rows = [("Thực hiện đến kỳ", amount("actual_to_date")),
-                            ("Kịch bản đến kỳ", amount("scenario_to_date")),
-                            ("Chỉ tiêu năm", amount("target_value")),
+            figures_rows = [("Thực hiện đến kỳ", fmt.format_status_figure(status["actual_to_date"],
+                                                                          unit)),
+                            ("Kịch bản đến kỳ", fmt.format_status_figure(status["scenario_to_date"],
+                                                                         unit)),
+                            ("Chỉ tiêu năm", fmt.format_value(status["target_value"], unit)),
                             ("% kịch bản", fmt.pct(status["pct_of_scenario"])),
                             ("% chỉ tiêu năm", fmt.pct(status["pct_of_target"])),
                             ("Phường tự đánh giá", text_or(status["ward_verdict"], "—"))]

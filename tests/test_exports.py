@@ -623,7 +623,7 @@ def test_every_chart_has_png_and_svg_buttons(built_db):
 # --- rendering with LibreOffice -------------------------------------------------------------------
 
 @pytest.mark.slow
-@pytest.mark.skipif(shutil.which("soffice") is None or shutil.which("pdftoppm") is None,
+@pytest.mark.skipif(shutil.which("loimpress") is None or shutil.which("pdftoppm") is None,
                     reason="needs libreoffice-impress and poppler-utils")
 def test_deck_renders_with_libreoffice(report, tmp_path):
     deck = tmp_path / "deck.pptx"

@@ -7,7 +7,7 @@ st.table would convert the frame itself) and the full source references listed u
 it.  The detail page's tables were a third of its warm rerun (114 units): escaping the
 cells, framing them, and converting the frame again, every rerun of every session.
 Nothing here draws or reads the database (the caller gives the source labels): a view's
-cached function prepares its table, the page draws it (`components.table`).
+cached function prepares its table, the page draws it (`components.draw_table`).
 """
 
 from __future__ import annotations
@@ -67,7 +67,7 @@ def counts_markdown(counts) -> str:
     return badges + (f" ({counts.provisional} {PROVISIONAL_VI})" if counts.provisional else "")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # by identity: an Arrow table has no hash
 class Prepared:
     """A table ready for st.table: its cells escaped and framed, rows numbered from 1 (shown
     when `numbered`), and the full source reference of each row that has one."""

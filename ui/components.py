@@ -55,7 +55,8 @@ def table(frame: pd.DataFrame, *, sources: Sequence[str] = (),
           markup: Sequence[str] = (), narrow: Sequence[str] | None = None,
           key: str | None = None) -> None:
     """`frame` as a static table that wraps long texts to the page's width (and prints
-    whole): prepared here (`cells.prepare`, whose arguments these are), then drawn."""
+    whole): prepared here (`cells.prepare`: `sources`, `numbered`, `links`, `linked`,
+    `markup`), then drawn (`draw_table`: `css`, `narrow`, `key`)."""
     prepared = prepare(frame, sources=sources, labels=data.source_labels() if sources else None,
                        numbered=numbered, links=links, linked=linked, markup=markup)
     draw_table(prepared, css=css, narrow=narrow, key=key)

@@ -10,7 +10,12 @@ from urllib.parse import urlencode
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from wardplan.rules.missing import as_float, is_missing, is_true, text_or
-from wardplan.rules.numbers import format_amount_vi, format_number_vi, format_pct_vi
+from wardplan.rules.numbers import (
+    format_amount_vi,
+    format_number_vi,
+    format_pct_vi,
+    format_quantity_vi,
+)
 from wardplan.rules.projection import METHOD_LABELS_VI, Outlook, describe
 from wardplan.rules.scenario import ORIGIN_SHORT_VI, ORIGINS, PROVISIONAL_VI
 
@@ -42,7 +47,11 @@ def format_value(value: object, unit: str | None = None) -> str:
     """A figure with its unit, Vietnamese style: '105.879 triệu đồng', '95,1%'."""
     if is_missing(value):
         return "—"
-    return _with_unit(format_number_vi(float(value)), unit)
+    number = format_number_vi(float(value))
+    unit = text_or(unit)
+    if not unit:
+        return number
+    return f"{number}%" if unit == "%" else f"{number} {unit}"
 
 
 def format_amount(value: object) -> str:
@@ -51,17 +60,11 @@ def format_amount(value: object) -> str:
 
 
 def format_status_figure(value: object, unit: str | None = None) -> str:
-    """A status's figure (to date, scenario to date, target) with its unit, rounded as the
-    detail page's metric cards round it: '38.134 triệu đồng', never '38.133,73' (a scenario
-    to date is our phasing, and the reports write whole numbers from 1.000 up)."""
-    return "—" if is_missing(value) else _with_unit(format_amount_vi(float(value)), unit)
-
-
-def _with_unit(number: str, unit: str | None) -> str:
-    unit = text_or(unit)
-    if not unit:
-        return number
-    return f"{number}%" if unit == "%" else f"{number} {unit}"
+    """A status's figure to date (actual, scenario) with its unit, as the status's note
+    and the detail page's cards say it: '38.134 triệu đồng', never '38.133,73' (a
+    scenario to date is our phasing).  A target keeps the document's own decimals
+    (`format_value`)."""
+    return "—" if is_missing(value) else format_quantity_vi(float(value), text_or(unit))
 
 
 def format_ty(value_mvnd: object) -> str:

@@ -105,6 +105,14 @@ def format_amount_vi(x: float | None) -> str:
     return format_number_vi(x, max_decimals=0 if abs(x) >= 1000 else 2)
 
 
+def format_quantity_vi(x: float, unit: str) -> str:
+    """A figure with its unit as a status's note says it: '38.134 triệu đồng' (an amount,
+    `format_amount_vi`), '95,55%'."""
+    if unit == "%":
+        return f"{format_number_vi(x)}%"
+    return f"{format_amount_vi(x)} {unit}".strip()
+
+
 def format_pct_vi(x: float | None, decimals: int = 1) -> str:
     """Vietnamese percentage with up to `decimals` decimals: 95.5 → '95,5%'."""
     if x is None or (isinstance(x, float) and math.isnan(x)):

@@ -24,7 +24,7 @@ import math
 from dataclasses import dataclass
 
 from wardplan.rules import kinds
-from wardplan.rules.numbers import format_amount_vi, format_number_vi, format_pct_vi
+from wardplan.rules.numbers import format_pct_vi, format_quantity_vi
 
 RUN_RATE, SCENARIO_PACE, HOLD, TREND = "run_rate", "scenario_pace", "hold", "trend"
 METHOD_LABELS_VI = {
@@ -92,7 +92,7 @@ def _pct_of(value: float, target: float, direction: str) -> float:
 
 
 def _qty(value: float, unit: str) -> str:
-    return f"{format_number_vi(value)}%" if unit == "%" else f"{format_amount_vi(value)} {unit}".rstrip()
+    return format_quantity_vi(value, unit)
 
 
 def describe(outlook: Outlook, unit: str) -> str:

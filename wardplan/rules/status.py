@@ -26,7 +26,7 @@ import pandas as pd
 from wardplan.rules import kinds, projection
 from wardplan.rules.frames import records
 from wardplan.rules.missing import as_float, as_str, is_missing
-from wardplan.rules.numbers import format_amount_vi, format_number_vi
+from wardplan.rules.numbers import format_number_vi, format_quantity_vi
 from wardplan.rules.periods import (
     Period,
     month_runs,
@@ -830,9 +830,7 @@ def _fmt_pct(value: float, edges: tuple[float, ...]) -> str:
 
 
 def _qty(value: float, unit: str) -> str:
-    if unit == "%":
-        return f"{format_number_vi(value)}%"
-    return f"{format_amount_vi(value)} {unit}".strip()
+    return format_quantity_vi(value, unit)
 
 
 def _month_list(months: tuple[int, ...]) -> str:

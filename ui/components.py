@@ -1,5 +1,6 @@
-"""Small shared widgets: status badges and legend, tables, links, the sidebar footer (the
-Markdown of cells and safe text are `ui.cells`', named here too: `ui.md_escape`)."""
+"""Small shared widgets: status badges and legend, tables, links, the sidebar footer.  The
+Markdown of cells and safe text live in `ui.cells`; pages reach `md_escape` and
+`badge_markdown` through here."""
 
 from __future__ import annotations
 
@@ -10,12 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from ui import data, nav
-from ui.cells import (
-    Prepared,
-    badge_markdown,
-    md_escape,
-    prepare,
-)
+from ui.cells import Prepared, badge_markdown, md_escape, prepare
 from wardplan.display import board, overview
 from wardplan.display.styles import STATUS_ORDER, STATUS_STYLES
 from wardplan.rules.periods import period_label

@@ -342,3 +342,16 @@ def test_level_to_date_is_the_months_value():
                   official_frame((WARD, "health_insurance_coverage", "2026-03", 95.1)))
     to_march = scenario_to_date(lookup_of(built, "health_insurance_coverage"), "level", 2026, 3)
     assert (to_march.value, to_march.origin) == (95.1, "official")
+
+
+def test_sort_by_period_is_chronological_within_each_ward_and_indicator():
+    from wardplan.rules.scenario import sort_by_period
+
+    rows = [("b", "x", "2026"), ("a", "y", "2026-Q1"), ("a", "x", "2026-Q1"), ("a", "x", None),
+            ("a", "x", "2026-12"), ("a", "x", "2026-03"), ("a", "x", "2026-01"), ("a", "x", "tt"),
+            ("b", "x", "2026-02"), ("a", "x", "2026-01")]
+    frame = pd.DataFrame(rows, columns=["ward_code", "indicator_code", "period"])
+    frame["n"] = range(len(frame))  # which row is which, for the tie
+    # Months, the quarter after its last month, the year last; no code and a non-code after
+    # them, as they came (stable); then the next indicator, then the next ward.
+    assert sort_by_period(frame)["n"].tolist() == [6, 9, 5, 2, 4, 3, 7, 1, 8, 0]

@@ -591,10 +591,12 @@ def detail_tables(generation: Any, ward: str, indicator: str, year: int) -> dict
         plan = detail_view.detail_targets_view(detail.targets)
         plan["Nguồn"] = plan["Nguồn"].map(labels.full)
         plan = cells.prepare(detail_view.transpose_view(plan))
-    revisions = _of_indicator(unit_rows(queries.revisions, ward), indicator)
-    baselines = _of_indicator(unit_rows(queries.baselines, ward), indicator)
-    statements = _of_indicator(unit_rows(queries.statements, ward), indicator)
-    issues = _of_indicator(unit_rows(queries.data_issues, ward), indicator)
+    # Every unit's rows of this indicator, as indicator_bundle reads them: the first view
+    # after a build read every unit's rows of every indicator, four whole tables.
+    revisions, baselines, statements, issues = (
+        unit_rows(query, ward, indicator=indicator)
+        for query in (queries.revisions, queries.baselines, queries.statements,
+                      queries.data_issues))
     return {
         "plan": plan,
         "actuals": None if detail.actuals.empty else

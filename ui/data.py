@@ -151,8 +151,8 @@ def findings_page(generation: Any, ward: str | None, severities: tuple[str, ...]
     order; the unit's column only when every unit's are listed)."""
     shown = _issues_listed(generation, ward, severities)
     view = detail_view.issues_view(board.page_of(shown, page, size), as_of)
-    return cells.prepare(view.drop(columns=["Mã kiểm tra"] + ([] if ward is None else ["Phường"])),
-                         sources=["Nguồn"], labels=source_labels(), links={"Chi tiết": "Mở"})
+    return sourced(view.drop(columns=["Mã kiểm tra"] + ([] if ward is None else ["Phường"])),
+                   links={"Chi tiết": "Mở"})
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
@@ -306,6 +306,13 @@ def default_submit_period() -> str | None:
 def source_labels() -> fmt.SourceLabels:
     """Short and full wording of source references, documents named by number and date."""
     return _lookups().source_labels
+
+
+def sourced(view: pd.DataFrame, sources: tuple[str, ...] = ("Nguồn",),
+            **options: Any) -> cells.Prepared:
+    """`view` prepared to draw, its `sources` columns showing each reference's short form
+    (its full form listed by row number): how every sourced table of ours is shown."""
+    return cells.prepare(view, sources=list(sources), labels=source_labels(), **options)
 
 
 def loaded_at() -> str | None:
@@ -582,14 +589,10 @@ def detail_tables(generation: Any, ward: str, indicator: str, year: int) -> dict
     detail = indicator_bundle(generation, ward, indicator, year)
     info = indicator_info()
     unit = text_or(info.loc[indicator, "unit"]) if indicator in info.index else ""
-    labels = source_labels()
-
-    def sourced(view: pd.DataFrame) -> cells.Prepared:
-        return cells.prepare(view, sources=["Nguồn"], labels=labels)
     plan = None
     if not detail.targets.empty:
         plan = detail_view.detail_targets_view(detail.targets)
-        plan["Nguồn"] = plan["Nguồn"].map(labels.full)
+        plan["Nguồn"] = plan["Nguồn"].map(source_labels().full)
         plan = cells.prepare(detail_view.transpose_view(plan))
     # Every unit's rows of this indicator, as indicator_bundle reads them: the first view
     # after a build read every unit's rows of every indicator, four whole tables.
@@ -621,8 +624,7 @@ def ranking_page(generation: Any, indicator: str, as_of: str, by: str, ward: str
     shown = board.page_of(ranked, page, size)
     shown = shown.assign(ward_name=[f"{n} ◀" if c == ward else n for n, c in
                                     zip(shown["ward_name"], shown["ward_code"], strict=True)])
-    return cells.prepare(compare.ranking_view(shown), sources=["Nguồn chỉ tiêu"],
-                         labels=source_labels())
+    return sourced(compare.ranking_view(shown), ("Nguồn chỉ tiêu",))
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
@@ -676,16 +678,14 @@ def task_offices(generation: Any, ward: str, year: int | None) -> list[str] | No
 def tasks_table(generation: Any, ward: str, year: int | None, source: str,
                 offices: tuple[str, ...]) -> cells.Prepared:
     """The ward's key tasks from `source` led by `offices` (all when none), as shown."""
-    return cells.prepare(task_view.tasks_view(unit_rows(queries.tasks, ward, year=year), source,
-                                              list(offices)),
-                         sources=["Nguồn"], labels=source_labels())
+    return sourced(task_view.tasks_view(unit_rows(queries.tasks, ward, year=year), source,
+                                        list(offices)))
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
 def targets_table(generation: Any, ward: str, year: int) -> cells.Prepared:
     """The unit's targets of a plan year as its progress page lists them."""
-    return cells.prepare(progress.targets_view(unit_rows(queries.targets, ward, year=year)),
-                         sources=["Nguồn"], labels=source_labels())
+    return sourced(progress.targets_view(unit_rows(queries.targets, ward, year=year)))
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
@@ -700,5 +700,4 @@ def projects_tables(generation: Any, ward: str, year: int | None) -> dict | None
                           & (issues["check_code"] == "project_group_total")]
     return {"summary": cells.prepare(task_view.project_summary(projects)),
             "group_issues": group_issues["message"].tolist(),
-            "projects": cells.prepare(task_view.projects_view(projects), sources=["Nguồn"],
-                                      labels=source_labels())}
+            "projects": sourced(task_view.projects_view(projects))}

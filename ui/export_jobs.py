@@ -121,8 +121,8 @@ def _progress(buttons: list[Button], requests: dict[str, jobs.Request],
         if state not in (jobs.QUEUED, jobs.RUNNING):
             st.rerun()
         name = jobs.KINDS[button.kind][0]
-        if state == jobs.QUEUED:
-            ahead = exporter().ahead_of(job)
+        # A queued job with nothing ahead is being picked up: it shows as started.
+        if state == jobs.QUEUED and (ahead := exporter().ahead_of(job)):
             st.progress(0.0, text=f"Đang chờ tạo {name}: {ahead} tệp khác đang được tạo "
                                   "trước, tệp này sẽ được tạo ngay sau đó.")
         else:

@@ -259,3 +259,23 @@ def test_the_export_page_makes_files_with_the_worker(built_db):
     wards, _ = at.multiselect
     wards.set_value(["phu_lien"]).run()
     assert not at.get("download_button")
+
+
+def test_the_export_page_says_how_many_exports_are_ahead(built_db, tmp_path, monkeypatch):
+    """A worker that never starts (none at all): the page's job stays queued.  With nothing
+    ahead of it, it shows as starting; behind another session's export, it says so."""
+    from ui import export_jobs
+    idle = Exporter(tmp_path / "work", workers=0)
+    monkeypatch.setattr(export_jobs, "exporter", lambda: idle)
+    try:
+        at = open_page(nav.EXPORT, as_of="2026-Q1")
+        at.button(key="export_workbook").click().run()
+        [bar] = at.get("progress")
+        assert bar.proto.text == "Đang tạo sổ Excel (0%)"
+        idle.submit(Request("csv", "2026-Q1", built_db), owner="another session")
+        at.button(key="export_csv").click().run()
+        texts = [b.proto.text for b in at.get("progress")]
+        assert texts[0] == "Đang tạo sổ Excel (0%)"
+        assert texts[1].startswith("Đang chờ tạo bảng trạng thái: 2 tệp khác đang được tạo trước")
+    finally:
+        idle.close()

@@ -420,7 +420,7 @@ def test_shares_are_consecutive_and_in_order(monkeypatch):
     monkeypatch.setattr(parallel, "PARALLEL_FROM", 1)
     forked(monkeypatch)
     shares = parallel.forked_shares(list, items)
-    assert len(shares) == 2 and [i for share in shares for i in share] == items
+    assert len(shares) == 4 and [i for share in shares for i in share] == items
 
 
 def test_many_reports_read_in_several_processes_give_what_one_process_gives(

@@ -107,7 +107,8 @@ def _write_new_file(tables: dict[str, pd.DataFrame], path: Path,
 # DuckDB keeps the blocks it writes in memory up to its limit (most of the machine's), on
 # top of the frames being written: at 114 units the write added 95 MB to the build's peak,
 # 100 MB at year end; under this limit 70 and 60 MB, in the same time.  What does not fit
-# is written to the file (or a temporary folder beside it) sooner, not refused.
+# is written to the file sooner, not refused: six times the city's tables (339.000
+# statuses, a 139 MB file) were written under it in 4,6 s.
 WRITE_MEMORY = "64MB"
 
 

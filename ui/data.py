@@ -330,10 +330,12 @@ def has_report(ward: str, year: int) -> bool:
 
 # --- page data ---------------------------------------------------------------------
 
-@st.cache_data(show_spinner=False, max_entries=64)
+# Held, not pickled: pickling it took a cold overview 8 ms at 114 units, and each filter
+# of the board 3 ms to unpickle it again.
+@st.cache_resource(show_spinner=False, max_entries=64)
 def overview_status(generation: Any, as_of: str) -> pd.DataFrame:
-    """Every unit × indicator status at a period, worst first (about 5 ms to unpickle at
-    114 units: only the views below that filter it read it)."""
+    """Every unit × indicator status at a period, worst first; only the views below, which
+    filter it, read it.  Shared: read it, never modify it."""
     return overview.worst_first(queries.status(database(), as_of=as_of)).reset_index(drop=True)
 
 

@@ -437,8 +437,10 @@ def _level_months(one: _Series, given: dict[str, Point], year: int) -> dict[int,
                                       f"Chỉ tiêu năm: {one.target.source_ref}")
     start = _level_start(one, anchors, year)
     path = {0: start, **anchors, 12: end} if start else {**anchors, 12: end}
-    return {m: path[m] if m in path else _between(path, m, one.target.source_ref)
-            for m in range(1, 13)}
+    # One note for every month it makes: a city's 16.000 interpolated months held as
+    # 16.000 copies of a few hundred sentences were 10 MB of its build.
+    interpolated = f"Hệ thống nội suy giữa các mốc kịch bản và chỉ tiêu năm: {one.target.source_ref}"
+    return {m: path[m] if m in path else _between(path, m, interpolated) for m in range(1, 13)}
 
 
 def _level_start(one: _Series, anchors: dict[int, Point], year: int) -> Point | None:
@@ -451,7 +453,7 @@ def _level_start(one: _Series, anchors: dict[int, Point], year: int) -> Point | 
     return None
 
 
-def _between(path: dict[int, Point], month: int, target_ref: str) -> Point:
+def _between(path: dict[int, Point], month: int, source_ref: str) -> Point:
     """The straight line through the path's points; flat before its first point."""
     low = max((k for k in path if k <= month), default=None)
     high = min(k for k in path if k >= month)
@@ -460,8 +462,7 @@ def _between(path: dict[int, Point], month: int, target_ref: str) -> Point:
     else:
         span = high - low
         value = path[low].value + (path[high].value - path[low].value) * (month - low) / span
-    return Point.of(value, DERIVED, f"Hệ thống nội suy giữa các mốc kịch bản và chỉ tiêu năm: "
-                                    f"{target_ref}")
+    return Point.of(value, DERIVED, source_ref)
 
 
 def _aggregate(kind: str, months: list[Point]) -> Point:

@@ -33,14 +33,25 @@ class Period:
     index: int
 
     @classmethod
+    @functools.lru_cache(maxsize=4096, typed=True)
     def of(cls, year: int, kind: PeriodKind, index: int = 0) -> Period:
+        # Kept, by the arguments' types too (each caller gets the types it gave): the
+        # rules ask for the same few hundred periods 100.000 times in a city's build, and
+        # a Period never changes.
         code = {"month": f"{year}-{index:02d}", "quarter": f"{year}-Q{index}",
                 "year": f"{year}"}[kind]
         return cls(code, year, kind, index)
 
     @property
     def end_month(self) -> int:
-        return {"month": self.index, "quarter": 3 * self.index, "year": 12}[self.kind]
+        kind = self.kind
+        if kind == "month":
+            return self.index
+        if kind == "quarter":
+            return 3 * self.index
+        if kind == "year":
+            return 12
+        raise KeyError(kind)
 
     @property
     def months(self) -> tuple[int, ...]:

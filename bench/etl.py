@@ -5,6 +5,10 @@ wall time includes the interpreter and its peak RSS is its own (os.wait4).
 The same submission is also timed as the browser makes it, in a process that
 has already imported everything (a running server): the preview
 (`intake.submit.check`), then the publish (`intake.submit.publish`).
+Then where a rebuild's time goes: each step of `etl.build.rebuild` timed apart
+with its CPU seconds (the build's own and its forked workers'), as the command
+line builds (forked workers) and as a server builds (in one process): what the
+two cores share, and so what any target for the whole build has to fit in.
 Then the same city at year end: a report a month from every unit in the ledger
 (SYNTHETIC, `synthetic.write_reports`), rebuilt whole, and a report submitted
 in a running server beside the same submission with no ledger.
@@ -100,6 +104,7 @@ def run(ws: Workspace, runs: int, budget: float, readers: int = 4) -> list[Table
                   Figure(served["bundled"][step]), Figure(served["synthetic"][step]),
                   Target(1) if step == "total" else None, note)
 
+    steps = _steps(ws, runs, budget)
     year = _year_end(ws, runs, budget, seconds["synthetic"], peaks["synthetic"])
 
     publish = Table(f"Publishing: {readers} reader processes on the same file while a rebuild is "
@@ -112,7 +117,62 @@ def run(ws: Workspace, runs: int, budget: float, readers: int = 4) -> list[Table
             ("swap latency: swap → reader answers from the new file", "lag", "time", None)):
         publish.add(label, Figure(figures["bundled"][key], kind),
                     Figure(figures["synthetic"][key], kind), target)
-    return [build, year, publish]
+    return [build, steps, year, publish]
+
+
+# The steps of etl.build.rebuild, in order, as bench.steps times them.
+STEPS = (("imports", "imports (pandas, DuckDB, the rules)"),
+         ("read", "read and check the workbooks and reports"),
+         ("rules", "rules: scenario, checks, statuses"),
+         ("write", "write, check and swap in the file"))
+
+
+def _steps(ws: Workspace, runs: int, budget: float) -> Table:
+    """Each step's wall and CPU seconds, with forked workers and in one process; and the
+    whole build's CPU in one process: the work itself, which a rebuild on these cores can
+    at best divide by their measured speed-up (the last row)."""
+    table = Table("ETL: where a full rebuild's time goes (each step of etl.build.rebuild)")
+    timed = {}
+    for scale in SCALES:
+        for mode in ("forked", "one"):
+            out = ws.root / f"steps-{scale}-{mode}.json"
+            argv = python("-m", "bench.steps", str(ws.data(scale)),
+                          str(ws.root / f"steps-{scale}.duckdb"), str(out), mode)
+
+            def once(argv=argv, out=out):
+                child = run_child(argv)
+                if child.returncode != 0:
+                    raise SystemExit(f"bench.steps failed:\n{child.output[-4000:]}")
+                return json.loads(out.read_text())
+            timed[scale, mode] = repeat(once, runs, budget,
+                                        cost=lambda steps: sum(s["wall"] for s in steps.values()))
+
+    def figure(scale: str, mode: str, what: str, step: str | None = None) -> Figure:
+        """`what` (wall or cpu) of `step`, or of the whole build, over the runs."""
+        return Figure([sum(s[what] for name, s in run.items() if step in (None, name))
+                       for run in timed[scale, mode]])
+
+    for step, label in STEPS:
+        table.add(f"{label}: wall", figure("bundled", "forked", "wall", step),
+                  figure("synthetic", "forked", "wall", step))
+        table.add(f"{label}: CPU, build and workers", figure("bundled", "forked", "cpu", step),
+                  figure("synthetic", "forked", "cpu", step))
+        table.add(f"{label}: CPU in one process", figure("bundled", "one", "cpu", step),
+                  figure("synthetic", "one", "cpu", step), None,
+                  "as a server builds: no forked workers")
+    table.add("whole build: wall, forked workers", figure("bundled", "forked", "wall"),
+              figure("synthetic", "forked", "wall"), None,
+              "without the interpreter's start, the writer lock and the catching up")
+    table.add("whole build: CPU in one process", figure("bundled", "one", "cpu"),
+              figure("synthetic", "one", "cpu"), None,
+              "the work itself, however it is shared out")
+    speed_up = {scale: Figure([one / forked for one, forked in zip(
+        figure(scale, "one", "wall").values, figure(scale, "forked", "wall").values,
+        strict=False)], "ratio") for scale in SCALES}
+    table.add("speed-up of the forked workers (one-process wall / forked wall)",
+              speed_up["bundled"], speed_up["synthetic"], None,
+              "fewer than 16 files are not forked; two busy cores each run slower than one")
+    return table
 
 
 def _year_end(ws: Workspace, runs: int, budget: float, rebuild: Figure, peak: Figure) -> Table:

@@ -86,3 +86,27 @@ def test_the_year_end_pages_are_benchmarked_pages():
     from bench import pages
 
     assert set(pages.YEAR_END_CASES) <= {label for label, _, _ in pages.CASES}
+
+
+def test_the_rebuild_steps_are_timed_in_order_and_build_the_file(tmp_path):
+    """bench.steps runs etl.build.rebuild's steps, with forked workers and without (20
+    units: enough files to fork), and times each as bench.etl's table names them."""
+    import json
+    import subprocess
+    import sys
+
+    from bench.etl import STEPS
+    from bench.measure import ROOT
+
+    synthetic.write(tmp_path / "data", units=20)
+    for mode in ("forked", "one"):
+        db, out = tmp_path / f"{mode}.duckdb", tmp_path / f"{mode}.json"
+        subprocess.run([sys.executable, "-m", "bench.steps", str(tmp_path / "data"), str(db),
+                        str(out), mode], cwd=ROOT, check=True, capture_output=True)
+        steps = json.loads(out.read_text())
+        assert list(steps) == [name for name, _ in STEPS]
+        assert all(s["wall"] > 0 and s["cpu"] >= 0 for s in steps.values())
+        assert steps["read"]["cpu"] > 0  # twenty workbooks read, here or in the workers
+        con = duckdb.connect(str(db), read_only=True)
+        assert con.execute("SELECT count(DISTINCT ward_code) FROM v_status").fetchone()[0] == 20
+        con.close()

@@ -747,6 +747,7 @@ def distribution_spec(ranked: pd.DataFrame, *, indicator_name: str, as_of: str, 
     notes: list[dict] = []
     shown_legend = set()
     for column, level in rows.items():
+        measured = ranked[column].tolist()
         for status in STATUS_ORDER:
             mask = (statuses == status) & ranked[column].notna()
             if not mask.any():
@@ -754,7 +755,7 @@ def distribution_spec(ranked: pd.DataFrame, *, indicator_name: str, as_of: str, 
             style = STATUS_STYLES[status]
             picked = [i for i, m in enumerate(mask) if m]
             traces.append(dict(
-                type="scatter", x=[float(ranked[column].iloc[i]) for i in picked],
+                type="scatter", x=[float(measured[i]) for i in picked],
                 y=[level + jitter[i] * 0.5 for i in picked], mode="markers", name=style.text,
                 legendgroup=status, showlegend=status not in shown_legend,
                 marker=dict(color=style.colour, size=8 if narrow else 10, opacity=0.85,

@@ -118,9 +118,11 @@ def _with_latest(units: pd.DataFrame, status: pd.DataFrame, as_of: str) -> pd.Da
                         carried=units["ward_code"].isin(carried))
 
 
+# What a unit's items are told from (item_text, qualifiers, the phone's figure): formatted
+# for the page of units shown, not for every red and amber row of the city.
 _ITEM_COLUMNS = ["ward_code", "group_vi", "indicator_code", "indicator_name", "status",
-                 "status_reason", "pct_of_scenario", "text", "phone_figure", "phone_pct",
-                 "qualifiers"]
+                 "status_reason", "pct_of_scenario", "provisional", "ward_verdict", "carried",
+                 "actual_period", "cutoff_date", "actual_to_date", "unit"]
 
 
 def _empty_items() -> pd.DataFrame:
@@ -135,17 +137,6 @@ def _items(frame: pd.DataFrame) -> pd.DataFrame:
     named["indicator_name"] = named["indicator_name"].fillna(named["indicator_code"])
     named["_rank"] = named["status"].map(STATUS_RANK)
     named = named.sort_values(["_rank", "pct_of_scenario", "indicator_name"], na_position="last")
-    # One pass over only the columns the texts read (wide rows of Arrow strings are slow
-    # to iterate).
-    rows = list(records(named[["indicator_code", "indicator_name", "status", "status_reason",
-                               "pct_of_scenario", "provisional", "ward_verdict", "carried",
-                               "actual_period", "cutoff_date"]]))
-    named["text"] = [item_text(r) for r in rows]
-    named["qualifiers"] = [qualifiers(r) for r in rows]
-    named["phone_figure"] = [format_value(v, u) for v, u in
-                             zip(named["actual_to_date"], named["unit"], strict=True)]
-    named["phone_pct"] = named["pct_of_scenario"].map(
-        lambda v: "" if is_missing(v) else f"{pct(v)} KB")
     return named[_ITEM_COLUMNS].reset_index(drop=True)
 
 
@@ -312,7 +303,7 @@ def units_view(rows: pd.DataFrame, board: CityBoard, groups: Sequence[str], as_o
     out = []
     for r in records(rows):
         behind, more, errors = named.get(r.ward_code, ([], 0, 0))
-        lines = [i.text for i in behind]
+        lines = [item_text(i) for i in behind]
         if more:
             lines.append(f"… và {more} chỉ tiêu khác")
         if errors:
@@ -360,8 +351,10 @@ class PhoneUnit:
 
 def _phone_item(row) -> PhoneItem:
     return PhoneItem(status=row.status, indicator_name=str(row.indicator_name),
-                     figure=row.phone_figure, pct_scenario=row.phone_pct,
-                     reason=text_or(row.status_reason) or None, qualifiers=list(row.qualifiers))
+                     figure=format_value(row.actual_to_date, row.unit),
+                     pct_scenario="" if is_missing(row.pct_of_scenario) else
+                     f"{pct(row.pct_of_scenario)} KB",
+                     reason=text_or(row.status_reason) or None, qualifiers=list(qualifiers(row)))
 
 
 def phone_units(rows: pd.DataFrame, board: CityBoard, groups: Sequence[str],

@@ -545,8 +545,12 @@ def _summary_specs(generation: Any, ward: str, as_of: str) -> tuple:
 @st.cache_resource(show_spinner=False, max_entries=32)
 def _compare_base(generation: Any, indicator: str, as_of: str, by: str) -> dict:
     year = parse_period(as_of).year
-    targets = load(queries.targets, indicator=indicator, year=year)
-    rows = compare.compare_rows(targets, load(queries.status, as_of=as_of, indicator=indicator))
+    # Out of the reads of every unit the page's matrix shares (shared_matrix): a query of
+    # the one indicator was two more, 17 ms at 114 units.
+    targets, status = (_of_indicator(every_unit(query, **filters).rows, indicator) for
+                       query, filters in ((queries.targets, {"year": year}),
+                                          (queries.status, {"as_of": as_of})))
+    rows = compare.compare_rows(targets, status)
     ranked = compare.ranking(rows, by, wards())
     info = indicator_info()
     name = info.loc[indicator, "name_vi"] if indicator in info.index else indicator
@@ -564,6 +568,10 @@ def _compare_base(generation: Any, indicator: str, as_of: str, by: str) -> dict:
         "distribution": [charts.distribution_spec(ranked, narrow=n, **common)
                          for n in (False, True)],
     }
+
+
+def _of_indicator(rows: pd.DataFrame, indicator: str) -> pd.DataFrame:
+    return rows[rows["indicator_code"] == indicator].reset_index(drop=True)
 
 
 @st.cache_data(show_spinner=False, max_entries=512)

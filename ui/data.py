@@ -547,9 +547,8 @@ def _compare_base(generation: Any, indicator: str, as_of: str, by: str) -> dict:
     year = parse_period(as_of).year
     # Out of the reads of every unit the page's matrix shares (shared_matrix): a query of
     # the one indicator was two more, 17 ms at 114 units.
-    targets, status = (_of_indicator(every_unit(query, **filters).rows, indicator) for
-                       query, filters in ((queries.targets, {"year": year}),
-                                          (queries.status, {"as_of": as_of})))
+    targets = _of_indicator(every_unit(queries.targets, year=year).rows, indicator)
+    status = _of_indicator(every_unit(queries.status, as_of=as_of).rows, indicator)
     rows = compare.compare_rows(targets, status)
     ranked = compare.ranking(rows, by, wards())
     info = indicator_info()

@@ -41,6 +41,7 @@ from etl.normalise import (
     Catalogue,
     WardData,
     catalogue_from,
+    stacked,
     ward_actuals,
     ward_from,
 )
@@ -280,11 +281,7 @@ def _misplaced(file: WorkbookFile, ward: WardData) -> str | None:
 
 
 def _concat(wards: list[WardData], attribute: str) -> pd.DataFrame:
-    frames = [getattr(w, attribute) for w in wards]
-    non_empty = [f for f in frames if not f.empty]
-    if not non_empty:
-        return frames[0] if frames else pd.DataFrame()
-    return pd.concat(non_empty, ignore_index=True)
+    return stacked([getattr(w, attribute) for w in wards]) if wards else pd.DataFrame()
 
 
 def derive_tables(found: Inputs, settings: Settings, entries: list[ledger.Entry] = (),
@@ -535,8 +532,7 @@ def rebuild(data_dir: Path, db_path: Path, settings: Settings) -> BuildReport:
     """Read, check, derive and swap in a new database; the caller holds the writer lock."""
     started = time.perf_counter()
     entries = ledger.read_all(ledger.submissions_dir(data_dir))
-    found = inputs(data_dir, entries)
-    tables = derive_tables(found, settings, entries)
+    tables = derive_tables(inputs(data_dir, entries), settings, entries)
     write_database(tables, db_path)
     return report_of(tables, db_path, started)
 

@@ -373,7 +373,8 @@ def test_many_workbooks_read_in_several_processes_give_what_one_process_gives(
         if theirs.ward is None:
             continue
         for table in ("targets", "actuals", "statements", "scenario", "tasks", "projects"):
-            pd.testing.assert_frame_equal(getattr(mine.ward, table), getattr(theirs.ward, table))
+            pd.testing.assert_frame_equal(getattr(mine.ward, table).frame(),
+                                          getattr(theirs.ward, table).frame())
 
 
 def test_a_citys_rules_run_in_shares_of_its_wards_give_what_one_process_gives(

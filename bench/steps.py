@@ -47,6 +47,7 @@ def main(data: Path, db: Path, out: Path, one_process: bool) -> None:
     found = inputs(data, entries)
     clock.mark("read")
     tables = derive_tables(found, settings, entries)
+    del found  # rebuild holds no inputs while it writes
     clock.mark("rules")
     write_database(tables, db)
     clock.mark("write")

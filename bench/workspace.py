@@ -85,10 +85,11 @@ class Workspace:
             self.build(scale, path)
         return self._dbs[scale]
 
-    def build(self, scale: str, path: Path):
-        # The tree sampled too: a city's build reads its workbooks in forked workers.
+    def build(self, scale: str, path: Path, sample_tree: bool = False):
+        """`etl build` in a process of its own; with `sample_tree`, the PSS of it and of the
+        workers it forks sampled too (a run apart from those timed: see run_child)."""
         run = run_child(python("-m", "etl", "build", "--data", str(self.data(scale)),
-                               "--db", str(path)), sample_tree=True)
+                               "--db", str(path)), sample_tree=sample_tree)
         if run.returncode != 0:
             raise SystemExit(f"etl build failed on the {scale} data:\n{run.output}")
         self._dbs[scale] = path

@@ -39,6 +39,7 @@ from etl.memo import Kept
 from etl.normalise import (
     ACTUALS_SHEETS,
     Catalogue,
+    Rows,
     WardData,
     catalogue_from,
     stacked,
@@ -501,9 +502,9 @@ def _why_unreadable(exc: Exception) -> str:
 
 
 def _actuals_of(file: WorkbookFile, catalogue: tuple[Catalogue, str],
-                sha256: str | None = None) -> pd.DataFrame:
+                sha256: str | None = None) -> Rows:
     """The actuals of a workbook no longer in force (they were checked when it was)."""
-    def read() -> pd.DataFrame:
+    def read() -> Rows:
         check = Checker(file.name)
         actuals = ward_actuals(read_workbook(file.path, ACTUALS_SHEETS), file.name, check,
                                catalogue[0])
@@ -517,15 +518,15 @@ def _actuals_of(file: WorkbookFile, catalogue: tuple[Catalogue, str],
 # resubmits month after month: each one is read once per process (a submission is
 # checked, then published, by the same server).  Keyed by content and the catalogue's.
 # Checks run in the server's session threads, several at once.
-_SUPERSEDED: Kept[pd.DataFrame] = Kept(512)
+_SUPERSEDED: Kept[Rows] = Kept(512)
 
 
-def _superseded(key: tuple, read: Callable[[], pd.DataFrame]) -> pd.DataFrame:
+def _superseded(key: tuple, read: Callable[[], Rows]) -> Rows:
     actuals = _SUPERSEDED.get(key)
     if actuals is None:
         actuals = read()  # not under a lock: two threads may read the same file once each
         _SUPERSEDED.put(key, actuals)
-    return actuals.copy()
+    return actuals  # nothing changes rows once read
 
 
 def rebuild(data_dir: Path, db_path: Path, settings: Settings) -> BuildReport:

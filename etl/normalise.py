@@ -61,6 +61,10 @@ class Rows:
         # A column no record has is None throughout, as it is where some records lack it.
         return cls(table, {name: [r.get(name) for r in records] for name in TABLES[table]})
 
+    @classmethod
+    def of_frame(cls, table: str, frame: pd.DataFrame) -> Rows:
+        return cls(table, {name: frame[name].tolist() for name in TABLES[table]})
+
     def __len__(self) -> int:
         return len(self.columns[TABLES[self.table][0]])
 
@@ -159,11 +163,11 @@ ACTUALS_SHEETS = frozenset(sheet_key(s.name) for s in (template.WARD_INFO, templ
 
 
 def ward_actuals(raw: RawWorkbook, file: str, check: Checker,
-                 catalogue: Catalogue) -> pd.DataFrame | None:
+                 catalogue: Catalogue) -> Rows | None:
     """A ward workbook's actuals alone, as `ward_from` gives them: for a workbook no longer
     in force, whose other sheets only the history would have read."""
     ctx = _ward_context(raw, file, check, catalogue)
-    return None if ctx is None else _actuals(_rows(raw, template.ACTUALS, check), ctx).frame()
+    return None if ctx is None else _actuals(_rows(raw, template.ACTUALS, check), ctx)
 
 
 def _ward_context(raw: RawWorkbook, file: str, check: Checker,
@@ -553,8 +557,8 @@ def _notes(rows: list[Row], ctx: _Context) -> Rows:
 # --- a period's report (the "mẫu báo cáo" a ward fills in) ---------------------------
 
 def report_actuals(rows: list[Row], ward_code: str, plan_year: int, file: str, check: Checker,
-                   catalogue: Catalogue, source: dict) -> pd.DataFrame:
+                   catalogue: Catalogue, source: dict) -> Rows:
     """Actual rows from a report's lines, checked exactly as a workbook's 'Thực hiện' sheet
     (number against its verbatim text, units, placeholders, duplicates)."""
     ctx = _Context(ward_code, plan_year, file, check, catalogue, {source["source_code"]: source})
-    return _actuals(rows, ctx).frame()
+    return _actuals(rows, ctx)

@@ -13,9 +13,7 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
-import pandas as pd
-
-from etl.normalise import Catalogue, report_actuals
+from etl.normalise import Catalogue, Rows, report_actuals
 from etl.problems import BuildFailed, Problem
 from etl.read import FileRejected, RawCell, RawWorkbook, read_workbook, sheet_key
 from etl.validate import Checker, Row, info_cell
@@ -33,7 +31,7 @@ class ParsedReport:
     plan_year: int
     period: Period
     source: dict  # the report document, as a 'Nguồn' row
-    actuals: pd.DataFrame  # TABLES["actuals"] columns
+    actuals: Rows  # of TABLES["actuals"]
     size_bytes: int = 0
 
 
@@ -80,7 +78,7 @@ def parse_report(path: Path, name: str, catalogue: Catalogue, source_code: str) 
     if not rows and not check.problems:
         check.add(template.REPORT.name, "", "Báo cáo chưa có số liệu nào: hãy điền cột 'Giá trị' "
                   "hoặc 'Nguyên văn' cho các chỉ tiêu có số liệu kỳ này.")
-    actuals = pd.DataFrame()
+    actuals = Rows.of("actuals", [])
     if ward_code and period:
         actuals = report_actuals(rows, ward_code, plan_year, name, check, catalogue, source)
     if check.problems:

@@ -10,7 +10,6 @@ table, and every ledger event to `submissions`.
 
 from __future__ import annotations
 
-import dataclasses
 import functools
 import math
 from collections.abc import Callable
@@ -22,7 +21,7 @@ import pandas as pd
 
 from etl import ledger
 from etl.memo import Kept
-from etl.normalise import Catalogue
+from etl.normalise import Catalogue, Rows, stacked
 from etl.parallel import forked_map
 from etl.problems import BuildFailed, Problem
 from etl.reports import ParsedReport, parse_report
@@ -92,14 +91,13 @@ def _parsed_key(entry: ledger.Entry, catalogue: Catalogue) -> tuple | None:
 
 def _kept(entry: ledger.Entry, catalogue: Catalogue) -> ParsedReport | None:
     key = _parsed_key(entry, catalogue)
-    report = _PARSED.get(key) if key else None
-    return None if report is None else dataclasses.replace(report, actuals=report.actuals.copy())
+    return _PARSED.get(key) if key else None
 
 
 def _keep(entry: ledger.Entry, catalogue: Catalogue, report: ParsedReport) -> None:
     key = _parsed_key(entry, catalogue)
     if key is not None:
-        _PARSED.put(key, dataclasses.replace(report, actuals=report.actuals.copy()))
+        _PARSED.put(key, report)  # nothing changes a report's rows once read
 
 
 @dataclass(frozen=True)
@@ -110,7 +108,7 @@ class Layer:
 
     entry: ledger.Entry | None  # None: a bundled workbook
     slot: tuple[str, int] | None  # a whole workbook's ward and year (it replaced all of them)
-    actuals: pd.DataFrame
+    actuals: Rows
     undoes: int | None = None  # a revert: the ledger entry it undid
 
 
@@ -124,7 +122,7 @@ def apply(tables: dict[str, pd.DataFrame], in_force: list[tuple[ledger.Entry, Pa
                                                   plans["source_file"], strict=True)}
     layers = list(earlier)
     for name, rows in actuals.groupby("source_file", sort=False):
-        layers.append(Layer(by_file.get(name), slot_of.get(name), rows))
+        layers.append(Layer(by_file.get(name), slot_of.get(name), Rows.of_frame("actuals", rows)))
     layers += [Layer(entry, None, report.actuals) for entry, report in in_force]
     actuals = _laid_over(actuals, [report.actuals for _, report in in_force])
     sources = [tables["sources"], pd.DataFrame(
@@ -136,17 +134,19 @@ def apply(tables: dict[str, pd.DataFrame], in_force: list[tuple[ledger.Entry, Pa
     tables["submissions"] = submissions_table(entries)
 
 
-def _laid_over(actuals: pd.DataFrame, reports: list[pd.DataFrame]) -> pd.DataFrame:
+def _laid_over(actuals: pd.DataFrame, reports: list[Rows]) -> pd.DataFrame:
     """The figures once each report, oldest first, takes the place of every earlier row of
     the figures it gives: all at once, since laying a city's year of reports one by one
     over the whole table cost a merge of it each (seconds at 114 units)."""
-    stacked = _stack([actuals, *reports])
-    if not reports or stacked.empty:
-        return stacked
+    if not reports:
+        return actuals
+    every = _stack([actuals, stacked(reports)])
+    if every.empty:
+        return every
     layer = np.repeat(np.arange(len(reports) + 1), [len(actuals), *map(len, reports)])
-    latest = pd.Series(layer).groupby([stacked[k].to_numpy() for k in KEY],
+    latest = pd.Series(layer).groupby([every[k].to_numpy() for k in KEY],
                                       dropna=False).transform("max")
-    return stacked[layer == latest.to_numpy()]
+    return every[layer == latest.to_numpy()]
 
 
 # A figure as the history holds it: its value, its text, its plan year.
@@ -170,11 +170,11 @@ def history(layers: list[Layer]) -> pd.DataFrame:
         if layer.undoes is not None:
             _undo(layer, states, applied, trail)
             continue
-        if layer.actuals.empty:
+        if not len(layer.actuals):
             continue
         figures = _figures(layer.actuals)
         before = [states.get(key[0], {}).get(key, _NOT_THERE) for key, _, _ in figures]
-        _record(trail, figures, before, layer.actuals["source_ref"].tolist(), layer.entry)
+        _record(trail, figures, before, layer.actuals.columns["source_ref"], layer.entry)
         for ward in _lay(layer.slot, figures, states):
             applied.setdefault(ward, []).append(layer)
     return pd.DataFrame({
@@ -187,10 +187,11 @@ def history(layers: list[Layer]) -> pd.DataFrame:
     })[list(TABLES["revisions"])]
 
 
-def _figures(rows: pd.DataFrame) -> list[tuple[tuple, float, object]]:
+def _figures(rows: Rows) -> list[tuple[tuple, float, object]]:
     """Each row's key, value and text, in order."""
-    keys = zip(*(rows[k].tolist() for k in KEY), strict=True)
-    return list(zip(keys, rows["value"].tolist(), rows["value_text"].tolist(), strict=True))
+    columns = rows.columns
+    keys = zip(*(columns[k] for k in KEY), strict=True)
+    return list(zip(keys, columns["value"], columns["value_text"], strict=True))
 
 
 def _record(trail: dict[str, list], figures: list[tuple[tuple, float, object]],
@@ -256,7 +257,7 @@ def _same(a: object, b: object) -> bool:
 
 
 # A revert's layer: it gives no figures of its own.
-NO_ACTUALS = pd.DataFrame(columns=[*KEY, "value", "value_text", "source_ref"])
+NO_ACTUALS = Rows.of("actuals", [])
 
 
 def _year(period: object) -> int:

@@ -209,9 +209,8 @@ def period_has_actuals(status: pd.DataFrame, as_of: str) -> bool:
     """Whether any figure shown at `as_of` was reported for that very period's end."""
     if status.empty:
         return False
-    reported = status["actual_period"].dropna()
-    if reported.empty:
-        return False
+    # The city's rows at a period name a few dozen periods between them: each read once.
+    reported = status["actual_period"].dropna().unique().tolist()
     target_end = end_month(as_of)
     return any(end_month(latest_part(p)) == target_end for p in reported)
 

@@ -26,9 +26,11 @@ from etl import build as build_module
 from etl import ledger, load, parallel, read, submissions
 from etl.__main__ import main as etl_main
 from etl.build import build
+from etl.normalise import Rows, stacked
 from etl.problems import BuildFailed
 from intake.template import report_template
 from wardplan.reads.db import Database
+from wardplan.reads.tables import TABLES
 from wardplan.rules.settings import load_settings
 from workbooks import (
     PHU_LIEN,
@@ -347,6 +349,24 @@ def forked(monkeypatch) -> list:
     monkeypatch.setattr(parallel.threading, "active_count", lambda: 1)
     monkeypatch.setattr(parallel.os, "sched_getaffinity", lambda pid: {0, 1})
     return pools
+
+
+def test_workbooks_rows_stack_into_one_frame_with_one_type_a_column():
+    """Each workbook's rows are columns until the city's are stacked: a figure one ward
+    left empty and another gave is one float column, text one str column, a column no
+    row has is empty, and the rows keep their order."""
+    first = Rows.of("statements", [{"ward_code": "a", "value": None, "text": "x"}])
+    second = Rows.of("statements", [{"ward_code": "b", "value": 2.5, "text": None},
+                                    {"ward_code": "b", "value": 3, "text": "z"}])
+    frame = stacked([first, Rows.of("statements", []), second])
+
+    assert (len(first), len(second)) == (1, 2)
+    assert list(frame.columns) == list(TABLES["statements"])
+    assert frame["ward_code"].tolist() == ["a", "b", "b"]
+    assert frame["value"].dtype == "float64" and frame["value"].isna().tolist() == [True, False, False]
+    assert pd.api.types.is_string_dtype(frame["text"]) and frame["text"].iloc[2] == "z"
+    assert frame["numerator"].isna().all()
+    pd.testing.assert_frame_equal(second.frame(), stacked([second]))
 
 
 def test_many_workbooks_read_in_several_processes_give_what_one_process_gives(

@@ -86,7 +86,7 @@ class WardData:
     file: str
     sources: Rows
     targets: Rows
-    scenario: Rows  # of TABLES["baselines"]' columns, as every table of figures by period
+    scenario: Rows  # a figure per indicator and period, in the baselines' columns
     actuals: Rows
     statements: Rows
     baselines: Rows

@@ -69,9 +69,6 @@ class Rows:
     def __len__(self) -> int:
         return len(self.columns[TABLES[self.table][0]])
 
-    def frame(self) -> pd.DataFrame:
-        return stacked([self])
-
 
 def stacked(parts: list[Rows]) -> pd.DataFrame:
     """The rows of `parts`, of one table, in one frame in their order."""

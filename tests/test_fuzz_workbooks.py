@@ -24,6 +24,7 @@ from hypothesis import strategies as st
 from openpyxl import load_workbook
 
 from etl.build import read_and_check
+from etl.normalise import stacked
 from etl.problems import BuildFailed
 from wardplan.rules import template
 from wardplan.rules.parsing import convert_to_canonical
@@ -99,7 +100,7 @@ def _assert_loaded_as_written(ward, units: dict, sheet: str, row_number: int, co
     spec_column = next((c for c in SPECS[sheet].columns if c.header == header), None)
     if row_number < 2 or sheet not in TABLE_OF or spec_column is None:
         return
-    record = _record_at(getattr(ward, TABLE_OF[sheet]).frame(), row_number)
+    record = _record_at(stacked([getattr(ward, TABLE_OF[sheet])]), row_number)
     if record is None or spec_column.field in RESHAPED:
         return
     field = spec_column.field
